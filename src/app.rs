@@ -1,0 +1,443 @@
+//! Orchestration: the pipeline from paths and settings to a report.
+//!
+//! [`Workspace::load`] discovers a documentation root, reads and parses every
+//! Markdown file once (in parallel) and builds the index; [`Workspace::check`]
+//! runs the rules (in parallel) and returns sorted diagnostics. This is the
+//! only module that uses rayon; everything below it is single-threaded and
+//! pure.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, ConfigError, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::layout::{self, DocGroup};
+use crate::discover::{self, ReadError};
+use crate::index::Index;
+use crate::parse::{self, Document};
+use crate::rules::{self, FileContext, RuleId};
+use crate::source::{FileId, SourceFile, Span};
+
+/// Why a run could not produce a report.
+#[derive(Debug)]
+pub enum AppError {
+    Config(ConfigError),
+    /// Bad command-line input (a path that does not exist, an unknown rule).
+    Usage(String),
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Config(e) => e.fmt(f),
+            AppError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<ConfigError> for AppError {
+    fn from(e: ConfigError) -> Self {
+        AppError::Config(e)
+    }
+}
+
+/// What the command line asked for, validated.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<RuleId>,
+    pub ignore: Vec<RuleId>,
+    /// Report only editions in these languages (file-name codes, or the source language).
+    pub langs: Vec<String>,
+}
+
+/// The edition a file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// Index into [`Workspace::groups`].
+    pub group: usize,
+    /// The file-name language code for a translation; the source language for
+    /// the source edition of a multi-edition document; `None` for a
+    /// single-edition document.
+    pub lang: Option<String>,
+    pub is_translation: bool,
+}
+
+/// One documentation root, discovered, read, parsed and indexed.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub settings: Settings,
+    /// Every Markdown file, sorted by path; `FileId(i)` is `files[i]`.
+    pub files: Vec<SourceFile>,
+    /// Parsed documents; `None` for files that could not be read.
+    pub docs: Vec<Option<Document>>,
+    pub editions: Vec<Edition>,
+    pub groups: Vec<DocGroup>,
+    pub index: Index,
+    /// Files that could not be read (`io-error`, `file-too-large`).
+    pub read_problems: Vec<Diagnostic>,
+}
+
+/// Loads the settings for `root`: `--config` if given, else `lockstep.toml`
+/// at the root if present, else defaults.
+pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, ConfigError> {
+    match explicit {
+        Some(path) => Settings::load(path),
+        None => {
+            let path = root.join(CONFIG_FILE);
+            if path.is_file() {
+                Settings::load(&path)
+            } else {
+                Ok(Settings::default())
+            }
+        }
+    }
+}
+
+impl Workspace {
+    /// Discovers, reads and parses everything under `root`.
+    pub fn load(root: &Path, settings: Settings) -> Self {
+        let mut tree = discover::walk(root, &settings);
+        let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
+        let groups = layout::group(
+            &tree.markdown,
+            &tree.dirs,
+            &settings.layouts,
+            &settings.source_lang,
+            &extra_codes,
+        );
+        let max = settings.max_file_size;
+        let loaded: Vec<(SourceFile, Option<Document>, Option<Diagnostic>)> = tree
+            .markdown
+            .par_iter()
+            .enumerate()
+            .map(|(i, rel)| load_file(root, rel, FileId(i as u32), max))
+            .collect();
+        let mut files = Vec::with_capacity(loaded.len());
+        let mut docs = Vec::with_capacity(loaded.len());
+        let mut read_problems = Vec::new();
+        for (file, doc, problem) in loaded {
+            files.push(file);
+            docs.push(doc);
+            read_problems.extend(problem);
+        }
+        let editions = editions(&files, &groups, &settings.source_lang);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let doc_refs: Vec<Option<&Document>> = docs.iter().map(Option::as_ref).collect();
+        let index = Index::build(&mut tree, &paths, &doc_refs);
+        Self {
+            root: root.to_path_buf(),
+            settings,
+            files,
+            docs,
+            editions,
+            groups,
+            index,
+            read_problems,
+        }
+    }
+
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| FileId(i as u32))
+    }
+
+    /// Whether `file` is within the reporting scope.
+    fn in_scope(&self, file: FileId, scope: &Scope) -> bool {
+        let edition = &self.editions[file.index()];
+        if let Some(groups) = &scope.groups {
+            if !groups.contains(&edition.group) {
+                return false;
+            }
+        }
+        if scope.langs.is_empty() {
+            return true;
+        }
+        let lang = edition
+            .lang
+            .as_deref()
+            .unwrap_or(self.settings.source_lang.as_str());
+        scope.langs.iter().any(|l| l == lang)
+    }
+
+    /// Runs every enabled rule on the files in scope.
+    pub fn check(&self, scope: &Scope) -> Vec<Diagnostic> {
+        let settings = &self.settings;
+        let mut diagnostics: Vec<Diagnostic> = (0..self.files.len())
+            .into_par_iter()
+            .filter(|&i| self.in_scope(FileId(i as u32), scope))
+            .flat_map_iter(|i| {
+                let id = FileId(i as u32);
+                let found = match &self.docs[i] {
+                    Some(doc) => rules::check_file(&FileContext {
+                        id,
+                        file: &self.files[i],
+                        doc,
+                        index: &self.index,
+                        settings,
+                    }),
+                    None => Vec::new(),
+                };
+                found.into_iter()
+            })
+            .collect();
+        diagnostics.extend(
+            self.read_problems
+                .iter()
+                .filter(|d| self.in_scope(d.file, scope))
+                .cloned(),
+        );
+        apply_severities(&mut diagnostics, settings);
+        sort(&mut diagnostics);
+        diagnostics
+    }
+
+    /// Number of files in scope that were parsed.
+    pub fn checked_files(&self, scope: &Scope) -> usize {
+        (0..self.files.len())
+            .filter(|&i| self.docs[i].is_some() && self.in_scope(FileId(i as u32), scope))
+            .count()
+    }
+}
+
+/// Which files a run reports on.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Only these document groups (a file argument limits the run to its document).
+    pub groups: Option<HashSet<usize>>,
+    /// Only editions in these languages.
+    pub langs: Vec<String>,
+}
+
+fn load_file(
+    root: &Path,
+    rel: &str,
+    id: FileId,
+    max: u64,
+) -> (SourceFile, Option<Document>, Option<Diagnostic>) {
+    match discover::read(root, rel, max) {
+        Ok(text) => {
+            let doc = parse::parse(&text);
+            (SourceFile::new(rel.to_string(), text), Some(doc), None)
+        }
+        Err(ReadError::TooLarge { size, max }) => (
+            SourceFile::new(rel.to_string(), String::new()),
+            None,
+            Some(rules::file_too_large(id, size, max)),
+        ),
+        Err(ReadError::Io(e)) => (
+            SourceFile::new(rel.to_string(), String::new()),
+            None,
+            Some(rules::io_error(
+                id,
+                Span::empty(0),
+                format!("cannot read file: {e}"),
+            )),
+        ),
+        Err(ReadError::InvalidUtf8 { lossy, offset }) => {
+            // The lossy text equals the original up to `offset`.
+            let end = lossy[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            (
+                SourceFile::new(rel.to_string(), lossy),
+                None,
+                Some(rules::io_error(
+                    id,
+                    Span::new(offset, end),
+                    "file is not valid UTF-8; it was not checked".into(),
+                )),
+            )
+        }
+    }
+}
+
+fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
+    let by_path: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut out = vec![
+        Edition {
+            group: usize::MAX,
+            lang: None,
+            is_translation: false,
+        };
+        files.len()
+    ];
+    for (g, group) in groups.iter().enumerate() {
+        if let Some(&i) = by_path.get(group.source.as_str()) {
+            out[i] = Edition {
+                group: g,
+                lang: (!group.translations.is_empty()).then(|| source_lang.to_string()),
+                is_translation: false,
+            };
+        }
+        for t in &group.translations {
+            if let Some(&i) = by_path.get(t.path.as_str()) {
+                out[i] = Edition {
+                    group: g,
+                    lang: Some(t.lang.clone()),
+                    is_translation: true,
+                };
+            }
+        }
+    }
+    out
+}
+
+fn apply_severities(diagnostics: &mut Vec<Diagnostic>, settings: &Settings) {
+    diagnostics.retain_mut(|d| {
+        if d.rule.always_on() {
+            return true;
+        }
+        match settings.severity(d.rule) {
+            Some(level) => {
+                d.severity = level;
+                true
+            }
+            None => false,
+        }
+    });
+}
+
+/// Deterministic order: file, position, rule, message.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// The outcome of `lockstep check` over one or more roots.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files by `FileId`; paths as they should be displayed.
+    pub files: Vec<SourceFile>,
+    /// Language of each file's edition (see [`Edition::lang`]).
+    pub langs: Vec<Option<String>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files checked.
+    pub checked: usize,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Whether a file could not be read (exit code 2).
+    pub fn has_io_error(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.rule == RuleId::IoError)
+    }
+}
+
+/// Groups command-line paths by documentation root. A folder is a root of
+/// its own (reported whole); a file adds its document to its root's scope.
+fn roots(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<Vec<PathBuf>>)>, AppError> {
+    let mut out: Vec<(PathBuf, Option<Vec<PathBuf>>)> = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(AppError::Usage(format!(
+                "path `{}` does not exist",
+                p.display()
+            )));
+        }
+        let root = discover::root_for(p);
+        let is_dir = p.is_dir();
+        let slot = match out.iter_mut().find(|(r, _)| same_path(r, &root)) {
+            Some(slot) => slot,
+            None => {
+                out.push((root.clone(), Some(Vec::new())));
+                out.last_mut().expect("just pushed")
+            }
+        };
+        if is_dir {
+            slot.1 = None;
+        } else if let Some(files) = &mut slot.1 {
+            files.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The scope for a root: the documents of the given files, in `langs`.
+pub fn scope_for(ws: &Workspace, files: Option<&[PathBuf]>, langs: &[String]) -> Scope {
+    let groups = files.map(|files| {
+        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
+        files
+            .iter()
+            .filter_map(|f| {
+                let abs = f.canonicalize().ok()?;
+                let rel = abs.strip_prefix(&root).ok()?;
+                let rel = rel.to_str()?.replace('\\', "/");
+                let id = ws.file_id(&rel)?;
+                Some(ws.editions[id.index()].group)
+            })
+            .collect()
+    });
+    Scope {
+        groups,
+        langs: langs.to_vec(),
+    }
+}
+
+/// `lockstep check`: every root, merged into one report. With a single root,
+/// paths are relative to it; with several, each is prefixed with its root.
+pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let roots = roots(&paths)?;
+    let multi = roots.len() > 1;
+    let mut report = Report::default();
+    for (root, files) in roots {
+        let mut settings = load_settings(&root, opts.config.as_deref())?;
+        settings.select(&opts.select, &opts.ignore);
+        let ws = Workspace::load(&root, settings);
+        let scope = scope_for(&ws, files.as_deref(), &opts.langs);
+        let diagnostics = ws.check(&scope);
+        report.checked += ws.checked_files(&scope);
+        let offset = report.files.len() as u32;
+        let prefix = if multi {
+            format!("{}/", root.display().to_string().trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        for (file, edition) in ws.files.into_iter().zip(ws.editions) {
+            report.langs.push(edition.lang);
+            report.files.push(SourceFile {
+                path: format!("{prefix}{}", file.path),
+                ..file
+            });
+        }
+        report
+            .diagnostics
+            .extend(diagnostics.into_iter().map(|mut d| {
+                d.file = FileId(d.file.0 + offset);
+                if let Some(s) = &mut d.source {
+                    s.file = FileId(s.file.0 + offset);
+                }
+                d
+            }));
+    }
+    Ok(report)
+}

@@ -1,0 +1,80 @@
+//! Command-line types (clap). Parsing only: values are validated into real
+//! objects by `main` before the pipeline runs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lockstep",
+    version,
+    about = "Keeps every language edition of a Markdown documentation set correct and in sync",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Configuration file (default: lockstep.toml at the documentation root)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print findings only: no summary line
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// When to use colour (auto: on a terminal, unless NO_COLOR is set)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check documentation trees for broken anchors, links and images
+    Check(CheckArgs),
+    /// List the rules, or print one rule's documentation
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Documentation roots (folders) or single documents (files) [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Report only editions in these languages (file-name codes such as ko, ptbr; or the source language)
+    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
+    pub langs: Vec<String>,
+
+    /// Run only these rules
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule id: print its documentation
+    pub rule: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,343 @@
+//! Configuration: `lockstep.toml` and command-line overrides → [`Settings`].
+//!
+//! Raw serde types live in [`raw`]; [`Settings::resolve`] validates them
+//! (rule names, severities, layout patterns, sizes) and reports every problem
+//! as a [`ConfigError`] that points at the file, line and column.
+
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Severity;
+use crate::discover::layout::Layout;
+use crate::rules::RuleId;
+use crate::source::LineIndex;
+
+pub const CONFIG_FILE: &str = "lockstep.toml";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// How fragment case differences are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnchorCase {
+    /// GitHub ids are lowercase and matched exactly: a case-only mismatch is broken.
+    #[default]
+    Error,
+    /// Accept fragments that match an id ignoring case.
+    Ignore,
+}
+
+/// Everything the pipeline needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub source_lang: String,
+    /// Explicit layouts; empty means zero-configuration discovery.
+    pub layouts: Vec<Layout>,
+    /// Language codes as used in file names → the language of the text.
+    pub languages: BTreeMap<String, String>,
+    /// Effective severity of each rule; `None` = off.
+    pub severities: BTreeMap<RuleId, Option<Severity>>,
+    pub anchor_case: AnchorCase,
+    pub max_file_size: u64,
+    pub exclude: Vec<String>,
+    pub toc_titles: Vec<String>,
+    /// The configuration file that was read, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            source_lang: "en".into(),
+            layouts: Vec::new(),
+            languages: BTreeMap::new(),
+            severities: RuleId::ALL
+                .iter()
+                .map(|r| (*r, Some(r.default_severity())))
+                .collect(),
+            anchor_case: AnchorCase::Error,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            exclude: Vec::new(),
+            toc_titles: crate::parse::toc::DEFAULT_TITLES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            config_path: None,
+        }
+    }
+}
+
+/// A configuration problem, located in its file when possible.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(path: &Path, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            span: Some(span),
+            message: message.into(),
+        }
+    }
+
+    /// 1-based line and column of the error, if located.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let span = self.span.as_ref()?;
+        let lc = LineIndex::new(&self.text).line_col(&self.text, span.start);
+        Some((lc.line, lc.column))
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line_col() {
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Settings {
+    /// Reads and validates the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            text: String::new(),
+            span: None,
+            message: format!("cannot read configuration: {e}"),
+        })?;
+        Self::from_toml(path, &text)
+    }
+
+    /// Parses and validates configuration text (`path` names it in errors).
+    pub fn from_toml(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            span: e.span(),
+            message: e.message().trim().to_string(),
+        })?;
+        let mut settings = Self::resolve(raw, path, text)?;
+        settings.config_path = Some(path.to_path_buf());
+        Ok(settings)
+    }
+
+    /// Validates raw configuration.
+    pub fn resolve(raw: raw::RawConfig, path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let err = |span: Range<usize>, msg: String| ConfigError::at(path, text, span, msg);
+        let mut s = Settings::default();
+        if let Some(lang) = raw.source_lang {
+            if !crate::discover::lang::is_code_shaped(lang.get_ref()) {
+                return Err(err(
+                    lang.span(),
+                    format!("`{}` is not a language code", lang.get_ref()),
+                ));
+            }
+            s.source_lang = lang.into_inner();
+        }
+        for (code, language) in raw.languages.unwrap_or_default() {
+            if !crate::discover::lang::is_code_shaped(code.get_ref()) {
+                return Err(err(
+                    code.span(),
+                    format!("`{}` is not a language code", code.get_ref()),
+                ));
+            }
+            if !crate::discover::lang::is_code_shaped(language.get_ref()) {
+                return Err(err(
+                    language.span(),
+                    format!(
+                        "`{}` is not a language tag (expected something like `zh-Hans` or `ko`)",
+                        language.get_ref()
+                    ),
+                ));
+            }
+            s.languages.insert(code.into_inner(), language.into_inner());
+        }
+        for layout in raw.documents.unwrap_or_default() {
+            let parsed = Layout::new(layout.source.get_ref(), layout.translation.get_ref())
+                .map_err(|e| {
+                    let span = if e.in_source {
+                        layout.source.span()
+                    } else {
+                        layout.translation.span()
+                    };
+                    err(span, e.message)
+                })?;
+            s.layouts.push(parsed);
+        }
+        for (name, severity) in raw.rules.unwrap_or_default() {
+            let Some(rule) = RuleId::from_name(name.get_ref()) else {
+                return Err(err(
+                    name.span(),
+                    format!(
+                        "unknown rule `{}`{}",
+                        name.get_ref(),
+                        crate::rules::did_you_mean(name.get_ref())
+                    ),
+                ));
+            };
+            let level = match severity.get_ref().as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "info" => Some(Severity::Info),
+                "off" => None,
+                other => {
+                    return Err(err(
+                        severity.span(),
+                        format!(
+                            "invalid severity `{other}` for `{}`: expected \"error\", \"warning\", \"info\" or \"off\"",
+                            name.get_ref()
+                        ),
+                    ));
+                }
+            };
+            s.severities.insert(rule, level);
+        }
+        if let Some(case) = raw.anchor_case {
+            s.anchor_case = match case.get_ref().as_str() {
+                "error" => AnchorCase::Error,
+                "ignore" => AnchorCase::Ignore,
+                other => {
+                    return Err(err(
+                        case.span(),
+                        format!("invalid anchor-case `{other}`: expected \"error\" or \"ignore\""),
+                    ));
+                }
+            };
+        }
+        if let Some(size) = raw.max_file_size {
+            s.max_file_size = parse_size(size.get_ref()).map_err(|m| err(size.span(), m))?;
+        }
+        for glob in raw.exclude.unwrap_or_default() {
+            let mut b = ignore::overrides::OverrideBuilder::new(".");
+            if let Err(e) = b.add(glob.get_ref()) {
+                return Err(err(glob.span(), format!("invalid glob: {e}")));
+            }
+            s.exclude.push(glob.into_inner());
+        }
+        if let Some(titles) = raw.toc.and_then(|t| t.titles) {
+            s.toc_titles = titles;
+        }
+        Ok(s)
+    }
+
+    /// The effective severity of `rule`, or `None` when it is off.
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.severities
+            .get(&rule)
+            .copied()
+            .unwrap_or(Some(rule.default_severity()))
+    }
+
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        self.severity(rule).is_some()
+    }
+
+    /// Applies `--select` (only these rules) and `--ignore` (not these).
+    pub fn select(&mut self, select: &[RuleId], ignore: &[RuleId]) {
+        if !select.is_empty() {
+            for (rule, level) in self.severities.iter_mut() {
+                if !select.contains(rule) && !rule.always_on() {
+                    *level = None;
+                } else if level.is_none() {
+                    *level = Some(rule.default_severity());
+                }
+            }
+        }
+        for rule in ignore {
+            if !rule.always_on() {
+                self.severities.insert(*rule, None);
+            }
+        }
+    }
+
+    /// The language a file-name code stands for (`kr` → `ko`).
+    pub fn language_of(&self, code: &str) -> String {
+        self.languages
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| crate::discover::lang::canonical(code))
+    }
+}
+
+/// `10485760`, `"10 MiB"`, `"512k"`, `"2MB"`.
+fn parse_size(v: &toml::Value) -> Result<u64, String> {
+    match v {
+        toml::Value::Integer(n) if *n > 0 => Ok(*n as u64),
+        toml::Value::String(s) => {
+            let t = s.trim();
+            let split = t
+                .find(|c: char| !c.is_ascii_digit() && c != '.')
+                .unwrap_or(t.len());
+            let (num, unit) = t.split_at(split);
+            let num: f64 = num
+                .parse()
+                .map_err(|_| format!("invalid size `{s}`: expected e.g. \"10 MiB\""))?;
+            let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1.0,
+                "k" | "kb" | "kib" => 1024.0,
+                "m" | "mb" | "mib" => 1024.0 * 1024.0,
+                "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+                other => return Err(format!("invalid size unit `{other}` in `{s}`")),
+            };
+            let bytes = num * mult;
+            if bytes < 1.0 {
+                return Err(format!("size `{s}` must be at least one byte"));
+            }
+            Ok(bytes as u64)
+        }
+        _ => Err("max-file-size must be a positive number of bytes or a string like \"10 MiB\"".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Settings, ConfigError> {
+        Settings::from_toml(Path::new("lockstep.toml"), text)
+    }
+
+    #[test]
+    fn unknown_key_points_at_it() {
+        let e = load("source-lang = \"en\"\nbogus = 1\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((2, 1)));
+        assert!(e.message.contains("unknown field `bogus`"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_severity_points_at_value() {
+        let e = load("[rules]\nbroken-link = \"loud\"\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((2, 15)));
+        assert!(e.message.contains("invalid severity"));
+    }
+
+    #[test]
+    fn unknown_rule() {
+        let e = load("[rules]\nbroken-links = \"off\"\n").unwrap_err();
+        assert!(e.message.contains("did you mean `broken-link`"), "{}", e.message);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size(&toml::Value::String("10 MiB".into())), Ok(10 << 20));
+        assert_eq!(parse_size(&toml::Value::Integer(5)), Ok(5));
+        assert!(parse_size(&toml::Value::String("ten".into())).is_err());
+    }
+
+    #[test]
+    fn wrong_type() {
+        let e = load("source-lang = 3\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((1, 15)));
+    }
+}

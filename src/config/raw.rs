@@ -1,0 +1,44 @@
+//! `lockstep.toml` as written: serde types with spans, no validation.
+//!
+//! Unknown keys are errors (`deny_unknown_fields`). Values that need checking
+//! keep their spans so that [`super::Settings::resolve`] can point into the file.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    /// The language of the source edition (default `en`).
+    pub source_lang: Option<Spanned<String>>,
+    /// Explicit layouts; when present they replace zero-configuration discovery.
+    pub documents: Option<Vec<RawLayout>>,
+    /// Odd language codes mapped to the language the text is written in.
+    pub languages: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Rule severities: `error`, `warning`, `info` or `off`.
+    pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// `error` (default: GitHub matches ids exactly) or `ignore`.
+    pub anchor_case: Option<Spanned<String>>,
+    /// Files larger than this are skipped: bytes, or a string like `"10 MiB"`.
+    pub max_file_size: Option<Spanned<toml::Value>>,
+    /// Extra paths to leave out (gitignore-style globs, relative to the root).
+    pub exclude: Option<Vec<Spanned<String>>>,
+    /// TOC recognition.
+    pub toc: Option<RawToc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLayout {
+    pub source: Spanned<String>,
+    pub translation: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawToc {
+    /// Heading titles that introduce an unmarked TOC list (replace the defaults).
+    pub titles: Option<Vec<String>>,
+}

@@ -1,0 +1,93 @@
+//! Findings as data: what rules return and renderers print.
+//!
+//! A [`Diagnostic`] names its rule, a severity, a file and a byte [`Span`];
+//! cross-edition findings also point at the source-language section. Nothing
+//! here knows how a diagnostic is printed.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::rules::RuleId;
+use crate::source::{FileId, Span};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in another file (or elsewhere in the same one) that explains a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    /// For cross-edition findings: the source-language section.
+    pub source: Option<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at the rule's default severity; the engine applies the
+    /// configured severity afterwards.
+    pub fn new(rule: RuleId, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: rule.default_severity(),
+            file,
+            span,
+            message: message.into(),
+            help: None,
+            source: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_source(mut self, source: Related) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The order of output: file, then position, then rule.
+    pub fn sort_key(&self) -> (FileId, usize, usize, RuleId, &str) {
+        (
+            self.file,
+            self.span.start,
+            self.span.end,
+            self.rule,
+            &self.message,
+        )
+    }
+}

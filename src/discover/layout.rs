@@ -1,0 +1,360 @@
+//! Which files are editions of the same document.
+//!
+//! A [`Layout`] is an explicit `[[documents]]` entry of `lockstep.toml` with
+//! `{lang}` and `{path}` placeholders. Without explicit layouts, [`group`]
+//! recognises the common conventions by itself:
+//!
+//! - `NAME.md` with `NAME-xx.md`, `NAME.xx.md` or `NAME_xx.md` beside it, or
+//!   `translations/NAME-xx.md` (also `i18n/`) below it;
+//! - `D/en/…` with `D/xx/…` (e.g. `docs/en/`, `content/en/`);
+//! - `D/…` with `D.xx/…` (e.g. `pages/` + `pages.ko/`).
+//!
+//! Every Markdown file ends up in exactly one [`DocGroup`]; a file that is no
+//! one's translation is the source edition of its own group.
+
+use std::collections::{BTreeMap, HashSet};
+
+use regex::Regex;
+
+use super::lang;
+
+/// An explicit layout: `source = "pages/{path}"`, `translation = "pages.{lang}/{path}"`.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub source: String,
+    pub translation: String,
+    translation_re: Regex,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayoutError {
+    /// Whether the problem is in the `source` pattern (else in `translation`).
+    pub in_source: bool,
+    pub message: String,
+}
+
+fn check_placeholders(pattern: &str, in_source: bool) -> Result<(), LayoutError> {
+    let mut rest = pattern;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else {
+            return Err(LayoutError {
+                in_source,
+                message: format!("unclosed `{{` in `{pattern}`"),
+            });
+        };
+        let name = &after[..j];
+        if name != "lang" && name != "path" {
+            return Err(LayoutError {
+                in_source,
+                message: format!(
+                    "unknown placeholder `{{{name}}}` in `{pattern}`: expected `{{lang}}` or `{{path}}`"
+                ),
+            });
+        }
+        rest = &after[j + 1..];
+    }
+    if pattern.matches("{path}").count() > 1 || pattern.matches("{lang}").count() > 1 {
+        return Err(LayoutError {
+            in_source,
+            message: format!("`{pattern}` uses a placeholder more than once"),
+        });
+    }
+    if pattern.starts_with('/') || pattern.contains('\\') || pattern.split('/').any(|c| c == "..") {
+        return Err(LayoutError {
+            in_source,
+            message: format!("`{pattern}` must be a relative path below the root, with `/` separators"),
+        });
+    }
+    Ok(())
+}
+
+impl Layout {
+    pub fn new(source: &str, translation: &str) -> Result<Self, LayoutError> {
+        check_placeholders(source, true)?;
+        check_placeholders(translation, false)?;
+        if !translation.contains("{lang}") {
+            return Err(LayoutError {
+                in_source: false,
+                message: format!("the translation pattern `{translation}` needs a `{{lang}}` placeholder"),
+            });
+        }
+        if source.contains("{path}") != translation.contains("{path}") {
+            return Err(LayoutError {
+                in_source: false,
+                message: "`{path}` must appear in both patterns or in neither".into(),
+            });
+        }
+        let mut re = String::from("^");
+        let mut rest = translation;
+        while let Some(i) = rest.find('{') {
+            re.push_str(&regex::escape(&rest[..i]));
+            let j = rest[i..].find('}').expect("checked above") + i;
+            match &rest[i + 1..j] {
+                "lang" => re.push_str(r"(?P<lang>[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*)"),
+                _ => re.push_str("(?P<path>.+)"),
+            }
+            rest = &rest[j + 1..];
+        }
+        re.push_str(&regex::escape(rest));
+        re.push('$');
+        Ok(Self {
+            source: source.to_string(),
+            translation: translation.to_string(),
+            translation_re: Regex::new(&re).map_err(|e| LayoutError {
+                in_source: false,
+                message: e.to_string(),
+            })?,
+        })
+    }
+
+    /// If `path` is a translation under this layout: its language and source path.
+    pub fn match_translation(&self, path: &str, source_lang: &str) -> Option<(String, String)> {
+        let caps = self.translation_re.captures(path)?;
+        let lang = caps.name("lang")?.as_str();
+        let source = self
+            .source
+            .replace("{path}", caps.name("path").map_or("", |m| m.as_str()))
+            .replace("{lang}", source_lang);
+        if source == path || lang == source_lang {
+            return None;
+        }
+        Some((lang.to_string(), source))
+    }
+}
+
+/// One edition of a document in a language other than the source's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Translation {
+    /// The code as used in the file name (`ko`, `ptbr`, `zh_TW`).
+    pub lang: String,
+    pub path: String,
+}
+
+/// A document: its source edition and its translations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocGroup {
+    /// The source edition's path (for an orphan group: where it would be).
+    pub source: String,
+    /// Whether the source edition exists (false: translations of a missing source).
+    pub source_exists: bool,
+    pub translations: Vec<Translation>,
+}
+
+/// Groups Markdown files (paths relative to the root) into documents.
+pub fn group(
+    markdown: &[String],
+    dirs: &HashSet<String>,
+    layouts: &[Layout],
+    source_lang: &str,
+    extra_codes: &HashSet<String>,
+) -> Vec<DocGroup> {
+    let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
+    let known = |code: &str| lang::is_known_code(code) || extra_codes.contains(code);
+    let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
+    let mut translated: HashSet<&str> = HashSet::new();
+    for path in markdown {
+        let found = if layouts.is_empty() {
+            zero_config(path, &files, dirs, source_lang, &known)
+        } else {
+            layouts
+                .iter()
+                .find_map(|l| l.match_translation(path, source_lang))
+        };
+        if let Some((lang, source)) = found {
+            translated.insert(path);
+            groups.entry(source).or_default().push(Translation {
+                lang,
+                path: path.clone(),
+            });
+        }
+    }
+    for path in markdown {
+        if !translated.contains(path.as_str()) {
+            groups.entry(path.clone()).or_default();
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(source, mut translations)| {
+            translations.sort();
+            DocGroup {
+                source_exists: files.contains(source.as_str()) && !translated.contains(source.as_str()),
+                source,
+                translations,
+            }
+        })
+        .collect()
+}
+
+fn split_ext(name: &str) -> Option<(&str, &str)> {
+    let dot = name.rfind('.')?;
+    Some((&name[..dot], &name[dot..]))
+}
+
+fn split_dir(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+/// `NAME-xx`, `NAME.xx`, `NAME_xx` → (`NAME`, `xx`). Tries the shortest code
+/// first so that `README-zh-CN` gives (`README`, `zh-CN`) only if `README-zh`
+/// is not itself a name with a code.
+fn split_code(stem: &str) -> impl Iterator<Item = (&str, &str)> {
+    stem.char_indices()
+        .filter(|&(i, c)| i > 0 && matches!(c, '-' | '.' | '_'))
+        .map(move |(i, _)| (&stem[..i], &stem[i + 1..]))
+}
+
+fn zero_config(
+    path: &str,
+    files: &HashSet<&str>,
+    dirs: &HashSet<String>,
+    source_lang: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    let (dir, name) = split_dir(path);
+    let (stem, ext) = split_ext(name)?;
+
+    // NAME-xx.md beside NAME.md.
+    for (base, code) in split_code(stem) {
+        let source = format!("{dir}{base}{ext}");
+        if known(code) && files.contains(source.as_str()) {
+            return Some((code.to_string(), source));
+        }
+    }
+    // translations/NAME-xx.md below NAME.md.
+    let trimmed = dir.trim_end_matches('/');
+    let (parent, last) = split_dir(trimmed);
+    if matches!(last, "translations" | "translation" | "i18n") {
+        for (base, code) in split_code(stem) {
+            let source = format!("{parent}{base}{ext}");
+            if lang::is_code_shaped(code) && files.contains(source.as_str()) {
+                return Some((code.to_string(), source));
+            }
+        }
+    }
+    // D/xx/… beside D/en/…, and D.xx/… beside D/….
+    let components: Vec<&str> = path.split('/').collect();
+    let mut prefix = String::new();
+    for (i, comp) in components[..components.len() - 1].iter().enumerate() {
+        let rest = components[i + 1..].join("/");
+        if *comp != source_lang && known(comp) {
+            let sibling = format!("{prefix}{source_lang}");
+            if dirs.contains(&sibling) {
+                return Some((comp.to_string(), format!("{sibling}/{rest}")));
+            }
+        }
+        if let Some(dot) = comp.rfind('.') {
+            let (base, code) = (&comp[..dot], &comp[dot + 1..]);
+            let sibling = format!("{prefix}{base}");
+            if !base.is_empty() && known(code) && dirs.contains(&sibling) {
+                return Some((code.to_string(), format!("{sibling}/{rest}")));
+            }
+        }
+        prefix.push_str(comp);
+        prefix.push('/');
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(paths: &[&str], dirs: &[&str]) -> Vec<(String, bool, Vec<(String, String)>)> {
+        let md: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
+        let dirs: HashSet<String> = dirs.iter().map(|s| s.to_string()).collect();
+        group(&md, &dirs, &[], "en", &HashSet::new())
+            .into_iter()
+            .map(|g| {
+                (
+                    g.source,
+                    g.source_exists,
+                    g.translations
+                        .into_iter()
+                        .map(|t| (t.lang, t.path))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn t(lang: &str, path: &str) -> (String, String) {
+        (lang.into(), path.into())
+    }
+
+    #[test]
+    fn readme_conventions() {
+        let got = run(
+            &[
+                "README-ko.md",
+                "README.md",
+                "README.ja.md",
+                "README_de.md",
+                "translations/README-ptbr.md",
+                "translations/how-to.md",
+                "README-dev.md",
+            ],
+            &["translations"],
+        );
+        assert_eq!(
+            got,
+            [
+                ("README-dev.md".into(), true, vec![]),
+                (
+                    "README.md".into(),
+                    true,
+                    vec![
+                        t("de", "README_de.md"),
+                        t("ja", "README.ja.md"),
+                        t("ko", "README-ko.md"),
+                        t("ptbr", "translations/README-ptbr.md"),
+                    ]
+                ),
+                ("translations/how-to.md".into(), true, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn folder_conventions() {
+        let got = run(
+            &[
+                "docs/en/a.md",
+                "docs/ko/a.md",
+                "docs/ko/only.md",
+                "pages/common/tar.md",
+                "pages.zh_TW/common/tar.md",
+            ],
+            &["docs", "docs/en", "docs/ko", "pages", "pages/common", "pages.zh_TW", "pages.zh_TW/common"],
+        );
+        assert_eq!(
+            got,
+            [
+                ("docs/en/a.md".into(), true, vec![t("ko", "docs/ko/a.md")]),
+                ("docs/en/only.md".into(), false, vec![t("ko", "docs/ko/only.md")]),
+                ("pages/common/tar.md".into(), true, vec![t("zh_TW", "pages.zh_TW/common/tar.md")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_layouts() {
+        let l = Layout::new("README.md", "translations/README-{lang}.md").unwrap();
+        assert_eq!(
+            l.match_translation("translations/README-kr.md", "en"),
+            Some(("kr".into(), "README.md".into()))
+        );
+        let l = Layout::new("docs/{lang}/{path}", "docs/{lang}/{path}").unwrap();
+        assert_eq!(l.match_translation("docs/en/a.md", "en"), None);
+        assert_eq!(
+            l.match_translation("docs/ko/x/a.md", "en"),
+            Some(("ko".into(), "docs/en/x/a.md".into()))
+        );
+        assert!(Layout::new("a/{path}", "b/{path}").is_err());
+        assert!(Layout::new("a/{file}", "b/{lang}").is_err());
+    }
+}

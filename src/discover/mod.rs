@@ -1,0 +1,230 @@
+//! Discovery: which files make up the documentation tree, and in which editions.
+//!
+//! [`walk`] lists the tree once (respecting `.gitignore`, never following a
+//! symlink out of the root) and hands on every path — Markdown files to read,
+//! all other files and folders for link checks. [`layout::group`] turns the
+//! Markdown files into documents with editions, and [`read`] is the only place
+//! that reads a documentation file (once, with a size cap).
+
+pub mod lang;
+pub mod layout;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::WalkState;
+use ignore::overrides::OverrideBuilder;
+
+use crate::config::Settings;
+
+/// Extensions treated as Markdown.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
+
+pub fn is_markdown(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| MARKDOWN_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Everything found under a documentation root. Paths are relative to the
+/// root, with `/` separators.
+#[derive(Debug, Default)]
+pub struct Tree {
+    pub root: PathBuf,
+    /// Markdown files to check, sorted.
+    pub markdown: Vec<String>,
+    /// Every file (Markdown or not), including symlinks to files inside the root.
+    pub files: HashSet<String>,
+    /// Every folder, including symlinks to folders inside the root.
+    pub dirs: HashSet<String>,
+    /// Symlinks that point outside the root (never followed).
+    pub outside_links: HashSet<String>,
+    /// Problems met while walking (unreadable folders, bad ignore files).
+    pub errors: Vec<(String, String)>,
+}
+
+#[derive(Default)]
+struct Found {
+    markdown: Vec<String>,
+    files: Vec<String>,
+    dirs: Vec<String>,
+    outside: Vec<String>,
+    errors: Vec<(String, String)>,
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut s = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(c.as_os_str().to_str()?);
+    }
+    Some(s)
+}
+
+/// Walks `root` in parallel. Folders named `.git` are skipped, hidden files
+/// are not (links to `.github/…` are common), `.gitignore` and `.ignore`
+/// files apply even outside a git repository, and `exclude` globs from the
+/// settings are honoured.
+pub fn walk(root: &Path, settings: &Settings) -> Tree {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git");
+    if !settings.exclude.is_empty() {
+        let mut ob = OverrideBuilder::new(root);
+        for glob in &settings.exclude {
+            // Validated when the settings were built.
+            let _ = ob.add(&format!("!{glob}"));
+        }
+        if let Ok(o) = ob.build() {
+            builder.overrides(o);
+        }
+    }
+    let found = Mutex::new(Found::default());
+    builder.build_parallel().run(|| {
+        let found = &found;
+        let canonical_root = &canonical_root;
+        let mut local = Found::default();
+        struct Flush<'a> {
+            local: Found,
+            into: &'a Mutex<Found>,
+        }
+        impl Drop for Flush<'_> {
+            fn drop(&mut self) {
+                let mut all = self.into.lock().unwrap_or_else(|p| p.into_inner());
+                let l = std::mem::take(&mut self.local);
+                all.markdown.extend(l.markdown);
+                all.files.extend(l.files);
+                all.dirs.extend(l.dirs);
+                all.outside.extend(l.outside);
+                all.errors.extend(l.errors);
+            }
+        }
+        local.markdown.reserve(256);
+        let mut flush = Flush { local, into: found };
+        Box::new(move |entry| {
+            let local = &mut flush.local;
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    local.errors.push((String::new(), e.to_string()));
+                    return WalkState::Continue;
+                }
+            };
+            if entry.depth() == 0 {
+                return WalkState::Continue;
+            }
+            let Some(rel) = rel_path(root, entry.path()) else {
+                local.errors.push((
+                    entry.path().display().to_string(),
+                    "path is not valid UTF-8; skipped".into(),
+                ));
+                return WalkState::Continue;
+            };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if ft.is_symlink() {
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(canonical_root) => {
+                        if target.is_dir() {
+                            local.dirs.push(rel);
+                        } else {
+                            local.files.push(rel);
+                        }
+                    }
+                    _ => local.outside.push(rel),
+                }
+            } else if ft.is_dir() {
+                local.dirs.push(rel);
+            } else if ft.is_file() {
+                if is_markdown(&rel) {
+                    local.markdown.push(rel.clone());
+                }
+                local.files.push(rel);
+            }
+            WalkState::Continue
+        })
+    });
+    let mut f = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    f.markdown.sort_unstable();
+    f.errors.sort();
+    Tree {
+        root: root.to_path_buf(),
+        markdown: f.markdown,
+        files: f.files.into_iter().collect(),
+        dirs: f.dirs.into_iter().collect(),
+        outside_links: f.outside.into_iter().collect(),
+        errors: f.errors,
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The file is larger than the configured cap; it was not read.
+    TooLarge { size: u64, max: u64 },
+    Io(String),
+    /// Not UTF-8: the lossy text (for display) and the offset of the first bad byte.
+    InvalidUtf8 { lossy: String, offset: usize },
+}
+
+/// Reads one documentation file: a single open, a size check on the open
+/// handle, one read.
+pub fn read(root: &Path, rel: &str, max: u64) -> Result<String, ReadError> {
+    let file = File::open(root.join(rel)).map_err(|e| ReadError::Io(e.to_string()))?;
+    let size = file
+        .metadata()
+        .map_err(|e| ReadError::Io(e.to_string()))?
+        .len();
+    if size > max {
+        return Err(ReadError::TooLarge { size, max });
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io(e.to_string()))?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            max,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ReadError::InvalidUtf8 {
+            lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            offset,
+        }
+    })
+}
+
+/// The documentation root for a path given on the command line: a folder is
+/// a root; for a file, the nearest ancestor holding `lockstep.toml` or `.git`,
+/// else the file's folder.
+pub fn root_for(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut dir = Some(parent);
+    while let Some(d) = dir {
+        if d.join(crate::config::CONFIG_FILE).is_file() || d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    parent.to_path_buf()
+}

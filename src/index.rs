@@ -1,0 +1,253 @@
+//! The cross-file index: which paths exist and which anchors each file has.
+//!
+//! Built once after parsing, read by corpus rules. [`Index::resolve`] turns a
+//! link destination into a [`Target`] (a file, a folder, something missing,
+//! something outside the root, or not a local path at all), so rules never
+//! touch the disk.
+
+use std::collections::{HashMap, HashSet};
+
+use percent_encoding::percent_decode_str;
+
+use crate::discover::Tree;
+use crate::parse::Document;
+use crate::source::FileId;
+
+/// The ids a file's fragments may point at.
+#[derive(Debug, Default, Clone)]
+pub struct AnchorSet {
+    ids: HashSet<String>,
+    /// Lowercased id → an original id, for case-only mismatches.
+    folded: HashMap<String, String>,
+    /// In document order, for suggestions.
+    ordered: Vec<String>,
+}
+
+impl AnchorSet {
+    pub fn from_document(doc: &Document) -> Self {
+        let mut set = AnchorSet::default();
+        for id in doc.anchor_ids() {
+            if set.ids.insert(id.to_string()) {
+                set.folded
+                    .entry(id.to_lowercase())
+                    .or_insert_with(|| id.to_string());
+                set.ordered.push(id.to_string());
+            }
+        }
+        set
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// The id that equals `id` ignoring case, if any.
+    pub fn case_insensitive(&self, id: &str) -> Option<&str> {
+        self.folded.get(&id.to_lowercase()).map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ordered.iter().map(String::as_str)
+    }
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Not a local path: a URL with a scheme, `//host/…`, or empty.
+    External,
+    /// A fragment in the same file.
+    SameFile { fragment: String },
+    /// An existing file inside the root (`path` relative to the root).
+    File { path: String, fragment: Option<String> },
+    /// An existing folder inside the root.
+    Dir { path: String },
+    /// A path inside the root that does not exist.
+    Missing { path: String },
+    /// A symlink that leaves the root.
+    OutsideLink { path: String },
+    /// `..` climbs above the documentation root.
+    EscapesRoot,
+}
+
+/// Every existing path and every file's anchors.
+#[derive(Debug, Default)]
+pub struct Index {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+    outside_links: HashSet<String>,
+    /// Markdown files that were parsed, by path.
+    parsed: HashMap<String, FileId>,
+    anchors: Vec<Option<AnchorSet>>,
+}
+
+impl Index {
+    /// `docs[i]` is the parsed document of file `FileId(i)` at `paths[i]`
+    /// (`None` when it could not be read).
+    /// The tree's path sets move into the index.
+    pub fn build(tree: &mut Tree, paths: &[&str], docs: &[Option<&Document>]) -> Self {
+        let mut parsed = HashMap::with_capacity(paths.len());
+        let mut anchors = Vec::with_capacity(paths.len());
+        for (i, (path, doc)) in paths.iter().zip(docs).enumerate() {
+            if doc.is_some() {
+                parsed.insert(path.to_string(), FileId(i as u32));
+            }
+            anchors.push(doc.map(AnchorSet::from_document));
+        }
+        Self {
+            files: std::mem::take(&mut tree.files),
+            dirs: std::mem::take(&mut tree.dirs),
+            outside_links: std::mem::take(&mut tree.outside_links),
+            parsed,
+            anchors,
+        }
+    }
+
+    pub fn anchors(&self, file: FileId) -> Option<&AnchorSet> {
+        self.anchors.get(file.index()).and_then(Option::as_ref)
+    }
+
+    /// The parsed Markdown file at `path`, if any.
+    pub fn parsed_file(&self, path: &str) -> Option<FileId> {
+        self.parsed.get(path).copied()
+    }
+
+    pub fn file_exists(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// Resolves link destination `dest` written in the file at `from`.
+    pub fn resolve(&self, from: &str, dest: &str) -> Target {
+        let dest = dest.trim();
+        if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+            return Target::External;
+        }
+        let (before_fragment, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(decode(f))),
+            None => (dest, None),
+        };
+        let path_part = before_fragment
+            .split_once('?')
+            .map_or(before_fragment, |(p, _)| p);
+        if path_part.is_empty() {
+            return match fragment {
+                Some(fragment) => Target::SameFile { fragment },
+                // `?query` alone: the same page.
+                None => Target::External,
+            };
+        }
+        let decoded = decode(path_part);
+        let Some(path) = join(from, &decoded) else {
+            return Target::EscapesRoot;
+        };
+        if path.is_empty() || self.dirs.contains(&path) {
+            return Target::Dir { path };
+        }
+        if self.files.contains(&path) {
+            return Target::File { path, fragment };
+        }
+        if self.outside_links.contains(&path) {
+            return Target::OutsideLink { path };
+        }
+        Target::Missing { path }
+    }
+}
+
+/// `scheme:` per RFC 3986 (`https:`, `mailto:`, `data:`); a Windows drive
+/// letter is not a scheme.
+fn has_scheme(s: &str) -> bool {
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
+    let scheme = &s[..colon];
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Percent-decodes (lossily: invalid UTF-8 becomes U+FFFD).
+pub fn decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Joins a relative link onto the folder of `from`, normalising `.` and `..`.
+/// A leading `/` means the root. `None` when the path climbs above the root.
+fn join(from: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    if !link.starts_with('/') {
+        parts.extend(from.split('/'));
+        parts.pop();
+    }
+    for comp in link.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let mut tree = Tree {
+            files: ["README.md", "images/a b.png", "docs/guide.md"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            dirs: ["images", "docs"].iter().map(|s| s.to_string()).collect(),
+            ..Tree::default()
+        };
+        Index::build(&mut tree, &[], &[])
+    }
+
+    #[test]
+    fn resolves() {
+        let ix = index();
+        assert_eq!(ix.resolve("README.md", "https://x.y"), Target::External);
+        assert_eq!(ix.resolve("README.md", "mailto:a@b"), Target::External);
+        assert_eq!(
+            ix.resolve("README.md", "#Intro%20x"),
+            Target::SameFile {
+                fragment: "Intro x".into()
+            }
+        );
+        assert_eq!(
+            ix.resolve("docs/guide.md", "../images/a%20b.png"),
+            Target::File {
+                path: "images/a b.png".into(),
+                fragment: None
+            }
+        );
+        assert_eq!(
+            ix.resolve("docs/guide.md", "/README.md#x"),
+            Target::File {
+                path: "README.md".into(),
+                fragment: Some("x".into())
+            }
+        );
+        assert_eq!(
+            ix.resolve("docs/guide.md", "./"),
+            Target::Dir {
+                path: "docs".into()
+            }
+        );
+        assert_eq!(ix.resolve("README.md", "../../issues"), Target::EscapesRoot);
+        assert_eq!(
+            ix.resolve("README.md", "nope.md?x=1"),
+            Target::Missing {
+                path: "nope.md".into()
+            }
+        );
+    }
+}

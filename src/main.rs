@@ -1,0 +1,198 @@
+//! The `lockstep` binary: parse arguments, run the pipeline, print, exit.
+//! This is the only place that exits the process.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use lockstep::app::{self, AppError, CheckOptions};
+use lockstep::cli::{CheckArgs, Cli, ColorChoice, Command, FormatArg, RulesArgs};
+use lockstep::config::ConfigError;
+use lockstep::diagnostic::Severity;
+use lockstep::render::{self, Format, RenderOptions};
+use lockstep::rules::{self, RuleId};
+
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(args) => run_check(&cli, args),
+        Command::Rules(args) => run_rules(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::BrokenPipe) => ExitCode::from(EXIT_CLEAN),
+        Err(Failure::App(e)) => {
+            report_error(&cli, &e);
+            ExitCode::from(EXIT_ERROR)
+        }
+        Err(Failure::Io(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+enum Failure {
+    App(AppError),
+    Io(io::Error),
+    /// stdout was closed (e.g. piped into `head`): not an error.
+    BrokenPipe,
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure::App(e)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Io(e)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}
+
+fn parse_rules(names: &[String]) -> Result<Vec<RuleId>, AppError> {
+    names
+        .iter()
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            RuleId::from_name(n).ok_or_else(|| {
+                AppError::Usage(format!("unknown rule `{n}`{}", rules::did_you_mean(n)))
+            })
+        })
+        .collect()
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
+    let opts = CheckOptions {
+        paths: args.paths.clone(),
+        config: cli.config.clone(),
+        select: parse_rules(&args.select)?,
+        ignore: parse_rules(&args.ignore)?,
+        langs: args.langs.clone(),
+    };
+    let report = app::check(&opts)?;
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+    };
+    let stdout = io::stdout();
+    let render_opts = RenderOptions {
+        color: use_color(cli.color, stdout.is_terminal()),
+        width: terminal_width(),
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    if format == Format::Human && cli.quiet {
+        let human = render::Human::new(render_opts);
+        for d in &report.diagnostics {
+            out.write_all(human.render_one(&report.files[d.file.index()], d).as_bytes())?;
+        }
+    } else {
+        render::renderer(format, render_opts).render(&report, &mut out)?;
+    }
+    out.flush()?;
+    Ok(if report.has_io_error() {
+        EXIT_ERROR
+    } else if report.count(Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match &args.rule {
+        Some(name) => {
+            let rule = RuleId::from_name(name).ok_or_else(|| {
+                AppError::Usage(format!("unknown rule `{name}`{}", rules::did_you_mean(name)))
+            })?;
+            let m = rule.meta();
+            writeln!(out, "# {}\n", m.name)?;
+            writeln!(out, "{}\n", m.summary)?;
+            writeln!(
+                out,
+                "Default severity: {}. Kind: {} rule.\n",
+                m.severity,
+                m.kind.as_str()
+            )?;
+            write!(out, "{}", m.docs)?;
+        }
+        None => {
+            let width = RuleId::ALL.iter().map(|r| r.name().len()).max().unwrap_or(0);
+            for rule in RuleId::ALL {
+                let m = rule.meta();
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    m.name,
+                    m.severity.as_str(),
+                    m.summary
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+/// Prints a fatal error; configuration errors point into the TOML with a snippet.
+fn report_error(cli: &Cli, e: &AppError) {
+    match e {
+        AppError::Config(c) => eprint!("{}", render_config_error(c, cli.color)),
+        AppError::Usage(m) => eprintln!("error: {m}"),
+    }
+}
+
+fn render_config_error(e: &ConfigError, color: ColorChoice) -> String {
+    let plain = format!("error: {e}\n");
+    let Some(span) = e.span.clone() else {
+        return plain;
+    };
+    let theme = if use_color(color, io::stderr().is_terminal()) {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let report = miette::MietteDiagnostic::new(e.message.clone())
+        .with_code("config")
+        .with_label(miette::LabeledSpan::at(span, "here"));
+    let src = miette::NamedSource::new(e.path.display().to_string(), e.text.clone());
+    let report = miette::Report::new(report).with_source_code(src);
+    let mut s = plain;
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut s, report.as_ref()).is_err() {
+        return format!("error: {e}\n");
+    }
+    s
+}

@@ -1,0 +1,190 @@
+//! A small, forgiving scanner for the raw HTML inside Markdown.
+//!
+//! Markdown documentation uses a handful of HTML constructs that matter to
+//! lockstep: `<a href>`, `<img src>`, `id`/`name` anchors and `<!-- comments -->`
+//! (TOC markers, suppressions). This module finds those with their byte offsets
+//! in the scanned text; it is not an HTML parser and never fails.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// One attribute value found in a tag, with its offsets in the scanned text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr {
+    pub tag: String,
+    pub name: String,
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An HTML comment: its inner text (trimmed) and the offsets of `<!--` … `-->`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub attrs: Vec<Attr>,
+    pub comments: Vec<Comment>,
+}
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<!--(.*?)-->|<([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+        .expect("static regex")
+});
+
+static ATTR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
+        .expect("static regex")
+});
+
+/// The attributes lockstep cares about: `href`/`name` on `a`, `src` on `img`,
+/// and `id` on any tag.
+fn wanted(tag: &str, name: &str) -> bool {
+    match name {
+        "id" => true,
+        "href" | "name" => tag == "a",
+        "src" => tag == "img" || tag == "source",
+        "srcset" => tag == "source",
+        _ => false,
+    }
+}
+
+/// Scans `html` for comments and the wanted attributes.
+pub fn scan(html: &str) -> Scan {
+    let mut out = Scan::default();
+    if !html.contains('<') {
+        return out;
+    }
+    for caps in TAG.captures_iter(html) {
+        let whole = caps.get(0).expect("group 0");
+        if let Some(inner) = caps.get(1) {
+            out.comments.push(Comment {
+                text: inner.as_str().trim().to_string(),
+                start: whole.start(),
+                end: whole.end(),
+            });
+            continue;
+        }
+        let (Some(tag), Some(rest)) = (caps.get(2), caps.get(3)) else {
+            continue;
+        };
+        let tag = tag.as_str().to_ascii_lowercase();
+        for a in ATTR.captures_iter(rest.as_str()) {
+            let name = a[1].to_ascii_lowercase();
+            if !wanted(&tag, &name) {
+                continue;
+            }
+            let Some(value) = a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)) else {
+                continue;
+            };
+            let raw = value.as_str();
+            let raw_end = rest.start() + value.end();
+            let (value, start) = if name == "srcset" {
+                // The first candidate only: `a.png 1x, b.png 2x`.
+                let first = raw.split(',').next().unwrap_or("").trim_start();
+                let lead = raw.len() - raw.trim_start().len();
+                let url = first.split_whitespace().next().unwrap_or("");
+                (url.to_string(), rest.start() + value.start() + lead)
+            } else {
+                (decode_entities(raw), rest.start() + value.start())
+            };
+            let end = if name == "srcset" {
+                start + value.len()
+            } else {
+                raw_end
+            };
+            out.attrs.push(Attr {
+                tag: tag.clone(),
+                name: if name == "srcset" { "src".into() } else { name },
+                value,
+                start,
+                end,
+            });
+        }
+    }
+    out
+}
+
+/// Decodes the character references that occur in real attribute values.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|j| j + 1);
+        let decoded = end.and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_images_anchors_and_comments() {
+        let html = r#"<p align="center"><a name="top"></a><a href='x.md#y'>x</a>
+<img width=10 src="images/a b.png"><!-- TOC --><h2 id=intro>Intro</h2>"#;
+        let s = scan(html);
+        let got: Vec<_> = s
+            .attrs
+            .iter()
+            .map(|a| (a.tag.as_str(), a.name.as_str(), &html[a.start..a.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "name", "top"),
+                ("a", "href", "x.md#y"),
+                ("img", "src", "images/a b.png"),
+                ("h2", "id", "intro"),
+            ]
+        );
+        assert_eq!(s.comments[0].text, "TOC");
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(decode_entities("a&amp;b&#x41;&#66;&bogus;"), "a&bAB&bogus;");
+    }
+}

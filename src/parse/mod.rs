@@ -1,0 +1,569 @@
+//! Markdown → section AST with exact byte spans.
+//!
+//! [`parse`] runs comrak over one file and hands back an owned [`Document`]:
+//! headings with their GitHub ids, the section tree, links, images, HTML
+//! anchors, comments and front matter, every one with a byte [`Span`] into the
+//! file's text. The comrak arena never leaves this module, so documents cross
+//! threads freely and the arena is freed as soon as a file is parsed. The tree
+//! is walked iteratively (comrak's `traverse`), so deeply nested input cannot
+//! overflow the stack.
+
+pub mod html;
+pub mod slug;
+pub mod toc;
+
+use std::sync::LazyLock;
+
+use comrak::arena_tree::NodeEdge;
+use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos};
+use comrak::{Arena, Options, parse_document};
+use regex::Regex;
+
+use crate::source::{LineIndex, Span};
+
+pub use self::toc::{Toc, TocEntry, TocKind};
+
+/// A heading with its rendered text and GitHub id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// Rendered text: emphasis, code and link text kept; raw HTML and images dropped.
+    pub text: String,
+    /// GitHub's id for this heading (after de-duplication within the file).
+    pub id: String,
+    /// A `{#custom-id}` attribute at the end of the heading, if any.
+    pub custom_id: Option<String>,
+    /// The whole heading (both lines of a setext heading).
+    pub span: Span,
+    /// `<!-- omit from toc -->` (or `omit in toc`) is on the heading.
+    pub omit_from_toc: bool,
+    /// Whether the heading is a direct child of the document (not in a list or quote).
+    pub top_level: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`
+    Inline,
+    /// `[text][ref]`, `[text][]`, `[ref]`
+    Reference,
+    /// `<https://…>` or a bare GFM autolink
+    Autolink,
+    /// `<a href="…">`
+    Html,
+}
+
+/// A link or an image reference found in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written (entities and escapes resolved, not percent-decoded).
+    pub dest: String,
+    /// The whole construct (`[text](dest)`, `<a …>`).
+    pub span: Span,
+    /// The destination inside the source, when it can be located exactly.
+    pub dest_span: Option<Span>,
+    /// Rendered link text (image alt text for images).
+    pub text: String,
+}
+
+impl Link {
+    /// The span that best points at the destination.
+    pub fn target_span(&self) -> Span {
+        self.dest_span.unwrap_or(self.span)
+    }
+}
+
+/// An HTML anchor: `<a name="…">` or any element with an `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub id: String,
+    pub span: Span,
+}
+
+/// An HTML comment (`<!-- … -->`) anywhere outside code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// Inner text, trimmed.
+    pub text: String,
+    pub span: Span,
+}
+
+/// A section: a heading and the content up to the next heading.
+///
+/// Section 0 is the preamble before the first heading (it may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Index into [`Document::headings`]; `None` for the preamble.
+    pub heading: Option<usize>,
+    /// Heading level, 0 for the preamble.
+    pub level: u8,
+    /// From the heading's first byte to the next top-level heading.
+    pub span: Span,
+    /// End of this section's subtree (the next heading of the same or a higher level).
+    pub end: usize,
+    /// The enclosing section (the preamble for top-level sections).
+    pub parent: Option<usize>,
+}
+
+/// One file, parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub headings: Vec<Heading>,
+    pub sections: Vec<Section>,
+    pub links: Vec<Link>,
+    pub images: Vec<Link>,
+    pub anchors: Vec<Anchor>,
+    pub comments: Vec<Comment>,
+    pub front_matter: Option<Span>,
+    pub toc: Option<Toc>,
+    /// List items (for TOC recognition): span, nesting depth, bullet byte.
+    pub list_items: Vec<ListItem>,
+}
+
+/// A list item, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    pub span: Span,
+    /// 0 for a top-level list, 1 for a list nested in an item, …
+    pub depth: usize,
+    /// `-`, `*`, `+`, or `.`/`)` for ordered lists.
+    pub marker: u8,
+    pub ordered: bool,
+}
+
+impl Document {
+    /// Index of the section that contains byte `offset`.
+    pub fn section_at(&self, offset: usize) -> usize {
+        match self
+            .sections
+            .binary_search_by(|s| s.span.start.cmp(&offset))
+        {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Every id a fragment may point at: heading ids, custom ids, HTML anchors.
+    pub fn anchor_ids(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .flat_map(|h| std::iter::once(h.id.as_str()).chain(h.custom_id.as_deref()))
+            .chain(self.anchors.iter().map(|a| a.id.as_str()))
+    }
+}
+
+fn options(text: &str) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    let first = text.lines().next().unwrap_or("").trim_end();
+    if first == "---" || first == "+++" {
+        o.extension.front_matter_delimiter = Some(first.to_string());
+    }
+    o
+}
+
+static CUSTOM_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*\{\s*#([^\s}]+)[^}]*\}\s*$").expect("static regex")
+});
+
+/// Parses one file's text (which may start with a BOM) into a [`Document`].
+pub fn parse(text: &str) -> Document {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[bom..];
+    let lines = LineIndex::new(text);
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options(body));
+    let mut b = Builder {
+        text,
+        lines: &lines,
+        doc: Document::default(),
+        slugger: slug::Slugger::new(),
+        list_depth: 0,
+    };
+    b.walk(root);
+    let mut doc = b.doc;
+    build_sections(&mut doc, text.len());
+    doc.toc = toc::find(text, &doc);
+    doc
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    lines: &'t LineIndex,
+    doc: Document,
+    slugger: slug::Slugger,
+    list_depth: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn span(&self, sp: Sourcepos) -> Span {
+        let start = self.lines.offset(sp.start.line, sp.start.column);
+        let end = self.lines.offset(sp.end.line, sp.end.column) + 1;
+        let end = end.min(self.text.len()).max(start);
+        Span::new(start.min(self.text.len()), end)
+    }
+
+    fn walk<'a>(&mut self, root: &'a AstNode<'a>) {
+        let mut skip_until: Option<&'a AstNode<'a>> = None;
+        for edge in root.traverse() {
+            let node = match edge {
+                NodeEdge::Start(n) => n,
+                NodeEdge::End(n) => {
+                    if skip_until.is_some_and(|s| s.same_node(n)) {
+                        skip_until = None;
+                    }
+                    if let NodeValue::List(_) = n.data().value {
+                        self.list_depth -= 1;
+                    }
+                    continue;
+                }
+            };
+            if skip_until.is_some() {
+                continue;
+            }
+            let ast = node.data();
+            let span = self.span(ast.sourcepos);
+            match &ast.value {
+                NodeValue::Heading(h) => {
+                    let top_level = node.parent().is_some_and(|p| p.parent().is_none());
+                    self.heading(node, h.level, span, top_level);
+                }
+                NodeValue::Link(l) => {
+                    let link = self.link(node, &l.url, span);
+                    self.doc.links.push(link);
+                }
+                NodeValue::Image(l) => {
+                    let image = self.link(node, &l.url, span);
+                    self.doc.images.push(image);
+                }
+                NodeValue::HtmlBlock(h) => self.html(&h.literal, ast.sourcepos),
+                NodeValue::HtmlInline(h) => self.html(h, ast.sourcepos),
+                NodeValue::FrontMatter(_) => self.doc.front_matter = Some(span),
+                NodeValue::List(_) => self.list_depth += 1,
+                NodeValue::Item(l) => self.doc.list_items.push(ListItem {
+                    span,
+                    depth: self.list_depth.saturating_sub(1),
+                    marker: match l.list_type {
+                        ListType::Bullet => l.bullet_char,
+                        ListType::Ordered => match l.delimiter {
+                            comrak::nodes::ListDelimType::Period => b'.',
+                            comrak::nodes::ListDelimType::Paren => b')',
+                        },
+                    },
+                    ordered: l.list_type == ListType::Ordered,
+                }),
+                NodeValue::CodeBlock(_) | NodeValue::Code(_) => {}
+                _ => {}
+            }
+            // Code has no children worth visiting; everything else is walked.
+            if matches!(ast.value, NodeValue::CodeBlock(_)) {
+                skip_until = Some(node);
+            }
+        }
+    }
+
+    fn heading<'a>(&mut self, node: &'a AstNode<'a>, level: u8, span: Span, top_level: bool) {
+        let mut text = rendered_text(node);
+        let mut omit_from_toc = false;
+        for d in node.descendants() {
+            if let NodeValue::HtmlInline(h) = &d.data().value {
+                let inner = h
+                    .trim()
+                    .trim_start_matches("<!--")
+                    .trim_end_matches("-->")
+                    .trim()
+                    .to_ascii_lowercase();
+                if inner == "omit from toc" || inner == "omit in toc" {
+                    omit_from_toc = true;
+                }
+            }
+        }
+        // GitHub keeps the text of a trailing `{#id}` in the id; site
+        // generators use the custom id. Both are valid targets.
+        let custom_id = CUSTOM_ID
+            .captures(&text)
+            .map(|c| c[1].to_string())
+            .filter(|id| !id.is_empty());
+        let id = self.slugger.slug(&text);
+        if custom_id.is_some() {
+            // Keep the displayed text free of the attribute.
+            if let Some(m) = CUSTOM_ID.find(&text) {
+                text.truncate(m.start());
+            }
+        }
+        self.doc.headings.push(Heading {
+            level,
+            text,
+            id,
+            custom_id,
+            span,
+            omit_from_toc,
+            top_level,
+        });
+    }
+
+    fn link<'a>(&self, node: &'a AstNode<'a>, url: &str, span: Span) -> Link {
+        let src = &self.text[span.range()];
+        let text = rendered_text(node);
+        let (kind, dest_span) = if src.starts_with('<') {
+            (LinkKind::Autolink, Some(Span::new(span.start + 1, span.end - 1)))
+        } else if src.starts_with('[') || src.starts_with("![") {
+            // The destination follows the last child's end: `](dest "title")`.
+            let after_text = node
+                .last_child()
+                .map(|c| self.span(c.data().sourcepos).end)
+                .unwrap_or(span.start + 1)
+                .clamp(span.start, span.end);
+            locate_destination(self.text, after_text, span.end)
+        } else {
+            (LinkKind::Autolink, Some(span))
+        };
+        Link {
+            kind,
+            dest: url.to_string(),
+            span,
+            dest_span,
+            text,
+        }
+    }
+
+    fn html(&mut self, literal: &str, pos: Sourcepos) {
+        if !literal.contains('<') {
+            return;
+        }
+        let scan = html::scan(literal);
+        if scan.attrs.is_empty() && scan.comments.is_empty() {
+            return;
+        }
+        let map = LiteralMap::new(self.text, self.lines, literal, pos);
+        for c in scan.comments {
+            self.doc.comments.push(Comment {
+                text: c.text,
+                span: Span::new(map.offset(c.start), map.offset(c.end)),
+            });
+        }
+        for a in scan.attrs {
+            let span = Span::new(map.offset(a.start), map.offset(a.end));
+            match a.name.as_str() {
+                "href" => self.doc.links.push(Link {
+                    kind: LinkKind::Html,
+                    dest: a.value,
+                    span,
+                    dest_span: Some(span),
+                    text: String::new(),
+                }),
+                "src" => self.doc.images.push(Link {
+                    kind: LinkKind::Html,
+                    dest: a.value,
+                    span,
+                    dest_span: Some(span),
+                    text: String::new(),
+                }),
+                _ => self.doc.anchors.push(Anchor { id: a.value, span }),
+            }
+        }
+    }
+}
+
+/// Maps offsets in a node's literal (an HTML block or inline HTML, whose
+/// container prefixes such as `> ` were stripped by the parser) back to the
+/// file: the first line starts at the node's position; later lines are
+/// aligned on their line ends, which containers never touch.
+struct LiteralMap<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+    literal: &'a str,
+    first: usize,
+    first_line: usize,
+}
+
+impl<'a> LiteralMap<'a> {
+    fn new(text: &'a str, lines: &'a LineIndex, literal: &'a str, pos: Sourcepos) -> Self {
+        Self {
+            text,
+            lines,
+            literal,
+            first: lines.offset(pos.start.line, pos.start.column),
+            first_line: pos.start.line,
+        }
+    }
+
+    fn offset(&self, lit: usize) -> usize {
+        let before = &self.literal[..lit.min(self.literal.len())];
+        let nl = before.matches('\n').count();
+        if nl == 0 {
+            return (self.first + lit).min(self.text.len());
+        }
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let lit_line_end = self.literal[line_start..]
+            .find('\n')
+            .map_or(self.literal.len(), |i| line_start + i);
+        let lit_line = self.literal[line_start..lit_line_end].trim_end_matches('\r');
+        let src = self.lines.line_span(self.text, self.first_line + nl);
+        let from_end = lit_line.len().saturating_sub(lit - line_start);
+        src.end.saturating_sub(from_end).max(src.start)
+    }
+}
+
+/// Finds the destination of an inline link in `text[from..end]` (`](dest "t")`).
+fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<Span>) {
+    let s = &text[from..end];
+    let Some(open) = s.find("](") else {
+        return (LinkKind::Reference, None);
+    };
+    // Reference links have `]` followed by `[` or nothing.
+    if s[..open].contains("][") {
+        return (LinkKind::Reference, None);
+    }
+    let mut i = open + 2;
+    let bytes = s.as_bytes();
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    if i < bytes.len() && bytes[i] == b'<' {
+        let start = i + 1;
+        let stop = s[start..].find('>').map_or(s.len(), |j| start + j);
+        return (
+            LinkKind::Inline,
+            Some(Span::new(from + start, from + stop)),
+        );
+    }
+    let start = i;
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            b' ' | b'\t' | b'\n' | b'\r' => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    let stop = i.min(bytes.len());
+    (LinkKind::Inline, Some(Span::new(from + start, from + stop)))
+}
+
+/// The text GitHub renders for a node: text, code and link text kept; raw HTML
+/// tags and images (with their alt text) dropped.
+pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    let mut skip_until: Option<&'a AstNode<'a>> = None;
+    for edge in node.traverse() {
+        match edge {
+            NodeEdge::Start(n) => {
+                if skip_until.is_some() {
+                    continue;
+                }
+                match &n.data().value {
+                    NodeValue::Text(t) => out.push_str(t),
+                    NodeValue::Code(c) => out.push_str(&c.literal),
+                    NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+                    NodeValue::Math(m) => out.push_str(&m.literal),
+                    NodeValue::FootnoteReference(f) => out.push_str(&f.ix.to_string()),
+                    NodeValue::Image(_) if !n.same_node(node) => skip_until = Some(n),
+                    _ => {}
+                }
+            }
+            NodeEdge::End(n) => {
+                if skip_until.is_some_and(|s| s.same_node(n)) {
+                    skip_until = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Builds the section tree from the top-level headings.
+fn build_sections(doc: &mut Document, len: usize) {
+    let tops: Vec<usize> = (0..doc.headings.len())
+        .filter(|&i| doc.headings[i].top_level)
+        .collect();
+    let first = tops.first().map_or(len, |&i| doc.headings[i].span.start);
+    let mut sections = vec![Section {
+        heading: None,
+        level: 0,
+        span: Span::new(0, first),
+        end: len,
+        parent: None,
+    }];
+    // Stack of open section indices (by level).
+    let mut stack: Vec<usize> = vec![0];
+    for (k, &h) in tops.iter().enumerate() {
+        let heading = &doc.headings[h];
+        let start = heading.span.start;
+        let next = tops
+            .get(k + 1)
+            .map_or(len, |&n| doc.headings[n].span.start);
+        while let Some(&top) = stack.last() {
+            if top != 0 && sections[top].level >= heading.level {
+                sections[top].end = start;
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        let idx = sections.len();
+        sections.push(Section {
+            heading: Some(h),
+            level: heading.level,
+            span: Span::new(start, next),
+            end: len,
+            parent: stack.last().copied(),
+        });
+        stack.push(idx);
+    }
+    doc.sections = sections;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_links_and_sections() {
+        let text = "intro\n\n# Title {#custom}\n\nSee [x](other.md#frag \"t\") ![i](a%20b.png)\n\n## Sub\n\n<a name=\"n\"></a>\n\n# Two\n";
+        let doc = parse(text);
+        let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title-custom", "sub", "two"]);
+        assert_eq!(doc.headings[0].custom_id.as_deref(), Some("custom"));
+        assert_eq!(doc.headings[0].text, "Title");
+        let link = &doc.links[0];
+        assert_eq!(link.kind, LinkKind::Inline);
+        assert_eq!(&text[link.dest_span.unwrap().range()], "other.md#frag");
+        assert_eq!(&text[doc.images[0].dest_span.unwrap().range()], "a%20b.png");
+        assert_eq!(doc.anchors[0].id, "n");
+        let levels: Vec<_> = doc.sections.iter().map(|s| (s.level, s.parent)).collect();
+        assert_eq!(levels, [(0, None), (1, Some(0)), (2, Some(1)), (1, Some(0))]);
+        assert_eq!(doc.sections[1].end, doc.sections[3].span.start);
+    }
+
+    #[test]
+    fn html_in_block_quotes_maps_to_the_file() {
+        let text = "> <p>\n> <img src=\"x.png\">\n> </p>\n";
+        let doc = parse(text);
+        assert_eq!(&text[doc.images[0].span.range()], "x.png");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let text = format!("{} hi\n", ">".repeat(200_000));
+        let doc = parse(&text);
+        assert!(doc.headings.is_empty());
+    }
+
+    #[test]
+    fn crlf_and_bom_spans() {
+        let text = "\u{feff}# A\r\n\r\n[l](#a)\r\n";
+        let doc = parse(text);
+        assert_eq!(&text[doc.links[0].dest_span.unwrap().range()], "#a");
+        assert_eq!(&text[doc.headings[0].span.range()], "# A");
+    }
+}

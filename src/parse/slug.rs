@@ -1,0 +1,85 @@
+//! GitHub's heading ids, exactly: a port of github-slugger 2.0.
+//!
+//! [`slug`] turns rendered heading text into an id; [`Slugger`] adds the
+//! per-document collision loop (`-1`, `-2`, …). The character class is the one
+//! github-slugger generates from Unicode 13.0 data: everything that is not
+//! Alphabetic (letters, letter numbers and other alphabetic marks such as `Ⓐ`),
+//! a Mark, a Decimal Number, Connector Punctuation, `-` or a space is removed —
+//! and so is every code point that was still unassigned in Unicode 13.0, even
+//! if a later version made it a letter. Spaces then become `-`, one for one,
+//! without collapsing.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static REMOVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \-]&&\p{Age=13.0}]").expect("static regex")
+});
+
+/// The id GitHub gives a heading whose rendered text is `text`, before
+/// de-duplication.
+pub fn slug(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let kept = REMOVE.replace_all(&lower, "");
+    kept.replace(' ', "-")
+}
+
+/// Hands out unique ids in document order, like github-slugger's `Slugger`.
+#[derive(Debug, Default, Clone)]
+pub struct Slugger {
+    occurrences: HashMap<String, usize>,
+}
+
+impl Slugger {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The unique id for the next heading with rendered text `text`.
+    pub fn slug(&mut self, text: &str) -> String {
+        self.claim(slug(text))
+    }
+
+    /// Registers `original` (an already slugged id) and returns it, or the first
+    /// free `original-N`.
+    pub fn claim(&mut self, original: String) -> String {
+        let mut result = original.clone();
+        while self.occurrences.contains_key(&result) {
+            let count = self
+                .occurrences
+                .get_mut(&original)
+                .expect("original is present whenever a collision happens");
+            *count += 1;
+            result = format!("{original}-{count}");
+        }
+        self.occurrences.insert(result.clone(), 0);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basics() {
+        assert_eq!(slug("Hello World"), "hello-world");
+        assert_eq!(slug("C++ / C# / F#"), "c--c--f");
+        assert_eq!(slug("½ fraction ² superscript"), "-fraction--superscript");
+        assert_eq!(slug("Ⓐ"), "ⓐ");
+        // Assigned in Unicode 13 (kept) vs. only later (removed, as github-slugger does).
+        assert_eq!(slug("a\u{306F8}\u{105CB}b"), "a\u{306F8}b");
+    }
+
+    #[test]
+    fn collisions_follow_github_slugger() {
+        let mut s = Slugger::new();
+        let got: Vec<_> = ["echo", "echo", "echo 1", "echo-1", "echo"]
+            .iter()
+            .map(|t| s.slug(t))
+            .collect();
+        assert_eq!(got, ["echo", "echo-1", "echo-1-1", "echo-1-2", "echo-2"]);
+    }
+}

@@ -1,0 +1,287 @@
+//! Table-of-contents blocks: which part of a document is its TOC.
+//!
+//! Recognises the conventions in real use — `<!-- TOC … -->`/`<!-- /TOC -->`,
+//! doctoc's `<!-- START doctoc -->`/`<!-- END doctoc -->`, `<!-- toc -->` with
+//! `<!-- tocstop -->` or `<!-- /toc -->`, and an unmarked list of `#` links
+//! directly under a heading titled like "Table of Contents" — and hands on the
+//! block's span, its options and its entries (links to `#fragment`s with their
+//! list depth). Judging the entries against the headings is the `toc-drift`
+//! rule's job.
+
+use crate::source::Span;
+
+use super::{Document, LinkKind};
+
+/// Heading titles that introduce an unmarked TOC (compared case-insensitively,
+/// ignoring trailing colons).
+pub const DEFAULT_TITLES: &[&str] = &[
+    "table of contents",
+    "contents",
+    "toc",
+    "목차",
+    "目次",
+    "目录",
+    "目錄",
+    "índice",
+    "indice",
+    "inhalt",
+    "inhaltsverzeichnis",
+    "содержание",
+    "table des matières",
+    "sommaire",
+    "contenido",
+    "conteúdo",
+    "sumário",
+    "indice dei contenuti",
+    "spis treści",
+    "inhoud",
+    "inhoudsopgave",
+    "mục lục",
+    "içindekiler",
+    "зміст",
+    "فهرست",
+    "المحتويات",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TocKind {
+    /// `<!-- TOC -->` … `<!-- /TOC -->` (Markdown TOC editor extensions).
+    Toc,
+    /// `<!-- START doctoc -->` … `<!-- END doctoc -->`.
+    Doctoc,
+    /// `<!-- toc -->` … `<!-- tocstop -->` or `<!-- /toc -->` (markdown-toc).
+    MarkdownToc,
+    /// A list of `#` links directly under a "Table of Contents" heading.
+    Titled,
+}
+
+impl TocKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TocKind::Toc => "<!-- TOC --> block",
+            TocKind::Doctoc => "doctoc block",
+            TocKind::MarkdownToc => "<!-- toc --> block",
+            TocKind::Titled => "table of contents",
+        }
+    }
+}
+
+/// One entry of a TOC: a link to a `#fragment` inside a list item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    /// Index into [`Document::links`].
+    pub link: usize,
+    /// List nesting depth relative to the TOC's outermost list (0 = top).
+    pub depth: usize,
+    /// The list item that holds the link (its first line, without the line ending).
+    pub item: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toc {
+    pub kind: TocKind,
+    /// The region that holds the entries (between the markers, or the list).
+    pub span: Span,
+    /// Heading levels covered, when the markers say so (`depthFrom:2 depthTo:3`,
+    /// `toc.levels=2..3`, `maxdepth`).
+    pub levels: Option<(u8, u8)>,
+    /// For a titled TOC: the index of its title heading.
+    pub title: Option<usize>,
+    pub entries: Vec<TocEntry>,
+}
+
+fn start_marker(text: &str) -> Option<(TocKind, &str)> {
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("start doctoc") {
+        return Some((TocKind::Doctoc, ""));
+    }
+    if lower == "toc" {
+        // `<!-- toc -->` is markdown-toc's; `<!-- TOC -->` the editors'.
+        let kind = if text == "toc" {
+            TocKind::MarkdownToc
+        } else {
+            TocKind::Toc
+        };
+        return Some((kind, ""));
+    }
+    if lower.starts_with("toc ") || lower.starts_with("toc\t") {
+        return Some((TocKind::Toc, text[3..].trim()));
+    }
+    None
+}
+
+fn is_end_marker(kind: TocKind, text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    match kind {
+        TocKind::Doctoc => lower.starts_with("end doctoc"),
+        TocKind::Toc | TocKind::MarkdownToc => {
+            lower == "/toc" || lower == "tocstop" || lower == "toc stop"
+        }
+        TocKind::Titled => false,
+    }
+}
+
+/// Parses the level options that follow a `TOC` marker.
+pub fn parse_levels(options: &str) -> Option<(u8, u8)> {
+    let mut from: Option<u8> = None;
+    let mut to: Option<u8> = None;
+    for word in options.split_whitespace() {
+        let (key, value) = word
+            .split_once([':', '='])
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches(['"', '\''])))?;
+        match key.as_str() {
+            "depthfrom" => from = value.parse().ok(),
+            "depthto" | "maxdepth" | "maxlevel" => to = value.parse().ok(),
+            "toc.levels" | "levels" => {
+                let (a, b) = match value.split_once("..") {
+                    Some((a, b)) => (a.parse().ok(), b.parse().ok()),
+                    None => (value.parse().ok(), None),
+                };
+                from = a;
+                to = b;
+            }
+            _ => {}
+        }
+    }
+    if from.is_none() && to.is_none() {
+        return None;
+    }
+    let from = from.unwrap_or(1).clamp(1, 6);
+    let to = to.unwrap_or(6).clamp(from, 6);
+    Some((from, to))
+}
+
+/// Finds the document's TOC, if any. Markers win over a titled list.
+pub fn find(text: &str, doc: &Document) -> Option<Toc> {
+    find_with_titles(text, doc, DEFAULT_TITLES)
+}
+
+pub fn find_with_titles<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Option<Toc> {
+    if let Some(toc) = find_marked(doc) {
+        return Some(toc);
+    }
+    find_titled(text, doc, titles)
+}
+
+fn find_marked(doc: &Document) -> Option<Toc> {
+    let mut iter = doc.comments.iter();
+    while let Some(c) = iter.next() {
+        let Some((kind, options)) = start_marker(&c.text) else {
+            continue;
+        };
+        let end = iter.clone().find(|e| is_end_marker(kind, &e.text))?;
+        let span = Span::new(c.span.end, end.span.start);
+        return Some(Toc {
+            kind,
+            span,
+            levels: parse_levels(options),
+            title: None,
+            entries: entries_in(doc, span),
+        });
+    }
+    None
+}
+
+fn normalise_title(t: &str) -> String {
+    t.trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .to_lowercase()
+}
+
+fn find_titled<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Option<Toc> {
+    let (hi, heading) = doc.headings.iter().enumerate().find(|(_, h)| {
+        let t = normalise_title(&h.text);
+        titles.iter().any(|x| normalise_title(x.as_ref()) == t)
+    })?;
+    // The first list directly under the heading: only blank lines in between.
+    let item = doc
+        .list_items
+        .iter()
+        .find(|i| i.depth == 0 && i.span.start >= heading.span.end)?;
+    if !text[heading.span.end..item.span.start].trim().is_empty() {
+        return None;
+    }
+    // The list runs over consecutive top-level items.
+    let mut end = item.span.end;
+    for next in doc
+        .list_items
+        .iter()
+        .filter(|i| i.span.start >= item.span.start)
+    {
+        if next.span.start > end && !text[end..next.span.start].trim().is_empty() {
+            break;
+        }
+        end = end.max(next.span.end);
+    }
+    let span = Span::new(item.span.start, end);
+    let entries = entries_in(doc, span);
+    if entries.is_empty() {
+        return None;
+    }
+    Some(Toc {
+        kind: TocKind::Titled,
+        span,
+        levels: None,
+        title: Some(hi),
+        entries,
+    })
+}
+
+/// The `#` links inside list items within `span`, with their depth.
+fn entries_in(doc: &Document, span: Span) -> Vec<TocEntry> {
+    let items: Vec<_> = doc
+        .list_items
+        .iter()
+        .filter(|i| span.contains(i.span))
+        .collect();
+    let base = items.iter().map(|i| i.depth).min().unwrap_or(0);
+    doc.links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| span.contains(l.span) && l.kind != LinkKind::Html && l.dest.starts_with('#'))
+        .filter_map(|(i, l)| {
+            // The innermost item that holds the link.
+            let item = items
+                .iter()
+                .filter(|it| it.span.contains(l.span))
+                .max_by_key(|it| it.depth)?;
+            Some(TocEntry {
+                link: i,
+                depth: item.depth - base,
+                item: item.span,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn levels() {
+        assert_eq!(parse_levels("depthFrom:2 depthTo:3"), Some((2, 3)));
+        assert_eq!(parse_levels("toc.levels=2"), Some((2, 6)));
+        assert_eq!(parse_levels("toc.levels=2..3"), Some((2, 3)));
+        assert_eq!(parse_levels("withLinks:true"), None);
+    }
+
+    #[test]
+    fn marked_and_titled() {
+        let text = "# T\n\n<!-- TOC depthFrom:2 -->\n\n- [A](#a)\n  - [B](#b)\n\n<!-- /TOC -->\n\n## A\n\n### B\n";
+        let doc = parse(text);
+        let toc = doc.toc.as_ref().unwrap();
+        assert_eq!(toc.kind, TocKind::Toc);
+        assert_eq!(toc.levels, Some((2, 6)));
+        let depths: Vec<_> = toc.entries.iter().map(|e| e.depth).collect();
+        assert_eq!(depths, [0, 1]);
+
+        let text = "# 목차\n\n- [A](#a)\n- [B](#b)\n\nText [c](#c)\n\n## A\n";
+        let doc = parse(text);
+        let toc = doc.toc.as_ref().unwrap();
+        assert_eq!(toc.kind, TocKind::Titled);
+        assert_eq!(toc.entries.len(), 2);
+    }
+}

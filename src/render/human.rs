@@ -1,0 +1,205 @@
+//! Human output: miette's graphical reports, one per diagnostic, and a summary.
+//!
+//! The source snippet comes from [`FileSource`], a `miette::SourceCode` over
+//! our own line index: it finds lines in O(log n) instead of rescanning the
+//! file for each diagnostic, and reports columns in characters.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::app::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+use super::{RenderOptions, Renderer};
+
+pub struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub fn new(opts: RenderOptions) -> Self {
+        let theme = if opts.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(opts.width.unwrap_or(100))
+            .with_links(false)
+            .with_context_lines(1);
+        Self { handler }
+    }
+
+    /// Renders one diagnostic to a string.
+    pub fn render_one(&self, file: &SourceFile, d: &Diagnostic) -> String {
+        let view = View {
+            d,
+            src: FileSource { file },
+        };
+        let mut s = String::new();
+        if self.handler.render_report(&mut s, &view).is_err() {
+            s = format!("{}: {}\n", file.path, d.message);
+        }
+        s
+    }
+}
+
+impl Renderer for Human {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for d in &report.diagnostics {
+            let file = &report.files[d.file.index()];
+            out.write_all(self.render_one(file, d).as_bytes())?;
+        }
+        writeln!(out, "{}", summary(report))
+    }
+}
+
+/// "Found 2 errors and 1 warning in 1 file (3 files checked)."
+pub fn summary(report: &Report) -> String {
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let infos = report.count(Severity::Info);
+    let checked = plural(report.checked, "file");
+    if report.diagnostics.is_empty() {
+        return format!("No problems found ({checked} checked).");
+    }
+    let mut files: Vec<_> = report.diagnostics.iter().map(|d| d.file).collect();
+    files.dedup();
+    let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if infos > 0 {
+        parts.push(plural(infos, "note"));
+    }
+    format!(
+        "Found {} in {} ({checked} checked).",
+        join_and(&parts),
+        plural(files.len(), "file")
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A diagnostic as miette sees it.
+struct View<'a> {
+    d: &'a Diagnostic,
+    src: FileSource<'a>,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.d.fmt(f)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.d.rule.name()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.d.span;
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            None,
+            (span.start, span.len()),
+        ))))
+    }
+}
+
+/// A file's text as miette source code, using the file's line index.
+struct FileSource<'a> {
+    file: &'a SourceFile,
+}
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let text = self.file.text.as_str();
+        let lines = &self.file.lines;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = lines.line_of(start);
+        let last = lines.line_of(end.saturating_sub(1).max(start));
+        let name = self.file.path.clone();
+        if before == 0 && after == 0 {
+            let line_start = lines.line_start(first + 1).min(start);
+            let column = text[line_start..start].chars().count();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                name,
+                &text.as_bytes()[start..end],
+                *span,
+                first,
+                column,
+                last - first,
+            )));
+        }
+        let ctx_first = first.saturating_sub(before);
+        let ctx_last = (last + after).min(lines.line_count() - 1);
+        let s = lines.line_start(ctx_first + 1);
+        let e = if ctx_last + 1 < lines.line_count() {
+            lines.line_start(ctx_last + 2)
+        } else {
+            text.len()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            name,
+            &text.as_bytes()[s..e],
+            (s, e - s).into(),
+            ctx_first,
+            0,
+            ctx_last - ctx_first,
+        )))
+    }
+}

@@ -1,0 +1,91 @@
+//! `--format json`, version 1 (see DESIGN §4).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::app::Report;
+use crate::diagnostic::Severity;
+
+use super::Renderer;
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: Severity,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    lang: Option<&'a str>,
+    source: Option<JsonSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSource<'a> {
+    file: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Renderer for Json {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let diagnostics = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = &report.files[d.file.index()];
+                let start = file.line_col(d.span.start);
+                let end = file.line_col(d.span.end);
+                JsonDiagnostic {
+                    rule: d.rule.name(),
+                    severity: d.severity,
+                    file: &file.path,
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                    lang: report.langs[d.file.index()].as_deref(),
+                    source: d.source.as_ref().map(|s| {
+                        let f = &report.files[s.file.index()];
+                        JsonSource {
+                            file: &f.path,
+                            line: f.line_col(s.span.start).line,
+                        }
+                    }),
+                }
+            })
+            .collect();
+        let doc = JsonReport {
+            version: 1,
+            diagnostics,
+            summary: Summary {
+                files: report.checked,
+                errors: report.count(Severity::Error),
+                warnings: report.count(Severity::Warning),
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

@@ -1,0 +1,42 @@
+//! Output formats: one file per format, all behind [`Renderer`].
+//!
+//! Renderers receive the finished, sorted [`Report`] and write it; they never
+//! decide what is a finding. Lines and columns are computed here, from byte
+//! spans (1-based; columns count Unicode scalar values).
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::app::Report;
+
+pub use self::human::Human;
+pub use self::json::Json;
+
+/// Writes a report in one output format.
+pub trait Renderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Output format of `lockstep check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Options shared by the renderers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Terminal width for wrapping human output.
+    pub width: Option<usize>,
+}
+
+pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
+    match format {
+        Format::Human => Box::new(Human::new(opts)),
+        Format::Json => Box::new(Json),
+    }
+}

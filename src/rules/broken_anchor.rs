@@ -1,0 +1,149 @@
+//! `broken-anchor`: a `#fragment` that matches no id in its target file.
+
+use crate::config::AnchorCase;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::{AnchorSet, Target};
+use crate::parse::{Link, slug};
+use crate::source::Span;
+
+use super::{FileContext, RuleId, RuleKind, RuleMeta};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "broken-anchor",
+    summary: "A `#fragment` link matches no heading id, custom id or HTML anchor in its target",
+    severity: Severity::Error,
+    kind: RuleKind::Corpus,
+    docs: r#"## What it does
+Checks every link with a fragment — `#id` in the same file or `other.md#id` in
+another Markdown file of the tree — against the ids its target really has:
+GitHub's heading ids (github-slugger, exact), `{#custom-id}` attributes and
+HTML anchors (`<a name="…">`, `id="…"`). Fragments are percent-decoded before
+they are compared.
+
+## Why
+Translating a heading changes its id. The table of contents and every
+cross-reference that still uses the old id silently stop working: the reader
+clicks and nothing happens.
+
+## Example
+```markdown
+## MVC, MVP, MVVM, MVVM-C, VIPER
+
+- [Patterns](#mvc-mvp-mvvm-mvvm-c-and-viper)   <!-- broken -->
+```
+lockstep reports the link and names the id that was most likely meant:
+`expected #mvc-mvp-mvvm-mvvm-c-viper` — the id of a heading whose text
+matches the link text, or else the closest id by similarity.
+
+GitHub ids are lowercase and compared exactly, so `#SQL-query` does not reach
+`## SQL query`; such case-only mismatches are reported with their own message.
+Set `anchor-case = "ignore"` in `lockstep.toml` to accept them.
+
+## Fix safety
+None yet: `lockstep fix` arrives with the TOC work.
+"#,
+};
+
+pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    for link in &ctx.doc.links {
+        let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, &link.dest) {
+            Target::SameFile { fragment } => (fragment, ctx.index.anchors(ctx.id), None),
+            Target::File {
+                path,
+                fragment: Some(fragment),
+            } => match ctx.index.parsed_file(&path) {
+                Some(id) => (fragment, ctx.index.anchors(id), Some(path)),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Some(anchors) = anchors else { continue };
+        if let Some(d) = judge(ctx, link, &fragment, anchors, target_name.as_deref()) {
+            out.push(d);
+        }
+    }
+}
+
+/// Ids that always resolve: the empty fragment and `top` (HTML's scroll-to-top).
+fn always_valid(fragment: &str) -> bool {
+    fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
+fn judge(
+    ctx: &FileContext<'_>,
+    link: &Link,
+    fragment: &str,
+    anchors: &AnchorSet,
+    target: Option<&str>,
+) -> Option<Diagnostic> {
+    // GitHub prefixes ids with `user-content-`; links may use either form.
+    let fragment = fragment.strip_prefix("user-content-").unwrap_or(fragment);
+    if always_valid(fragment) || anchors.contains(fragment) {
+        return None;
+    }
+    let span = fragment_span(ctx, link);
+    let prefix = link.dest.split_once('#').map_or("", |(p, _)| p);
+    let where_ = match target {
+        Some(path) => format!("`{path}`"),
+        None => "this file".to_string(),
+    };
+    if let Some(id) = anchors.case_insensitive(fragment) {
+        if ctx.settings.anchor_case == AnchorCase::Ignore {
+            return None;
+        }
+        return Some(
+            Diagnostic::new(
+                RuleId::BrokenAnchor,
+                ctx.id,
+                span,
+                format!("`#{fragment}` differs from the id `{id}` in {where_} only in letter case"),
+            )
+            .with_help(format!(
+                "GitHub ids are lowercase and matched exactly: expected `{prefix}#{id}`"
+            )),
+        );
+    }
+    let message = format!("no heading or anchor in {where_} has the id `{fragment}`");
+    let d = Diagnostic::new(RuleId::BrokenAnchor, ctx.id, span, message);
+    Some(match suggest(fragment, &link.text, anchors) {
+        Some(id) => d.with_help(format!("expected `{prefix}#{id}`")),
+        None => d,
+    })
+}
+
+/// The span of `#fragment` inside the link's destination, when it can be found.
+fn fragment_span(ctx: &FileContext<'_>, link: &Link) -> Span {
+    let span = link.target_span();
+    let src = ctx.file.slice(span);
+    match src.find('#') {
+        Some(i) => Span::new(span.start + i, span.end),
+        None => span,
+    }
+}
+
+/// The id the author most likely meant: a heading whose id is the slug of
+/// the link text, else the most similar id.
+pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) -> Option<&'a str> {
+    let from_text = slug::slug(text.trim());
+    if !from_text.is_empty() {
+        if let Some(id) = anchors.iter().find(|id| *id == from_text) {
+            return Some(id);
+        }
+    }
+    let wanted = fragment.to_lowercase();
+    anchors
+        .iter()
+        .map(|id| (similarity(&wanted, id), id))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+fn similarity(a: &str, b: &str) -> f64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    // Cheap bound: very different lengths cannot be similar enough.
+    if la.max(lb) > 0 && (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
+        return 0.0;
+    }
+    strsim::normalized_levenshtein(a, b)
+}

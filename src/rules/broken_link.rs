@@ -1,0 +1,64 @@
+//! `broken-link`: a relative link to a file or folder that does not exist.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::Target;
+
+use super::{FileContext, RuleId, RuleKind, RuleMeta};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "broken-link",
+    summary: "A relative link points to a file or folder that does not exist",
+    severity: Severity::Error,
+    kind: RuleKind::Corpus,
+    docs: r#"## What it does
+Resolves every relative link (Markdown inline, reference and HTML `<a href>`)
+against the folder of the file it is written in — or the documentation root
+for links starting with `/` — and reports links whose file or folder does not
+exist in the tree. Paths are percent-decoded (`%20` is a space) and may
+contain spaces; `?query` parts are ignored. A link that climbs above the
+documentation root with `..`, or that reaches a symlink pointing outside it,
+is reported and never followed. External URLs (`https:`, `mailto:`, `//host`)
+are not checked here.
+
+## Why
+Translations usually live in another folder than the source
+(`translations/README-ko.md`), so every relative link copied from the source
+must be rewritten: `docs/guide.md` becomes `../docs/guide.md`. A missed one
+is a dead link for every reader of that language.
+
+## Example
+```markdown
+<!-- translations/README-ko.md -->
+See the [guide](docs/guide.md).      <!-- broken: there is no translations/docs/ -->
+See the [guide](../docs/guide.md).   <!-- ok -->
+```
+
+Files ignored by `.gitignore` are not part of the tree: a link to one is
+reported, as it would be broken on GitHub.
+
+## Fix safety
+No automatic fix.
+"#,
+};
+
+pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    for link in &ctx.doc.links {
+        let message = match ctx.index.resolve(&ctx.file.path, &link.dest) {
+            Target::Missing { path } => format!("link target `{path}` does not exist"),
+            Target::EscapesRoot => format!(
+                "link `{}` leaves the documentation root; it was not followed",
+                link.dest
+            ),
+            Target::OutsideLink { path } => format!(
+                "link target `{path}` is a symlink to a place outside the documentation root; it was not followed"
+            ),
+            _ => continue,
+        };
+        out.push(Diagnostic::new(
+            RuleId::BrokenLink,
+            ctx.id,
+            link.target_span(),
+            message,
+        ));
+    }
+}

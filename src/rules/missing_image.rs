@@ -1,0 +1,58 @@
+//! `missing-image`: a local image whose file does not exist.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::Target;
+
+use super::{FileContext, RuleId, RuleKind, RuleMeta};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "missing-image",
+    summary: "A local image (Markdown or HTML) points to a file that does not exist",
+    severity: Severity::Error,
+    kind: RuleKind::Corpus,
+    docs: r#"## What it does
+Resolves every local image — Markdown `![alt](path)` and HTML `<img src>` /
+`<source srcset>` — like `broken-link` resolves links (relative to the file,
+percent-decoded, spaces allowed) and reports images whose file does not
+exist, is a folder, or lies outside the documentation root. Remote images
+(`https:`, `data:`) are not checked here.
+
+## Why
+Diagrams are shared between editions, but a translation in another folder
+must reach them with a different relative path (`../images/x.png` instead of
+`images/x.png`). A missed path is an empty box in the middle of the text.
+
+## Example
+```markdown
+<!-- translations/README-ko.md -->
+![OSI model](images/osi model.jpeg)      <!-- missing: translations/images/ does not exist -->
+![OSI model](../images/osi model.jpeg)   <!-- ok -->
+```
+
+## Fix safety
+No automatic fix.
+"#,
+};
+
+pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    for image in &ctx.doc.images {
+        let message = match ctx.index.resolve(&ctx.file.path, &image.dest) {
+            Target::Missing { path } => format!("image `{path}` does not exist"),
+            Target::Dir { path } => format!("image path `{path}` is a folder, not a file"),
+            Target::EscapesRoot => format!(
+                "image `{}` lies outside the documentation root; it was not followed",
+                image.dest
+            ),
+            Target::OutsideLink { path } => format!(
+                "image `{path}` is a symlink to a place outside the documentation root; it was not followed"
+            ),
+            _ => continue,
+        };
+        out.push(Diagnostic::new(
+            RuleId::MissingImage,
+            ctx.id,
+            image.target_span(),
+            message,
+        ));
+    }
+}

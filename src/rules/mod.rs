@@ -1,0 +1,148 @@
+//! The rule registry and the contexts rules run in.
+//!
+//! Each rule lives in its own file with its documentation (What it does /
+//! Why / Example / Fix safety), printed by `lockstep rules <id>`. Rules are
+//! pure functions from a context to diagnostics: no I/O, no printing, no
+//! threads. [`RuleId`] is the typed name of a rule; strings appear only at the
+//! configuration and command-line boundary.
+
+mod broken_anchor;
+mod broken_link;
+mod file_too_large;
+mod io_error;
+mod missing_image;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::Index;
+use crate::parse::Document;
+use crate::source::{FileId, SourceFile};
+
+/// What a rule sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// One file of one edition.
+    Document,
+    /// One file plus the cross-file index.
+    Corpus,
+    /// One aligned section across editions.
+    Section,
+    /// Reported by the pipeline itself (reading files), not by a check.
+    System,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Document => "document",
+            RuleKind::Corpus => "corpus",
+            RuleKind::Section => "section",
+            RuleKind::System => "system",
+        }
+    }
+}
+
+/// A rule's static description.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    /// Markdown: What it does / Why / Example / Fix safety.
+    pub docs: &'static str,
+}
+
+macro_rules! rules {
+    ($($variant:ident => $module:ident),* $(,)?) => {
+        /// Every built-in rule.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $($variant),*
+        }
+
+        impl RuleId {
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
+
+            pub fn meta(self) -> &'static RuleMeta {
+                match self {
+                    $(RuleId::$variant => &$module::META),*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    BrokenAnchor => broken_anchor,
+    BrokenLink => broken_link,
+    MissingImage => missing_image,
+    IoError => io_error,
+    FileTooLarge => file_too_large,
+}
+
+impl RuleId {
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    pub fn default_severity(self) -> Severity {
+        self.meta().severity
+    }
+
+    /// System diagnostics cannot be switched off: a file that was not checked
+    /// must never pass silently.
+    pub fn always_on(self) -> bool {
+        self.meta().kind == RuleKind::System
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// " (did you mean `x`?)" for a misspelt rule name, or "".
+pub fn did_you_mean(name: &str) -> String {
+    RuleId::ALL
+        .iter()
+        .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default()
+}
+
+/// What a document or corpus rule sees: one parsed file and the index.
+pub struct FileContext<'a> {
+    pub id: FileId,
+    pub file: &'a SourceFile,
+    pub doc: &'a Document,
+    pub index: &'a Index,
+    pub settings: &'a Settings,
+}
+
+/// Runs every enabled document and corpus rule on one file.
+pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let s = ctx.settings;
+    if s.is_enabled(RuleId::BrokenAnchor) {
+        broken_anchor::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::BrokenLink) {
+        broken_link::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::MissingImage) {
+        missing_image::check(ctx, &mut out);
+    }
+    out
+}
+
+/// Diagnostics for a file that could not be read.
+pub use self::file_too_large::diagnostic as file_too_large;
+pub use self::io_error::diagnostic as io_error;

@@ -1,0 +1,205 @@
+//! Source files as read from disk: their ids, their text and a line index.
+//!
+//! Discovery reads every file exactly once into a [`SourceFile`]; every later
+//! stage refers to files by [`FileId`] and to places in them by byte [`Span`]s.
+//! Only renderers turn spans into 1-based lines and columns (columns count
+//! Unicode scalar values), through [`LineIndex`].
+
+use std::fmt;
+use std::ops::Range;
+
+/// Index of a file in the run's file table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+impl FileId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A byte range into a file's text.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offsets of line starts, for offset → line/column conversion.
+///
+/// A UTF-8 byte order mark at the start of the file is not part of line 1's
+/// columns.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(bom);
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        Self { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset where 1-based `line` starts (clamped to the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        let i = line.saturating_sub(1).min(self.starts.len() - 1);
+        self.starts[i]
+    }
+
+    /// The 0-based line that contains `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line].min(offset);
+        let column = text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of a comrak-style position: 1-based line, 1-based byte column.
+    pub fn offset(&self, line: usize, byte_column: usize) -> usize {
+        self.line_start(line) + byte_column.saturating_sub(1)
+    }
+
+    /// Span of the whole 1-based `line`, without its line ending.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.line_start(line);
+        let mut end = self
+            .starts
+            .get(line)
+            .copied()
+            .unwrap_or(text.len())
+            .min(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
+}
+
+/// The largest char boundary `<= offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One file of the documentation tree, read once.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the documentation root, with `/` separators.
+    pub path: String,
+    /// The file's text (for a file that failed to decode: a lossy copy, for display).
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Self { path, text, lines }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, span.end.min(self.text.len()));
+        &self.text[start..end.max(start)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "ab\n한국어 x\r\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 5 });
+        let last = text.find("last").unwrap();
+        assert_eq!(idx.line_col(text, last), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.line_span(text, 2), Span::new(3, x + 1));
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}# A\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+    }
+}
