@@ -1,0 +1,266 @@
+//! The `lockstep` binary end to end: exit codes, output formats, scoping,
+//! configuration errors, and the tree walk's safety rules.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn lockstep(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run lockstep")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+#[test]
+fn demo_exits_1_with_its_findings() {
+    let o = lockstep(&["check", "fixtures/demo"], &common::repo());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("demo_human", stdout(&o));
+}
+
+#[test]
+fn demo_json_is_version_1() {
+    let o = lockstep(&["check", "fixtures/demo", "--format", "json"], &common::repo());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["files"], 4);
+    assert_eq!(v["summary"]["errors"], 4);
+    insta::assert_snapshot!("demo_json", stdout(&o));
+}
+
+#[test]
+fn clean_tree_exits_0() {
+    let dir = common::repo().join("fixtures/broken-anchor/pass/github-ids");
+    let o = lockstep(&["check", dir.to_str().unwrap()], &common::repo());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "No problems found (1 file checked).\n");
+    let o = lockstep(&["check", "--quiet", dir.to_str().unwrap()], &common::repo());
+    assert_eq!(stdout(&o), "", "--quiet prints nothing when all is well");
+}
+
+#[test]
+fn path_defaults_to_the_current_directory() {
+    let o = lockstep(&["check"], &common::repo().join("fixtures/demo"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("translations/README-ko.md:10:10"), "{}", stdout(&o));
+}
+
+#[test]
+fn broken_config_exits_2_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# A\n");
+    write(tmp.path(), "lockstep.toml", "source-lang = \"en\"\n[rules]\nbroken-link = \"loud\"\n");
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("lockstep.toml:3:15: invalid severity `loud`"), "{err}");
+    assert!(stdout(&o).is_empty());
+
+    write(tmp.path(), "lockstep.toml", "[documents]\nsource = 1\n");
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("lockstep.toml:"), "{}", stderr(&o));
+
+    write(tmp.path(), "lockstep.toml", "colour = \"red\"\n");
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("lockstep.toml:1:1: unknown field `colour`"), "{}", stderr(&o));
+}
+
+#[test]
+fn config_flag_points_at_another_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# A\n\n[x](#b)\n");
+    write(tmp.path(), "ci.toml", "[rules]\nbroken-anchor = \"warning\"\n");
+    let o = lockstep(&["check", ".", "--config", "ci.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "warnings do not fail the run");
+    assert!(stdout(&o).contains("1 warning"));
+    let o = lockstep(&["check", ".", "--config", "missing.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let repo = common::repo();
+    let o = lockstep(&["check", "no/such/path"], &repo);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`no/such/path` does not exist"));
+    let o = lockstep(&["check", "fixtures/demo", "--select", "broken-links"], &repo);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `broken-link`"), "{}", stderr(&o));
+    let o = lockstep(&["check", "--format", "xml"], &repo);
+    assert_eq!(o.status.code(), Some(2));
+    let o = lockstep(&["frobnicate"], &repo);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn select_and_ignore() {
+    let repo = common::repo();
+    let o = lockstep(&["check", "fixtures/demo", "--select", "missing-image", "--format", "json"], &repo);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["missing-image"]);
+    let o = lockstep(&["check", "fixtures/demo", "--ignore", "broken-anchor,missing-image", "--format", "json"], &repo);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["broken-link"]);
+}
+
+#[test]
+fn a_file_argument_limits_the_run_to_its_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# A\n\n[x](#nope)\n");
+    write(tmp.path(), "README-ko.md", "# 가\n\n[x](#nope)\n");
+    write(tmp.path(), "other.md", "# B\n\n[x](#nope)\n");
+    let o = lockstep(&["check", "README-ko.md", "--format", "json"], tmp.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["README-ko.md", "README.md"]);
+    assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn lang_filter() {
+    let o = lockstep(&["check", "fixtures/demo", "--lang", "ko", "--format", "json"], &common::repo());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for d in v["diagnostics"].as_array().unwrap() {
+        assert_eq!(d["file"], "translations/README-ko.md");
+        assert_eq!(d["lang"], "ko");
+    }
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let repo = common::repo();
+    let o = lockstep(&["check", "fixtures/demo"], &repo);
+    assert!(!stdout(&o).contains('\x1b'), "no colour when piped");
+    let o = lockstep(&["check", "fixtures/demo", "--color", "always"], &repo);
+    assert!(stdout(&o).contains("\x1b["), "colour when forced");
+    let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .args(["check", "fixtures/demo", "--color", "auto"])
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn unreadable_or_invalid_files_are_reported_and_the_run_continues() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("bad.md"), b"# ok\n\n\xff\xfe broken\n").unwrap();
+    write(tmp.path(), "good.md", "# Good\n\n[x](#missing)\n");
+    let o = lockstep(&["check", ".", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "an unreadable file is an I/O error");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}:{}:{} {}", d["file"].as_str().unwrap(), d["line"], d["column"], d["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, ["bad.md:3:1 io-error", "good.md:3:5 broken-anchor"]);
+}
+
+#[test]
+fn gitignore_is_respected_and_git_dirs_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), ".gitignore", "vendor/\n");
+    write(tmp.path(), "vendor/x.md", "[x](#nope)\n");
+    write(tmp.path(), ".git/info.md", "[x](#nope)\n");
+    write(tmp.path(), ".github/PULL_REQUEST_TEMPLATE.md", "# PR\n");
+    write(tmp.path(), "README.md", "# A\n\nSee [template](.github/PULL_REQUEST_TEMPLATE.md).\n");
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(2 files checked)"), "{}", stdout(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_never_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.md", "# Secret\n\n[x](#nope)\n");
+    let tmp = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), tmp.path().join("linked")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), tmp.path().join("secret.md")).unwrap();
+    write(tmp.path(), "inside.md", "# In\n");
+    std::os::unix::fs::symlink(tmp.path().join("inside.md"), tmp.path().join("alias.md")).unwrap();
+    write(tmp.path(), "README.md", "# A\n\n[s](secret.md) [l](linked/secret.md) [a](alias.md)\n");
+    let o = lockstep(&["check", ".", "--format", "json"], tmp.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let msgs: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "link target `secret.md` is a symlink to a place outside the documentation root; it was not followed",
+            "link target `linked/secret.md` does not exist",
+        ]
+    );
+    assert_eq!(v["summary"]["files"], 2, "only README.md and inside.md are read");
+}
+
+#[test]
+fn size_cap_skips_without_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "lockstep.toml", "max-file-size = \"1 KiB\"\n");
+    write(tmp.path(), "big.md", &"x ".repeat(1000));
+    write(tmp.path(), "README.md", "# A\n\n[big](big.md#anything)\n");
+    let o = lockstep(&["check", ".", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "a skipped file is a warning");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "file-too-large");
+    assert_eq!(d["file"], "big.md");
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1, "anchors of a skipped file are not judged");
+}
+
+#[test]
+fn broken_pipe_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body: String = (0..5000).map(|i| format!("[x](#missing-{i})\n")).collect();
+    write(tmp.path(), "README.md", &body);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .args(["check", "."])
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn rules_lists_and_documents() {
+    let o = lockstep(&["rules"], &common::repo());
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("rules_list", stdout(&o));
+    let o = lockstep(&["rules", "broken-anchor"], &common::repo());
+    assert!(stdout(&o).contains("## What it does"));
+    let o = lockstep(&["rules", "nope"], &common::repo());
+    assert_eq!(o.status.code(), Some(2));
+}

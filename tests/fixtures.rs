@@ -1,0 +1,91 @@
+//! Every rule against its fixtures: `fixtures/<rule-id>/fail/<case>/` must
+//! produce findings of that rule, `fixtures/<rule-id>/pass/<case>/` none.
+//! Each case is a small documentation tree, checked with only its rule
+//! selected; the exact diagnostics (rule, file, line, column, message, help)
+//! and their human rendering are snapshotted.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use lockstep::rules::RuleId;
+
+fn cases(rule: RuleId, kind: &str) -> Vec<(String, std::path::PathBuf)> {
+    let dir = common::repo().join("fixtures").join(rule.name()).join(kind);
+    let mut out: Vec<_> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    out.sort();
+    assert!(!out.is_empty(), "{} has no cases", dir.display());
+    out
+}
+
+fn run(rule: RuleId) {
+    for kind in ["fail", "pass"] {
+        for (name, path) in cases(rule, kind) {
+            let report = common::check(&path, &[rule]);
+            let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
+            match kind {
+                "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
+                _ => assert!(
+                    report.diagnostics.is_empty(),
+                    "{}: expected no findings, got:\n{}",
+                    path.display(),
+                    common::compact(&report)
+                ),
+            }
+            let snapshot = format!(
+                "{}\n{}",
+                common::compact(&report),
+                common::human(&report)
+            );
+            insta::assert_snapshot!(format!("{}__{kind}__{name}", rule.name()), snapshot);
+        }
+    }
+}
+
+macro_rules! fixture_tests {
+    ($($test:ident => $rule:ident),* $(,)?) => {
+        $(#[test] fn $test() { run(RuleId::$rule) })*
+
+        /// Every rule in the registry has a fixture test above.
+        #[test]
+        fn every_rule_has_a_fixture_test() {
+            let tested = [$(RuleId::$rule),*];
+            for rule in RuleId::ALL {
+                assert!(tested.contains(rule), "{rule} has no fixture test");
+            }
+        }
+    };
+}
+
+fixture_tests! {
+    broken_anchor => BrokenAnchor,
+    broken_link => BrokenLink,
+    missing_image => MissingImage,
+    io_error => IoError,
+    file_too_large => FileTooLarge,
+}
+
+#[test]
+fn every_rule_has_docs_and_fixtures() {
+    for rule in RuleId::ALL {
+        let m = rule.meta();
+        for section in ["## What it does", "## Why", "## Example", "## Fix safety"] {
+            assert!(m.docs.contains(section), "{rule}: docs lack {section:?}");
+        }
+        assert!(!m.summary.is_empty(), "{rule}: no summary");
+        assert!(
+            m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{rule}: id is not kebab-case"
+        );
+        for kind in ["pass", "fail"] {
+            let dir = common::repo().join("fixtures").join(m.name).join(kind);
+            assert!(Path::new(&dir).is_dir(), "{rule}: no {}", dir.display());
+        }
+    }
+}
