@@ -15,8 +15,8 @@ use crate::config::{CONFIG_FILE, ConfigError, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::layout::{self, DocGroup};
 use crate::discover::{self, ReadError};
-use crate::index::Index;
-use crate::parse::{self, Document};
+use crate::index::{AnchorSet, Index};
+use crate::parse::{self, Document, ParseOptions};
 use crate::rules::{self, FileContext, RuleId};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -112,11 +112,12 @@ impl Workspace {
             &extra_codes,
         );
         let max = settings.max_file_size;
+        let parse_options = ParseOptions::new(&settings.toc_titles);
         let loaded: Vec<(SourceFile, Option<Document>, Option<Diagnostic>)> = tree
             .markdown
             .par_iter()
             .enumerate()
-            .map(|(i, rel)| load_file(root, rel, FileId(i as u32), max))
+            .map(|(i, rel)| load_file(root, rel, FileId(i as u32), max, &parse_options))
             .collect();
         let mut files = Vec::with_capacity(loaded.len());
         let mut docs = Vec::with_capacity(loaded.len());
@@ -128,8 +129,11 @@ impl Workspace {
         }
         let editions = editions(&files, &groups, &settings.source_lang);
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let doc_refs: Vec<Option<&Document>> = docs.iter().map(Option::as_ref).collect();
-        let index = Index::build(&mut tree, &paths, &doc_refs);
+        let anchors = docs
+            .par_iter()
+            .map(|d| d.as_ref().map(AnchorSet::from_document))
+            .collect();
+        let index = Index::build(&mut tree, &paths, anchors);
         Self {
             root: root.to_path_buf(),
             settings,
@@ -221,11 +225,13 @@ fn load_file(
     rel: &str,
     id: FileId,
     max: u64,
+    opts: &ParseOptions,
 ) -> (SourceFile, Option<Document>, Option<Diagnostic>) {
     match discover::read(root, rel, max) {
         Ok(text) => {
-            let doc = parse::parse(&text);
-            (SourceFile::new(rel.to_string(), text), Some(doc), None)
+            let file = SourceFile::new(rel.to_string(), text);
+            let doc = parse::parse_with(&file.text, &file.lines, opts);
+            (file, Some(doc), None)
         }
         Err(ReadError::TooLarge { size, max }) => (
             SourceFile::new(rel.to_string(), String::new()),
@@ -341,10 +347,14 @@ impl Report {
     }
 }
 
+/// A documentation root and the files given on the command line inside it
+/// (`None`: the whole root).
+type RootArg = (PathBuf, Option<Vec<PathBuf>>);
+
 /// Groups command-line paths by documentation root. A folder is a root of
 /// its own (reported whole); a file adds its document to its root's scope.
-fn roots(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<Vec<PathBuf>>)>, AppError> {
-    let mut out: Vec<(PathBuf, Option<Vec<PathBuf>>)> = Vec::new();
+fn roots(paths: &[PathBuf]) -> Result<Vec<RootArg>, AppError> {
+    let mut out: Vec<RootArg> = Vec::new();
     for p in paths {
         if !p.exists() {
             return Err(AppError::Usage(format!(
@@ -429,6 +439,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
                 ..file
             });
         }
+        // Freeing 40,000 parsed documents takes a while; nothing waits for it.
+        let heavy = (ws.docs, ws.index);
+        std::thread::spawn(move || drop(heavy));
         report
             .diagnostics
             .extend(diagnostics.into_iter().map(|mut d| {

@@ -6,6 +6,7 @@
 //! touch the disk.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
 
@@ -14,27 +15,19 @@ use crate::parse::Document;
 use crate::source::FileId;
 
 /// The ids a file's fragments may point at.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct AnchorSet {
     ids: HashSet<String>,
-    /// Lowercased id → an original id, for case-only mismatches.
-    folded: HashMap<String, String>,
-    /// In document order, for suggestions.
-    ordered: Vec<String>,
+    /// Lowercased id → the smallest original id, built on the first case-only lookup.
+    folded: OnceLock<HashMap<String, String>>,
 }
 
 impl AnchorSet {
     pub fn from_document(doc: &Document) -> Self {
-        let mut set = AnchorSet::default();
-        for id in doc.anchor_ids() {
-            if set.ids.insert(id.to_string()) {
-                set.folded
-                    .entry(id.to_lowercase())
-                    .or_insert_with(|| id.to_string());
-                set.ordered.push(id.to_string());
-            }
+        AnchorSet {
+            ids: doc.anchor_ids().map(str::to_string).collect(),
+            folded: OnceLock::new(),
         }
-        set
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -43,11 +36,22 @@ impl AnchorSet {
 
     /// The id that equals `id` ignoring case, if any.
     pub fn case_insensitive(&self, id: &str) -> Option<&str> {
-        self.folded.get(&id.to_lowercase()).map(String::as_str)
+        let folded = self.folded.get_or_init(|| {
+            let mut m: HashMap<String, String> = HashMap::with_capacity(self.ids.len());
+            for id in &self.ids {
+                let e = m.entry(id.to_lowercase()).or_insert_with(|| id.clone());
+                if id < e {
+                    *e = id.clone();
+                }
+            }
+            m
+        });
+        folded.get(&id.to_lowercase()).map(String::as_str)
     }
 
+    /// Every id, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.ordered.iter().map(String::as_str)
+        self.ids.iter().map(String::as_str)
     }
 }
 
@@ -59,7 +63,10 @@ pub enum Target {
     /// A fragment in the same file.
     SameFile { fragment: String },
     /// An existing file inside the root (`path` relative to the root).
-    File { path: String, fragment: Option<String> },
+    File {
+        path: String,
+        fragment: Option<String>,
+    },
     /// An existing folder inside the root.
     Dir { path: String },
     /// A path inside the root that does not exist.
@@ -82,18 +89,16 @@ pub struct Index {
 }
 
 impl Index {
-    /// `docs[i]` is the parsed document of file `FileId(i)` at `paths[i]`
-    /// (`None` when it could not be read).
-    /// The tree's path sets move into the index.
-    pub fn build(tree: &mut Tree, paths: &[&str], docs: &[Option<&Document>]) -> Self {
-        let mut parsed = HashMap::with_capacity(paths.len());
-        let mut anchors = Vec::with_capacity(paths.len());
-        for (i, (path, doc)) in paths.iter().zip(docs).enumerate() {
-            if doc.is_some() {
-                parsed.insert(path.to_string(), FileId(i as u32));
-            }
-            anchors.push(doc.map(AnchorSet::from_document));
-        }
+    /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
+    /// when it could not be read). The tree's path sets move into the index.
+    pub fn build(tree: &mut Tree, paths: &[&str], anchors: Vec<Option<AnchorSet>>) -> Self {
+        let parsed = paths
+            .iter()
+            .zip(&anchors)
+            .enumerate()
+            .filter(|(_, (_, a))| a.is_some())
+            .map(|(i, (path, _))| (path.to_string(), FileId(i as u32)))
+            .collect();
         Self {
             files: std::mem::take(&mut tree.files),
             dirs: std::mem::take(&mut tree.dirs),
@@ -208,7 +213,7 @@ mod tests {
             dirs: ["images", "docs"].iter().map(|s| s.to_string()).collect(),
             ..Tree::default()
         };
-        Index::build(&mut tree, &[], &[])
+        Index::build(&mut tree, &[], Vec::new())
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl LineIndex {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(bom);
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts }
     }
 
@@ -135,14 +135,6 @@ impl LineIndex {
         }
         Span::new(start, end)
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// The largest char boundary `<= offset`.

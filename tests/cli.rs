@@ -40,7 +40,10 @@ fn demo_exits_1_with_its_findings() {
 
 #[test]
 fn demo_json_is_version_1() {
-    let o = lockstep(&["check", "fixtures/demo", "--format", "json"], &common::repo());
+    let o = lockstep(
+        &["check", "fixtures/demo", "--format", "json"],
+        &common::repo(),
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["version"], 1);
@@ -55,7 +58,10 @@ fn clean_tree_exits_0() {
     let o = lockstep(&["check", dir.to_str().unwrap()], &common::repo());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(stdout(&o), "No problems found (1 file checked).\n");
-    let o = lockstep(&["check", "--quiet", dir.to_str().unwrap()], &common::repo());
+    let o = lockstep(
+        &["check", "--quiet", dir.to_str().unwrap()],
+        &common::repo(),
+    );
     assert_eq!(stdout(&o), "", "--quiet prints nothing when all is well");
 }
 
@@ -63,18 +69,29 @@ fn clean_tree_exits_0() {
 fn path_defaults_to_the_current_directory() {
     let o = lockstep(&["check"], &common::repo().join("fixtures/demo"));
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("translations/README-ko.md:10:10"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("translations/README-ko.md:10:10"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn broken_config_exits_2_naming_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "README.md", "# A\n");
-    write(tmp.path(), "lockstep.toml", "source-lang = \"en\"\n[rules]\nbroken-link = \"loud\"\n");
+    write(
+        tmp.path(),
+        "lockstep.toml",
+        "source-lang = \"en\"\n[rules]\nbroken-link = \"loud\"\n",
+    );
     let o = lockstep(&["check", "."], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("lockstep.toml:3:15: invalid severity `loud`"), "{err}");
+    assert!(
+        err.contains("lockstep.toml:3:15: invalid severity `loud`"),
+        "{err}"
+    );
     assert!(stdout(&o).is_empty());
 
     write(tmp.path(), "lockstep.toml", "[documents]\nsource = 1\n");
@@ -85,14 +102,22 @@ fn broken_config_exits_2_naming_file_and_line() {
     write(tmp.path(), "lockstep.toml", "colour = \"red\"\n");
     let o = lockstep(&["check", "."], tmp.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("lockstep.toml:1:1: unknown field `colour`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("lockstep.toml:1:1: unknown field `colour`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn config_flag_points_at_another_file() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "README.md", "# A\n\n[x](#b)\n");
-    write(tmp.path(), "ci.toml", "[rules]\nbroken-anchor = \"warning\"\n");
+    write(
+        tmp.path(),
+        "ci.toml",
+        "[rules]\nbroken-anchor = \"warning\"\n",
+    );
     let o = lockstep(&["check", ".", "--config", "ci.toml"], tmp.path());
     assert_eq!(o.status.code(), Some(0), "warnings do not fail the run");
     assert!(stdout(&o).contains("1 warning"));
@@ -106,9 +131,16 @@ fn usage_errors_exit_2() {
     let o = lockstep(&["check", "no/such/path"], &repo);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("`no/such/path` does not exist"));
-    let o = lockstep(&["check", "fixtures/demo", "--select", "broken-links"], &repo);
+    let o = lockstep(
+        &["check", "fixtures/demo", "--select", "broken-links"],
+        &repo,
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `broken-link`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `broken-link`"),
+        "{}",
+        stderr(&o)
+    );
     let o = lockstep(&["check", "--format", "xml"], &repo);
     assert_eq!(o.status.code(), Some(2));
     let o = lockstep(&["frobnicate"], &repo);
@@ -118,13 +150,43 @@ fn usage_errors_exit_2() {
 #[test]
 fn select_and_ignore() {
     let repo = common::repo();
-    let o = lockstep(&["check", "fixtures/demo", "--select", "missing-image", "--format", "json"], &repo);
+    let o = lockstep(
+        &[
+            "check",
+            "fixtures/demo",
+            "--select",
+            "missing-image",
+            "--format",
+            "json",
+        ],
+        &repo,
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rules: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["missing-image"]);
-    let o = lockstep(&["check", "fixtures/demo", "--ignore", "broken-anchor,missing-image", "--format", "json"], &repo);
+    let o = lockstep(
+        &[
+            "check",
+            "fixtures/demo",
+            "--ignore",
+            "broken-anchor,missing-image",
+            "--format",
+            "json",
+        ],
+        &repo,
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rules: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["broken-link"]);
 }
 
@@ -136,14 +198,22 @@ fn a_file_argument_limits_the_run_to_its_document() {
     write(tmp.path(), "other.md", "# B\n\n[x](#nope)\n");
     let o = lockstep(&["check", "README-ko.md", "--format", "json"], tmp.path());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let files: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    let files: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["README-ko.md", "README.md"]);
     assert_eq!(v["summary"]["files"], 2);
 }
 
 #[test]
 fn lang_filter() {
-    let o = lockstep(&["check", "fixtures/demo", "--lang", "ko", "--format", "json"], &common::repo());
+    let o = lockstep(
+        &["check", "fixtures/demo", "--lang", "ko", "--format", "json"],
+        &common::repo(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for d in v["diagnostics"].as_array().unwrap() {
         assert_eq!(d["file"], "translations/README-ko.md");
@@ -174,13 +244,25 @@ fn unreadable_or_invalid_files_are_reported_and_the_run_continues() {
     fs::write(tmp.path().join("bad.md"), b"# ok\n\n\xff\xfe broken\n").unwrap();
     write(tmp.path(), "good.md", "# Good\n\n[x](#missing)\n");
     let o = lockstep(&["check", ".", "--format", "json"], tmp.path());
-    assert_eq!(o.status.code(), Some(2), "an unreadable file is an I/O error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unreadable file is an I/O error"
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let got: Vec<_> = v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{}:{}:{} {}", d["file"].as_str().unwrap(), d["line"], d["column"], d["rule"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{}:{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(got, ["bad.md:3:1 io-error", "good.md:3:5 broken-anchor"]);
 }
@@ -192,7 +274,11 @@ fn gitignore_is_respected_and_git_dirs_skipped() {
     write(tmp.path(), "vendor/x.md", "[x](#nope)\n");
     write(tmp.path(), ".git/info.md", "[x](#nope)\n");
     write(tmp.path(), ".github/PULL_REQUEST_TEMPLATE.md", "# PR\n");
-    write(tmp.path(), "README.md", "# A\n\nSee [template](.github/PULL_REQUEST_TEMPLATE.md).\n");
+    write(
+        tmp.path(),
+        "README.md",
+        "# A\n\nSee [template](.github/PULL_REQUEST_TEMPLATE.md).\n",
+    );
     let o = lockstep(&["check", "."], tmp.path());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("(2 files checked)"), "{}", stdout(&o));
@@ -205,13 +291,26 @@ fn symlinks_out_of_the_root_are_never_followed() {
     write(outside.path(), "secret.md", "# Secret\n\n[x](#nope)\n");
     let tmp = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), tmp.path().join("linked")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.md"), tmp.path().join("secret.md")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        tmp.path().join("secret.md"),
+    )
+    .unwrap();
     write(tmp.path(), "inside.md", "# In\n");
     std::os::unix::fs::symlink(tmp.path().join("inside.md"), tmp.path().join("alias.md")).unwrap();
-    write(tmp.path(), "README.md", "# A\n\n[s](secret.md) [l](linked/secret.md) [a](alias.md)\n");
+    write(
+        tmp.path(),
+        "README.md",
+        "# A\n\n[s](secret.md) [l](linked/secret.md) [a](alias.md)\n",
+    );
     let o = lockstep(&["check", ".", "--format", "json"], tmp.path());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let msgs: Vec<_> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+    let msgs: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(
         msgs,
         [
@@ -219,7 +318,10 @@ fn symlinks_out_of_the_root_are_never_followed() {
             "link target `linked/secret.md` does not exist",
         ]
     );
-    assert_eq!(v["summary"]["files"], 2, "only README.md and inside.md are read");
+    assert_eq!(
+        v["summary"]["files"], 2,
+        "only README.md and inside.md are read"
+    );
 }
 
 #[test]
@@ -234,7 +336,11 @@ fn size_cap_skips_without_reading() {
     let d = &v["diagnostics"][0];
     assert_eq!(d["rule"], "file-too-large");
     assert_eq!(d["file"], "big.md");
-    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1, "anchors of a skipped file are not judged");
+    assert_eq!(
+        v["diagnostics"].as_array().unwrap().len(),
+        1,
+        "anchors of a skipped file are not judged"
+    );
 }
 
 #[test]

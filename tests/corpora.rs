@@ -15,8 +15,11 @@ fn system_design_101_korean_toc_anchors() {
     // The Korean TOC has exactly three broken anchors; every image resolves,
     // including the ones with spaces in their names.
     assert!(
-        report.diagnostics.iter().all(|d| d.rule == RuleId::BrokenAnchor
-            && report.files[d.file.index()].path == "translations/README-ko.md"),
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.rule == RuleId::BrokenAnchor
+                && report.files[d.file.index()].path == "translations/README-ko.md"),
         "{}",
         common::compact(&report)
     );

@@ -38,11 +38,7 @@ fn run(rule: RuleId) {
                     common::compact(&report)
                 ),
             }
-            let snapshot = format!(
-                "{}\n{}",
-                common::compact(&report),
-                common::human(&report)
-            );
+            let snapshot = format!("{}\n{}", common::compact(&report), common::human(&report));
             insta::assert_snapshot!(format!("{}__{kind}__{name}", rule.name()), snapshot);
         }
     }

@@ -296,7 +296,9 @@ fn parse_size(v: &toml::Value) -> Result<u64, String> {
             }
             Ok(bytes as u64)
         }
-        _ => Err("max-file-size must be a positive number of bytes or a string like \"10 MiB\"".into()),
+        _ => Err(
+            "max-file-size must be a positive number of bytes or a string like \"10 MiB\"".into(),
+        ),
     }
 }
 
@@ -325,12 +327,19 @@ mod tests {
     #[test]
     fn unknown_rule() {
         let e = load("[rules]\nbroken-links = \"off\"\n").unwrap_err();
-        assert!(e.message.contains("did you mean `broken-link`"), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean `broken-link`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn sizes() {
-        assert_eq!(parse_size(&toml::Value::String("10 MiB".into())), Ok(10 << 20));
+        assert_eq!(
+            parse_size(&toml::Value::String("10 MiB".into())),
+            Ok(10 << 20)
+        );
         assert_eq!(parse_size(&toml::Value::Integer(5)), Ok(5));
         assert!(parse_size(&toml::Value::String("ten".into())).is_err());
     }

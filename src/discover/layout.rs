@@ -63,7 +63,9 @@ fn check_placeholders(pattern: &str, in_source: bool) -> Result<(), LayoutError>
     if pattern.starts_with('/') || pattern.contains('\\') || pattern.split('/').any(|c| c == "..") {
         return Err(LayoutError {
             in_source,
-            message: format!("`{pattern}` must be a relative path below the root, with `/` separators"),
+            message: format!(
+                "`{pattern}` must be a relative path below the root, with `/` separators"
+            ),
         });
     }
     Ok(())
@@ -76,7 +78,9 @@ impl Layout {
         if !translation.contains("{lang}") {
             return Err(LayoutError {
                 in_source: false,
-                message: format!("the translation pattern `{translation}` needs a `{{lang}}` placeholder"),
+                message: format!(
+                    "the translation pattern `{translation}` needs a `{{lang}}` placeholder"
+                ),
             });
         }
         if source.contains("{path}") != translation.contains("{path}") {
@@ -179,7 +183,8 @@ pub fn group(
         .map(|(source, mut translations)| {
             translations.sort();
             DocGroup {
-                source_exists: files.contains(source.as_str()) && !translated.contains(source.as_str()),
+                source_exists: files.contains(source.as_str())
+                    && !translated.contains(source.as_str()),
                 source,
                 translations,
             }
@@ -217,45 +222,53 @@ fn zero_config(
 ) -> Option<(String, String)> {
     let (dir, name) = split_dir(path);
     let (stem, ext) = split_ext(name)?;
+    let mut buf = String::with_capacity(path.len() + 8);
+    let mut exists = |parts: &[&str], set: &dyn Fn(&str) -> bool| {
+        buf.clear();
+        parts.iter().for_each(|p| buf.push_str(p));
+        set(&buf).then(|| buf.clone())
+    };
+    let is_file = |p: &str| files.contains(p);
+    let is_dir = |p: &str| dirs.contains(p);
 
     // NAME-xx.md beside NAME.md.
     for (base, code) in split_code(stem) {
-        let source = format!("{dir}{base}{ext}");
-        if known(code) && files.contains(source.as_str()) {
-            return Some((code.to_string(), source));
-        }
-    }
-    // translations/NAME-xx.md below NAME.md.
-    let trimmed = dir.trim_end_matches('/');
-    let (parent, last) = split_dir(trimmed);
-    if matches!(last, "translations" | "translation" | "i18n") {
-        for (base, code) in split_code(stem) {
-            let source = format!("{parent}{base}{ext}");
-            if lang::is_code_shaped(code) && files.contains(source.as_str()) {
+        if known(code) {
+            if let Some(source) = exists(&[dir, base, ext], &is_file) {
                 return Some((code.to_string(), source));
             }
         }
     }
+    // translations/NAME-xx.md below NAME.md.
+    let (parent, last) = split_dir(dir.trim_end_matches('/'));
+    if matches!(last, "translations" | "translation" | "i18n") {
+        for (base, code) in split_code(stem) {
+            if lang::is_code_shaped(code) {
+                if let Some(source) = exists(&[parent, base, ext], &is_file) {
+                    return Some((code.to_string(), source));
+                }
+            }
+        }
+    }
     // D/xx/… beside D/en/…, and D.xx/… beside D/….
-    let components: Vec<&str> = path.split('/').collect();
-    let mut prefix = String::new();
-    for (i, comp) in components[..components.len() - 1].iter().enumerate() {
-        let rest = components[i + 1..].join("/");
-        if *comp != source_lang && known(comp) {
-            let sibling = format!("{prefix}{source_lang}");
-            if dirs.contains(&sibling) {
+    let mut start = 0;
+    while let Some(len) = path[start..].find('/') {
+        let end = start + len;
+        let (prefix, comp, rest) = (&path[..start], &path[start..end], &path[end + 1..]);
+        if comp != source_lang && known(comp) {
+            if let Some(sibling) = exists(&[prefix, source_lang], &is_dir) {
                 return Some((comp.to_string(), format!("{sibling}/{rest}")));
             }
         }
         if let Some(dot) = comp.rfind('.') {
             let (base, code) = (&comp[..dot], &comp[dot + 1..]);
-            let sibling = format!("{prefix}{base}");
-            if !base.is_empty() && known(code) && dirs.contains(&sibling) {
-                return Some((code.to_string(), format!("{sibling}/{rest}")));
+            if !base.is_empty() && known(code) {
+                if let Some(sibling) = exists(&[prefix, base], &is_dir) {
+                    return Some((code.to_string(), format!("{sibling}/{rest}")));
+                }
             }
         }
-        prefix.push_str(comp);
-        prefix.push('/');
+        start = end + 1;
     }
     None
 }
@@ -264,7 +277,9 @@ fn zero_config(
 mod tests {
     use super::*;
 
-    fn run(paths: &[&str], dirs: &[&str]) -> Vec<(String, bool, Vec<(String, String)>)> {
+    type Grouped = (String, bool, Vec<(String, String)>);
+
+    fn run(paths: &[&str], dirs: &[&str]) -> Vec<Grouped> {
         let md: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
         let dirs: HashSet<String> = dirs.iter().map(|s| s.to_string()).collect();
         group(&md, &dirs, &[], "en", &HashSet::new())
@@ -329,14 +344,30 @@ mod tests {
                 "pages/common/tar.md",
                 "pages.zh_TW/common/tar.md",
             ],
-            &["docs", "docs/en", "docs/ko", "pages", "pages/common", "pages.zh_TW", "pages.zh_TW/common"],
+            &[
+                "docs",
+                "docs/en",
+                "docs/ko",
+                "pages",
+                "pages/common",
+                "pages.zh_TW",
+                "pages.zh_TW/common",
+            ],
         );
         assert_eq!(
             got,
             [
                 ("docs/en/a.md".into(), true, vec![t("ko", "docs/ko/a.md")]),
-                ("docs/en/only.md".into(), false, vec![t("ko", "docs/ko/only.md")]),
-                ("pages/common/tar.md".into(), true, vec![t("zh_TW", "pages.zh_TW/common/tar.md")]),
+                (
+                    "docs/en/only.md".into(),
+                    false,
+                    vec![t("ko", "docs/ko/only.md")]
+                ),
+                (
+                    "pages/common/tar.md".into(),
+                    true,
+                    vec![t("zh_TW", "pages.zh_TW/common/tar.md")]
+                ),
             ]
         );
     }

@@ -24,8 +24,11 @@ use crate::config::Settings;
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
 
 pub fn is_markdown(path: &str) -> bool {
-    path.rsplit_once('.')
-        .is_some_and(|(_, ext)| MARKDOWN_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+    path.rsplit_once('.').is_some_and(|(_, ext)| {
+        MARKDOWN_EXTENSIONS
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    })
 }
 
 /// Everything found under a documentation root. Paths are relative to the
@@ -172,10 +175,16 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadError {
     /// The file is larger than the configured cap; it was not read.
-    TooLarge { size: u64, max: u64 },
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
     Io(String),
     /// Not UTF-8: the lossy text (for display) and the offset of the first bad byte.
-    InvalidUtf8 { lossy: String, offset: usize },
+    InvalidUtf8 {
+        lossy: String,
+        offset: usize,
+    },
 }
 
 /// Reads one documentation file: a single open, a size check on the open

@@ -117,8 +117,6 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub front_matter: Option<Span>,
     pub toc: Option<Toc>,
-    /// List items (for TOC recognition): span, nesting depth, bullet byte.
-    pub list_items: Vec<ListItem>,
 }
 
 /// A list item, in document order.
@@ -153,7 +151,9 @@ impl Document {
     }
 }
 
-fn options(text: &str) -> Options<'static> {
+/// The comrak options lockstep parses with (GFM, plus front matter when the
+/// file starts with `---` or `+++`).
+pub fn comrak_options(text: &str) -> Options<'static> {
     let mut o = Options::default();
     o.extension.strikethrough = true;
     o.extension.table = true;
@@ -167,28 +167,62 @@ fn options(text: &str) -> Options<'static> {
     o
 }
 
-static CUSTOM_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*\{\s*#([^\s}]+)[^}]*\}\s*$").expect("static regex")
-});
+static CUSTOM_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\{\s*#([^\s}]+)[^}]*\}\s*$").expect("static regex"));
 
-/// Parses one file's text (which may start with a BOM) into a [`Document`].
+/// What parsing needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Normalised heading titles that introduce an unmarked TOC.
+    toc_titles: Vec<String>,
+}
+
+impl ParseOptions {
+    pub fn new<S: AsRef<str>>(toc_titles: &[S]) -> Self {
+        Self {
+            toc_titles: toc_titles
+                .iter()
+                .map(|t| toc::normalise_title(t.as_ref()))
+                .collect(),
+        }
+    }
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self::new(toc::DEFAULT_TITLES)
+    }
+}
+
+static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::default);
+
+/// Parses one file's text (which may start with a BOM) with default options.
 pub fn parse(text: &str) -> Document {
+    parse_with(text, &LineIndex::new(text), &DEFAULT_OPTIONS)
+}
+
+/// Parses one file's text, given its line index.
+pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Document {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[bom..];
-    let lines = LineIndex::new(text);
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options(body));
+    let root = parse_document(&arena, body, &comrak_options(body));
     let mut b = Builder {
         text,
-        lines: &lines,
+        lines,
         doc: Document::default(),
         slugger: slug::Slugger::new(),
         list_depth: 0,
+        list_items: Vec::new(),
     };
     b.walk(root);
-    let mut doc = b.doc;
+    let Builder {
+        mut doc,
+        list_items,
+        ..
+    } = b;
     build_sections(&mut doc, text.len());
-    doc.toc = toc::find(text, &doc);
+    doc.toc = toc::find(text, &doc, &list_items, &opts.toc_titles);
     doc
 }
 
@@ -198,6 +232,8 @@ struct Builder<'t> {
     doc: Document,
     slugger: slug::Slugger,
     list_depth: usize,
+    /// List items, for TOC recognition only.
+    list_items: Vec<ListItem>,
 }
 
 impl<'t> Builder<'t> {
@@ -245,7 +281,7 @@ impl<'t> Builder<'t> {
                 NodeValue::HtmlInline(h) => self.html(h, ast.sourcepos),
                 NodeValue::FrontMatter(_) => self.doc.front_matter = Some(span),
                 NodeValue::List(_) => self.list_depth += 1,
-                NodeValue::Item(l) => self.doc.list_items.push(ListItem {
+                NodeValue::Item(l) => self.list_items.push(ListItem {
                     span,
                     depth: self.list_depth.saturating_sub(1),
                     marker: match l.list_type {
@@ -311,7 +347,10 @@ impl<'t> Builder<'t> {
         let src = &self.text[span.range()];
         let text = rendered_text(node);
         let (kind, dest_span) = if src.starts_with('<') {
-            (LinkKind::Autolink, Some(Span::new(span.start + 1, span.end - 1)))
+            (
+                LinkKind::Autolink,
+                Some(Span::new(span.start + 1, span.end - 1)),
+            )
         } else if src.starts_with('[') || src.starts_with("![") {
             // The destination follows the last child's end: `](dest "title")`.
             let after_text = node
@@ -428,10 +467,7 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
     if i < bytes.len() && bytes[i] == b'<' {
         let start = i + 1;
         let stop = s[start..].find('>').map_or(s.len(), |j| start + j);
-        return (
-            LinkKind::Inline,
-            Some(Span::new(from + start, from + stop)),
-        );
+        return (LinkKind::Inline, Some(Span::new(from + start, from + stop)));
     }
     let start = i;
     let mut depth = 0usize;
@@ -499,9 +535,7 @@ fn build_sections(doc: &mut Document, len: usize) {
     for (k, &h) in tops.iter().enumerate() {
         let heading = &doc.headings[h];
         let start = heading.span.start;
-        let next = tops
-            .get(k + 1)
-            .map_or(len, |&n| doc.headings[n].span.start);
+        let next = tops.get(k + 1).map_or(len, |&n| doc.headings[n].span.start);
         while let Some(&top) = stack.last() {
             if top != 0 && sections[top].level >= heading.level {
                 sections[top].end = start;
@@ -541,7 +575,10 @@ mod tests {
         assert_eq!(&text[doc.images[0].dest_span.unwrap().range()], "a%20b.png");
         assert_eq!(doc.anchors[0].id, "n");
         let levels: Vec<_> = doc.sections.iter().map(|s| (s.level, s.parent)).collect();
-        assert_eq!(levels, [(0, None), (1, Some(0)), (2, Some(1)), (1, Some(0))]);
+        assert_eq!(
+            levels,
+            [(0, None), (1, Some(0)), (2, Some(1)), (1, Some(0))]
+        );
         assert_eq!(doc.sections[1].end, doc.sections[3].span.start);
     }
 

@@ -10,7 +10,7 @@
 
 use crate::source::Span;
 
-use super::{Document, LinkKind};
+use super::{Document, LinkKind, ListItem};
 
 /// Heading titles that introduce an unmarked TOC (compared case-insensitively,
 /// ignoring trailing colons).
@@ -152,18 +152,20 @@ pub fn parse_levels(options: &str) -> Option<(u8, u8)> {
 }
 
 /// Finds the document's TOC, if any. Markers win over a titled list.
-pub fn find(text: &str, doc: &Document) -> Option<Toc> {
-    find_with_titles(text, doc, DEFAULT_TITLES)
-}
-
-pub fn find_with_titles<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Option<Toc> {
-    if let Some(toc) = find_marked(doc) {
+/// `titles` are normalised ([`normalise_title`]).
+pub(super) fn find(
+    text: &str,
+    doc: &Document,
+    items: &[ListItem],
+    titles: &[String],
+) -> Option<Toc> {
+    if let Some(toc) = find_marked(doc, items) {
         return Some(toc);
     }
-    find_titled(text, doc, titles)
+    find_titled(text, doc, items, titles)
 }
 
-fn find_marked(doc: &Document) -> Option<Toc> {
+fn find_marked(doc: &Document, items: &[ListItem]) -> Option<Toc> {
     let mut iter = doc.comments.iter();
     while let Some(c) = iter.next() {
         let Some((kind, options)) = start_marker(&c.text) else {
@@ -176,27 +178,28 @@ fn find_marked(doc: &Document) -> Option<Toc> {
             span,
             levels: parse_levels(options),
             title: None,
-            entries: entries_in(doc, span),
+            entries: entries_in(doc, items, span),
         });
     }
     None
 }
 
-fn normalise_title(t: &str) -> String {
-    t.trim()
-        .trim_end_matches([':', '：'])
-        .trim()
-        .to_lowercase()
+/// Trimmed, lowercased, without a trailing colon.
+pub fn normalise_title(t: &str) -> String {
+    t.trim().trim_end_matches([':', '：']).trim().to_lowercase()
 }
 
-fn find_titled<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Option<Toc> {
+fn find_titled(text: &str, doc: &Document, items: &[ListItem], titles: &[String]) -> Option<Toc> {
+    if items.is_empty() {
+        return None;
+    }
+    let longest = titles.iter().map(String::len).max().unwrap_or(0);
     let (hi, heading) = doc.headings.iter().enumerate().find(|(_, h)| {
-        let t = normalise_title(&h.text);
-        titles.iter().any(|x| normalise_title(x.as_ref()) == t)
+        // Titles are short: skip long headings without normalising them.
+        h.text.len() <= longest + 8 && titles.contains(&normalise_title(&h.text))
     })?;
     // The first list directly under the heading: only blank lines in between.
-    let item = doc
-        .list_items
+    let item = items
         .iter()
         .find(|i| i.depth == 0 && i.span.start >= heading.span.end)?;
     if !text[heading.span.end..item.span.start].trim().is_empty() {
@@ -204,18 +207,14 @@ fn find_titled<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Optio
     }
     // The list runs over consecutive top-level items.
     let mut end = item.span.end;
-    for next in doc
-        .list_items
-        .iter()
-        .filter(|i| i.span.start >= item.span.start)
-    {
+    for next in items.iter().filter(|i| i.span.start >= item.span.start) {
         if next.span.start > end && !text[end..next.span.start].trim().is_empty() {
             break;
         }
         end = end.max(next.span.end);
     }
     let span = Span::new(item.span.start, end);
-    let entries = entries_in(doc, span);
+    let entries = entries_in(doc, items, span);
     if entries.is_empty() {
         return None;
     }
@@ -229,17 +228,15 @@ fn find_titled<S: AsRef<str>>(text: &str, doc: &Document, titles: &[S]) -> Optio
 }
 
 /// The `#` links inside list items within `span`, with their depth.
-fn entries_in(doc: &Document, span: Span) -> Vec<TocEntry> {
-    let items: Vec<_> = doc
-        .list_items
-        .iter()
-        .filter(|i| span.contains(i.span))
-        .collect();
+fn entries_in(doc: &Document, items: &[ListItem], span: Span) -> Vec<TocEntry> {
+    let items: Vec<_> = items.iter().filter(|i| span.contains(i.span)).collect();
     let base = items.iter().map(|i| i.depth).min().unwrap_or(0);
     doc.links
         .iter()
         .enumerate()
-        .filter(|(_, l)| span.contains(l.span) && l.kind != LinkKind::Html && l.dest.starts_with('#'))
+        .filter(|(_, l)| {
+            span.contains(l.span) && l.kind != LinkKind::Html && l.dest.starts_with('#')
+        })
         .filter_map(|(i, l)| {
             // The innermost item that holds the link.
             let item = items

@@ -144,10 +144,9 @@ impl miette::Diagnostic for View<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.d.span;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            None,
-            (span.start, span.len()),
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, (span.start, span.len())),
+        )))
     }
 }
 

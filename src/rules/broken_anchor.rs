@@ -131,11 +131,13 @@ pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) ->
         }
     }
     let wanted = fragment.to_lowercase();
+    // Highest score wins; ties go to the alphabetically first id, so the
+    // suggestion never depends on hash order.
     anchors
         .iter()
         .map(|id| (similarity(&wanted, id), id))
         .filter(|(score, _)| *score >= 0.5)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, id)| id)
 }
 

@@ -38,6 +38,8 @@ pub fn diagnostic(file: FileId, size: u64, max: u64) -> Diagnostic {
         RuleId::FileTooLarge,
         file,
         Span::empty(0),
-        format!("file is {size} bytes, over the {max}-byte limit (max-file-size); it was not checked"),
+        format!(
+            "file is {size} bytes, over the {max}-byte limit (max-file-size); it was not checked"
+        ),
     )
 }
