@@ -71,13 +71,14 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// Colour on a terminal (or when forced), and never when `NO_COLOR` is set.
 fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match choice {
+        _ if no_color => false,
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => stream_is_terminal,
     }
 }
 

@@ -229,13 +229,15 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!stdout(&o).contains('\x1b'), "no colour when piped");
     let o = lockstep(&["check", "fixtures/demo", "--color", "always"], &repo);
     assert!(stdout(&o).contains("\x1b["), "colour when forced");
-    let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
-        .args(["check", "fixtures/demo", "--color", "auto"])
-        .current_dir(&repo)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(!stdout(&o).contains('\x1b'));
+    for choice in ["auto", "always"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .args(["check", "fixtures/demo", "--color", choice])
+            .current_dir(&repo)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(!stdout(&o).contains('\x1b'), "NO_COLOR wins over --color {choice}");
+    }
 }
 
 #[test]

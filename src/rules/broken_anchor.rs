@@ -136,12 +136,18 @@ pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) ->
     anchors
         .iter()
         .map(|id| (similarity(&wanted, id), id))
-        .filter(|(score, _)| *score >= 0.5)
+        .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, id)| id)
 }
 
+/// How similar the wanted fragment `a` is to the existing id `b`, 0 to 1.
 fn similarity(a: &str, b: &str) -> f64 {
+    // The id extends the fragment at a word boundary (`#linear-programming`
+    // for `## Linear Programming (videos)`): almost certainly that heading.
+    if a.chars().count() >= 6 && b.starts_with(a) && b[a.len()..].starts_with('-') {
+        return 0.9;
+    }
     let (la, lb) = (a.chars().count(), b.chars().count());
     // Cheap bound: very different lengths cannot be similar enough.
     if la.max(lb) > 0 && (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
