@@ -236,7 +236,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
             .env("NO_COLOR", "1")
             .output()
             .unwrap();
-        assert!(!stdout(&o).contains('\x1b'), "NO_COLOR wins over --color {choice}");
+        assert!(
+            !stdout(&o).contains('\x1b'),
+            "NO_COLOR wins over --color {choice}"
+        );
     }
 }
 
@@ -371,4 +374,24 @@ fn rules_lists_and_documents() {
     assert!(stdout(&o).contains("## What it does"));
     let o = lockstep(&["rules", "nope"], &common::repo());
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn excluded_files_are_not_checked_but_still_exist() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "lockstep.toml",
+        "exclude = [\"CHANGELOG.md\", \"vendor/\"]\n",
+    );
+    write(tmp.path(), "CHANGELOG.md", "# Changes\n\n[x](#nope)\n");
+    write(tmp.path(), "vendor/lib/README.md", "[x](#nope)\n");
+    write(
+        tmp.path(),
+        "README.md",
+        "# A\n\n[log](CHANGELOG.md#changes) [lib](vendor/lib/README.md)\n",
+    );
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(1 file checked)"), "{}", stdout(&o));
 }

@@ -219,8 +219,8 @@ impl Settings {
             s.max_file_size = parse_size(size.get_ref()).map_err(|m| err(size.span(), m))?;
         }
         for glob in raw.exclude.unwrap_or_default() {
-            let mut b = ignore::overrides::OverrideBuilder::new(".");
-            if let Err(e) = b.add(glob.get_ref()) {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(".");
+            if let Err(e) = b.add_line(None, glob.get_ref()) {
                 return Err(err(glob.span(), format!("invalid glob: {e}")));
             }
             s.exclude.push(glob.into_inner());

@@ -23,7 +23,7 @@ pub struct RawConfig {
     pub anchor_case: Option<Spanned<String>>,
     /// Files larger than this are skipped: bytes, or a string like `"10 MiB"`.
     pub max_file_size: Option<Spanned<toml::Value>>,
-    /// Extra paths to leave out (gitignore-style globs, relative to the root).
+    /// Markdown files not to check (gitignore-style globs); they still exist as link targets.
     pub exclude: Option<Vec<Spanned<String>>>,
     /// TOC recognition.
     pub toc: Option<RawToc>,

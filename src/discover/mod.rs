@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::WalkState;
-use ignore::overrides::OverrideBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::config::Settings;
 
@@ -70,9 +70,9 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Walks `root` in parallel. Folders named `.git` are skipped, hidden files
-/// are not (links to `.github/…` are common), `.gitignore` and `.ignore`
-/// files apply even outside a git repository, and `exclude` globs from the
-/// settings are honoured.
+/// are not (links to `.github/…` are common), and `.gitignore` and `.ignore`
+/// files apply even outside a git repository. Markdown files matching the
+/// settings' `exclude` globs are not checked, but still exist for links.
 pub fn walk(root: &Path, settings: &Settings) -> Tree {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut builder = ignore::WalkBuilder::new(root);
@@ -82,20 +82,12 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git");
-    if !settings.exclude.is_empty() {
-        let mut ob = OverrideBuilder::new(root);
-        for glob in &settings.exclude {
-            // Validated when the settings were built.
-            let _ = ob.add(&format!("!{glob}"));
-        }
-        if let Ok(o) = ob.build() {
-            builder.overrides(o);
-        }
-    }
+    let excluded = exclude_matcher(root, &settings.exclude);
     let found = Mutex::new(Found::default());
     builder.build_parallel().run(|| {
         let found = &found;
         let canonical_root = &canonical_root;
+        let excluded = &excluded;
         let mut local = Found::default();
         struct Flush<'a> {
             local: Found,
@@ -150,7 +142,11 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
             } else if ft.is_dir() {
                 local.dirs.push(rel);
             } else if ft.is_file() {
-                if is_markdown(&rel) {
+                if is_markdown(&rel)
+                    && !excluded
+                        .matched_path_or_any_parents(&rel, false)
+                        .is_ignore()
+                {
                     local.markdown.push(rel.clone());
                 }
                 local.files.push(rel);
@@ -169,6 +165,16 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
         outside_links: f.outside.into_iter().collect(),
         errors: f.errors,
     }
+}
+
+/// A gitignore-style matcher for the `exclude` globs (relative to the root).
+fn exclude_matcher(root: &Path, globs: &[String]) -> Gitignore {
+    let mut b = GitignoreBuilder::new(root);
+    for glob in globs {
+        // Validated when the settings were built.
+        let _ = b.add_line(None, glob);
+    }
+    b.build().unwrap_or_else(|_| Gitignore::empty())
 }
 
 /// Why a file could not be read.

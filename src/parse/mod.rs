@@ -583,6 +583,44 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_and_link_kinds() {
+        let text = "---\ntitle: x\n---\n# T\n\n[a][r] <https://x.y> www.example.com [b](<c d.md>)\n\n[r]: ./r.md#s\n";
+        let doc = parse(text);
+        assert_eq!(
+            &text[doc.front_matter.unwrap().range()],
+            "---\ntitle: x\n---"
+        );
+        let kinds: Vec<_> = doc
+            .links
+            .iter()
+            .map(|l| (l.kind, l.dest.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (LinkKind::Reference, "./r.md#s"),
+                (LinkKind::Autolink, "https://x.y"),
+                (LinkKind::Autolink, "http://www.example.com"),
+                (LinkKind::Inline, "c d.md"),
+            ]
+        );
+        assert_eq!(&text[doc.links[3].dest_span.unwrap().range()], "c d.md");
+        let toml = parse("+++\ntitle = 1\n+++\n# T\n");
+        assert!(toml.front_matter.is_some());
+        assert_eq!(toml.headings[0].text, "T");
+    }
+
+    #[test]
+    fn heading_text_drops_html_and_images() {
+        let doc =
+            parse("# <img src=\"x.png\"> A ![logo](l.png) *b* `c` [d](e)<!-- omit from toc -->\n");
+        let h = &doc.headings[0];
+        assert_eq!(h.text, " A  b c d");
+        assert!(h.omit_from_toc);
+        assert_eq!(doc.images.len(), 2);
+    }
+
+    #[test]
     fn html_in_block_quotes_maps_to_the_file() {
         let text = "> <p>\n> <img src=\"x.png\">\n> </p>\n";
         let doc = parse(text);
