@@ -33,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Check documentation trees for broken anchors, links and images
     Check(CheckArgs),
+    /// Apply safe fixes (TOC entries, anchors); --diff shows them instead
+    Fix(FixArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
 }
@@ -56,6 +58,33 @@ pub struct CheckArgs {
     pub select: Vec<String>,
 
     /// Do not run these rules
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Documentation roots (folders) or single documents (files) [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Print a unified diff of what would change and write nothing (exit 1 when something would)
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Also apply unsafe fixes (e.g. rewriting TOC entry texts to the heading texts)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Fix only editions in these languages
+    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
+    pub langs: Vec<String>,
+
+    /// Apply only these rules' fixes
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not apply these rules' fixes
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
 }

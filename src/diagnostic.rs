@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::fix::Fix;
 use crate::rules::RuleId;
 use crate::source::{FileId, Span};
 
@@ -53,6 +54,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For cross-edition findings: the source-language section.
     pub source: Option<Related>,
+    /// Edits that would repair the finding.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -67,7 +70,18 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source: None,
+            fix: None,
         }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

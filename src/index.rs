@@ -108,6 +108,13 @@ impl Index {
         }
     }
 
+    /// Replaces a file's anchors after its text changed (a fix was applied).
+    pub fn set_anchors(&mut self, file: FileId, anchors: AnchorSet) {
+        if let Some(slot) = self.anchors.get_mut(file.index()) {
+            *slot = Some(anchors);
+        }
+    }
+
     pub fn anchors(&self, file: FileId) -> Option<&AnchorSet> {
         self.anchors.get(file.index()).and_then(Option::as_ref)
     }

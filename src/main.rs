@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use lockstep::app::fix::{self, FixOptions};
 use lockstep::app::{self, AppError, CheckOptions};
-use lockstep::cli::{CheckArgs, Cli, ColorChoice, Command, FormatArg, RulesArgs};
+use lockstep::cli::{CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs};
 use lockstep::config::ConfigError;
 use lockstep::diagnostic::Severity;
 use lockstep::render::{self, Format, RenderOptions};
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Check(args) => run_check(&cli, args),
+        Command::Fix(args) => run_fix(&cli, args),
         Command::Rules(args) => run_rules(args),
     };
     match result {
@@ -143,6 +145,81 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     Ok(code)
 }
 
+fn run_fix(cli: &Cli, args: &FixArgs) -> Result<u8, Failure> {
+    let opts = FixOptions {
+        check: CheckOptions {
+            paths: args.paths.clone(),
+            config: cli.config.clone(),
+            select: parse_rules(&args.select)?,
+            ignore: parse_rules(&args.ignore)?,
+            langs: args.langs.clone(),
+        },
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let outcome = fix::fix(&opts)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.diff {
+        for c in &outcome.changes {
+            write!(
+                out,
+                "{}",
+                lockstep::fix::unified_diff(&c.path, &c.before, &c.after)
+            )?;
+        }
+        out.flush()?;
+        return Ok(if outcome.changes.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    for c in &outcome.changes {
+        if let Err(e) = lockstep::write::write_atomic(&c.abs, c.after.as_bytes()) {
+            out.flush()?;
+            eprintln!("error: cannot write {}: {e}", c.path);
+            return Ok(EXIT_ERROR);
+        }
+    }
+    if !cli.quiet {
+        let fixed: usize = outcome.applied.values().sum();
+        if fixed == 0 {
+            writeln!(out, "Nothing to fix.")?;
+        } else {
+            let per_rule: Vec<String> = outcome
+                .applied
+                .iter()
+                .map(|(r, n)| format!("{r}: {n}"))
+                .collect();
+            let files = outcome.changes.len();
+            writeln!(
+                out,
+                "Fixed {fixed} problem{} ({}) in {files} file{}.",
+                if fixed == 1 { "" } else { "s" },
+                per_rule.join(", "),
+                if files == 1 { "" } else { "s" },
+            )?;
+        }
+        let errors = outcome.remaining.count(Severity::Error);
+        let warnings = outcome.remaining.count(Severity::Warning);
+        if errors + warnings > 0 {
+            writeln!(
+                out,
+                "{errors} error{} and {warnings} warning{} remain; `lockstep check` shows them.",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(if outcome.remaining.has_io_error() {
+        EXIT_ERROR
+    } else if outcome.remaining.count(Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
 fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match &args.rule {
@@ -190,7 +267,7 @@ fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
 fn report_error(cli: &Cli, e: &AppError) {
     match e {
         AppError::Config(c) => eprint!("{}", render_config_error(c, cli.color)),
-        AppError::Usage(m) => eprintln!("error: {m}"),
+        AppError::Usage(_) | AppError::NoConvergence { .. } => eprintln!("error: {e}"),
     }
 }
 

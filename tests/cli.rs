@@ -174,7 +174,7 @@ fn select_and_ignore() {
             "check",
             "fixtures/demo",
             "--ignore",
-            "broken-anchor,missing-image",
+            "broken-anchor,missing-image,toc-drift",
             "--format",
             "json",
         ],

@@ -4,6 +4,7 @@
 
 mod common;
 
+use lockstep::diagnostic::Severity;
 use lockstep::rules::RuleId;
 
 #[test]
@@ -12,19 +13,117 @@ fn system_design_101_korean_toc_anchors() {
         return;
     };
     let report = common::check(&root, &[]);
-    // The Korean TOC has exactly three broken anchors; every image resolves,
-    // including the ones with spaces in their names.
+    // The Korean TOC has exactly three broken anchors (reported by toc-drift,
+    // which owns TOC entries); every image resolves, including the ones with
+    // spaces in their names.
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let f = &report.files[d.file.index()];
+            format!("{}:{} {}", f.path, f.line_col(d.span.start).line, d.rule)
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "translations/README-ko.md:46 toc-drift",
+            "translations/README-ko.md:51 toc-drift",
+            "translations/README-ko.md:54 toc-drift",
+        ]
+    );
     assert!(
         report
             .diagnostics
             .iter()
-            .all(|d| d.rule == RuleId::BrokenAnchor
-                && report.files[d.file.index()].path == "translations/README-ko.md"),
-        "{}",
-        common::compact(&report)
+            .all(|d| d.rule != RuleId::MissingImage)
     );
     assert_eq!(report.checked, 2);
     insta::assert_snapshot!("system_design_101", common::compact(&report));
+}
+
+/// `lockstep fix` on System Design 101 (as is, and as CRLF with a BOM):
+/// only the broken TOC lines change (plus the `License` entry both TOCs
+/// lack), byte for byte; a second run changes nothing; `check` is then free
+/// of toc-drift and broken-anchor errors.
+#[test]
+fn system_design_101_fix() {
+    let Some(root) = common::corpus("system-design-101") else {
+        return;
+    };
+    for crlf_bom in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        common::copy_tree(&root, tmp.path());
+        let ko = tmp.path().join("translations/README-ko.md");
+        if crlf_bom {
+            for f in [tmp.path().join("README.md"), ko.clone()] {
+                let text = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+            }
+        }
+        let before = std::fs::read(&ko).unwrap();
+        let (diff, _) = common::fix_in_place(tmp.path(), false);
+        assert!(!diff.is_empty());
+        let after = std::fs::read(&ko).unwrap();
+        let eol: &[u8] = if crlf_bom { b"\r\n" } else { b"\n" };
+        let split = |b: &[u8]| -> Vec<Vec<u8>> {
+            let mut out = Vec::new();
+            let mut rest = b;
+            while let Some(i) = rest.windows(eol.len()).position(|w| w == eol) {
+                out.push(rest[..i].to_vec());
+                rest = &rest[i + eol.len()..];
+            }
+            out.push(rest.to_vec());
+            out
+        };
+        let (old, new) = (split(&before), split(&after));
+        assert_eq!(
+            new.len(),
+            old.len() + 1,
+            "one line added (the License entry)"
+        );
+        let changed: Vec<usize> = (0..old.len())
+            .filter(|&i| {
+                let j = if i >= 106 { i + 1 } else { i };
+                old[i] != new[j]
+            })
+            .map(|i| i + 1)
+            .collect();
+        assert_eq!(changed, [46, 51, 54], "only the broken entries change");
+        assert_eq!(String::from_utf8_lossy(&new[106]), "- [License](#license)");
+        for (i, line) in new.iter().enumerate() {
+            let text = String::from_utf8_lossy(line);
+            if (45..=53).contains(&i) {
+                assert!(
+                    !text.contains("(#SQL-") && !text.contains("-and-viper"),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(
+            after.starts_with("\u{feff}".as_bytes()),
+            crlf_bom,
+            "BOM kept"
+        );
+        if crlf_bom {
+            let lf = after.iter().filter(|&&b| b == b'\n').count();
+            let crlf = after.windows(2).filter(|w| w == b"\r\n").count();
+            assert_eq!(lf, crlf, "no bare LF written");
+        }
+        let (again, _) = common::fix_in_place(tmp.path(), false);
+        assert_eq!(again, "", "a second run changes nothing");
+        let report = common::check(tmp.path(), &[]);
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error
+                    && matches!(d.rule, RuleId::TocDrift | RuleId::BrokenAnchor)),
+            "{}",
+            common::compact(&report)
+        );
+    }
 }
 
 #[test]

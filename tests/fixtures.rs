@@ -24,7 +24,41 @@ fn cases(rule: RuleId, kind: &str) -> Vec<(String, std::path::PathBuf)> {
     out
 }
 
+/// `fixtures/<rule>/fix/<case>/`: the diff of the safe fixes, of the unsafe
+/// ones, and what `check` still reports afterwards. Fixing twice must equal
+/// fixing once.
+fn run_fixes(rule: RuleId) {
+    let dir = common::repo()
+        .join("fixtures")
+        .join(rule.name())
+        .join("fix");
+    if !dir.is_dir() {
+        return;
+    }
+    for (name, path) in cases(rule, "fix") {
+        let (safe, fixed) = common::fix_diff(&path, false, &[rule]);
+        assert!(
+            !safe.is_empty() || rule == RuleId::BrokenAnchor,
+            "{name}: the safe fix changed nothing"
+        );
+        let (again, _) = common::fix_diff(fixed.path(), false, &[rule]);
+        assert_eq!(again, "", "{name}: a second safe fix changed something");
+        let after = common::check(fixed.path(), &[rule]);
+        let (unsafe_, fixed_unsafe) = common::fix_diff(&path, true, &[rule]);
+        let (again, _) = common::fix_diff(fixed_unsafe.path(), true, &[rule]);
+        assert_eq!(again, "", "{name}: a second unsafe fix changed something");
+        let snapshot = format!(
+            "## safe fixes\n{}\n## with --unsafe-fixes\n{}\n## check after the safe fixes\n{}",
+            common::visible(&safe),
+            common::visible(&unsafe_),
+            common::compact(&after)
+        );
+        insta::assert_snapshot!(format!("{}__fix__{name}", rule.name()), snapshot);
+    }
+}
+
 fn run(rule: RuleId) {
+    run_fixes(rule);
     for kind in ["fail", "pass"] {
         for (name, path) in cases(rule, kind) {
             let report = common::check(&path, &[rule]);
@@ -63,6 +97,7 @@ fixture_tests! {
     broken_anchor => BrokenAnchor,
     broken_link => BrokenLink,
     missing_image => MissingImage,
+    toc_drift => TocDrift,
     io_error => IoError,
     file_too_large => FileTooLarge,
 }

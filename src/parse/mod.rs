@@ -65,6 +65,8 @@ pub struct Link {
     pub dest_span: Option<Span>,
     /// Rendered link text (image alt text for images).
     pub text: String,
+    /// The link text inside the brackets, for `[text](…)` and `[text][ref]`.
+    pub text_span: Option<Span>,
 }
 
 impl Link {
@@ -222,7 +224,7 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
         ..
     } = b;
     build_sections(&mut doc, text.len());
-    doc.toc = toc::find(text, &doc, &list_items, &opts.toc_titles);
+    doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles);
     doc
 }
 
@@ -346,18 +348,21 @@ impl<'t> Builder<'t> {
     fn link<'a>(&self, node: &'a AstNode<'a>, url: &str, span: Span) -> Link {
         let src = &self.text[span.range()];
         let text = rendered_text(node);
+        let mut text_span = None;
         let (kind, dest_span) = if src.starts_with('<') {
             (
                 LinkKind::Autolink,
                 Some(Span::new(span.start + 1, span.end - 1)),
             )
         } else if src.starts_with('[') || src.starts_with("![") {
+            let open = span.start + if src.starts_with('!') { 2 } else { 1 };
             // The destination follows the last child's end: `](dest "title")`.
             let after_text = node
                 .last_child()
                 .map(|c| self.span(c.data().sourcepos).end)
-                .unwrap_or(span.start + 1)
-                .clamp(span.start, span.end);
+                .unwrap_or(open)
+                .clamp(open, span.end);
+            text_span = Some(Span::new(open, after_text));
             locate_destination(self.text, after_text, span.end)
         } else {
             (LinkKind::Autolink, Some(span))
@@ -368,6 +373,7 @@ impl<'t> Builder<'t> {
             span,
             dest_span,
             text,
+            text_span,
         }
     }
 
@@ -395,6 +401,7 @@ impl<'t> Builder<'t> {
                     span,
                     dest_span: Some(span),
                     text: String::new(),
+                    text_span: None,
                 }),
                 "src" => self.doc.images.push(Link {
                     kind: LinkKind::Html,
@@ -402,6 +409,7 @@ impl<'t> Builder<'t> {
                     span,
                     dest_span: Some(span),
                     text: String::new(),
+                    text_span: None,
                 }),
                 _ => self.doc.anchors.push(Anchor { id: a.value, span }),
             }

@@ -8,7 +8,7 @@
 //! list depth). Judging the entries against the headings is the `toc-drift`
 //! rule's job.
 
-use crate::source::Span;
+use crate::source::{LineIndex, Span};
 
 use super::{Document, LinkKind, ListItem};
 
@@ -73,8 +73,10 @@ pub struct TocEntry {
     pub link: usize,
     /// List nesting depth relative to the TOC's outermost list (0 = top).
     pub depth: usize,
-    /// The list item that holds the link (its first line, without the line ending).
-    pub item: Span,
+    /// The line holding the link, without its line ending.
+    pub line: Span,
+    /// The item's list marker: `-`, `*`, `+`, or `.`/`)` for ordered lists.
+    pub marker: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,11 @@ pub struct Toc {
     /// For a titled TOC: the index of its title heading.
     pub title: Option<usize>,
     pub entries: Vec<TocEntry>,
+    /// The lines of the entries, from the first entry's line start to the
+    /// last entry's line end (without its line ending) — when the list is
+    /// plain: one entry per line, every line an entry, nothing else between.
+    /// `None` for lists lockstep will not rewrite as a whole.
+    pub plain_list: Option<Span>,
 }
 
 fn start_marker(text: &str) -> Option<(TocKind, &str)> {
@@ -155,17 +162,18 @@ pub fn parse_levels(options: &str) -> Option<(u8, u8)> {
 /// `titles` are normalised ([`normalise_title`]).
 pub(super) fn find(
     text: &str,
+    lines: &LineIndex,
     doc: &Document,
     items: &[ListItem],
     titles: &[String],
 ) -> Option<Toc> {
-    if let Some(toc) = find_marked(doc, items) {
-        return Some(toc);
-    }
-    find_titled(text, doc, items, titles)
+    let mut toc = find_marked(text, lines, doc, items)
+        .or_else(|| find_titled(text, lines, doc, items, titles))?;
+    toc.plain_list = plain_list(text, lines, &toc.entries);
+    Some(toc)
 }
 
-fn find_marked(doc: &Document, items: &[ListItem]) -> Option<Toc> {
+fn find_marked(text: &str, lines: &LineIndex, doc: &Document, items: &[ListItem]) -> Option<Toc> {
     let mut iter = doc.comments.iter();
     while let Some(c) = iter.next() {
         let Some((kind, options)) = start_marker(&c.text) else {
@@ -178,7 +186,8 @@ fn find_marked(doc: &Document, items: &[ListItem]) -> Option<Toc> {
             span,
             levels: parse_levels(options),
             title: None,
-            entries: entries_in(doc, items, span),
+            entries: entries_in(text, lines, doc, items, span),
+            plain_list: None,
         });
     }
     None
@@ -189,7 +198,13 @@ pub fn normalise_title(t: &str) -> String {
     t.trim().trim_end_matches([':', '：']).trim().to_lowercase()
 }
 
-fn find_titled(text: &str, doc: &Document, items: &[ListItem], titles: &[String]) -> Option<Toc> {
+fn find_titled(
+    text: &str,
+    lines: &LineIndex,
+    doc: &Document,
+    items: &[ListItem],
+    titles: &[String],
+) -> Option<Toc> {
     if items.is_empty() {
         return None;
     }
@@ -198,23 +213,26 @@ fn find_titled(text: &str, doc: &Document, items: &[ListItem], titles: &[String]
         // Titles are short: skip long headings without normalising them.
         h.text.len() <= longest + 8 && titles.contains(&normalise_title(&h.text))
     })?;
-    // The first list directly under the heading: only blank lines in between.
-    let item = items
+    // The TOC is the title's section: up to the next heading of its level or
+    // higher. It may be split by sub-headings ("### The Study Plan"), but it
+    // must start with a list or such a sub-heading, not with prose.
+    let end = doc.headings[hi + 1..]
+        .iter()
+        .find(|h| h.level <= heading.level)
+        .map_or(text.len(), |h| h.span.start);
+    let first_item = items
         .iter()
         .find(|i| i.depth == 0 && i.span.start >= heading.span.end)?;
-    if !text[heading.span.end..item.span.start].trim().is_empty() {
+    let first_sub = doc.headings[hi + 1..]
+        .iter()
+        .find(|h| h.span.start < end)
+        .map(|h| h.span.start);
+    let first_block = first_sub.map_or(first_item.span.start, |s| s.min(first_item.span.start));
+    if first_item.span.start >= end || !text[heading.span.end..first_block].trim().is_empty() {
         return None;
     }
-    // The list runs over consecutive top-level items.
-    let mut end = item.span.end;
-    for next in items.iter().filter(|i| i.span.start >= item.span.start) {
-        if next.span.start > end && !text[end..next.span.start].trim().is_empty() {
-            break;
-        }
-        end = end.max(next.span.end);
-    }
-    let span = Span::new(item.span.start, end);
-    let entries = entries_in(doc, items, span);
+    let span = Span::new(first_block, end);
+    let entries = entries_in(text, lines, doc, items, span);
     if entries.is_empty() {
         return None;
     }
@@ -224,11 +242,18 @@ fn find_titled(text: &str, doc: &Document, items: &[ListItem], titles: &[String]
         levels: None,
         title: Some(hi),
         entries,
+        plain_list: None,
     })
 }
 
 /// The `#` links inside list items within `span`, with their depth.
-fn entries_in(doc: &Document, items: &[ListItem], span: Span) -> Vec<TocEntry> {
+fn entries_in(
+    text: &str,
+    lines: &LineIndex,
+    doc: &Document,
+    items: &[ListItem],
+    span: Span,
+) -> Vec<TocEntry> {
     let items: Vec<_> = items.iter().filter(|i| span.contains(i.span)).collect();
     let base = items.iter().map(|i| i.depth).min().unwrap_or(0);
     doc.links
@@ -246,10 +271,39 @@ fn entries_in(doc: &Document, items: &[ListItem], span: Span) -> Vec<TocEntry> {
             Some(TocEntry {
                 link: i,
                 depth: item.depth - base,
-                item: item.span,
+                line: lines.line_span(text, lines.line_of(l.span.start) + 1),
+                marker: item.marker,
             })
         })
         .collect()
+}
+
+/// The span of the entry lines when the list is plain: every line from the
+/// first entry to the last holds exactly one entry, whose list item starts
+/// that line (after indentation) and whose link ends on it.
+fn plain_list(text: &str, lines: &LineIndex, entries: &[TocEntry]) -> Option<Span> {
+    let first = entries.first()?;
+    let last = entries.last()?;
+    let first_line = lines.line_of(first.line.start);
+    let last_line = lines.line_of(last.line.start);
+    if last_line + 1 - first_line != entries.len() {
+        return None;
+    }
+    for (k, e) in entries.iter().enumerate() {
+        if lines.line_of(e.line.start) != first_line + k {
+            return None;
+        }
+        let line = &text[e.line.range()];
+        let body = line.trim_start_matches([' ', '\t']);
+        let marker_ok = match e.marker {
+            b'-' | b'*' | b'+' => body.as_bytes().first() == Some(&e.marker),
+            _ => body.starts_with(|c: char| c.is_ascii_digit()),
+        };
+        if !marker_ok {
+            return None;
+        }
+    }
+    Some(Span::new(first.line.start, last.line.end))
 }
 
 #[cfg(test)]

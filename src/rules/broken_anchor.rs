@@ -2,6 +2,7 @@
 
 use crate::config::AnchorCase;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
 use crate::index::{AnchorSet, Target};
 use crate::parse::{Link, slug};
 use crate::source::Span;
@@ -40,12 +41,26 @@ GitHub ids are lowercase and compared exactly, so `#SQL-query` does not reach
 Set `anchor-case = "ignore"` in `lockstep.toml` to accept them.
 
 ## Fix safety
-None yet: `lockstep fix` arrives with the TOC work.
+Safe when the intended id is certain: a case-only difference (`#SQL-query` → `#sql-query`,
+also when percent-encoded) or a fragment written as heading text that slugs to an existing id
+(`#Getting%20Started` → `#getting-started`). Unsafe (`--unsafe-fixes`) when the id is only the
+closest match. Only the fragment after `#` is replaced. Links whose destination cannot be
+located in the source (reference links) get no fix.
 "#,
 };
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-    for link in &ctx.doc.links {
+    // TOC entries are `toc-drift`'s to judge, unless that rule is off.
+    let toc_entries: Vec<usize> = match &ctx.doc.toc {
+        Some(toc) if ctx.settings.is_enabled(RuleId::TocDrift) => {
+            toc.entries.iter().map(|e| e.link).collect()
+        }
+        _ => Vec::new(),
+    };
+    for (i, link) in ctx.doc.links.iter().enumerate() {
+        if toc_entries.contains(&i) {
+            continue;
+        }
         let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, &link.dest) {
             Target::SameFile { fragment } => (fragment, ctx.index.anchors(ctx.id), None),
             Target::File {
@@ -87,26 +102,54 @@ fn judge(
         Some(path) => format!("`{path}`"),
         None => "this file".to_string(),
     };
-    if let Some(id) = anchors.case_insensitive(fragment) {
+    // Replaces the fragment after `#`, when the destination is located.
+    let repair = |id: &str, safe: bool| -> Option<Fix> {
+        if span == link.target_span() && !ctx.file.slice(span).starts_with('#') {
+            return None;
+        }
+        let edits = vec![Edit::replace(Span::new(span.start + 1, span.end), id)];
+        Some(if safe {
+            Fix::safe(edits)
+        } else {
+            Fix::unsafe_(edits)
+        })
+    };
+    let (d, fix) = if let Some(id) = anchors.case_insensitive(fragment) {
         if ctx.settings.anchor_case == AnchorCase::Ignore {
             return None;
         }
-        return Some(
-            Diagnostic::new(
-                RuleId::BrokenAnchor,
-                ctx.id,
-                span,
-                format!("`#{fragment}` differs from the id `{id}` in {where_} only in letter case"),
-            )
-            .with_help(format!(
-                "GitHub ids are lowercase and matched exactly: expected `{prefix}#{id}`"
-            )),
-        );
-    }
-    let message = format!("no heading or anchor in {where_} has the id `{fragment}`");
-    let d = Diagnostic::new(RuleId::BrokenAnchor, ctx.id, span, message);
-    Some(match suggest(fragment, &link.text, anchors) {
-        Some(id) => d.with_help(format!("expected `{prefix}#{id}`")),
+        let d = Diagnostic::new(
+            RuleId::BrokenAnchor,
+            ctx.id,
+            span,
+            format!("`#{fragment}` differs from the id `{id}` in {where_} only in letter case"),
+        )
+        .with_help(format!(
+            "GitHub ids are lowercase and matched exactly: expected `{prefix}#{id}`"
+        ));
+        (d, repair(id, true))
+    } else {
+        let message = format!("no heading or anchor in {where_} has the id `{fragment}`");
+        let d = Diagnostic::new(RuleId::BrokenAnchor, ctx.id, span, message);
+        // A fragment written as heading text (`#Getting%20Started`) slugs to the id.
+        let slugged = slug::slug(fragment);
+        if anchors.contains(&slugged) {
+            let d = d.with_help(format!(
+                "fragments are heading ids, not heading text: expected `{prefix}#{slugged}`"
+            ));
+            (d, repair(&slugged, true))
+        } else {
+            match suggest(fragment, &link.text, anchors) {
+                Some(id) => (
+                    d.with_help(format!("expected `{prefix}#{id}`")),
+                    repair(id, false),
+                ),
+                None => (d, None),
+            }
+        }
+    };
+    Some(match fix {
+        Some(f) => d.with_fix(f),
         None => d,
     })
 }
@@ -135,23 +178,8 @@ pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) ->
     // suggestion never depends on hash order.
     anchors
         .iter()
-        .map(|id| (similarity(&wanted, id), id))
+        .map(|id| (super::id_similarity(&wanted, id), id))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, id)| id)
-}
-
-/// How similar the wanted fragment `a` is to the existing id `b`, 0 to 1.
-fn similarity(a: &str, b: &str) -> f64 {
-    // The id extends the fragment at a word boundary (`#linear-programming`
-    // for `## Linear Programming (videos)`): almost certainly that heading.
-    if a.chars().count() >= 6 && b.starts_with(a) && b[a.len()..].starts_with('-') {
-        return 0.9;
-    }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    // Cheap bound: very different lengths cannot be similar enough.
-    if la.max(lb) > 0 && (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
-        return 0.0;
-    }
-    strsim::normalized_levenshtein(a, b)
 }

@@ -11,6 +11,7 @@ mod broken_link;
 mod file_too_large;
 mod io_error;
 mod missing_image;
+mod toc_drift;
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -77,6 +78,7 @@ rules! {
     BrokenAnchor => broken_anchor,
     BrokenLink => broken_link,
     MissingImage => missing_image,
+    TocDrift => toc_drift,
     IoError => io_error,
     FileTooLarge => file_too_large,
 }
@@ -118,6 +120,25 @@ pub fn did_you_mean(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How similar a wanted id `a` is to an existing id `b`, from 0 to 1:
+/// normalised Levenshtein, except that an id extending the wanted one at a
+/// word boundary (`#linear-programming` for `## Linear Programming (videos)`)
+/// counts as almost certain.
+pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.chars().count() >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
+        return 0.9;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    // Cheap bound: very different lengths cannot be similar enough.
+    if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
+        return 0.0;
+    }
+    strsim::normalized_levenshtein(a, b)
+}
+
 /// What a document or corpus rule sees: one parsed file and the index.
 pub struct FileContext<'a> {
     pub id: FileId,
@@ -139,6 +160,9 @@ pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
     }
     if s.is_enabled(RuleId::MissingImage) {
         missing_image::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::TocDrift) {
+        toc_drift::check(ctx, &mut out);
     }
     out
 }

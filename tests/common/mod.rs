@@ -74,3 +74,58 @@ pub fn human(report: &Report) -> String {
     }
     out
 }
+
+/// Copies a folder tree (files and folders only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Carriage returns and byte order marks made visible, for snapshots.
+pub fn visible(s: &str) -> String {
+    s.replace('\r', "␍").replace('\u{feff}', "<BOM>")
+}
+
+/// Runs `lockstep fix` on a copy of `fixture` and returns the unified diff
+/// of every change, and the fixed copy.
+pub fn fix_diff(
+    fixture: &Path,
+    unsafe_fixes: bool,
+    select: &[RuleId],
+) -> (String, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(fixture, tmp.path());
+    let (diff, _) = fix_with(tmp.path(), unsafe_fixes, select);
+    (diff, tmp)
+}
+
+/// Runs `lockstep fix` on `root` itself, writing the changes.
+pub fn fix_in_place(root: &Path, unsafe_fixes: bool) -> (String, usize) {
+    fix_with(root, unsafe_fixes, &[])
+}
+
+fn fix_with(root: &Path, unsafe_fixes: bool, select: &[RuleId]) -> (String, usize) {
+    let outcome = lockstep::app::fix::fix(&lockstep::app::fix::FixOptions {
+        check: CheckOptions {
+            paths: vec![root.to_path_buf()],
+            select: select.to_vec(),
+            ..CheckOptions::default()
+        },
+        unsafe_fixes,
+    })
+    .expect("fix converges");
+    let mut diff = String::new();
+    for c in &outcome.changes {
+        diff.push_str(&lockstep::fix::unified_diff(&c.path, &c.before, &c.after));
+        lockstep::write::write_atomic(&c.abs, c.after.as_bytes()).unwrap();
+    }
+    (diff, outcome.changes.len())
+}

@@ -4,7 +4,9 @@
 //! Markdown file once (in parallel) and builds the index; [`Workspace::check`]
 //! runs the rules (in parallel) and returns sorted diagnostics. This is the
 //! only module that uses rayon; everything below it is single-threaded and
-//! pure.
+//! pure. [`fix`] runs the fix loop on a workspace.
+
+pub mod fix;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +28,10 @@ pub enum AppError {
     Config(ConfigError),
     /// Bad command-line input (a path that does not exist, an unknown rule).
     Usage(String),
+    /// `fix` kept changing files after the maximum number of passes.
+    NoConvergence {
+        rules: Vec<RuleId>,
+    },
 }
 
 impl std::fmt::Display for AppError {
@@ -33,6 +39,15 @@ impl std::fmt::Display for AppError {
         match self {
             AppError::Config(e) => e.fmt(f),
             AppError::Usage(m) => f.write_str(m),
+            AppError::NoConvergence { rules } => {
+                let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
+                write!(
+                    f,
+                    "fixes did not converge after {} passes (rules: {}); nothing was written",
+                    fix::MAX_PASSES,
+                    names.join(", ")
+                )
+            }
         }
     }
 }
@@ -144,6 +159,17 @@ impl Workspace {
             index,
             read_problems,
         }
+    }
+
+    /// Replaces a file's text (after a fix): re-parses it and refreshes its anchors.
+    pub fn update_file(&mut self, id: FileId, text: String) {
+        let opts = ParseOptions::new(&self.settings.toc_titles);
+        let path = std::mem::take(&mut self.files[id.index()].path);
+        let file = SourceFile::new(path, text);
+        let doc = parse::parse_with(&file.text, &file.lines, &opts);
+        self.index.set_anchors(id, AnchorSet::from_document(&doc));
+        self.files[id.index()] = file;
+        self.docs[id.index()] = Some(doc);
     }
 
     pub fn file_id(&self, path: &str) -> Option<FileId> {
@@ -306,9 +332,15 @@ fn apply_severities(diagnostics: &mut Vec<Diagnostic>, settings: &Settings) {
         if d.rule.always_on() {
             return true;
         }
+        // The configured level replaces the rule's default; findings a rule
+        // reports below its default (notes, warnings) never rise above it.
         match settings.severity(d.rule) {
             Some(level) => {
-                d.severity = level;
+                d.severity = if d.severity == d.rule.default_severity() {
+                    level
+                } else {
+                    d.severity.min(level)
+                };
                 true
             }
             None => false,
@@ -349,11 +381,11 @@ impl Report {
 
 /// A documentation root and the files given on the command line inside it
 /// (`None`: the whole root).
-type RootArg = (PathBuf, Option<Vec<PathBuf>>);
+pub(crate) type RootArg = (PathBuf, Option<Vec<PathBuf>>);
 
 /// Groups command-line paths by documentation root. A folder is a root of
 /// its own (reported whole); a file adds its document to its root's scope.
-fn roots(paths: &[PathBuf]) -> Result<Vec<RootArg>, AppError> {
+pub(crate) fn roots(paths: &[PathBuf]) -> Result<Vec<RootArg>, AppError> {
     let mut out: Vec<RootArg> = Vec::new();
     for p in paths {
         if !p.exists() {
@@ -408,6 +440,38 @@ pub fn scope_for(ws: &Workspace, files: Option<&[PathBuf]>, langs: &[String]) ->
     }
 }
 
+/// Moves one root's files and diagnostics into `report`, prefixing paths
+/// with `prefix` (for runs over several roots).
+pub(crate) fn merge_into(
+    report: &mut Report,
+    ws: Workspace,
+    scope: &Scope,
+    diagnostics: Vec<Diagnostic>,
+    prefix: &str,
+) {
+    report.checked += ws.checked_files(scope);
+    let offset = report.files.len() as u32;
+    for (file, edition) in ws.files.into_iter().zip(ws.editions) {
+        report.langs.push(edition.lang);
+        report.files.push(SourceFile {
+            path: format!("{prefix}{}", file.path),
+            ..file
+        });
+    }
+    // Freeing 40,000 parsed documents takes a while; nothing waits for it.
+    let heavy = (ws.docs, ws.index);
+    std::thread::spawn(move || drop(heavy));
+    report
+        .diagnostics
+        .extend(diagnostics.into_iter().map(|mut d| {
+            d.file = FileId(d.file.0 + offset);
+            if let Some(s) = &mut d.source {
+                s.file = FileId(s.file.0 + offset);
+            }
+            d
+        }));
+}
+
 /// `lockstep check`: every root, merged into one report. With a single root,
 /// paths are relative to it; with several, each is prefixed with its root.
 pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
@@ -425,32 +489,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
         let ws = Workspace::load(&root, settings);
         let scope = scope_for(&ws, files.as_deref(), &opts.langs);
         let diagnostics = ws.check(&scope);
-        report.checked += ws.checked_files(&scope);
-        let offset = report.files.len() as u32;
         let prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))
         } else {
             String::new()
         };
-        for (file, edition) in ws.files.into_iter().zip(ws.editions) {
-            report.langs.push(edition.lang);
-            report.files.push(SourceFile {
-                path: format!("{prefix}{}", file.path),
-                ..file
-            });
-        }
-        // Freeing 40,000 parsed documents takes a while; nothing waits for it.
-        let heavy = (ws.docs, ws.index);
-        std::thread::spawn(move || drop(heavy));
-        report
-            .diagnostics
-            .extend(diagnostics.into_iter().map(|mut d| {
-                d.file = FileId(d.file.0 + offset);
-                if let Some(s) = &mut d.source {
-                    s.file = FileId(s.file.0 + offset);
-                }
-                d
-            }));
+        merge_into(&mut report, ws, &scope, diagnostics, &prefix);
     }
     Ok(report)
 }

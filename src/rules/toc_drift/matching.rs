@@ -1,0 +1,318 @@
+//! Pairing TOC entries with headings.
+//!
+//! Exact ids first; then certain matches (a case-only difference, a fragment
+//! or entry text that slugs to the id, the same text); then, between pairs
+//! already made, the remaining entries and headings by position and
+//! similarity — so a renamed heading is recognised as the same entry with a
+//! wrong anchor, not as a stale entry plus a missing one.
+
+use std::collections::HashMap;
+
+use crate::parse::slug;
+
+/// What matching needs to know about an entry.
+pub(super) struct EntryKey {
+    /// Decoded fragment, without `user-content-`.
+    pub fragment: String,
+    /// Rendered link text, whitespace-normalised.
+    pub text: String,
+    /// List nesting depth.
+    pub depth: usize,
+}
+
+/// What matching needs to know about a candidate heading.
+pub(super) struct HeadingKey<'a> {
+    /// Every id that reaches the heading: GitHub's, a custom id, anchors inside it.
+    pub ids: Vec<&'a str>,
+    pub text: String,
+    /// The depth its entry belongs at.
+    pub depth: usize,
+}
+
+/// `pairs[e]` is the index of the heading entry `e` is matched to.
+/// Entries marked in `elsewhere` reach an id outside `headings` (a heading of
+/// another level, an omitted heading, an HTML anchor): they are only paired
+/// exactly, never by position.
+pub(super) fn pair(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
+    elsewhere: &[bool],
+) -> Vec<Option<usize>> {
+    let mut pairs: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut taken = vec![false; headings.len()];
+
+    // 1. Exact ids.
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (h, heading) in headings.iter().enumerate() {
+        for id in &heading.ids {
+            by_id.entry(id).or_insert(h);
+        }
+    }
+    for (e, entry) in entries.iter().enumerate() {
+        if let Some(&h) = by_id.get(entry.fragment.as_str()) {
+            if !taken[h] {
+                taken[h] = true;
+                pairs[e] = Some(h);
+            }
+        }
+    }
+
+    // 2. Certain: same id ignoring case, a fragment or text that slugs to the
+    //    id, or the same text.
+    for (e, entry) in entries.iter().enumerate() {
+        if pairs[e].is_some() {
+            continue;
+        }
+        let frag_lower = entry.fragment.to_lowercase();
+        let frag_slug = slug::slug(&entry.fragment);
+        let text_slug = slug::slug(&entry.text);
+        let found = (0..headings.len()).find(|&h| {
+            !taken[h]
+                && (headings[h].ids.iter().any(|id| {
+                    id.to_lowercase() == frag_lower
+                        || *id == frag_slug
+                        || (!text_slug.is_empty() && *id == text_slug)
+                }) || (!entry.text.is_empty() && headings[h].text == entry.text))
+        });
+        if let Some(h) = found {
+            taken[h] = true;
+            pairs[e] = Some(h);
+        }
+    }
+
+    // 3. By position and similarity, between the pairs made so far.
+    let backbone = increasing_pairs(&pairs);
+    let mut bounds: Vec<(usize, usize)> = vec![(0, 0)];
+    bounds.extend(
+        backbone
+            .iter()
+            .map(|&e| (e + 1, pairs[e].expect("paired") + 1)),
+    );
+    let ends: Vec<(usize, usize)> = backbone
+        .iter()
+        .map(|&e| (e, pairs[e].expect("paired")))
+        .chain(std::iter::once((entries.len(), headings.len())))
+        .collect();
+    for (&(e0, h0), &(e1, h1)) in bounds.iter().zip(&ends) {
+        let gap_entries: Vec<usize> = (e0..e1.max(e0))
+            .filter(|&e| pairs[e].is_none() && !elsewhere.get(e).copied().unwrap_or(false))
+            .collect();
+        let gap_headings: Vec<usize> = (h0..h1.max(h0)).filter(|&h| !taken[h]).collect();
+        if gap_entries.is_empty() || gap_headings.is_empty() {
+            continue;
+        }
+        for (e, h) in align_gap(entries, headings, &gap_entries, &gap_headings) {
+            taken[h] = true;
+            pairs[e] = Some(h);
+        }
+    }
+    pairs
+}
+
+/// Entries (in order) whose headings form the longest increasing run: the
+/// pairs that are in the right order relative to each other.
+pub(super) fn increasing_pairs(pairs: &[Option<usize>]) -> Vec<usize> {
+    let paired: Vec<(usize, usize)> = pairs
+        .iter()
+        .enumerate()
+        .filter_map(|(e, h)| h.map(|h| (e, h)))
+        .collect();
+    // Patience-sorting LIS over heading indices, O(n log n).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; paired.len()];
+    for (i, &(_, h)) in paired.iter().enumerate() {
+        let pos = tails.partition_point(|&t| paired[t].1 < h);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(paired[i].0);
+        cur = prev[i];
+    }
+    out.reverse();
+    out
+}
+
+fn similarity(a: &str, b: &str) -> f64 {
+    super::super::id_similarity(&a.to_lowercase(), &b.to_lowercase())
+}
+
+/// Pairs the unmatched entries and headings of one gap. Equal counts pair in
+/// order (the headings were renamed); so do equal counts at one nesting
+/// depth. What remains is aligned by similarity of fragment or text.
+fn align_gap(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
+    gap_entries: &[usize],
+    gap_headings: &[usize],
+) -> Vec<(usize, usize)> {
+    if gap_entries.len() == gap_headings.len() {
+        return gap_entries
+            .iter()
+            .copied()
+            .zip(gap_headings.iter().copied())
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut depths: Vec<usize> = gap_entries.iter().map(|&e| entries[e].depth).collect();
+    depths.sort_unstable();
+    depths.dedup();
+    for d in depths {
+        let es: Vec<usize> = gap_entries
+            .iter()
+            .copied()
+            .filter(|&e| entries[e].depth == d)
+            .collect();
+        let hs: Vec<usize> = gap_headings
+            .iter()
+            .copied()
+            .filter(|&h| headings[h].depth == d)
+            .collect();
+        if es.len() == hs.len() {
+            out.extend(es.into_iter().zip(hs));
+        }
+    }
+    let rest_e: Vec<usize> = gap_entries
+        .iter()
+        .copied()
+        .filter(|e| !out.iter().any(|(x, _)| x == e))
+        .collect();
+    let rest_h: Vec<usize> = gap_headings
+        .iter()
+        .copied()
+        .filter(|h| !out.iter().any(|(_, y)| y == h))
+        .collect();
+    out.extend(align_similar(entries, headings, &rest_e, &rest_h));
+    out
+}
+
+/// The best monotonic alignment of pairs whose fragment or text is similar enough.
+fn align_similar(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
+    gap_entries: &[usize],
+    gap_headings: &[usize],
+) -> Vec<(usize, usize)> {
+    const THRESHOLD: f64 = 0.5;
+    let (m, n) = (gap_entries.len(), gap_headings.len());
+    let score = |i: usize, j: usize| {
+        let (e, h) = (&entries[gap_entries[i]], &headings[gap_headings[j]]);
+        let by_id = h
+            .ids
+            .iter()
+            .map(|id| similarity(&e.fragment, id))
+            .fold(0.0, f64::max);
+        by_id.max(similarity(&e.text, &h.text))
+    };
+    // best[i][j]: best total for entries i.. and headings j..
+    let mut best = vec![vec![0.0f64; n + 1]; m + 1];
+    for i in (0..m).rev() {
+        for j in (0..n).rev() {
+            let s = score(i, j);
+            let take = if s >= THRESHOLD {
+                s + best[i + 1][j + 1]
+            } else {
+                0.0
+            };
+            best[i][j] = take.max(best[i + 1][j]).max(best[i][j + 1]);
+        }
+    }
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < m && j < n {
+        let s = score(i, j);
+        if s >= THRESHOLD && (best[i][j] - (s + best[i + 1][j + 1])).abs() < 1e-9 {
+            out.push((gap_entries[i], gap_headings[j]));
+            i += 1;
+            j += 1;
+        } else if (best[i][j] - best[i + 1][j]).abs() < 1e-9 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(fragment: &str, text: &str) -> EntryKey {
+        EntryKey {
+            fragment: fragment.into(),
+            text: text.into(),
+            depth: 0,
+        }
+    }
+
+    fn h<'a>(id: &'a str, text: &str) -> HeadingKey<'a> {
+        HeadingKey {
+            ids: vec![id],
+            text: text.into(),
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn renamed_heading_is_the_same_entry() {
+        let entries = [
+            e("intro", "Intro"),
+            e("old-name", "Old name"),
+            e("end", "End"),
+        ];
+        let headings = [
+            h("intro", "Intro"),
+            h("새-이름", "새 이름"),
+            h("end", "End"),
+        ];
+        assert_eq!(pair(&entries, &headings, &[]), [Some(0), Some(1), Some(2)]);
+        // An entry that reaches a heading elsewhere is not taken by position.
+        assert_eq!(
+            pair(&entries, &headings, &[false, true, false]),
+            [Some(0), None, Some(2)]
+        );
+    }
+
+    #[test]
+    fn certain_matches_by_case_and_text() {
+        let entries = [e("SQL-Query", "SQL query"), e("whatever", "MVC, MVP")];
+        let headings = [h("mvc-mvp", "MVC, MVP"), h("sql-query", "SQL query")];
+        assert_eq!(pair(&entries, &headings, &[]), [Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn stale_entry_and_missing_heading_by_similarity() {
+        let entries = [
+            e("a", "A"),
+            e("caching", "Caching"),
+            e("gone", "Gone"),
+            e("z", "Z"),
+        ];
+        let headings = [
+            h("a", "A"),
+            h("caching-strategies", "Caching strategies"),
+            h("z", "Z"),
+        ];
+        assert_eq!(
+            pair(&entries, &headings, &[]),
+            [Some(0), Some(1), None, Some(2)]
+        );
+    }
+
+    #[test]
+    fn lis() {
+        assert_eq!(
+            increasing_pairs(&[Some(0), Some(2), Some(1), None, Some(3)]),
+            [0, 2, 4]
+        );
+    }
+}

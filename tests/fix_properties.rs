@@ -1,0 +1,170 @@
+//! Property: on generated documents with drifted tables of contents, fixing
+//! twice equals fixing once, and after fixing no TOC error or warning is
+//! left (notes about entry texts may stay: rewriting texts is unsafe).
+
+use lockstep::app::Scope;
+use lockstep::app::Workspace;
+use lockstep::app::fix::fix_workspace;
+use lockstep::config::Settings;
+use lockstep::diagnostic::Severity;
+use lockstep::rules::RuleId;
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "Install",
+    "usage",
+    "FAQ",
+    "캐시",
+    "데이터베이스",
+    "API",
+    "gRPC",
+    "HTTP 1.0",
+    "v2",
+    "C++",
+    "what's",
+    "new?",
+    "日本語",
+    "Ümlaut",
+    "data-flow",
+    "x_y",
+];
+
+#[derive(Debug, Clone)]
+struct Heading {
+    level: u8,
+    words: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Keep,
+    Drop,
+    Duplicate,
+    WrongAnchor(usize),
+    Upper,
+    WrongDepth,
+}
+
+fn heading() -> impl Strategy<Value = Heading> {
+    (2u8..=3, prop::collection::vec(0..WORDS.len(), 1..4))
+        .prop_map(|(level, words)| Heading { level, words })
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        6 => Just(Mutation::Keep),
+        1 => Just(Mutation::Drop),
+        1 => Just(Mutation::Duplicate),
+        1 => (0..WORDS.len()).prop_map(Mutation::WrongAnchor),
+        1 => Just(Mutation::Upper),
+        1 => Just(Mutation::WrongDepth),
+    ]
+}
+
+fn slug(text: &str) -> String {
+    lockstep::parse::slug::slug(text)
+}
+
+/// A document with a marked TOC derived from its headings, then drifted.
+fn document(
+    headings: &[Heading],
+    mutations: &[Mutation],
+    swap: Option<(usize, usize)>,
+    bullet: char,
+    indent: &str,
+    crlf: bool,
+) -> String {
+    let texts: Vec<String> = headings
+        .iter()
+        .map(|h| {
+            h.words
+                .iter()
+                .map(|&w| WORDS[w])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let mut entries: Vec<String> = Vec::new();
+    let mut slugger = lockstep::parse::slug::Slugger::new();
+    slugger.slug("Title");
+    for (i, (h, text)) in headings.iter().zip(&texts).enumerate() {
+        let id = slugger.slug(text);
+        let depth = (h.level - 2) as usize;
+        let m = &mutations[i % mutations.len()];
+        let (depth, id) = match m {
+            Mutation::Keep | Mutation::Duplicate | Mutation::Drop => (depth, id),
+            Mutation::WrongAnchor(w) => (depth, slug(WORDS[*w])),
+            Mutation::Upper => (depth, id.to_uppercase()),
+            Mutation::WrongDepth => (1 - depth.min(1), id),
+        };
+        let line = format!("{}{bullet} [{text}](#{id})", indent.repeat(depth));
+        match m {
+            Mutation::Drop => {}
+            Mutation::Duplicate => {
+                entries.push(line.clone());
+                entries.push(line);
+            }
+            _ => entries.push(line),
+        }
+    }
+    if let Some((a, b)) = swap {
+        if a < entries.len() && b < entries.len() {
+            entries.swap(a, b);
+        }
+    }
+    let mut doc = String::from("# Title\n\n<!-- TOC -->\n");
+    for e in &entries {
+        doc.push_str(e);
+        doc.push('\n');
+    }
+    doc.push_str("<!-- /TOC -->\n");
+    for (h, text) in headings.iter().zip(&texts) {
+        doc.push_str(&format!(
+            "\n{} {text}\n\nBody.\n",
+            "#".repeat(h.level as usize)
+        ));
+    }
+    if crlf {
+        doc = doc.replace('\n', "\r\n");
+    }
+    doc
+}
+
+fn fix_text(text: &str) -> (String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), text).unwrap();
+    let mut ws = Workspace::load(dir.path(), Settings::default());
+    fix_workspace(&mut ws, &Scope::default(), false).expect("the fix loop converges");
+    let left: Vec<String> = ws
+        .check(&Scope::default())
+        .into_iter()
+        .filter(|d| d.rule == RuleId::TocDrift && d.severity > Severity::Info)
+        .map(|d| d.message)
+        .collect();
+    (ws.files[0].text.clone(), left)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn fixing_twice_equals_fixing_once(
+        headings in prop::collection::vec(heading(), 1..8),
+        mutations in prop::collection::vec(mutation(), 1..8),
+        swap in prop::option::of((0usize..8, 0usize..8)),
+        bullet in prop::sample::select(vec!['-', '*', '+']),
+        indent in prop::sample::select(vec!["  ", "    ", "\t"]),
+        crlf in any::<bool>(),
+    ) {
+        let text = document(&headings, &mutations, swap, bullet, indent, crlf);
+        let (once, left) = fix_text(&text);
+        let (twice, _) = fix_text(&once);
+        prop_assert_eq!(&once, &twice, "fixing again changed the document:\n{}", once);
+        prop_assert!(left.is_empty(), "left after fixing: {:?}\n{}", left, once);
+        prop_assert_eq!(once.starts_with("# Title"), true);
+        prop_assert_eq!(once.contains("\r\n"), crlf, "line endings changed");
+        if crlf {
+            prop_assert!(!once.replace("\r\n", "").contains('\n'), "a bare LF was written");
+        }
+    }
+}
