@@ -33,30 +33,26 @@ fn page(i: usize, lang: &str) -> String {
 }
 
 fn big_readme(lang: &str, target: usize) -> String {
-    let mut s = String::with_capacity(target + 4096);
-    let _ = writeln!(s, "# Big README ({lang})\n\n## Table of Contents\n");
-    let sections = target / 700;
-    for k in 0..sections {
-        let _ = writeln!(s, "- [Section {k}: topic](#section-{k}-topic)");
-    }
-    s.push('\n');
+    let mut body = String::with_capacity(target + 4096);
+    let mut toc = String::from("## Table of Contents\n\n");
     let mut k = 0;
-    while s.len() < target {
-        let _ = writeln!(s, "## Section {k}: topic\n");
+    while body.len() + toc.len() < target {
+        let _ = writeln!(toc, "- [Section {k}: topic](#section-{k}-topic)");
+        let _ = writeln!(body, "## Section {k}: topic\n");
         let _ = writeln!(
-            s,
+            body,
             "Some prose about topic {k} with *emphasis*, `code` and a [link](pages/common/command-{}.md).\n",
             k % PAGES
         );
-        let _ = writeln!(s, "![Diagram](images/diagram.png)\n");
-        let _ = writeln!(s, "```sh\necho section {k}\n```\n");
+        let _ = writeln!(body, "![Diagram](images/diagram.png)\n");
+        let _ = writeln!(body, "```sh\necho section {k}\n```\n");
         let _ = writeln!(
-            s,
+            body,
             "- item one\n- item two with [anchor](#section-{k}-topic)\n"
         );
         k += 1;
     }
-    s
+    format!("# Big README ({lang})\n\n{toc}\n{body}")
 }
 
 /// Writes the tree under `root` unless a complete one is already there.

@@ -5,6 +5,7 @@
 //! here knows how a diagnostic is printed.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -54,8 +55,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For cross-edition findings: the source-language section.
     pub source: Option<Related>,
-    /// Edits that would repair the finding.
-    pub fix: Option<Fix>,
+    /// Edits that would repair the finding. Shared: one TOC rebuild repairs
+    /// every finding of that TOC.
+    pub fix: Option<Arc<Fix>>,
 }
 
 impl Diagnostic {
@@ -79,7 +81,11 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_fix(mut self, fix: Fix) -> Self {
+    pub fn with_fix(self, fix: Fix) -> Self {
+        self.with_shared_fix(Arc::new(fix))
+    }
+
+    pub fn with_shared_fix(mut self, fix: Arc<Fix>) -> Self {
         self.fix = Some(fix);
         self
     }

@@ -85,7 +85,10 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
         if fix.is_noop(text) || fix.edits.iter().any(|e| e.span.end > text.len()) {
             continue;
         }
-        if chosen.iter().any(|&c| fixes[c] == fix) {
+        if chosen
+            .iter()
+            .any(|&c| std::ptr::eq(fixes[c], fix) || fixes[c] == fix)
+        {
             chosen.push(i);
             continue;
         }
@@ -103,7 +106,10 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let mut edits: Vec<&Edit> = Vec::new();
     let mut seen: Vec<&Fix> = Vec::new();
     for &i in &chosen {
-        if !seen.contains(&fixes[i]) {
+        if !seen
+            .iter()
+            .any(|s| std::ptr::eq(*s, fixes[i]) || *s == fixes[i])
+        {
             seen.push(fixes[i]);
             edits.extend(&fixes[i].edits);
         }

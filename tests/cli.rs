@@ -395,3 +395,96 @@ fn excluded_files_are_not_checked_but_still_exist() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("(1 file checked)"), "{}", stdout(&o));
 }
+
+const DRIFTED: &str = "# Guide\n\n<!-- TOC -->\n- [Install it](#install)\n- [Gone](#gone)\n<!-- /TOC -->\n\n## Installation\n\nText.\n";
+
+#[test]
+fn fix_diff_writes_nothing_and_exits_1_when_something_would_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", DRIFTED);
+    let o = lockstep(&["fix", "--diff"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "--- a/README.md\n+++ b/README.md\n@@ -2,6 +2,5 @@\n \n <!-- TOC -->\n-- [Install it](#install)\n-- [Gone](#gone)\n+- [Install it](#installation)\n <!-- /TOC -->\n \n"
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("README.md")).unwrap(),
+        DRIFTED
+    );
+}
+
+#[test]
+fn fix_writes_then_has_nothing_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", DRIFTED);
+    write(tmp.path(), "notes.txt", "untouched\r\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(
+            tmp.path().join("README.md"),
+            fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+    }
+    let o = lockstep(&["fix"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "Fixed 2 problems (toc-drift: 2) in 1 file.\n");
+    let fixed = fs::read_to_string(tmp.path().join("README.md")).unwrap();
+    assert_eq!(
+        fixed,
+        DRIFTED.replace(
+            "- [Install it](#install)\n- [Gone](#gone)\n",
+            "- [Install it](#installation)\n"
+        )
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(tmp.path().join("README.md"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640, "permissions kept");
+    }
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "untouched\r\n"
+    );
+    let o = lockstep(&["fix", "--diff"], tmp.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    let o = lockstep(&["fix"], tmp.path());
+    assert_eq!(stdout(&o), "Nothing to fix.\n");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn fix_unsafe_and_select() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", DRIFTED);
+    let o = lockstep(&["fix", "--select", "broken-link", "--diff"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "no broken-link fixes to make");
+    let o = lockstep(&["fix", "--unsafe-fixes"], tmp.path());
+    assert_eq!(o.status.code(), Some(0));
+    let fixed = fs::read_to_string(tmp.path().join("README.md")).unwrap();
+    assert!(
+        fixed.contains("- [Installation](#installation)\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn fix_never_writes_a_file_it_could_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = b"# Guide\n\n<!-- TOC -->\n- [X](#x)\n<!-- /TOC -->\n\n## Y \xff\n";
+    fs::write(tmp.path().join("bad.md"), bad).unwrap();
+    let o = lockstep(&["fix"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(fs::read(tmp.path().join("bad.md")).unwrap(), bad);
+}

@@ -86,7 +86,7 @@ pub fn fix_loop(
         }
         let mut changed: Vec<RuleId> = Vec::new();
         for (file, ds) in by_file {
-            let fixes: Vec<&Fix> = ds.iter().filter_map(|d| d.fix.as_ref()).collect();
+            let fixes: Vec<&Fix> = ds.iter().filter_map(|d| d.fix.as_deref()).collect();
             let old = &ws.files[file.index()].text;
             let (new, used) = fix::apply(old, &fixes);
             if new == *old {

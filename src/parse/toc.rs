@@ -254,28 +254,33 @@ fn entries_in(
     items: &[ListItem],
     span: Span,
 ) -> Vec<TocEntry> {
-    let items: Vec<_> = items.iter().filter(|i| span.contains(i.span)).collect();
+    // Items come in document order (parents before children), links too:
+    // one sweep keeps the stack of items that contain the current link.
+    let items: Vec<&ListItem> = items.iter().filter(|i| span.contains(i.span)).collect();
     let base = items.iter().map(|i| i.depth).min().unwrap_or(0);
-    doc.links
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            span.contains(l.span) && l.kind != LinkKind::Html && l.dest.starts_with('#')
-        })
-        .filter_map(|(i, l)| {
-            // The innermost item that holds the link.
-            let item = items
-                .iter()
-                .filter(|it| it.span.contains(l.span))
-                .max_by_key(|it| it.depth)?;
-            Some(TocEntry {
+    let mut out = Vec::new();
+    let mut next = 0;
+    let mut open: Vec<&ListItem> = Vec::new();
+    for (i, l) in doc.links.iter().enumerate() {
+        if !span.contains(l.span) || l.kind == LinkKind::Html || !l.dest.starts_with('#') {
+            continue;
+        }
+        while next < items.len() && items[next].span.start <= l.span.start {
+            open.push(items[next]);
+            next += 1;
+        }
+        open.retain(|it| it.span.contains(l.span));
+        // The innermost item that holds the link.
+        if let Some(item) = open.iter().max_by_key(|it| it.depth) {
+            out.push(TocEntry {
                 link: i,
                 depth: item.depth - base,
                 line: lines.line_span(text, lines.line_of(l.span.start) + 1),
                 marker: item.marker,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
 /// The span of the entry lines when the list is plain: every line from the

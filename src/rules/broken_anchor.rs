@@ -51,16 +51,15 @@ located in the source (reference links) get no fix.
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // TOC entries are `toc-drift`'s to judge, unless that rule is off.
-    let toc_entries: Vec<usize> = match &ctx.doc.toc {
-        Some(toc) if ctx.settings.is_enabled(RuleId::TocDrift) => {
-            toc.entries.iter().map(|e| e.link).collect()
+    let mut toc_entry = vec![false; ctx.doc.links.len()];
+    if let Some(toc) = &ctx.doc.toc {
+        if ctx.settings.is_enabled(RuleId::TocDrift) {
+            for e in &toc.entries {
+                toc_entry[e.link] = true;
+            }
         }
-        _ => Vec::new(),
-    };
-    for (i, link) in ctx.doc.links.iter().enumerate() {
-        if toc_entries.contains(&i) {
-            continue;
-        }
+    }
+    for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
         let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, &link.dest) {
             Target::SameFile { fragment } => (fragment, ctx.index.anchors(ctx.id), None),
             Target::File {

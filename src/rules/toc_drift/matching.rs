@@ -38,6 +38,16 @@ pub(super) fn pair(
     headings: &[HeadingKey<'_>],
     elsewhere: &[bool],
 ) -> Vec<Option<usize>> {
+    let mut pairs = pair_certain(entries, headings);
+    pair_by_position(entries, headings, elsewhere, &mut pairs);
+    pairs
+}
+
+/// Exact and certain pairs only (steps 1 and 2).
+pub(super) fn pair_certain(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
+) -> Vec<Option<usize>> {
     let mut pairs: Vec<Option<usize>> = vec![None; entries.len()];
     let mut taken = vec![false; headings.len()];
 
@@ -80,8 +90,21 @@ pub(super) fn pair(
         }
     }
 
-    // 3. By position and similarity, between the pairs made so far.
-    let backbone = increasing_pairs(&pairs);
+    pairs
+}
+
+/// Step 3: by position and similarity, between the pairs made so far.
+fn pair_by_position(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
+    elsewhere: &[bool],
+    pairs: &mut [Option<usize>],
+) {
+    let mut taken = vec![false; headings.len()];
+    for h in pairs.iter().flatten() {
+        taken[*h] = true;
+    }
+    let backbone = increasing_pairs(pairs);
     let mut bounds: Vec<(usize, usize)> = vec![(0, 0)];
     bounds.extend(
         backbone
@@ -106,7 +129,6 @@ pub(super) fn pair(
             pairs[e] = Some(h);
         }
     }
-    pairs
 }
 
 /// Entries (in order) whose headings form the longest increasing run: the

@@ -3,6 +3,9 @@
 mod matching;
 mod rewrite;
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, line_ending};
 use crate::index::decode;
@@ -105,7 +108,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // reach, else everything below a single document title.
     let levels = toc.levels.unwrap_or_else(|| {
         let all: Vec<HeadingKey<'_>> = candidates.iter().map(|&h| key(doc, h, 0)).collect();
-        let reached: Vec<u8> = matching::pair(&keys, &all, &[])
+        let reached: Vec<u8> = matching::pair_certain(&keys, &all)
             .into_iter()
             .flatten()
             .map(|k| doc.headings[candidates[k]].level)
@@ -134,11 +137,16 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         .zip(&depths)
         .map(|(&h, &d)| key(doc, h, d))
         .collect();
+    let in_range: HashSet<&str> = heading_keys
+        .iter()
+        .flat_map(|h| h.ids.iter().copied())
+        .collect();
+    let anywhere: HashSet<&str> = doc.anchor_ids().collect();
     let elsewhere: Vec<bool> = keys
         .iter()
         .map(|k| {
             let f = k.fragment.as_str();
-            !heading_keys.iter().any(|h| h.ids.contains(&f)) && doc.anchor_ids().any(|id| id == f)
+            !in_range.contains(f) && anywhere.contains(f)
         })
         .collect();
     let pairs = matching::pair(&keys, &heading_keys, &elsewhere);
@@ -260,7 +268,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Entries out of order: those off the longest run of increasing headings.
-    let in_order = matching::increasing_pairs(&pairs);
+    let in_order: HashSet<usize> = matching::increasing_pairs(&pairs).into_iter().collect();
     for (e, entry) in entries.iter().enumerate() {
         if let Some(h) = pairs[e] {
             if !in_order.contains(&e) {
@@ -383,24 +391,33 @@ fn listed_families(doc: &Document, expected: &[usize], pairs: &[Option<usize>]) 
         .map(|&h| doc.headings[h].level)
         .min()
         .unwrap_or(1);
-    // The nearest earlier heading of a lower level.
-    let parent = |h: usize| -> Option<usize> {
-        let level = doc.headings[h].level;
-        (0..h).rev().find(|&p| doc.headings[p].level < level)
-    };
-    let paired: Vec<bool> = (0..expected.len())
-        .map(|i| pairs.contains(&Some(i)))
-        .collect();
-    let listed_parents: Vec<Option<usize>> = expected
+    // The nearest earlier heading of a lower level, for every heading.
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(doc.headings.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, h) in doc.headings.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&p| doc.headings[p].level >= h.level)
+        {
+            stack.pop();
+        }
+        parents.push(stack.last().copied());
+        stack.push(i);
+    }
+    let mut paired = vec![false; expected.len()];
+    for h in pairs.iter().flatten() {
+        paired[*h] = true;
+    }
+    let listed_parents: HashSet<Option<usize>> = expected
         .iter()
         .zip(&paired)
         .filter(|(_, p)| **p)
-        .map(|(&h, _)| parent(h))
+        .map(|(&h, _)| parents[h])
         .collect();
     expected
         .iter()
         .zip(&paired)
-        .map(|(&h, &p)| p || doc.headings[h].level == min || listed_parents.contains(&parent(h)))
+        .map(|(&h, &p)| p || doc.headings[h].level == min || listed_parents.contains(&parents[h]))
         .collect()
 }
 
@@ -544,27 +561,26 @@ impl Findings {
             };
             (!fix.is_noop(text)).then_some(fix)
         };
-        let safe = rebuild(false);
+        let safe = rebuild(false).map(Arc::new);
         for (d, frag_span, id) in self.anchors {
-            let fix = safe
-                .clone()
-                .or_else(|| frag_span.map(|s| Fix::safe(vec![Edit::replace(s, id)])));
-            out.push(match fix {
-                Some(f) => d.with_fix(f),
-                None => d,
-            });
+            let d = match (&safe, frag_span) {
+                (Some(f), _) => d.with_shared_fix(f.clone()),
+                (None, Some(s)) => d.with_fix(Fix::safe(vec![Edit::replace(s, id)])),
+                (None, None) => d,
+            };
+            out.push(d);
         }
         for d in self.structural {
             out.push(match &safe {
-                Some(f) => d.with_fix(f.clone()),
+                Some(f) => d.with_shared_fix(f.clone()),
                 None => d,
             });
         }
         if !self.texts.is_empty() {
-            let unsafe_ = rebuild(true);
+            let unsafe_ = rebuild(true).map(Arc::new);
             for d in self.texts {
                 out.push(match &unsafe_ {
-                    Some(f) => d.with_fix(f.clone()),
+                    Some(f) => d.with_shared_fix(f.clone()),
                     None => d,
                 });
             }
