@@ -18,6 +18,7 @@
 //! [`app`] is the only module that knows about threads; nothing below it
 //! touches the command line.
 
+pub mod align;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -29,4 +30,5 @@ pub mod parse;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod translation;
 pub mod write;

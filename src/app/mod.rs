@@ -19,7 +19,9 @@ use crate::discover::layout::{self, DocGroup};
 use crate::discover::{self, ReadError};
 use crate::index::{AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
-use crate::rules::{self, FileContext, RuleId};
+use crate::align;
+use crate::rules::{self, FileContext, FileRef, RuleId, SectionContext};
+use crate::translation::{self, Comparison, LanguageJudge};
 use crate::source::{FileId, SourceFile, Span};
 
 /// Why a run could not produce a report.
@@ -218,6 +220,27 @@ impl Workspace {
                 found.into_iter()
             })
             .collect();
+        if rules::any_section_rule(settings) {
+            let found: Vec<Diagnostic> = (0..self.groups.len())
+                .into_par_iter()
+                .flat_map_iter(|g| {
+                    self.compare_group(g, |t| self.in_scope(t, scope))
+                        .into_iter()
+                        .flat_map(|c| {
+                            let ctx = SectionContext {
+                                source: self.file_ref(c.source),
+                                target: self.file_ref(c.target),
+                                comparison: &c.comparison,
+                                source_lang: &settings.source_lang,
+                                settings,
+                            };
+                            rules::check_sections(&ctx)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            diagnostics.extend(found);
+        }
         diagnostics.extend(
             self.read_problems
                 .iter()
@@ -229,12 +252,83 @@ impl Workspace {
         diagnostics
     }
 
+    fn file_ref(&self, id: FileId) -> FileRef<'_> {
+        FileRef {
+            id,
+            file: &self.files[id.index()],
+            doc: self.docs[id.index()]
+                .as_ref()
+                .expect("compared files are parsed"),
+        }
+    }
+
+    /// Compares each translation of document group `g` (those `wanted`) with
+    /// the group's source edition. Files that were not parsed are skipped.
+    pub fn compare_group(&self, g: usize, wanted: impl Fn(FileId) -> bool) -> Vec<Compared> {
+        let group = &self.groups[g];
+        let Some(src) = self.file_id(&group.source) else {
+            return Vec::new();
+        };
+        let Some(src_doc) = &self.docs[src.index()] else {
+            return Vec::new();
+        };
+        let targets: Vec<(FileId, &str)> = group
+            .translations
+            .iter()
+            .filter_map(|t| Some((self.file_id(&t.path)?, t.lang.as_str())))
+            .filter(|(id, _)| wanted(*id) && self.docs[id.index()].is_some())
+            .collect();
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        let src_file = &self.files[src.index()];
+        let src_features = align::features(src_doc, &src_file.path, &self.index);
+        targets
+            .into_iter()
+            .map(|(tid, lang)| {
+                let tr_file = &self.files[tid.index()];
+                let tr_doc = self.docs[tid.index()].as_ref().expect("filtered above");
+                let judge = LanguageJudge::new(
+                    &self.settings.language_of(&self.settings.source_lang),
+                    &self.settings.language_of(lang),
+                    src_doc.prose.iter().map(|p| p.text.as_str()),
+                    tr_doc.prose.iter().map(|p| p.text.as_str()),
+                );
+                let tr_features = align::features(tr_doc, &tr_file.path, &self.index);
+                Compared {
+                    source: src,
+                    target: tid,
+                    lang: lang.to_string(),
+                    comparison: translation::compare(
+                        src_file,
+                        src_doc,
+                        &src_features,
+                        tr_file,
+                        tr_doc,
+                        &tr_features,
+                        &self.index,
+                        &judge,
+                    ),
+                }
+            })
+            .collect()
+    }
+
     /// Number of files in scope that were parsed.
     pub fn checked_files(&self, scope: &Scope) -> usize {
         (0..self.files.len())
             .filter(|&i| self.docs[i].is_some() && self.in_scope(FileId(i as u32), scope))
             .count()
     }
+}
+
+/// One translation compared with its source edition.
+pub struct Compared {
+    pub source: FileId,
+    pub target: FileId,
+    /// The translation's language code (as in its file name).
+    pub lang: String,
+    pub comparison: Comparison,
 }
 
 /// Which files a run reports on.

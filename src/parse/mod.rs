@@ -108,6 +108,22 @@ pub struct Section {
     pub parent: Option<usize>,
 }
 
+/// A paragraph or table cell's prose: its text without code, URLs, images
+/// or HTML (link text is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A fenced or indented code block: where it is and a hash of its contents
+/// (whitespace-trimmed lines), for matching code across editions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub span: Span,
+    pub hash: u64,
+}
+
 /// One file, parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
@@ -119,6 +135,9 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub front_matter: Option<Span>,
     pub toc: Option<Toc>,
+    /// Paragraphs and table cells, in document order.
+    pub prose: Vec<Prose>,
+    pub code_blocks: Vec<CodeBlock>,
 }
 
 /// A list item, in document order.
@@ -295,7 +314,16 @@ impl<'t> Builder<'t> {
                     },
                     ordered: l.list_type == ListType::Ordered,
                 }),
-                NodeValue::CodeBlock(_) | NodeValue::Code(_) => {}
+                NodeValue::CodeBlock(c) => self.doc.code_blocks.push(CodeBlock {
+                    span,
+                    hash: hash_code(&c.literal),
+                }),
+                NodeValue::Paragraph | NodeValue::TableCell => {
+                    let text = prose_text(node);
+                    if !text.trim().is_empty() {
+                        self.doc.prose.push(Prose { span, text });
+                    }
+                }
                 _ => {}
             }
             // Code has no children worth visiting; everything else is walked.
@@ -525,6 +553,55 @@ pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
     out
 }
 
+/// The prose of a paragraph: text and link text, without inline code,
+/// autolinked URLs, images or raw HTML; line breaks become spaces.
+pub fn prose_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    let mut skip_until: Option<&'a AstNode<'a>> = None;
+    for edge in node.traverse() {
+        match edge {
+            NodeEdge::Start(n) => {
+                if skip_until.is_some() {
+                    continue;
+                }
+                match &n.data().value {
+                    NodeValue::Text(t) => out.push_str(t),
+                    NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+                    NodeValue::Code(_) => out.push(' '),
+                    NodeValue::Image(_) => skip_until = Some(n),
+                    NodeValue::Link(l) => {
+                        // An autolink's text is its URL: not prose.
+                        let autolink = n.first_child().is_some_and(|c| {
+                            matches!(&c.data().value, NodeValue::Text(t) if l.url.ends_with(t.as_ref()))
+                        });
+                        if autolink {
+                            skip_until = Some(n);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            NodeEdge::End(n) => {
+                if skip_until.is_some_and(|s| s.same_node(n)) {
+                    skip_until = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A hash of a code block's contents that ignores indentation and blank
+/// lines (translations re-indent code when they nest it differently).
+fn hash_code(literal: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for line in literal.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        line.hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Builds the section tree from the top-level headings.
 fn build_sections(doc: &mut Document, len: usize) {
     let tops: Vec<usize> = (0..doc.headings.len())
@@ -626,6 +703,17 @@ mod tests {
         assert_eq!(h.text, " A  b c d");
         assert!(h.omit_from_toc);
         assert_eq!(doc.images.len(), 2);
+    }
+
+    #[test]
+    fn prose_leaves_out_code_urls_images_and_html() {
+        let doc = parse(
+            "# T\n\nSee `code` and [the docs](x.md) at <https://e.com> ![img](a.png) <b>bold</b>.\n\n```\n  let x = 1;\n```\n\n| a | b |\n|---|---|\n| cell | two |\n",
+        );
+        let texts: Vec<_> = doc.prose.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["See   and the docs at   bold.", "a", "b", "cell", "two"]);
+        assert_eq!(doc.code_blocks.len(), 1);
+        assert_eq!(doc.code_blocks[0].hash, hash_code("let x = 1;"));
     }
 
     #[test]

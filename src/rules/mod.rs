@@ -8,16 +8,21 @@
 
 mod broken_anchor;
 mod broken_link;
+mod extra_section;
 mod file_too_large;
+mod image_mismatch;
 mod io_error;
 mod missing_image;
+mod missing_section;
 mod toc_drift;
+mod untranslated_section;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::index::Index;
 use crate::parse::Document;
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, SourceFile, Span};
+use crate::translation::Comparison;
 
 /// What a rule sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +84,10 @@ rules! {
     BrokenLink => broken_link,
     MissingImage => missing_image,
     TocDrift => toc_drift,
+    MissingSection => missing_section,
+    ExtraSection => extra_section,
+    UntranslatedSection => untranslated_section,
+    ImageMismatch => image_mismatch,
     IoError => io_error,
     FileTooLarge => file_too_large,
 }
@@ -165,6 +174,94 @@ pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
         toc_drift::check(ctx, &mut out);
     }
     out
+}
+
+/// One edition of a document, as a section rule sees it.
+#[derive(Clone, Copy)]
+pub struct FileRef<'a> {
+    pub id: FileId,
+    pub file: &'a SourceFile,
+    pub doc: &'a Document,
+}
+
+/// What a section rule sees: a translation compared with its source edition,
+/// section by section.
+pub struct SectionContext<'a> {
+    pub source: FileRef<'a>,
+    pub target: FileRef<'a>,
+    pub comparison: &'a Comparison,
+    pub source_lang: &'a str,
+    pub settings: &'a Settings,
+}
+
+impl SectionContext<'_> {
+    /// The text and span of source section `s`'s heading.
+    pub fn source_heading(&self, s: usize) -> (String, Span) {
+        let doc = self.source.doc;
+        match doc.sections[s].heading {
+            Some(h) => (
+                format!(
+                    "{} {}",
+                    "#".repeat(doc.headings[h].level as usize),
+                    doc.headings[h].text.trim()
+                ),
+                doc.headings[h].span,
+            ),
+            None => ("(before the first heading)".into(), Span::empty(0)),
+        }
+    }
+
+    /// The source section, as the related location of a finding.
+    pub fn source_related(&self, s: usize) -> Related {
+        let (_, span) = self.source_heading(s);
+        Related {
+            file: self.source.id,
+            span: self.heading_line(self.source, span),
+            message: "the source section".into(),
+        }
+    }
+
+    /// The heading text of the translated section that starts at `offset`.
+    pub fn target_heading_at(&self, offset: usize) -> Option<String> {
+        let doc = self.target.doc;
+        let s = doc.sections.iter().position(|s| s.span.start == offset)?;
+        doc.sections[s]
+            .heading
+            .map(|h| doc.headings[h].text.trim().to_string())
+    }
+
+    /// `span` cut to its first line.
+    pub fn heading_line(&self, at: FileRef<'_>, span: Span) -> Span {
+        let line = at.file.line_col(span.start).line;
+        let l = at.file.lines.line_span(&at.file.text, line);
+        Span::new(span.start, span.end.min(l.end).max(span.start))
+    }
+}
+
+/// Runs every enabled section rule on one translation.
+pub fn check_sections(ctx: &SectionContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let s = ctx.settings;
+    if s.is_enabled(RuleId::MissingSection) {
+        missing_section::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::ExtraSection) {
+        extra_section::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::UntranslatedSection) {
+        untranslated_section::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::ImageMismatch) {
+        image_mismatch::check(ctx, &mut out);
+    }
+    out
+}
+
+/// Whether any section rule is enabled (alignment is only computed then).
+pub fn any_section_rule(settings: &Settings) -> bool {
+    RuleId::ALL
+        .iter()
+        .any(|r| r.meta().kind == RuleKind::Section && settings.is_enabled(*r))
 }
 
 /// Diagnostics for a file that could not be read.

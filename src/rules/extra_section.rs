@@ -1,0 +1,60 @@
+//! `extra-section`: a translated section with no counterpart in the source.
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "extra-section",
+    summary: "A translated section has no counterpart in the source edition",
+    severity: Severity::Warning,
+    kind: RuleKind::Section,
+    docs: r#"## What it does
+Reports sections of a translation that align with no section of the source edition (see
+`missing-section` for how sections are aligned). A section with subsections is reported once.
+
+## Why
+A section the source no longer has — removed or merged upstream — keeps misinforming readers
+of the translation; a section only the translation has is often content that belongs in the
+source too.
+
+## Example
+```markdown
+<!-- README.md -->          <!-- translations/README-ko.md -->
+## Cache                    ## 캐시
+                            ## 레거시 설정   ← extra
+## Security                 ## 보안
+```
+
+## Fix safety
+No automatic fix.
+"#,
+};
+
+pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
+    for &(t, below) in &ctx.comparison.extra {
+        let doc = ctx.target.doc;
+        let Some(h) = doc.sections[t].heading else {
+            continue;
+        };
+        let heading = &doc.headings[h];
+        let sub = match below {
+            0 => String::new(),
+            1 => " (and its subsection)".into(),
+            n => format!(" (and its {n} subsections)"),
+        };
+        out.push(
+            Diagnostic::new(
+                RuleId::ExtraSection,
+                ctx.target.id,
+                ctx.heading_line(ctx.target, heading.span),
+                format!(
+                    "section `{}`{sub} has no counterpart in {}",
+                    heading.text.trim(),
+                    ctx.source.file.path
+                ),
+            )
+            .with_help("remove it, or add it to the source edition"),
+        );
+    }
+}

@@ -1,0 +1,503 @@
+//! How far a translation is: aligned sections compared with their source.
+//!
+//! For one source edition and one translation, [`compare`] aligns the
+//! sections ([`crate::align`]) and decides, for every source section, whether
+//! its counterpart is translated, partly translated, still in the source
+//! language, or missing — and which translated sections have no source, and
+//! which sections show other images than their source. The section rules and
+//! `lockstep status` both read this; nothing here prints or touches the disk.
+//!
+//! "Still in the source language" is judged on prose only (paragraphs and
+//! table cells; code, URLs, images and inline code are left out): a block is
+//! untranslated when it is identical or nearly identical to a block of the
+//! source section, or when it is written in the source language — decided
+//! by script for targets written in another script (Korean, Japanese,
+//! Chinese, Russian …), and by whatlang's language identification between the
+//! two languages for targets in the same script (German, Spanish …).
+
+use std::collections::HashSet;
+
+use unicode_script::{Script, UnicodeScript};
+use whatlang::{Detector, Lang};
+
+use crate::align::{self, Alignment, Features};
+use crate::index::Index;
+use crate::parse::Document;
+use crate::source::{SourceFile, Span};
+
+/// The state of one source section in one translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Translated,
+    Partial,
+    Untranslated,
+    Stale,
+    Missing,
+    Extra,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Translated => "translated",
+            State::Partial => "partial",
+            State::Untranslated => "untranslated",
+            State::Stale => "stale",
+            State::Missing => "missing",
+            State::Extra => "extra",
+        }
+    }
+}
+
+/// The language of a block of prose, as far as it can be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Source,
+    Target,
+    Unknown,
+}
+
+/// Maps a BCP 47-ish tag (`ko`, `zh-Hans`, `pt-BR`) to whatlang's language.
+fn whatlang_lang(tag: &str) -> Option<Lang> {
+    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+    let code = match primary.as_str() {
+        "af" => "afr", "am" => "amh", "ar" => "ara", "az" => "aze", "be" => "bel", "bg" => "bul",
+        "bn" => "ben", "ca" => "cat", "cs" => "ces", "cy" => "cym", "da" => "dan", "de" => "deu",
+        "el" => "ell", "en" => "eng", "eo" => "epo", "es" => "spa", "et" => "est", "fa" => "pes",
+        "fi" => "fin", "fr" => "fra", "gu" => "guj", "he" => "heb", "hi" => "hin", "hr" => "hrv",
+        "hu" => "hun", "hy" => "hye", "id" => "ind", "it" => "ita", "ja" => "jpn", "jv" => "jav",
+        "ka" => "kat", "km" => "khm", "kn" => "kan", "ko" => "kor", "la" => "lat", "lt" => "lit",
+        "lv" => "lav", "mk" => "mkd", "ml" => "mal", "mr" => "mar", "my" => "mya", "nb" | "no" => "nob",
+        "ne" => "nep", "nl" => "nld", "or" => "ori", "pa" => "pan", "pl" => "pol", "pt" => "por",
+        "ro" => "ron", "ru" => "rus", "si" => "sin", "sk" => "slk", "sl" => "slv", "sn" => "sna",
+        "sr" => "srp", "sv" => "swe", "ta" => "tam", "te" => "tel", "th" => "tha", "tk" => "tuk",
+        "tl" => "tgl", "tr" => "tur", "uk" => "ukr", "ur" => "urd", "uz" => "uzb", "vi" => "vie",
+        "yi" => "yid", "zh" => "cmn", "zu" => "zul",
+        _ => return None,
+    };
+    Lang::from_code(code)
+}
+
+/// Letters of a text, split by whether they are in the source's script.
+struct ScriptCount {
+    source: usize,
+    /// Other-script letters, weighted: one CJK or Hangul character counts as
+    /// three (it carries about as much as a short Latin word).
+    other: usize,
+}
+
+fn count_scripts(text: &str, source: Script) -> ScriptCount {
+    let mut c = ScriptCount { source: 0, other: 0 };
+    for ch in text.chars().filter(|c| c.is_alphabetic()) {
+        match ch.script() {
+            s if s == source => c.source += 1,
+            Script::Common | Script::Inherited | Script::Unknown => {}
+            Script::Han | Script::Hangul | Script::Hiragana | Script::Katakana => c.other += 3,
+            _ => c.other += 1,
+        }
+    }
+    c
+}
+
+/// Words of two or more letters written in `script`.
+fn source_words(text: &str, script: Script) -> usize {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| c.script() == script))
+        .count()
+}
+
+/// The script most letters of the texts are written in.
+fn dominant_script<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Script> {
+    let mut counts: std::collections::HashMap<Script, usize> = std::collections::HashMap::new();
+    for text in texts {
+        for ch in text.chars().filter(|c| c.is_alphabetic()) {
+            match ch.script() {
+                Script::Common | Script::Inherited | Script::Unknown => {}
+                s => *counts.entry(s).or_default() += 1,
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(s, n)| (n, s as u16))
+        .map(|(s, _)| s)
+}
+
+/// Decides whether prose is in the source language or the target language.
+pub struct LanguageJudge {
+    source_script: Script,
+    /// Whether the translation is written in another script than the source.
+    other_script: bool,
+    detector: Option<Detector>,
+    source: Option<Lang>,
+    target: Option<Lang>,
+}
+
+impl LanguageJudge {
+    /// `source` and `target` are language tags. The samples are the prose of
+    /// the two editions: the scripts they are written in are measured, not
+    /// assumed, so that odd or unknown codes still work.
+    pub fn new<'a>(
+        source: &str,
+        target: &str,
+        source_sample: impl Iterator<Item = &'a str>,
+        target_sample: impl Iterator<Item = &'a str>,
+    ) -> Self {
+        let src = whatlang_lang(source);
+        let tgt = whatlang_lang(target);
+        let source_script = dominant_script(source_sample).unwrap_or(Script::Latin);
+        let mut count = ScriptCount { source: 0, other: 0 };
+        for text in target_sample {
+            let c = count_scripts(text, source_script);
+            count.source += c.source;
+            count.other += c.other;
+        }
+        let other_script = count.other * 4 >= count.source.max(1);
+        let detector = match (src, tgt) {
+            (Some(s), Some(t)) if s != t => Some(Detector::with_allowlist(vec![s, t])),
+            _ => None,
+        };
+        Self {
+            source_script,
+            other_script,
+            detector,
+            source: src,
+            target: tgt,
+        }
+    }
+
+    /// The language of `text`.
+    pub fn verdict(&self, text: &str) -> Verdict {
+        let c = count_scripts(text, self.source_script);
+        if self.other_script {
+            if c.other + c.source < 10 {
+                return Verdict::Unknown;
+            }
+            let share = c.other as f64 / (c.other + c.source) as f64;
+            // A few words of technical terms ("Pagination", "1. Round robin")
+            // are often kept on purpose: only a phrase of some length counts.
+            return if share >= 0.15 {
+                Verdict::Target
+            } else if c.source >= 20 && source_words(text, self.source_script) >= 4 {
+                Verdict::Source
+            } else {
+                Verdict::Unknown
+            };
+        }
+        if c.source < 20 {
+            return Verdict::Unknown;
+        }
+        match &self.detector {
+            Some(d) => match d.detect(text) {
+                // Two candidates only: the winner decides unless it is a toss-up.
+                Some(info) if info.confidence() < 0.15 => Verdict::Unknown,
+                Some(info) if Some(info.lang()) == self.source => Verdict::Source,
+                Some(info) if Some(info.lang()) == self.target => Verdict::Target,
+                _ => Verdict::Unknown,
+            },
+            None => Verdict::Unknown,
+        }
+    }
+}
+
+/// Collapses whitespace, for comparing blocks across editions.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether a translated block is (nearly) a copy of one of the source blocks.
+fn copied(block: &str, source_blocks: &[(String, HashSet<String>)]) -> bool {
+    let norm = normalise(block);
+    // A copied label or term ("Asynchronous Logging") is not untranslated prose.
+    let words_of_two = norm
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .count();
+    if norm.chars().filter(|c| c.is_alphabetic()).count() < 20 || words_of_two < 4 {
+        return false;
+    }
+    if source_blocks.iter().any(|(s, _)| *s == norm) {
+        return true;
+    }
+    let w = words(&norm);
+    source_blocks.iter().any(|(s, sw)| {
+        let ratio = norm.len().min(s.len()) as f64 / norm.len().max(s.len()) as f64;
+        ratio > 0.7 && {
+            let inter = w.intersection(sw).count();
+            let union = w.len() + sw.len() - inter;
+            union > 0 && inter as f64 / union as f64 >= 0.8
+        }
+    })
+}
+
+/// The judgement on one aligned section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub state: State,
+    /// For a partial or untranslated section: the first block still in the
+    /// source language (in the translation).
+    pub first_untranslated: Option<Span>,
+}
+
+/// The prose blocks of section `s` (its own content, not its subsections).
+fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = &crate::parse::Prose> {
+    let span = doc.sections[s].span;
+    doc.prose.iter().filter(move |p| span.contains(p.span))
+}
+
+/// Judges translated section `t` against source section `s`.
+pub fn judge_section(
+    src: &Document,
+    s: usize,
+    tr: &Document,
+    t: usize,
+    judge: &LanguageJudge,
+) -> Judgement {
+    let source_blocks: Vec<(String, HashSet<String>)> = blocks(src, s)
+        .map(|p| {
+            let n = normalise(&p.text);
+            let w = words(&n);
+            (n, w)
+        })
+        .collect();
+    let (mut untranslated, mut translated) = (0, 0);
+    let mut first = None;
+    for p in blocks(tr, t) {
+        let verdict = if copied(&p.text, &source_blocks) {
+            Verdict::Source
+        } else {
+            judge.verdict(&p.text)
+        };
+        match verdict {
+            Verdict::Source => {
+                untranslated += 1;
+                first.get_or_insert(p.span);
+            }
+            Verdict::Target => translated += 1,
+            Verdict::Unknown => {}
+        }
+    }
+    let state = match (untranslated, translated) {
+        (0, 0) => {
+            // Nothing to judge in the body: the heading decides.
+            let heading = |d: &Document, i: usize| {
+                d.sections[i]
+                    .heading
+                    .map(|h| normalise(&d.headings[h].text))
+                    .unwrap_or_default()
+            };
+            let (sh, th) = (heading(src, s), heading(tr, t));
+            let letters = th.chars().filter(|c| c.is_alphabetic()).count();
+            if letters >= 12 && (sh == th || judge.verdict(&th) == Verdict::Source) {
+                if let Some(h) = tr.sections[t].heading {
+                    first = Some(tr.headings[h].span);
+                }
+                State::Untranslated
+            } else {
+                State::Translated
+            }
+        }
+        (0, _) => State::Translated,
+        (_, 0) => State::Untranslated,
+        _ => State::Partial,
+    };
+    Judgement {
+        state,
+        first_untranslated: if state == State::Translated { None } else { first },
+    }
+}
+
+/// A section whose images differ from its source section's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageDiff {
+    pub source: usize,
+    pub target: usize,
+    /// Files the source section shows and the translation does not.
+    pub missing: Vec<String>,
+    /// Files the translation shows and the source section does not, with where.
+    pub extra: Vec<(String, Span)>,
+}
+
+/// One source edition compared with one translation.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub alignment: Alignment,
+    /// Per source section: its judgement (`None` when it has no counterpart).
+    pub judgements: Vec<Option<Judgement>>,
+    /// Source sections with no counterpart whose parent has one (or is the
+    /// preamble): the top of each missing subtree, with its size.
+    pub missing: Vec<(usize, usize)>,
+    /// Translated sections with no source, top of each subtree, with its size.
+    pub extra: Vec<(usize, usize)>,
+    pub images: Vec<ImageDiff>,
+}
+
+/// The sections of `doc` under `s` (its subtree, `s` excluded).
+fn subtree(doc: &Document, s: usize) -> std::ops::Range<usize> {
+    let end = doc.sections[s].end;
+    let last = (s + 1..doc.sections.len())
+        .take_while(|&i| doc.sections[i].span.start < end)
+        .last()
+        .map_or(s + 1, |i| i + 1);
+    s + 1..last
+}
+
+/// Unpaired sections, grouped by subtree: only those whose parent is paired.
+fn tops(doc: &Document, paired: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 1;
+    while s < doc.sections.len() {
+        if paired(s) {
+            s += 1;
+            continue;
+        }
+        let sub = subtree(doc, s);
+        let unpaired_below = sub.clone().take_while(|&i| !paired(i)).count();
+        let size = if unpaired_below == sub.len() { sub.len() } else { 0 };
+        out.push((s, size));
+        s += 1 + if unpaired_below == sub.len() { sub.len() } else { 0 };
+    }
+    out
+}
+
+/// The image files each section shows, as comparison keys.
+fn section_images(doc: &Document, file: &SourceFile, index: &Index) -> Vec<Vec<(String, Span)>> {
+    let mut out = vec![Vec::new(); doc.sections.len()];
+    for img in &doc.images {
+        if let Some(key) = align::image_key(index, &file.path, &img.dest) {
+            out[doc.section_at(img.span.start)].push((key, img.target_span()));
+        }
+    }
+    out
+}
+
+/// Compares a translation with its source edition.
+#[allow(clippy::too_many_arguments)]
+pub fn compare(
+    src_file: &SourceFile,
+    src: &Document,
+    src_features: &[Features],
+    tr_file: &SourceFile,
+    tr: &Document,
+    tr_features: &[Features],
+    index: &Index,
+    judge: &LanguageJudge,
+) -> Comparison {
+    let alignment = align::align(src_features, tr_features);
+    let judgements: Vec<Option<Judgement>> = (0..src.sections.len())
+        .map(|s| {
+            alignment
+                .target_of(s)
+                .map(|t| judge_section(src, s, tr, t, judge))
+        })
+        .collect();
+    let missing = tops(src, |s| alignment.target_of(s).is_some());
+    let extra = tops(tr, |t| alignment.source_of(t).is_some());
+    let src_images = section_images(src, src_file, index);
+    let tr_images = section_images(tr, tr_file, index);
+    let mut images = Vec::new();
+    for p in &alignment.pairs {
+        let (Some(s), Some(t)) = (p.source, p.target) else {
+            continue;
+        };
+        let theirs: HashSet<&str> = src_images[s].iter().map(|(k, _)| k.as_str()).collect();
+        let ours: HashSet<&str> = tr_images[t].iter().map(|(k, _)| k.as_str()).collect();
+        let mut missing: Vec<String> = theirs
+            .iter()
+            .filter(|k| !ours.contains(**k))
+            .map(|k| k.to_string())
+            .collect();
+        missing.sort();
+        let mut extra: Vec<(String, Span)> = tr_images[t]
+            .iter()
+            .filter(|(k, _)| !theirs.contains(k.as_str()))
+            .cloned()
+            .collect();
+        extra.dedup_by(|a, b| a.0 == b.0);
+        if !missing.is_empty() || !extra.is_empty() {
+            images.push(ImageDiff {
+                source: s,
+                target: t,
+                missing,
+                extra,
+            });
+        }
+    }
+    Comparison {
+        alignment,
+        judgements,
+        missing,
+        extra,
+        images,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(target: &str, sample: &str) -> LanguageJudge {
+        LanguageJudge::new(
+            "en",
+            target,
+            std::iter::once("The source is written in English."),
+            std::iter::once(sample),
+        )
+    }
+
+    #[test]
+    fn other_scripts_are_judged_by_script() {
+        let ko = judge("ko", "캐시는 데이터를 빠르게 읽기 위한 저장소입니다. Redis는 메모리에 데이터를 저장합니다.");
+        assert_eq!(ko.verdict("Redis는 메모리에 데이터를 저장하므로 빠릅니다."), Verdict::Target);
+        assert_eq!(ko.verdict("API gateway는 요청을 routing하고 인증을 처리합니다."), Verdict::Target);
+        assert_eq!(
+            ko.verdict("Redis is fast because it keeps data in memory and uses a single thread."),
+            Verdict::Source
+        );
+        assert_eq!(ko.verdict("Step 1"), Verdict::Unknown);
+        let ru = judge("ru", "Кэширование ускоряет чтение данных из базы.");
+        assert_eq!(ru.verdict("Кэширование ускоряет чтение данных."), Verdict::Target);
+        assert_eq!(ru.verdict("Caching makes reading data from the database faster."), Verdict::Source);
+    }
+
+    #[test]
+    fn latin_targets_are_judged_by_language_identification() {
+        let de = judge("de", "Ein Cache speichert Daten zwischen.");
+        assert_eq!(
+            de.verdict("Ein Cache speichert häufig gelesene Daten im Arbeitsspeicher, damit sie schneller verfügbar sind."),
+            Verdict::Target
+        );
+        assert_eq!(
+            de.verdict("A cache stores frequently read data in memory so that it is available faster."),
+            Verdict::Source
+        );
+        let es = judge("es", "Una caché guarda datos.");
+        assert_eq!(
+            es.verdict("Una caché guarda en memoria los datos que se leen con frecuencia para servirlos más rápido."),
+            Verdict::Target
+        );
+        assert_eq!(
+            es.verdict("A cache keeps frequently read data in memory to serve it faster."),
+            Verdict::Source
+        );
+    }
+
+    #[test]
+    fn copies_are_untranslated_whatever_the_script() {
+        let src = vec![(
+            normalise("Redis is fast because it keeps data in memory."),
+            words("Redis is fast because it keeps data in memory."),
+        )];
+        assert!(copied("Redis is fast because it keeps data  in memory.", &src));
+        assert!(copied("Redis is fast because it keeps the data in memory.", &src));
+        assert!(!copied("Redis ist schnell, weil es Daten im Speicher hält.", &src));
+    }
+}
