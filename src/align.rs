@@ -167,13 +167,21 @@ pub fn similarity(a: &Features, b: &Features) -> f64 {
     }
     let mut score = 0.0;
     let mut weight = 0.0;
-    for (x, y, w) in [
-        (&a.images, &b.images, 3.0),
-        (&a.code, &b.code, 2.0),
-        (&a.links, &b.links, 1.5),
-        (&a.tokens, &b.tokens, 1.5),
+    // Images and code survive translation: one side without them is
+    // evidence against. Links and heading tokens are often dropped or
+    // translated away: they only count when both sides have some.
+    for (x, y, w, one_sided) in [
+        (&a.images, &b.images, 3.0, true),
+        (&a.code, &b.code, 2.0, true),
+        (&a.links, &b.links, 1.5, false),
+        (&a.tokens, &b.tokens, 1.5, false),
     ] {
-        if !x.is_empty() || !y.is_empty() {
+        let present = if one_sided {
+            !x.is_empty() || !y.is_empty()
+        } else {
+            !x.is_empty() && !y.is_empty()
+        };
+        if present {
             weight += w;
             score += w * overlap(x, y);
         }
@@ -219,8 +227,9 @@ impl Alignment {
 }
 
 /// Aligns `target` sections to `source` sections. The preambles (section 0)
-/// always pair; the rest is a global alignment maximising total similarity,
-/// computed within a band around the diagonal.
+/// always pair. Sections that share an id, an image or a code block found
+/// once in each edition become anchors (the longest run of them in order);
+/// between anchors, a global alignment maximises the total similarity.
 pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     let (n, m) = (source.len(), target.len());
     let mut pairs = Vec::with_capacity(n.max(m));
@@ -234,11 +243,98 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         target: Some(0),
         score: 1.0,
     });
-    let (a, b) = (&source[1..], &target[1..]);
+    let (mut i0, mut j0) = (1, 1);
+    for (i, j) in anchors(source, target) {
+        align_gap(source, target, i0..i, j0..j, &mut pairs);
+        pairs.push(Pair {
+            source: Some(i),
+            target: Some(j),
+            score: similarity(&source[i], &target[j]),
+        });
+        (i0, j0) = (i + 1, j + 1);
+    }
+    align_gap(source, target, i0..n, j0..m, &mut pairs);
+    finish(pairs, n, m)
+}
+
+/// Pairs of sections (preambles excluded) sharing a key that occurs in no
+/// other section of either edition, at the same level; the longest chain of
+/// them in document order.
+fn anchors(source: &[Features], target: &[Features]) -> Vec<(usize, usize)> {
+    use std::collections::HashMap;
+    // key → (occurrences in source, last section; occurrences in target, last section)
+    let mut keys: HashMap<(u8, u64), (u32, usize, u32, usize)> = HashMap::new();
+    let mut note = |features: &[Features], side: usize| {
+        for (i, f) in features.iter().enumerate().skip(1) {
+            for (tag, set) in [(0u8, &f.ids), (1, &f.images), (2, &f.code)] {
+                for &k in set {
+                    let e = keys.entry((tag, k)).or_insert((0, 0, 0, 0));
+                    if side == 0 {
+                        e.0 += 1;
+                        e.1 = i;
+                    } else {
+                        e.2 += 1;
+                        e.3 = i;
+                    }
+                }
+            }
+        }
+    };
+    note(source, 0);
+    note(target, 1);
+    let mut candidates: Vec<(usize, usize)> = keys
+        .values()
+        .filter(|(ca, i, cb, j)| *ca == 1 && *cb == 1 && source[*i].level == target[*j].level)
+        .map(|&(_, i, _, j)| (i, j))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    // A section may anchor to two sections through different keys: keep the
+    // first, and let the chain decide.
+    candidates.dedup_by_key(|(i, _)| *i);
+    // Longest chain increasing in both coordinates (patience sorting).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; candidates.len()];
+    for (k, &(_, j)) in candidates.iter().enumerate() {
+        let pos = tails.partition_point(|&t| candidates[t].1 < j);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        out.push(candidates[k]);
+        cur = prev[k];
+    }
+    out.reverse();
+    out
+}
+
+/// Aligns source sections `is` with target sections `js` (a gap between
+/// anchors) by dynamic programming within a band around the diagonal.
+fn align_gap(
+    source: &[Features],
+    target: &[Features],
+    is: std::ops::Range<usize>,
+    js: std::ops::Range<usize>,
+    pairs: &mut Vec<Pair>,
+) {
+    let (a, b) = (&source[is.clone()], &target[js.clone()]);
     let (n1, m1) = (a.len(), b.len());
+    if n1 == 0 || m1 == 0 {
+        pairs.extend(is.map(|s| Pair { source: Some(s), target: None, score: 0.0 }));
+        pairs.extend(js.map(|t| Pair { source: None, target: Some(t), score: 0.0 }));
+        return;
+    }
     let band = (n1.max(m1) / 3).clamp(25, 200) + n1.abs_diff(m1);
     let in_band = |i: usize, j: usize| {
-        let expected = if n1 == 0 { 0 } else { i * m1 / n1 };
+        let expected = i * m1 / n1;
         j.abs_diff(expected) <= band
     };
     let sim = |i: usize, j: usize| {
@@ -262,30 +358,30 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
             best[i * w + j] = take.max(best[(i + 1) * w + j]).max(best[i * w + j + 1]);
         }
     }
+    let (si, sj) = (is.start, js.start);
     let (mut i, mut j) = (0, 0);
     while i < n1 || j < m1 {
         if i < n1 && j < m1 {
             let s = sim(i, j);
             if s >= MIN_SIMILARITY && best[i * w + j] == s as f32 + best[(i + 1) * w + j + 1] {
-                pairs.push(Pair { source: Some(i + 1), target: Some(j + 1), score: s });
+                pairs.push(Pair { source: Some(si + i), target: Some(sj + j), score: s });
                 i += 1;
                 j += 1;
             } else if best[i * w + j] == best[(i + 1) * w + j] {
-                pairs.push(Pair { source: Some(i + 1), target: None, score: 0.0 });
+                pairs.push(Pair { source: Some(si + i), target: None, score: 0.0 });
                 i += 1;
             } else {
-                pairs.push(Pair { source: None, target: Some(j + 1), score: 0.0 });
+                pairs.push(Pair { source: None, target: Some(sj + j), score: 0.0 });
                 j += 1;
             }
         } else if i < n1 {
-            pairs.push(Pair { source: Some(i + 1), target: None, score: 0.0 });
+            pairs.push(Pair { source: Some(si + i), target: None, score: 0.0 });
             i += 1;
         } else {
-            pairs.push(Pair { source: None, target: Some(j + 1), score: 0.0 });
+            pairs.push(Pair { source: None, target: Some(sj + j), score: 0.0 });
             j += 1;
         }
     }
-    finish(pairs, n, m)
 }
 
 fn finish(pairs: Vec<Pair>, n: usize, m: usize) -> Alignment {

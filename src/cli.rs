@@ -35,6 +35,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Apply safe fixes (TOC entries, anchors); --diff shows them instead
     Fix(FixArgs),
+    /// Show how far each translation is: per language, document and section
+    Status(StatusArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
 }
@@ -87,6 +89,34 @@ pub struct FixArgs {
     /// Do not apply these rules' fixes
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The documentation root [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Only these languages (file-name codes such as ko, ptbr)
+    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
+    pub langs: Vec<String>,
+
+    /// Output format (svg: a badge for one --lang)
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Table)]
+    pub format: StatusFormatArg,
+
+    /// Write to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormatArg {
+    Table,
+    Markdown,
+    Json,
+    Html,
+    Svg,
 }
 
 #[derive(Debug, Args)]

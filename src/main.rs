@@ -8,7 +8,12 @@ use clap::Parser;
 
 use lockstep::app::fix::{self, FixOptions};
 use lockstep::app::{self, AppError, CheckOptions};
-use lockstep::cli::{CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs};
+use lockstep::app::status::{self, StatusOptions};
+use lockstep::cli::{
+    CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs, StatusArgs,
+    StatusFormatArg,
+};
+use lockstep::render::status::StatusFormat;
 use lockstep::config::ConfigError;
 use lockstep::diagnostic::Severity;
 use lockstep::render::{self, Format, RenderOptions};
@@ -34,6 +39,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => run_check(&cli, args),
         Command::Fix(args) => run_fix(&cli, args),
+        Command::Status(args) => run_status(&cli, args),
         Command::Rules(args) => run_rules(args),
     };
     match result {
@@ -122,11 +128,14 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     if format == Format::Human && cli.quiet {
         let human = render::Human::new(render_opts);
         for d in &report.diagnostics {
-            out.write_all(
-                human
-                    .render_one(&report.files[d.file.index()], d)
-                    .as_bytes(),
-            )?;
+            let file = &report.files[d.file.index()];
+            let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
+            let text = if d.severity == Severity::Info {
+                render::note_line(file, d, source)
+            } else {
+                human.render_one(file, d, source)
+            };
+            out.write_all(text.as_bytes())?;
         }
     } else {
         render::renderer(format, render_opts).render(&report, &mut out)?;
@@ -218,6 +227,47 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<u8, Failure> {
     } else {
         EXIT_CLEAN
     })
+}
+
+fn run_status(cli: &Cli, args: &StatusArgs) -> Result<u8, Failure> {
+    let opts = StatusOptions {
+        check: CheckOptions {
+            paths: args.path.iter().cloned().collect(),
+            config: cli.config.clone(),
+            langs: args.langs.clone(),
+            ..CheckOptions::default()
+        },
+    };
+    let format = match args.format {
+        StatusFormatArg::Table => StatusFormat::Table,
+        StatusFormatArg::Markdown => StatusFormat::Markdown,
+        StatusFormatArg::Json => StatusFormat::Json,
+        StatusFormatArg::Html => StatusFormat::Html,
+        StatusFormatArg::Svg => StatusFormat::Svg,
+    };
+    if format == StatusFormat::Svg && args.langs.len() != 1 {
+        return Err(AppError::Usage(
+            "--format svg makes one badge: give exactly one --lang".into(),
+        )
+        .into());
+    }
+    let report = status::status(&opts)?;
+    let color = args.output.is_none() && use_color(cli.color, io::stdout().is_terminal());
+    let text = lockstep::render::status::render(&report, format, color).map_err(AppError::Usage)?;
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = lockstep::write::write_new_or_atomic(path, text.as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Ok(EXIT_ERROR);
+            }
+        }
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(EXIT_CLEAN)
 }
 
 fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {

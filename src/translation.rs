@@ -89,7 +89,21 @@ struct ScriptCount {
 
 fn count_scripts(text: &str, source: Script) -> ScriptCount {
     let mut c = ScriptCount { source: 0, other: 0 };
-    for ch in text.chars().filter(|c| c.is_alphabetic()) {
+    for ch in text.chars() {
+        // ASCII letters are Latin; everything else asks the Unicode tables.
+        if ch.is_ascii() {
+            if ch.is_ascii_alphabetic() {
+                if source == Script::Latin {
+                    c.source += 1;
+                } else {
+                    c.other += 1;
+                }
+            }
+            continue;
+        }
+        if !ch.is_alphabetic() {
+            continue;
+        }
         match ch.script() {
             s if s == source => c.source += 1,
             Script::Common | Script::Inherited | Script::Unknown => {}
@@ -108,7 +122,7 @@ fn source_words(text: &str, script: Script) -> usize {
 }
 
 /// The script most letters of the texts are written in.
-fn dominant_script<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Script> {
+pub fn dominant_script<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Script> {
     let mut counts: std::collections::HashMap<Script, usize> = std::collections::HashMap::new();
     for text in texts {
         for ch in text.chars().filter(|c| c.is_alphabetic()) {
@@ -135,27 +149,40 @@ pub struct LanguageJudge {
 }
 
 impl LanguageJudge {
-    /// `source` and `target` are language tags. The samples are the prose of
-    /// the two editions: the scripts they are written in are measured, not
-    /// assumed, so that odd or unknown codes still work.
+    /// `source` and `target` are language tags; `source_script` is the
+    /// script the source edition is written in ([`dominant_script`]). The
+    /// target's script comes from its language, or — for codes whatlang does
+    /// not know — from `target_sample`, the translation's prose.
     pub fn new<'a>(
         source: &str,
         target: &str,
-        source_sample: impl Iterator<Item = &'a str>,
+        source_script: Script,
         target_sample: impl Iterator<Item = &'a str>,
     ) -> Self {
         let src = whatlang_lang(source);
         let tgt = whatlang_lang(target);
-        let source_script = dominant_script(source_sample).unwrap_or(Script::Latin);
-        let mut count = ScriptCount { source: 0, other: 0 };
-        for text in target_sample {
-            let c = count_scripts(text, source_script);
-            count.source += c.source;
-            count.other += c.other;
-        }
-        let other_script = count.other * 4 >= count.source.max(1);
+        let script_of = |l: Lang| {
+            whatlang::Script::all()
+                .iter()
+                .find(|s| s.langs().contains(&l))
+                .copied()
+        };
+        let other_script = match (src.and_then(script_of), tgt.and_then(script_of)) {
+            (Some(a), Some(b)) => a != b,
+            _ => {
+                let mut count = ScriptCount { source: 0, other: 0 };
+                for text in target_sample {
+                    let c = count_scripts(text, source_script);
+                    count.source += c.source;
+                    count.other += c.other;
+                }
+                count.other * 4 >= count.source.max(1)
+            }
+        };
         let detector = match (src, tgt) {
-            (Some(s), Some(t)) if s != t => Some(Detector::with_allowlist(vec![s, t])),
+            (Some(s), Some(t)) if s != t && !other_script => {
+                Some(Detector::with_allowlist(vec![s, t]))
+            }
             _ => None,
         };
         Self {
@@ -250,7 +277,12 @@ pub struct Judgement {
 /// The prose blocks of section `s` (its own content, not its subsections).
 fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = &crate::parse::Prose> {
     let span = doc.sections[s].span;
-    doc.prose.iter().filter(move |p| span.contains(p.span))
+    // Prose comes in document order: find the section's run by bisection.
+    let from = doc.prose.partition_point(|p| p.span.start < span.start);
+    doc.prose[from..]
+        .iter()
+        .take_while(move |p| p.span.start < span.end)
+        .filter(move |p| span.contains(p.span))
 }
 
 /// Judges translated section `t` against source section `s`.
@@ -445,12 +477,8 @@ mod tests {
     use super::*;
 
     fn judge(target: &str, sample: &str) -> LanguageJudge {
-        LanguageJudge::new(
-            "en",
-            target,
-            std::iter::once("The source is written in English."),
-            std::iter::once(sample),
-        )
+        let script = dominant_script(std::iter::once("The source is written in English."));
+        LanguageJudge::new("en", target, script.unwrap(), std::iter::once(sample))
     }
 
     #[test]

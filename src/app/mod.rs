@@ -7,6 +7,7 @@
 //! pure. [`fix`] runs the fix loop on a workspace.
 
 pub mod fix;
+pub mod status;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -283,15 +284,17 @@ impl Workspace {
         }
         let src_file = &self.files[src.index()];
         let src_features = align::features(src_doc, &src_file.path, &self.index);
+        let src_script = translation::dominant_script(src_doc.prose.iter().map(|p| p.text.as_str()))
+            .unwrap_or(unicode_script::Script::Latin);
         targets
-            .into_iter()
+            .into_par_iter()
             .map(|(tid, lang)| {
                 let tr_file = &self.files[tid.index()];
                 let tr_doc = self.docs[tid.index()].as_ref().expect("filtered above");
                 let judge = LanguageJudge::new(
                     &self.settings.language_of(&self.settings.source_lang),
                     &self.settings.language_of(lang),
-                    src_doc.prose.iter().map(|p| p.text.as_str()),
+                    src_script,
                     tr_doc.prose.iter().map(|p| p.text.as_str()),
                 );
                 let tr_features = align::features(tr_doc, &tr_file.path, &self.index);

@@ -36,11 +36,26 @@ impl Human {
         Self { handler }
     }
 
-    /// Renders one diagnostic to a string.
-    pub fn render_one(&self, file: &SourceFile, d: &Diagnostic) -> String {
+    /// Renders one diagnostic to a string; `source_file` is the file of its
+    /// related source section, if any.
+    pub fn render_one(
+        &self,
+        file: &SourceFile,
+        d: &Diagnostic,
+        source_file: Option<&SourceFile>,
+    ) -> String {
+        let related = match (&d.source, source_file) {
+            (Some(r), Some(f)) => vec![RelatedView {
+                message: &r.message,
+                span: r.span,
+                src: FileSource { file: f },
+            }],
+            _ => Vec::new(),
+        };
         let view = View {
             d,
             src: FileSource { file },
+            related,
         };
         let mut s = String::new();
         if self.handler.render_report(&mut s, &view).is_err() {
@@ -54,10 +69,35 @@ impl Renderer for Human {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for d in &report.diagnostics {
             let file = &report.files[d.file.index()];
-            out.write_all(self.render_one(file, d).as_bytes())?;
+            let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
+            let text = if d.severity == Severity::Info {
+                note_line(file, d, source)
+            } else {
+                self.render_one(file, d, source)
+            };
+            out.write_all(text.as_bytes())?;
         }
         writeln!(out, "{}", summary(report))
     }
+}
+
+/// A note on one line: notes are many (entry texts, untranslated sections)
+/// and informational, so they do not get a source snippet each.
+pub fn note_line(file: &SourceFile, d: &Diagnostic, source: Option<&SourceFile>) -> String {
+    let lc = file.line_col(d.span.start);
+    let mut s = format!(
+        "note[{}]: {}:{}:{}: {}",
+        d.rule.name(),
+        file.path,
+        lc.line,
+        lc.column,
+        d.message
+    );
+    if let (Some(r), Some(f)) = (&d.source, source) {
+        s.push_str(&format!(" (source: {}:{})", f.path, f.line_col(r.span.start).line));
+    }
+    s.push('\n');
+    s
 }
 
 /// "Found 2 errors and 1 warning in 1 file (3 files checked)."
@@ -102,6 +142,45 @@ fn join_and(parts: &[String]) -> String {
 struct View<'a> {
     d: &'a Diagnostic,
     src: FileSource<'a>,
+    related: Vec<RelatedView<'a>>,
+}
+
+/// The source section of a cross-edition finding, shown below it.
+struct RelatedView<'a> {
+    message: &'a str,
+    span: crate::source::Span,
+    src: FileSource<'a>,
+}
+
+impl fmt::Debug for RelatedView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for RelatedView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for RelatedView<'_> {}
+
+impl miette::Diagnostic for RelatedView<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            None,
+            (self.span.start, self.span.len()),
+        ))))
+    }
 }
 
 impl fmt::Debug for View<'_> {
@@ -140,6 +219,15 @@ impl miette::Diagnostic for View<'_> {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.src)
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

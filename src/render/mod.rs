@@ -6,12 +6,13 @@
 
 mod human;
 mod json;
+pub mod status;
 
 use std::io::{self, Write};
 
 use crate::app::Report;
 
-pub use self::human::Human;
+pub use self::human::{Human, note_line};
 pub use self::json::Json;
 
 /// Writes a report in one output format.

@@ -41,11 +41,11 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| "(before the first heading)".into());
         let mut parts = Vec::new();
         if !diff.missing.is_empty() {
-            parts.push(format!("lacks {}", quote_list(&diff.missing)));
+            parts.push(format!("missing {}", quote_list(&diff.missing)));
         }
         if !diff.extra.is_empty() {
             let extra: Vec<String> = diff.extra.iter().map(|(k, _)| k.clone()).collect();
-            parts.push(format!("shows {} that the source does not", quote_list(&extra)));
+            parts.push(format!("not in the source: {}", quote_list(&extra)));
         }
         let span = match (diff.extra.first(), doc.sections[diff.target].heading) {
             (Some((_, span)), _) => *span,
@@ -58,8 +58,8 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.target.id,
                 span,
                 format!(
-                    "section `{heading}` {} compared with its source section",
-                    parts.join(" and ")
+                    "images of section `{heading}` differ from its source section: {}",
+                    parts.join("; ")
                 ),
             )
             .with_source(ctx.source_related(diff.source)),

@@ -70,7 +70,8 @@ pub fn human(report: &Report) -> String {
     });
     let mut out = String::new();
     for d in &report.diagnostics {
-        out.push_str(&h.render_one(&report.files[d.file.index()], d));
+        let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
+        out.push_str(&h.render_one(&report.files[d.file.index()], d, source));
     }
     out
 }

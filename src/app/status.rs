@@ -1,0 +1,386 @@
+//! `lockstep status`: how far each translation is, per language and document.
+//!
+//! Every translation is aligned with its source edition and each source
+//! section gets a state (translated, partial, untranslated, stale, missing);
+//! translated sections with no source are extra. A document with no
+//! translation file in a language counts as missing there — when the layout
+//! says it should have one (a `pages/…` page without its `pages.ko/…` twin),
+//! not for single-edition files such as `CONTRIBUTING.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::source::FileId;
+use crate::translation::State;
+
+use super::{AppError, CheckOptions, Workspace, load_settings, roots};
+
+/// Section counts for one language (or one document in one language).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub documents: usize,
+    pub sections: usize,
+    pub translated: usize,
+    pub partial: usize,
+    pub untranslated: usize,
+    pub stale: usize,
+    pub missing: usize,
+    pub extra: usize,
+}
+
+impl Counts {
+    fn add(&mut self, state: State) {
+        match state {
+            State::Translated => self.translated += 1,
+            State::Partial => self.partial += 1,
+            State::Untranslated => self.untranslated += 1,
+            State::Stale => self.stale += 1,
+            State::Missing => self.missing += 1,
+            State::Extra => self.extra += 1,
+        }
+        if state != State::Extra {
+            self.sections += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &Counts) {
+        self.documents += o.documents;
+        self.sections += o.sections;
+        self.translated += o.translated;
+        self.partial += o.partial;
+        self.untranslated += o.untranslated;
+        self.stale += o.stale;
+        self.missing += o.missing;
+        self.extra += o.extra;
+    }
+
+    /// Progress in percent: translated sections, partial ones counting half.
+    pub fn percent(&self) -> f64 {
+        if self.sections == 0 {
+            return 100.0;
+        }
+        100.0 * (self.translated as f64 + 0.5 * self.partial as f64) / self.sections as f64
+    }
+}
+
+/// One source section in one language (or one extra translated section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionRow {
+    pub lang: String,
+    /// The translation file (for `missing`: the file that lacks it, when known).
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub heading: Option<String>,
+    pub source_file: Option<String>,
+    pub source_line: Option<usize>,
+    pub source_heading: Option<String>,
+    pub state: State,
+}
+
+/// One source document in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentStatus {
+    pub source: String,
+    /// The translation file, if it exists.
+    pub file: Option<String>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatusReport {
+    /// Per language code: totals.
+    pub languages: BTreeMap<String, Counts>,
+    /// Per language code: per document.
+    pub documents: BTreeMap<String, Vec<DocumentStatus>>,
+    pub sections: Vec<SectionRow>,
+}
+
+/// How a language's translations are named relative to their sources:
+/// `pages/…` → `pages.ko/…`, `README.md` → `translations/README-ko.md`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Mapping {
+    source_prefix: String,
+    target_prefix: String,
+    /// For file-name layouts: the rest of the name (`.md`); `None` for folders.
+    rest: Option<String>,
+}
+
+fn mapping(source: &str, target: &str) -> Mapping {
+    let common = source
+        .bytes()
+        .rev()
+        .zip(target.bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut split = source.len() - common;
+    // Keep the split on a character boundary and prefer a folder boundary.
+    let suffix = &source[split..];
+    if let Some(slash) = suffix.find('/') {
+        split += slash;
+    }
+    while !source.is_char_boundary(split) {
+        split += 1;
+    }
+    let t_split = target.len() - (source.len() - split);
+    let rest = &source[split..];
+    Mapping {
+        source_prefix: source[..split].to_string(),
+        target_prefix: target[..t_split].to_string(),
+        rest: (!rest.starts_with('/')).then(|| rest.to_string()),
+    }
+}
+
+impl Mapping {
+    fn apply(&self, source: &str) -> Option<String> {
+        let rest = source.strip_prefix(&self.source_prefix)?;
+        match &self.rest {
+            None if rest.starts_with('/') => Some(format!("{}{rest}", self.target_prefix)),
+            Some(r) if r == rest => Some(format!("{}{rest}", self.target_prefix)),
+            _ => None,
+        }
+    }
+}
+
+/// What `lockstep status` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct StatusOptions {
+    pub check: CheckOptions,
+}
+
+/// Computes the status of one workspace.
+pub fn workspace_status(ws: &Workspace, langs: &[String]) -> StatusReport {
+    // Languages and how their files are named.
+    let mut mappings: BTreeMap<String, BTreeSet<Mapping>> = BTreeMap::new();
+    for g in &ws.groups {
+        if !g.source_exists {
+            continue;
+        }
+        for t in &g.translations {
+            mappings
+                .entry(t.lang.clone())
+                .or_default()
+                .insert(mapping(&g.source, &t.path));
+        }
+    }
+    let languages: Vec<String> = mappings
+        .keys()
+        .filter(|l| langs.is_empty() || langs.contains(l))
+        .cloned()
+        .collect();
+    let per_group: Vec<Vec<(String, DocumentStatus, Vec<SectionRow>)>> = (0..ws.groups.len())
+        .into_par_iter()
+        .map(|g| group_status(ws, g, &languages, &mappings))
+        .collect();
+    let mut report = StatusReport::default();
+    for lang in &languages {
+        report.languages.insert(lang.clone(), Counts::default());
+        report.documents.insert(lang.clone(), Vec::new());
+    }
+    for (lang, doc, rows) in per_group.into_iter().flatten() {
+        report
+            .languages
+            .get_mut(&lang)
+            .expect("known language")
+            .merge(&doc.counts);
+        report
+            .documents
+            .get_mut(&lang)
+            .expect("known language")
+            .push(doc);
+        report.sections.extend(rows);
+    }
+    report
+}
+
+fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Option<String>) {
+    let doc = ws.docs[id.index()].as_ref().expect("parsed");
+    let file = &ws.files[id.index()];
+    match doc.sections[section].heading {
+        Some(h) => (
+            Some(file.line_col(doc.headings[h].span.start).line),
+            Some(doc.headings[h].text.trim().to_string()),
+        ),
+        None => (None, None),
+    }
+}
+
+fn group_status(
+    ws: &Workspace,
+    g: usize,
+    languages: &[String],
+    mappings: &BTreeMap<String, BTreeSet<Mapping>>,
+) -> Vec<(String, DocumentStatus, Vec<SectionRow>)> {
+    let group = &ws.groups[g];
+    let src = ws.file_id(&group.source);
+    let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
+    let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
+    let compared = ws.compare_group(g, |t| {
+        ws.editions[t.index()]
+            .lang
+            .as_deref()
+            .is_some_and(|l| wanted.contains(l))
+    });
+    let mut out = Vec::new();
+    for lang in languages {
+        let translation = group.translations.iter().find(|t| &t.lang == lang);
+        let mut counts = Counts::default();
+        let mut rows = Vec::new();
+        let source_path = Some(group.source.clone());
+        match (src, src_doc, translation) {
+            // Translated (in part or whole): section by section.
+            (Some(src), Some(src_doc), Some(t)) => {
+                let Some(c) = compared.iter().find(|c| &c.lang == lang) else {
+                    continue; // the translation could not be read
+                };
+                counts.documents = 1;
+                let tr_doc = ws.docs[c.target.index()].as_ref().expect("compared");
+                for s in 1..src_doc.sections.len() {
+                    let (source_line, source_heading) = heading_of(ws, src, s);
+                    let (state, target) = match (&c.comparison.judgements[s], c.comparison.alignment.target_of(s)) {
+                        (Some(j), Some(t)) => (j.state, Some(t)),
+                        _ => (State::Missing, None),
+                    };
+                    counts.add(state);
+                    let (line, heading) = target.map_or((None, None), |t| heading_of(ws, c.target, t));
+                    rows.push(SectionRow {
+                        lang: lang.clone(),
+                        file: Some(t.path.clone()),
+                        line,
+                        heading,
+                        source_file: source_path.clone(),
+                        source_line,
+                        source_heading,
+                        state,
+                    });
+                }
+                for t_sec in 1..tr_doc.sections.len() {
+                    if c.comparison.alignment.source_of(t_sec).is_none() {
+                        counts.add(State::Extra);
+                        let (line, heading) = heading_of(ws, c.target, t_sec);
+                        rows.push(SectionRow {
+                            lang: lang.clone(),
+                            file: Some(t.path.clone()),
+                            line,
+                            heading,
+                            source_file: None,
+                            source_line: None,
+                            source_heading: None,
+                            state: State::Extra,
+                        });
+                    }
+                }
+                out.push((
+                    lang.clone(),
+                    DocumentStatus {
+                        source: group.source.clone(),
+                        file: Some(t.path.clone()),
+                        counts,
+                    },
+                    rows,
+                ));
+            }
+            // No translation file: missing at document level, if the layout
+            // says this document has editions in this language.
+            (Some(src), Some(src_doc), None) => {
+                let expected = mappings
+                    .get(lang)
+                    .and_then(|ms| ms.iter().find_map(|m| m.apply(&group.source)));
+                let Some(expected) = expected else { continue };
+                counts.documents = 1;
+                for s in 1..src_doc.sections.len() {
+                    let (source_line, source_heading) = heading_of(ws, src, s);
+                    counts.add(State::Missing);
+                    rows.push(SectionRow {
+                        lang: lang.clone(),
+                        file: Some(expected.clone()),
+                        line: None,
+                        heading: None,
+                        source_file: source_path.clone(),
+                        source_line,
+                        source_heading,
+                        state: State::Missing,
+                    });
+                }
+                out.push((
+                    lang.clone(),
+                    DocumentStatus {
+                        source: group.source.clone(),
+                        file: None,
+                        counts,
+                    },
+                    rows,
+                ));
+            }
+            // A translation whose source edition does not exist: all extra.
+            (None, _, Some(t)) => {
+                let Some(tid) = ws.file_id(&t.path) else { continue };
+                let Some(tr_doc) = &ws.docs[tid.index()] else { continue };
+                for t_sec in 1..tr_doc.sections.len() {
+                    counts.add(State::Extra);
+                    let (line, heading) = heading_of(ws, tid, t_sec);
+                    rows.push(SectionRow {
+                        lang: lang.clone(),
+                        file: Some(t.path.clone()),
+                        line,
+                        heading,
+                        source_file: None,
+                        source_line: None,
+                        source_heading: None,
+                        state: State::Extra,
+                    });
+                }
+                out.push((
+                    lang.clone(),
+                    DocumentStatus {
+                        source: group.source.clone(),
+                        file: Some(t.path.clone()),
+                        counts,
+                    },
+                    rows,
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `lockstep status` for one documentation root.
+pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
+    let paths = if opts.check.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.check.paths.clone()
+    };
+    let roots = roots(&paths)?;
+    if roots.len() != 1 {
+        return Err(AppError::Usage(
+            "status takes one documentation root".into(),
+        ));
+    }
+    let (root, _) = &roots[0];
+    let settings = load_settings(root, opts.check.config.as_deref())?;
+    let ws = Workspace::load(root, settings);
+    Ok(workspace_status(&ws, &opts.check.langs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings_by_analogy() {
+        let m = mapping("pages/common/tar.md", "pages.ko/common/tar.md");
+        assert_eq!(m.apply("pages/linux/ls.md").as_deref(), Some("pages.ko/linux/ls.md"));
+        assert_eq!(m.apply("README.md"), None);
+        let m = mapping("docs/en/a/b.md", "docs/ko/a/b.md");
+        assert_eq!(m.apply("docs/en/c.md").as_deref(), Some("docs/ko/c.md"));
+        let m = mapping("README.md", "translations/README-ko.md");
+        assert_eq!(m.apply("README.md").as_deref(), Some("translations/README-ko.md"));
+        assert_eq!(m.apply("README-dev.md"), None);
+        assert_eq!(m.apply("CONTRIBUTING.md"), None);
+    }
+}

@@ -1,0 +1,51 @@
+//! `lockstep status --format json`, version 1.
+
+use serde::Serialize;
+
+use crate::app::status::{SectionRow, StatusReport};
+
+#[derive(Serialize)]
+struct Language<'a> {
+    lang: &'a str,
+    documents: usize,
+    sections: usize,
+    translated: usize,
+    partial: usize,
+    untranslated: usize,
+    stale: usize,
+    missing: usize,
+    extra: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    languages: Vec<Language<'a>>,
+    sections: &'a [SectionRow],
+}
+
+pub(super) fn render(report: &StatusReport) -> String {
+    let languages = report
+        .languages
+        .iter()
+        .map(|(lang, c)| Language {
+            lang,
+            documents: c.documents,
+            sections: c.sections,
+            translated: c.translated,
+            partial: c.partial,
+            untranslated: c.untranslated,
+            stale: c.stale,
+            missing: c.missing,
+            extra: c.extra,
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&Report {
+        version: 1,
+        languages,
+        sections: &report.sections,
+    })
+    .expect("status serialises");
+    s.push('\n');
+    s
+}

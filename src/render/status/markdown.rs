@@ -1,0 +1,75 @@
+//! `lockstep status --format markdown`: the table and per-language lists,
+//! for pasting into an issue or a wiki page.
+
+use std::fmt::Write;
+
+use crate::app::status::StatusReport;
+use crate::translation::State;
+
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('[', "\\[").replace(']', "\\]")
+}
+
+pub(super) fn render(report: &StatusReport) -> String {
+    let mut out = String::from("## Translation status\n\n");
+    if report.languages.is_empty() {
+        out.push_str("No translations found.\n");
+        return out;
+    }
+    out.push_str("| language | documents | sections | translated | partial | untranslated | stale | missing | extra | progress |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (lang, c) in &report.languages {
+        let _ = writeln!(
+            out,
+            "| `{lang}` | {} | {} | {} | {} | {} | {} | {} | {} | {} {:.0}% |",
+            c.documents,
+            c.sections,
+            c.translated,
+            c.partial,
+            c.untranslated,
+            c.stale,
+            c.missing,
+            c.extra,
+            super::bar(c.percent(), 10),
+            c.percent()
+        );
+    }
+    for lang in report.languages.keys() {
+        let rows: Vec<_> = report
+            .sections
+            .iter()
+            .filter(|r| &r.lang == lang && r.state != State::Translated)
+            .collect();
+        let _ = writeln!(out, "\n### `{lang}`\n");
+        if rows.is_empty() {
+            out.push_str("Every section is translated.\n");
+            continue;
+        }
+        for state in [State::Untranslated, State::Partial, State::Stale, State::Missing, State::Extra] {
+            let of_state: Vec<_> = rows.iter().filter(|r| r.state == state).collect();
+            if of_state.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "<details><summary>{} ({})</summary>\n", state.as_str(), of_state.len());
+            for r in of_state {
+                let heading = r
+                    .heading
+                    .as_deref()
+                    .or(r.source_heading.as_deref())
+                    .unwrap_or("(untitled)");
+                let place = match (&r.file, r.line) {
+                    (Some(f), Some(l)) => format!("[{}:{l}]({f}#L{l})", f),
+                    (Some(f), None) => format!("`{f}`"),
+                    _ => String::new(),
+                };
+                let source = match (&r.source_file, r.source_line) {
+                    (Some(f), Some(l)) => format!(" — source [{}:{l}]({f}#L{l})", f),
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "- {} {place}{source}", escape(heading));
+            }
+            out.push_str("\n</details>\n\n");
+        }
+    }
+    out
+}
