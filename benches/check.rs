@@ -57,6 +57,35 @@ fn full_check(root: &Path) -> usize {
     report.diagnostics.len()
 }
 
+/// `lockstep status` on coding-interview-university (30 translations of a
+/// 2,000-line README), when the shared corpora are present.
+fn status_ciu(c: &mut Criterion) {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/coding-interview-university");
+    if !root.is_dir() {
+        eprintln!(
+            "skipping the status benchmark: {} is absent",
+            root.display()
+        );
+        return;
+    }
+    let mut g = c.benchmark_group("coding-interview-university");
+    g.sample_size(10);
+    g.bench_function("lockstep status (30 languages)", |b| {
+        b.iter(|| {
+            let r = lockstep::app::status::status(&lockstep::app::status::StatusOptions {
+                check: CheckOptions {
+                    paths: vec![root.clone()],
+                    ..CheckOptions::default()
+                },
+            })
+            .unwrap();
+            assert_eq!(r.languages.len(), 30);
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let root = bench_root();
     tree::generate(&root);
@@ -69,5 +98,5 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(check, benches);
+criterion_group!(check, benches, status_ciu);
 criterion_main!(check);

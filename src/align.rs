@@ -21,7 +21,7 @@ pub struct Features {
     pub level: u8,
     /// Heading id, custom id and HTML anchors: equal ids are the same section.
     pub ids: Vec<u64>,
-    /// Local images, resolved to files (or, when missing, their file names).
+    /// Local images, by file name.
     pub images: Vec<u64>,
     pub code: Vec<u64>,
     /// Link targets: resolved local paths and external URLs, without fragments.
@@ -30,6 +30,8 @@ pub struct Features {
     pub tokens: Vec<u64>,
     /// Relative position in the document, 0 to 1.
     pub position: f64,
+    /// The enclosing section.
+    pub parent: Option<usize>,
 }
 
 fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
@@ -44,16 +46,49 @@ fn sorted(mut v: Vec<u64>) -> Vec<u64> {
     v
 }
 
-/// The file an image or link refers to, for comparison across editions: the
-/// resolved path when it exists, else its last path component (a broken path
-/// copied from the source still names the same file).
-pub fn image_key(index: &Index, from: &str, dest: &str) -> Option<String> {
-    match index.resolve(from, dest) {
-        Target::File { path, .. } => Some(path),
-        Target::Missing { path } | Target::OutsideLink { path } => {
-            Some(path.rsplit('/').next().unwrap_or(&path).to_string())
+/// A local image as compared across editions: the file it resolves to (when
+/// it exists) and its file name. A broken path copied from the source still
+/// names the same file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageKey {
+    pub resolved: Option<String>,
+    pub name: String,
+}
+
+impl ImageKey {
+    /// Whether two keys name the same image: the same file, or — when either
+    /// path is broken — the same file name.
+    pub fn same(&self, other: &ImageKey) -> bool {
+        match (&self.resolved, &other.resolved) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.name == other.name,
         }
-        Target::EscapesRoot => Some(dest.rsplit('/').next().unwrap_or(dest).to_string()),
+    }
+
+    /// How to show it: the resolved path, else the name.
+    pub fn display(&self) -> &str {
+        self.resolved.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The key of a local image (`None` for remote images and data URIs).
+pub fn image_key(index: &Index, from: &str, dest: &str) -> Option<ImageKey> {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    match index.resolve(from, dest) {
+        Target::File { path, .. } => Some(ImageKey {
+            name: name(&path),
+            resolved: Some(path),
+        }),
+        Target::Missing { path } | Target::OutsideLink { path } | Target::Dir { path } => {
+            Some(ImageKey {
+                resolved: None,
+                name: name(&path),
+            })
+        }
+        Target::EscapesRoot => Some(ImageKey {
+            resolved: None,
+            name: name(dest),
+        }),
         _ => None,
     }
 }
@@ -88,6 +123,7 @@ pub fn features(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
             let mut f = Features {
                 level: s.level,
                 position: i as f64 / n as f64,
+                parent: s.parent,
                 ..Features::default()
             };
             if let Some(h) = s.heading {
@@ -102,11 +138,16 @@ pub fn features(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
         })
         .collect();
     for a in &doc.anchors {
-        out[doc.section_at(a.span.start)].ids.push(hash(a.id.as_str()));
+        out[doc.section_at(a.span.start)]
+            .ids
+            .push(hash(a.id.as_str()));
     }
     for img in &doc.images {
+        // Compared by file name: a broken path still names the same diagram.
         if let Some(key) = image_key(index, path, &img.dest) {
-            out[doc.section_at(img.span.start)].images.push(hash(&key));
+            out[doc.section_at(img.span.start)]
+                .images
+                .push(hash(&key.name));
         }
     }
     for c in &doc.code_blocks {
@@ -117,7 +158,9 @@ pub fn features(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
             Target::External if !l.dest.is_empty() => {
                 Some(l.dest.split('#').next().unwrap_or("").to_string())
             }
-            Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => Some(path),
+            Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
+                Some(path)
+            }
             _ => None,
         };
         if let Some(key) = key.filter(|k| !k.is_empty()) {
@@ -234,8 +277,16 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     let (n, m) = (source.len(), target.len());
     let mut pairs = Vec::with_capacity(n.max(m));
     if n == 0 || m == 0 {
-        pairs.extend((0..n).map(|s| Pair { source: Some(s), target: None, score: 0.0 }));
-        pairs.extend((0..m).map(|t| Pair { source: None, target: Some(t), score: 0.0 }));
+        pairs.extend((0..n).map(|s| Pair {
+            source: Some(s),
+            target: None,
+            score: 0.0,
+        }));
+        pairs.extend((0..m).map(|t| Pair {
+            source: None,
+            target: Some(t),
+            score: 0.0,
+        }));
         return finish(pairs, n, m);
     }
     pairs.push(Pair {
@@ -243,9 +294,15 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         target: Some(0),
         score: 1.0,
     });
+    let anchored = anchors(source, target);
+    // Parents of anchored pairs: the sections that hold the same subsections.
+    let families: std::collections::HashSet<(usize, usize)> = anchored
+        .iter()
+        .filter_map(|&(i, j)| Some((source[i].parent?, target[j].parent?)))
+        .collect();
     let (mut i0, mut j0) = (1, 1);
-    for (i, j) in anchors(source, target) {
-        align_gap(source, target, i0..i, j0..j, &mut pairs);
+    for &(i, j) in &anchored {
+        align_gap(source, target, i0..i, j0..j, &families, &mut pairs);
         pairs.push(Pair {
             source: Some(i),
             target: Some(j),
@@ -253,14 +310,64 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         });
         (i0, j0) = (i + 1, j + 1);
     }
-    align_gap(source, target, i0..n, j0..m, &mut pairs);
-    finish(pairs, n, m)
+    align_gap(source, target, i0..n, j0..m, &families, &mut pairs);
+    let mut alignment = finish(pairs, n, m);
+    pair_moved(source, target, &mut alignment);
+    alignment
+}
+
+/// Sections left unpaired on both sides that share a key found once in each
+/// edition (an id, an image, a code block) were moved, not lost: pair them,
+/// out of order.
+fn pair_moved(source: &[Features], target: &[Features], alignment: &mut Alignment) {
+    for (i, j) in unique_key_pairs(source, target) {
+        if alignment.target_of[i].is_none() && alignment.source_of[j].is_none() {
+            alignment.target_of[i] = Some(j);
+            alignment.source_of[j] = Some(i);
+            alignment
+                .pairs
+                .retain(|p| p.source != Some(i) && p.target != Some(j));
+            alignment.pairs.push(Pair {
+                source: Some(i),
+                target: Some(j),
+                score: similarity(&source[i], &target[j]),
+            });
+        }
+    }
 }
 
 /// Pairs of sections (preambles excluded) sharing a key that occurs in no
 /// other section of either edition, at the same level; the longest chain of
 /// them in document order.
 fn anchors(source: &[Features], target: &[Features]) -> Vec<(usize, usize)> {
+    let candidates = unique_key_pairs(source, target);
+    // Longest chain increasing in both coordinates (patience sorting).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; candidates.len()];
+    for (k, &(_, j)) in candidates.iter().enumerate() {
+        let pos = tails.partition_point(|&t| candidates[t].1 < j);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        out.push(candidates[k]);
+        cur = prev[k];
+    }
+    out.reverse();
+    out
+}
+
+/// Section pairs (preambles excluded, same level) sharing a key that occurs
+/// in exactly one section of each edition, sorted.
+fn unique_key_pairs(source: &[Features], target: &[Features]) -> Vec<(usize, usize)> {
     use std::collections::HashMap;
     // key → (occurrences in source, last section; occurrences in target, last section)
     let mut keys: HashMap<(u8, u64), (u32, usize, u32, usize)> = HashMap::new();
@@ -289,47 +396,46 @@ fn anchors(source: &[Features], target: &[Features]) -> Vec<(usize, usize)> {
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
-    // A section may anchor to two sections through different keys: keep the
+    // A section may match two sections through different keys: keep the
     // first, and let the chain decide.
     candidates.dedup_by_key(|(i, _)| *i);
-    // Longest chain increasing in both coordinates (patience sorting).
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; candidates.len()];
-    for (k, &(_, j)) in candidates.iter().enumerate() {
-        let pos = tails.partition_point(|&t| candidates[t].1 < j);
-        if pos > 0 {
-            prev[k] = Some(tails[pos - 1]);
-        }
-        if pos == tails.len() {
-            tails.push(k);
-        } else {
-            tails[pos] = k;
-        }
-    }
-    let mut out = Vec::with_capacity(tails.len());
-    let mut cur = tails.last().copied();
-    while let Some(k) = cur {
-        out.push(candidates[k]);
-        cur = prev[k];
-    }
-    out.reverse();
-    out
+    candidates
 }
 
 /// Aligns source sections `is` with target sections `js` (a gap between
-/// anchors) by dynamic programming within a band around the diagonal.
+/// anchors). The same number of sections at the same levels pair in order
+/// (renamed, re-imaged, translated); otherwise dynamic programming within a
+/// band around the diagonal decides, favouring the parents of anchored
+/// subsections (`families`).
 fn align_gap(
     source: &[Features],
     target: &[Features],
     is: std::ops::Range<usize>,
     js: std::ops::Range<usize>,
+    families: &std::collections::HashSet<(usize, usize)>,
     pairs: &mut Vec<Pair>,
 ) {
     let (a, b) = (&source[is.clone()], &target[js.clone()]);
     let (n1, m1) = (a.len(), b.len());
     if n1 == 0 || m1 == 0 {
-        pairs.extend(is.map(|s| Pair { source: Some(s), target: None, score: 0.0 }));
-        pairs.extend(js.map(|t| Pair { source: None, target: Some(t), score: 0.0 }));
+        pairs.extend(is.map(|s| Pair {
+            source: Some(s),
+            target: None,
+            score: 0.0,
+        }));
+        pairs.extend(js.map(|t| Pair {
+            source: None,
+            target: Some(t),
+            score: 0.0,
+        }));
+        return;
+    }
+    if n1 == m1 && a.iter().zip(b).all(|(x, y)| x.level == y.level) {
+        pairs.extend(is.zip(js).map(|(i, j)| Pair {
+            source: Some(i),
+            target: Some(j),
+            score: similarity(&source[i], &target[j]),
+        }));
         return;
     }
     let band = (n1.max(m1) / 3).clamp(25, 200) + n1.abs_diff(m1);
@@ -337,11 +443,16 @@ fn align_gap(
         let expected = i * m1 / n1;
         j.abs_diff(expected) <= band
     };
+    let (si, sj) = (is.start, js.start);
     let sim = |i: usize, j: usize| {
-        if in_band(i, j) {
-            similarity(&a[i], &b[j])
+        if !in_band(i, j) {
+            return 0.0;
+        }
+        let s = similarity(&a[i], &b[j]);
+        if families.contains(&(si + i, sj + j)) {
+            (s + 0.3).min(1.0)
         } else {
-            0.0
+            s
         }
     };
     // best[i * (m1 + 1) + j]: best total for a[i..] and b[j..].
@@ -358,27 +469,46 @@ fn align_gap(
             best[i * w + j] = take.max(best[(i + 1) * w + j]).max(best[i * w + j + 1]);
         }
     }
-    let (si, sj) = (is.start, js.start);
     let (mut i, mut j) = (0, 0);
     while i < n1 || j < m1 {
         if i < n1 && j < m1 {
             let s = sim(i, j);
             if s >= MIN_SIMILARITY && best[i * w + j] == s as f32 + best[(i + 1) * w + j + 1] {
-                pairs.push(Pair { source: Some(si + i), target: Some(sj + j), score: s });
+                pairs.push(Pair {
+                    source: Some(si + i),
+                    target: Some(sj + j),
+                    score: s,
+                });
                 i += 1;
                 j += 1;
             } else if best[i * w + j] == best[(i + 1) * w + j] {
-                pairs.push(Pair { source: Some(si + i), target: None, score: 0.0 });
+                pairs.push(Pair {
+                    source: Some(si + i),
+                    target: None,
+                    score: 0.0,
+                });
                 i += 1;
             } else {
-                pairs.push(Pair { source: None, target: Some(sj + j), score: 0.0 });
+                pairs.push(Pair {
+                    source: None,
+                    target: Some(sj + j),
+                    score: 0.0,
+                });
                 j += 1;
             }
         } else if i < n1 {
-            pairs.push(Pair { source: Some(si + i), target: None, score: 0.0 });
+            pairs.push(Pair {
+                source: Some(si + i),
+                target: None,
+                score: 0.0,
+            });
             i += 1;
         } else {
-            pairs.push(Pair { source: None, target: Some(sj + j), score: 0.0 });
+            pairs.push(Pair {
+                source: None,
+                target: Some(sj + j),
+                score: 0.0,
+            });
             j += 1;
         }
     }
@@ -419,8 +549,19 @@ mod tests {
 
     #[test]
     fn a_missing_section_does_not_shift_the_rest() {
-        let src = [f(0, &[], 0.0), f(2, &[1], 0.2), f(2, &[2], 0.4), f(2, &[3], 0.6), f(2, &[4], 0.8)];
-        let tr = [f(0, &[], 0.0), f(2, &[1], 0.25), f(2, &[3], 0.5), f(2, &[4], 0.75)];
+        let src = [
+            f(0, &[], 0.0),
+            f(2, &[1], 0.2),
+            f(2, &[2], 0.4),
+            f(2, &[3], 0.6),
+            f(2, &[4], 0.8),
+        ];
+        let tr = [
+            f(0, &[], 0.0),
+            f(2, &[1], 0.25),
+            f(2, &[3], 0.5),
+            f(2, &[4], 0.75),
+        ];
         let a = align(&src, &tr);
         assert_eq!(
             matched(&a),
@@ -439,7 +580,12 @@ mod tests {
     #[test]
     fn an_extra_section_is_left_unpaired() {
         let src = [f(0, &[], 0.0), f(2, &[1], 0.3), f(2, &[2], 0.6)];
-        let tr = [f(0, &[], 0.0), f(2, &[1], 0.25), f(3, &[9], 0.5), f(2, &[2], 0.75)];
+        let tr = [
+            f(0, &[], 0.0),
+            f(2, &[1], 0.25),
+            f(3, &[9], 0.5),
+            f(2, &[2], 0.75),
+        ];
         let a = align(&src, &tr);
         assert_eq!(a.source_of(2), None);
         assert_eq!(a.target_of(2), Some(3));
@@ -447,15 +593,23 @@ mod tests {
 
     #[test]
     fn featureless_sections_pair_in_order() {
-        let src: Vec<_> = (0..5).map(|i| f(if i == 0 { 0 } else { 2 }, &[], i as f64 / 5.0)).collect();
+        let src: Vec<_> = (0..5)
+            .map(|i| f(if i == 0 { 0 } else { 2 }, &[], i as f64 / 5.0))
+            .collect();
         let a = align(&src, &src);
         assert!(a.pairs.iter().all(|p| p.source == p.target));
     }
 
     #[test]
     fn tokens_keep_numbers_and_acronyms() {
-        assert_eq!(tokens("HTTP 1.0 -> HTTP 2.0"), tokens("HTTP 2.0와 HTTP 1.0"));
-        assert_eq!(tokens("How does gRPC work?"), tokens("gRPC는 어떻게 작동하나요?"));
+        assert_eq!(
+            tokens("HTTP 1.0 -> HTTP 2.0"),
+            tokens("HTTP 2.0와 HTTP 1.0")
+        );
+        assert_eq!(
+            tokens("How does gRPC work?"),
+            tokens("gRPC는 어떻게 작동하나요?")
+        );
         assert!(tokens("Why is it fast?").is_empty());
     }
 }

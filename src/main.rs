@@ -7,15 +7,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use lockstep::app::fix::{self, FixOptions};
-use lockstep::app::{self, AppError, CheckOptions};
 use lockstep::app::status::{self, StatusOptions};
+use lockstep::app::{self, AppError, CheckOptions};
 use lockstep::cli::{
     CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs, StatusArgs,
     StatusFormatArg,
 };
-use lockstep::render::status::StatusFormat;
 use lockstep::config::ConfigError;
 use lockstep::diagnostic::Severity;
+use lockstep::render::status::StatusFormat;
 use lockstep::render::{self, Format, RenderOptions};
 use lockstep::rules::{self, RuleId};
 
@@ -285,8 +285,13 @@ fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
             writeln!(out, "{}\n", m.summary)?;
             writeln!(
                 out,
-                "Default severity: {}. Kind: {} rule.\n",
+                "Default severity: {}{}. Kind: {} rule.\n",
                 m.severity,
+                if m.default_on {
+                    ""
+                } else {
+                    ", off unless selected"
+                },
                 m.kind.as_str()
             )?;
             write!(out, "{}", m.docs)?;
@@ -299,13 +304,12 @@ fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
                 .unwrap_or(0);
             for rule in RuleId::ALL {
                 let m = rule.meta();
-                writeln!(
-                    out,
-                    "{:width$}  {:7}  {}",
-                    m.name,
-                    m.severity.as_str(),
-                    m.summary
-                )?;
+                let level = if m.default_on {
+                    m.severity.as_str().to_string()
+                } else {
+                    format!("{} (off)", m.severity.as_str())
+                };
+                writeln!(out, "{:width$}  {:13}  {}", m.name, level, m.summary)?;
             }
         }
     }

@@ -62,18 +62,75 @@ pub enum Verdict {
 fn whatlang_lang(tag: &str) -> Option<Lang> {
     let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
     let code = match primary.as_str() {
-        "af" => "afr", "am" => "amh", "ar" => "ara", "az" => "aze", "be" => "bel", "bg" => "bul",
-        "bn" => "ben", "ca" => "cat", "cs" => "ces", "cy" => "cym", "da" => "dan", "de" => "deu",
-        "el" => "ell", "en" => "eng", "eo" => "epo", "es" => "spa", "et" => "est", "fa" => "pes",
-        "fi" => "fin", "fr" => "fra", "gu" => "guj", "he" => "heb", "hi" => "hin", "hr" => "hrv",
-        "hu" => "hun", "hy" => "hye", "id" => "ind", "it" => "ita", "ja" => "jpn", "jv" => "jav",
-        "ka" => "kat", "km" => "khm", "kn" => "kan", "ko" => "kor", "la" => "lat", "lt" => "lit",
-        "lv" => "lav", "mk" => "mkd", "ml" => "mal", "mr" => "mar", "my" => "mya", "nb" | "no" => "nob",
-        "ne" => "nep", "nl" => "nld", "or" => "ori", "pa" => "pan", "pl" => "pol", "pt" => "por",
-        "ro" => "ron", "ru" => "rus", "si" => "sin", "sk" => "slk", "sl" => "slv", "sn" => "sna",
-        "sr" => "srp", "sv" => "swe", "ta" => "tam", "te" => "tel", "th" => "tha", "tk" => "tuk",
-        "tl" => "tgl", "tr" => "tur", "uk" => "ukr", "ur" => "urd", "uz" => "uzb", "vi" => "vie",
-        "yi" => "yid", "zh" => "cmn", "zu" => "zul",
+        "af" => "afr",
+        "am" => "amh",
+        "ar" => "ara",
+        "az" => "aze",
+        "be" => "bel",
+        "bg" => "bul",
+        "bn" => "ben",
+        "ca" => "cat",
+        "cs" => "ces",
+        "cy" => "cym",
+        "da" => "dan",
+        "de" => "deu",
+        "el" => "ell",
+        "en" => "eng",
+        "eo" => "epo",
+        "es" => "spa",
+        "et" => "est",
+        "fa" => "pes",
+        "fi" => "fin",
+        "fr" => "fra",
+        "gu" => "guj",
+        "he" => "heb",
+        "hi" => "hin",
+        "hr" => "hrv",
+        "hu" => "hun",
+        "hy" => "hye",
+        "id" => "ind",
+        "it" => "ita",
+        "ja" => "jpn",
+        "jv" => "jav",
+        "ka" => "kat",
+        "km" => "khm",
+        "kn" => "kan",
+        "ko" => "kor",
+        "la" => "lat",
+        "lt" => "lit",
+        "lv" => "lav",
+        "mk" => "mkd",
+        "ml" => "mal",
+        "mr" => "mar",
+        "my" => "mya",
+        "nb" | "no" => "nob",
+        "ne" => "nep",
+        "nl" => "nld",
+        "or" => "ori",
+        "pa" => "pan",
+        "pl" => "pol",
+        "pt" => "por",
+        "ro" => "ron",
+        "ru" => "rus",
+        "si" => "sin",
+        "sk" => "slk",
+        "sl" => "slv",
+        "sn" => "sna",
+        "sr" => "srp",
+        "sv" => "swe",
+        "ta" => "tam",
+        "te" => "tel",
+        "th" => "tha",
+        "tk" => "tuk",
+        "tl" => "tgl",
+        "tr" => "tur",
+        "uk" => "ukr",
+        "ur" => "urd",
+        "uz" => "uzb",
+        "vi" => "vie",
+        "yi" => "yid",
+        "zh" => "cmn",
+        "zu" => "zul",
         _ => return None,
     };
     Lang::from_code(code)
@@ -88,7 +145,10 @@ struct ScriptCount {
 }
 
 fn count_scripts(text: &str, source: Script) -> ScriptCount {
-    let mut c = ScriptCount { source: 0, other: 0 };
+    let mut c = ScriptCount {
+        source: 0,
+        other: 0,
+    };
     for ch in text.chars() {
         // ASCII letters are Latin; everything else asks the Unicode tables.
         if ch.is_ascii() {
@@ -170,7 +230,10 @@ impl LanguageJudge {
         let other_script = match (src.and_then(script_of), tgt.and_then(script_of)) {
             (Some(a), Some(b)) => a != b,
             _ => {
-                let mut count = ScriptCount { source: 0, other: 0 };
+                let mut count = ScriptCount {
+                    source: 0,
+                    other: 0,
+                };
                 for text in target_sample {
                     let c = count_scripts(text, source_script);
                     count.source += c.source;
@@ -241,7 +304,7 @@ fn words(text: &str) -> HashSet<String> {
 }
 
 /// Whether a translated block is (nearly) a copy of one of the source blocks.
-fn copied(block: &str, source_blocks: &[(String, HashSet<String>)]) -> bool {
+fn copied(block: &str, source_blocks: &[SourceBlock]) -> bool {
     let norm = normalise(block);
     // A copied label or term ("Asynchronous Logging") is not untranslated prose.
     let words_of_two = norm
@@ -254,10 +317,14 @@ fn copied(block: &str, source_blocks: &[(String, HashSet<String>)]) -> bool {
     if source_blocks.iter().any(|(s, _)| *s == norm) {
         return true;
     }
+    let similar_length =
+        |s: &str| norm.len().min(s.len()) as f64 / norm.len().max(s.len()) as f64 > 0.7;
+    if !source_blocks.iter().any(|(s, _)| similar_length(s)) {
+        return false;
+    }
     let w = words(&norm);
     source_blocks.iter().any(|(s, sw)| {
-        let ratio = norm.len().min(s.len()) as f64 / norm.len().max(s.len()) as f64;
-        ratio > 0.7 && {
+        similar_length(s) && {
             let inter = w.intersection(sw).count();
             let union = w.len() + sw.len() - inter;
             union > 0 && inter as f64 / union as f64 >= 0.8
@@ -285,25 +352,40 @@ fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = &crate::parse::Prose
         .filter(move |p| span.contains(p.span))
 }
 
-/// Judges translated section `t` against source section `s`.
+/// A source block prepared for copy detection: whitespace-normalised text
+/// and its set of lowercased words.
+pub type SourceBlock = (String, HashSet<String>);
+
+/// The prose blocks of every section of a source edition, prepared once and
+/// compared with every translation.
+pub fn source_blocks(src: &Document) -> Vec<Vec<SourceBlock>> {
+    (0..src.sections.len())
+        .map(|s| {
+            blocks(src, s)
+                .map(|p| {
+                    let n = normalise(&p.text);
+                    let w = words(&n);
+                    (n, w)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Judges translated section `t` against source section `s`, whose blocks
+/// are `source_blocks` (from [`source_blocks`]).
 pub fn judge_section(
     src: &Document,
     s: usize,
+    source_blocks: &[SourceBlock],
     tr: &Document,
     t: usize,
     judge: &LanguageJudge,
 ) -> Judgement {
-    let source_blocks: Vec<(String, HashSet<String>)> = blocks(src, s)
-        .map(|p| {
-            let n = normalise(&p.text);
-            let w = words(&n);
-            (n, w)
-        })
-        .collect();
     let (mut untranslated, mut translated) = (0, 0);
     let mut first = None;
     for p in blocks(tr, t) {
-        let verdict = if copied(&p.text, &source_blocks) {
+        let verdict = if copied(&p.text, source_blocks) {
             Verdict::Source
         } else {
             judge.verdict(&p.text)
@@ -343,7 +425,11 @@ pub fn judge_section(
     };
     Judgement {
         state,
-        first_untranslated: if state == State::Translated { None } else { first },
+        first_untranslated: if state == State::Translated {
+            None
+        } else {
+            first
+        },
     }
 }
 
@@ -362,7 +448,8 @@ pub struct ImageDiff {
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub alignment: Alignment,
-    /// Per source section: its judgement (`None` when it has no counterpart).
+    /// Per source section: its judgement (`None` when it has no counterpart,
+    /// or when sections were not judged).
     pub judgements: Vec<Option<Judgement>>,
     /// Source sections with no counterpart whose parent has one (or is the
     /// preamble): the top of each missing subtree, with its size.
@@ -393,15 +480,27 @@ fn tops(doc: &Document, paired: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
         }
         let sub = subtree(doc, s);
         let unpaired_below = sub.clone().take_while(|&i| !paired(i)).count();
-        let size = if unpaired_below == sub.len() { sub.len() } else { 0 };
+        let size = if unpaired_below == sub.len() {
+            sub.len()
+        } else {
+            0
+        };
         out.push((s, size));
-        s += 1 + if unpaired_below == sub.len() { sub.len() } else { 0 };
+        s += 1 + if unpaired_below == sub.len() {
+            sub.len()
+        } else {
+            0
+        };
     }
     out
 }
 
-/// The image files each section shows, as comparison keys.
-fn section_images(doc: &Document, file: &SourceFile, index: &Index) -> Vec<Vec<(String, Span)>> {
+/// The images each section shows, as comparison keys.
+fn section_images(
+    doc: &Document,
+    file: &SourceFile,
+    index: &Index,
+) -> Vec<Vec<(align::ImageKey, Span)>> {
     let mut out = vec![Vec::new(); doc.sections.len()];
     for img in &doc.images {
         if let Some(key) = align::image_key(index, &file.path, &img.dest) {
@@ -411,47 +510,82 @@ fn section_images(doc: &Document, file: &SourceFile, index: &Index) -> Vec<Vec<(
     out
 }
 
-/// Compares a translation with its source edition.
-#[allow(clippy::too_many_arguments)]
+/// What is computed once per source edition and shared by every translation.
+pub struct SourceSide<'a> {
+    pub file: &'a SourceFile,
+    pub doc: &'a Document,
+    pub features: Vec<Features>,
+    /// Prose blocks per section, prepared for copy detection (only when
+    /// sections are judged).
+    pub blocks: Vec<Vec<SourceBlock>>,
+    pub script: Script,
+    images: Vec<Vec<(align::ImageKey, Span)>>,
+}
+
+impl<'a> SourceSide<'a> {
+    /// `judging`: whether sections will be judged translated or not (the
+    /// prose blocks are only prepared then).
+    pub fn new(file: &'a SourceFile, doc: &'a Document, index: &Index, judging: bool) -> Self {
+        Self {
+            file,
+            doc,
+            features: align::features(doc, &file.path, index),
+            blocks: if judging {
+                source_blocks(doc)
+            } else {
+                Vec::new()
+            },
+            script: if judging {
+                dominant_script(doc.prose.iter().map(|p| p.text.as_str())).unwrap_or(Script::Latin)
+            } else {
+                Script::Latin
+            },
+            images: section_images(doc, file, index),
+        }
+    }
+}
+
+/// Compares a translation with its source edition. Without a `judge`,
+/// sections are aligned but not judged (`judgements` are all `None`).
 pub fn compare(
-    src_file: &SourceFile,
-    src: &Document,
-    src_features: &[Features],
+    source: &SourceSide<'_>,
     tr_file: &SourceFile,
     tr: &Document,
-    tr_features: &[Features],
     index: &Index,
-    judge: &LanguageJudge,
+    judge: Option<&LanguageJudge>,
 ) -> Comparison {
-    let alignment = align::align(src_features, tr_features);
+    let src = source.doc;
+    let tr_features = align::features(tr, &tr_file.path, index);
+    let alignment = align::align(&source.features, &tr_features);
     let judgements: Vec<Option<Judgement>> = (0..src.sections.len())
         .map(|s| {
+            let judge = judge?;
             alignment
                 .target_of(s)
-                .map(|t| judge_section(src, s, tr, t, judge))
+                .map(|t| judge_section(src, s, &source.blocks[s], tr, t, judge))
         })
         .collect();
     let missing = tops(src, |s| alignment.target_of(s).is_some());
     let extra = tops(tr, |t| alignment.source_of(t).is_some());
-    let src_images = section_images(src, src_file, index);
+    let src_images = &source.images;
     let tr_images = section_images(tr, tr_file, index);
     let mut images = Vec::new();
     for p in &alignment.pairs {
         let (Some(s), Some(t)) = (p.source, p.target) else {
             continue;
         };
-        let theirs: HashSet<&str> = src_images[s].iter().map(|(k, _)| k.as_str()).collect();
-        let ours: HashSet<&str> = tr_images[t].iter().map(|(k, _)| k.as_str()).collect();
+        let (theirs, ours) = (&src_images[s], &tr_images[t]);
         let mut missing: Vec<String> = theirs
             .iter()
-            .filter(|k| !ours.contains(**k))
-            .map(|k| k.to_string())
+            .filter(|(k, _)| !ours.iter().any(|(o, _)| o.same(k)))
+            .map(|(k, _)| k.display().to_string())
             .collect();
         missing.sort();
-        let mut extra: Vec<(String, Span)> = tr_images[t]
+        missing.dedup();
+        let mut extra: Vec<(String, Span)> = ours
             .iter()
-            .filter(|(k, _)| !theirs.contains(k.as_str()))
-            .cloned()
+            .filter(|(k, _)| !theirs.iter().any(|(o, _)| o.same(k)))
+            .map(|(k, span)| (k.display().to_string(), *span))
             .collect();
         extra.dedup_by(|a, b| a.0 == b.0);
         if !missing.is_empty() || !extra.is_empty() {
@@ -483,17 +617,32 @@ mod tests {
 
     #[test]
     fn other_scripts_are_judged_by_script() {
-        let ko = judge("ko", "캐시는 데이터를 빠르게 읽기 위한 저장소입니다. Redis는 메모리에 데이터를 저장합니다.");
-        assert_eq!(ko.verdict("Redis는 메모리에 데이터를 저장하므로 빠릅니다."), Verdict::Target);
-        assert_eq!(ko.verdict("API gateway는 요청을 routing하고 인증을 처리합니다."), Verdict::Target);
+        let ko = judge(
+            "ko",
+            "캐시는 데이터를 빠르게 읽기 위한 저장소입니다. Redis는 메모리에 데이터를 저장합니다.",
+        );
+        assert_eq!(
+            ko.verdict("Redis는 메모리에 데이터를 저장하므로 빠릅니다."),
+            Verdict::Target
+        );
+        assert_eq!(
+            ko.verdict("API gateway는 요청을 routing하고 인증을 처리합니다."),
+            Verdict::Target
+        );
         assert_eq!(
             ko.verdict("Redis is fast because it keeps data in memory and uses a single thread."),
             Verdict::Source
         );
         assert_eq!(ko.verdict("Step 1"), Verdict::Unknown);
         let ru = judge("ru", "Кэширование ускоряет чтение данных из базы.");
-        assert_eq!(ru.verdict("Кэширование ускоряет чтение данных."), Verdict::Target);
-        assert_eq!(ru.verdict("Caching makes reading data from the database faster."), Verdict::Source);
+        assert_eq!(
+            ru.verdict("Кэширование ускоряет чтение данных."),
+            Verdict::Target
+        );
+        assert_eq!(
+            ru.verdict("Caching makes reading data from the database faster."),
+            Verdict::Source
+        );
     }
 
     #[test]
@@ -504,7 +653,9 @@ mod tests {
             Verdict::Target
         );
         assert_eq!(
-            de.verdict("A cache stores frequently read data in memory so that it is available faster."),
+            de.verdict(
+                "A cache stores frequently read data in memory so that it is available faster."
+            ),
             Verdict::Source
         );
         let es = judge("es", "Una caché guarda datos.");
@@ -520,12 +671,21 @@ mod tests {
 
     #[test]
     fn copies_are_untranslated_whatever_the_script() {
-        let src = vec![(
+        let src: Vec<SourceBlock> = vec![(
             normalise("Redis is fast because it keeps data in memory."),
             words("Redis is fast because it keeps data in memory."),
         )];
-        assert!(copied("Redis is fast because it keeps data  in memory.", &src));
-        assert!(copied("Redis is fast because it keeps the data in memory.", &src));
-        assert!(!copied("Redis ist schnell, weil es Daten im Speicher hält.", &src));
+        assert!(copied(
+            "Redis is fast because it keeps data  in memory.",
+            &src
+        ));
+        assert!(copied(
+            "Redis is fast because it keeps the data in memory.",
+            &src
+        ));
+        assert!(!copied(
+            "Redis ist schnell, weil es Daten im Speicher hält.",
+            &src
+        ));
     }
 }

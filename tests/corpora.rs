@@ -144,3 +144,78 @@ fn coding_interview_university_all_translations() {
     }
     insta::assert_snapshot!("coding_interview_university", common::compact(&report));
 }
+
+/// Deleting, adding and re-imaging a Korean section of System Design 101
+/// gives missing-section, extra-section and image-mismatch, each pointing at
+/// the right source section.
+#[test]
+fn system_design_101_section_changes() {
+    let Some(root) = common::corpus("system-design-101") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&root, tmp.path());
+    let ko = tmp.path().join("translations/README-ko.md");
+    let text = std::fs::read_to_string(&ko).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let find = |lines: &[String], p: &str| lines.iter().position(|l| l.starts_with(p)).unwrap();
+    // Delete "### gRPC는 어떻게 작동하나요?" (up to the next heading).
+    let (a, b) = (
+        find(&lines, "### gRPC는"),
+        find(&lines, "### What is a webhook?"),
+    );
+    lines.drain(a..b);
+    // Add a section of the translator's own before "###  CAP 정리".
+    let c = find(&lines, "###  CAP 정리");
+    for (k, l) in [
+        "### 번역자 메모",
+        "",
+        "원문에 없는 번역자의 메모입니다.",
+        "",
+    ]
+    .iter()
+    .enumerate()
+    {
+        lines.insert(c + k, l.to_string());
+    }
+    // Show another diagram in "### SQL 쿼리 시각화".
+    let d = find(&lines, "### SQL 쿼리 시각화");
+    let img = (d..d + 10)
+        .find(|&i| lines[i].contains("<img src="))
+        .unwrap();
+    lines[img] = r#"  <img src="../images/http3.jpg" />"#.to_string();
+    std::fs::write(&ko, lines.join("\n") + "\n").unwrap();
+
+    let report = common::check(
+        tmp.path(),
+        &[
+            RuleId::MissingSection,
+            RuleId::ExtraSection,
+            RuleId::ImageMismatch,
+        ],
+    );
+    insta::assert_snapshot!(
+        "system_design_101_section_changes",
+        common::compact(&report)
+    );
+    let got: Vec<(RuleId, Option<usize>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let src = d
+                .source
+                .as_ref()
+                .map(|s| report.files[s.file.index()].line_col(s.span.start).line);
+            (d.rule, src)
+        })
+        .collect();
+    // README.md: 186 "### How does gRPC work?", 679 "### Visualizing a SQL query".
+    assert_eq!(
+        got,
+        [
+            (RuleId::MissingSection, Some(186)),
+            (RuleId::ExtraSection, None),
+            (RuleId::ImageMismatch, Some(679)),
+        ]
+    );
+}

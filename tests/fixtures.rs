@@ -98,6 +98,10 @@ fixture_tests! {
     broken_link => BrokenLink,
     missing_image => MissingImage,
     toc_drift => TocDrift,
+    missing_section => MissingSection,
+    extra_section => ExtraSection,
+    untranslated_section => UntranslatedSection,
+    image_mismatch => ImageMismatch,
     io_error => IoError,
     file_too_large => FileTooLarge,
 }

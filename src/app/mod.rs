@@ -9,7 +9,7 @@
 pub mod fix;
 pub mod status;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -20,10 +20,9 @@ use crate::discover::layout::{self, DocGroup};
 use crate::discover::{self, ReadError};
 use crate::index::{AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
-use crate::align;
 use crate::rules::{self, FileContext, FileRef, RuleId, SectionContext};
-use crate::translation::{self, Comparison, LanguageJudge};
 use crate::source::{FileId, SourceFile, Span};
+use crate::translation::{self, Comparison, LanguageJudge, SourceSide};
 
 /// Why a run could not produce a report.
 #[derive(Debug)]
@@ -122,13 +121,20 @@ impl Workspace {
     pub fn load(root: &Path, settings: Settings) -> Self {
         let mut tree = discover::walk(root, &settings);
         let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
-        let groups = layout::group(
+        let classifier = layout::Classifier::new(
             &tree.markdown,
             &tree.dirs,
             &settings.layouts,
             &settings.source_lang,
             &extra_codes,
         );
+        let found = tree
+            .markdown
+            .par_iter()
+            .map(|p| classifier.classify(p))
+            .collect();
+        drop(classifier);
+        let groups = layout::assemble(&tree.markdown, found);
         let max = settings.max_file_size;
         let parse_options = ParseOptions::new(&settings.toc_titles);
         let loaded: Vec<(SourceFile, Option<Document>, Option<Diagnostic>)> = tree
@@ -225,7 +231,8 @@ impl Workspace {
             let found: Vec<Diagnostic> = (0..self.groups.len())
                 .into_par_iter()
                 .flat_map_iter(|g| {
-                    self.compare_group(g, |t| self.in_scope(t, scope))
+                    let judge = settings.is_enabled(RuleId::UntranslatedSection);
+                    self.compare_group(g, judge, |t| self.in_scope(t, scope))
                         .into_iter()
                         .flat_map(|c| {
                             let ctx = SectionContext {
@@ -264,8 +271,14 @@ impl Workspace {
     }
 
     /// Compares each translation of document group `g` (those `wanted`) with
-    /// the group's source edition. Files that were not parsed are skipped.
-    pub fn compare_group(&self, g: usize, wanted: impl Fn(FileId) -> bool) -> Vec<Compared> {
+    /// the group's source edition; with `judge`, sections are also judged
+    /// translated or not. Files that were not parsed are skipped.
+    pub fn compare_group(
+        &self,
+        g: usize,
+        judge: bool,
+        wanted: impl Fn(FileId) -> bool,
+    ) -> Vec<Compared> {
         let group = &self.groups[g];
         let Some(src) = self.file_id(&group.source) else {
             return Vec::new();
@@ -282,35 +295,30 @@ impl Workspace {
         if targets.is_empty() {
             return Vec::new();
         }
-        let src_file = &self.files[src.index()];
-        let src_features = align::features(src_doc, &src_file.path, &self.index);
-        let src_script = translation::dominant_script(src_doc.prose.iter().map(|p| p.text.as_str()))
-            .unwrap_or(unicode_script::Script::Latin);
+        let source = SourceSide::new(&self.files[src.index()], src_doc, &self.index, judge);
         targets
             .into_par_iter()
             .map(|(tid, lang)| {
                 let tr_file = &self.files[tid.index()];
                 let tr_doc = self.docs[tid.index()].as_ref().expect("filtered above");
-                let judge = LanguageJudge::new(
-                    &self.settings.language_of(&self.settings.source_lang),
-                    &self.settings.language_of(lang),
-                    src_script,
-                    tr_doc.prose.iter().map(|p| p.text.as_str()),
-                );
-                let tr_features = align::features(tr_doc, &tr_file.path, &self.index);
+                let judge = judge.then(|| {
+                    LanguageJudge::new(
+                        &self.settings.language_of(&self.settings.source_lang),
+                        &self.settings.language_of(lang),
+                        source.script,
+                        tr_doc.prose.iter().map(|p| p.text.as_str()),
+                    )
+                });
                 Compared {
                     source: src,
                     target: tid,
                     lang: lang.to_string(),
                     comparison: translation::compare(
-                        src_file,
-                        src_doc,
-                        &src_features,
+                        &source,
                         tr_file,
                         tr_doc,
-                        &tr_features,
                         &self.index,
-                        &judge,
+                        judge.as_ref(),
                     ),
                 }
             })
@@ -390,7 +398,7 @@ fn load_file(
 }
 
 fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
-    let by_path: BTreeMap<&str, usize> = files
+    let by_path: std::collections::HashMap<&str, usize> = files
         .iter()
         .enumerate()
         .map(|(i, f)| (f.path.as_str(), i))

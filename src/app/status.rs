@@ -78,6 +78,10 @@ pub struct SectionRow {
     pub source_line: Option<usize>,
     pub source_heading: Option<String>,
     pub state: State,
+    /// For a partial or untranslated section: its first line still in the
+    /// source language (not part of the JSON format).
+    #[serde(skip)]
+    pub first_untranslated: Option<usize>,
 }
 
 /// One source document in one language.
@@ -217,7 +221,7 @@ fn group_status(
     let src = ws.file_id(&group.source);
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
     let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
-    let compared = ws.compare_group(g, |t| {
+    let compared = ws.compare_group(g, true, |t| {
         ws.editions[t.index()]
             .lang
             .as_deref()
@@ -239,12 +243,21 @@ fn group_status(
                 let tr_doc = ws.docs[c.target.index()].as_ref().expect("compared");
                 for s in 1..src_doc.sections.len() {
                     let (source_line, source_heading) = heading_of(ws, src, s);
-                    let (state, target) = match (&c.comparison.judgements[s], c.comparison.alignment.target_of(s)) {
-                        (Some(j), Some(t)) => (j.state, Some(t)),
-                        _ => (State::Missing, None),
+                    let (state, target, first) = match (
+                        &c.comparison.judgements[s],
+                        c.comparison.alignment.target_of(s),
+                    ) {
+                        (Some(j), Some(t)) => (
+                            j.state,
+                            Some(t),
+                            j.first_untranslated
+                                .map(|sp| ws.files[c.target.index()].line_col(sp.start).line),
+                        ),
+                        _ => (State::Missing, None, None),
                     };
                     counts.add(state);
-                    let (line, heading) = target.map_or((None, None), |t| heading_of(ws, c.target, t));
+                    let (line, heading) =
+                        target.map_or((None, None), |t| heading_of(ws, c.target, t));
                     rows.push(SectionRow {
                         lang: lang.clone(),
                         file: Some(t.path.clone()),
@@ -254,6 +267,7 @@ fn group_status(
                         source_line,
                         source_heading,
                         state,
+                        first_untranslated: first,
                     });
                 }
                 for t_sec in 1..tr_doc.sections.len() {
@@ -269,6 +283,7 @@ fn group_status(
                             source_line: None,
                             source_heading: None,
                             state: State::Extra,
+                            first_untranslated: None,
                         });
                     }
                 }
@@ -302,6 +317,7 @@ fn group_status(
                         source_line,
                         source_heading,
                         state: State::Missing,
+                        first_untranslated: None,
                     });
                 }
                 out.push((
@@ -316,8 +332,12 @@ fn group_status(
             }
             // A translation whose source edition does not exist: all extra.
             (None, _, Some(t)) => {
-                let Some(tid) = ws.file_id(&t.path) else { continue };
-                let Some(tr_doc) = &ws.docs[tid.index()] else { continue };
+                let Some(tid) = ws.file_id(&t.path) else {
+                    continue;
+                };
+                let Some(tr_doc) = &ws.docs[tid.index()] else {
+                    continue;
+                };
                 for t_sec in 1..tr_doc.sections.len() {
                     counts.add(State::Extra);
                     let (line, heading) = heading_of(ws, tid, t_sec);
@@ -330,6 +350,7 @@ fn group_status(
                         source_line: None,
                         source_heading: None,
                         state: State::Extra,
+                        first_untranslated: None,
                     });
                 }
                 out.push((
@@ -374,12 +395,18 @@ mod tests {
     #[test]
     fn mappings_by_analogy() {
         let m = mapping("pages/common/tar.md", "pages.ko/common/tar.md");
-        assert_eq!(m.apply("pages/linux/ls.md").as_deref(), Some("pages.ko/linux/ls.md"));
+        assert_eq!(
+            m.apply("pages/linux/ls.md").as_deref(),
+            Some("pages.ko/linux/ls.md")
+        );
         assert_eq!(m.apply("README.md"), None);
         let m = mapping("docs/en/a/b.md", "docs/ko/a/b.md");
         assert_eq!(m.apply("docs/en/c.md").as_deref(), Some("docs/ko/c.md"));
         let m = mapping("README.md", "translations/README-ko.md");
-        assert_eq!(m.apply("README.md").as_deref(), Some("translations/README-ko.md"));
+        assert_eq!(
+            m.apply("README.md").as_deref(),
+            Some("translations/README-ko.md")
+        );
         assert_eq!(m.apply("README-dev.md"), None);
         assert_eq!(m.apply("CONTRIBUTING.md"), None);
     }

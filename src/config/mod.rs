@@ -55,7 +55,7 @@ impl Default for Settings {
             languages: BTreeMap::new(),
             severities: RuleId::ALL
                 .iter()
-                .map(|r| (*r, Some(r.default_severity())))
+                .map(|r| (*r, r.meta().default_on.then(|| r.default_severity())))
                 .collect(),
             anchor_case: AnchorCase::Error,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -236,7 +236,7 @@ impl Settings {
         self.severities
             .get(&rule)
             .copied()
-            .unwrap_or(Some(rule.default_severity()))
+            .unwrap_or_else(|| rule.meta().default_on.then(|| rule.default_severity()))
     }
 
     pub fn is_enabled(&self, rule: RuleId) -> bool {

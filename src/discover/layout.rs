@@ -145,26 +145,52 @@ pub struct DocGroup {
     pub translations: Vec<Translation>,
 }
 
-/// Groups Markdown files (paths relative to the root) into documents.
-pub fn group(
-    markdown: &[String],
-    dirs: &HashSet<String>,
-    layouts: &[Layout],
-    source_lang: &str,
-    extra_codes: &HashSet<String>,
-) -> Vec<DocGroup> {
+/// What discovery knows when it classifies a path.
+pub struct Classifier<'a> {
+    files: HashSet<&'a str>,
+    dirs: &'a HashSet<String>,
+    layouts: &'a [Layout],
+    source_lang: &'a str,
+    extra_codes: &'a HashSet<String>,
+}
+
+impl<'a> Classifier<'a> {
+    pub fn new(
+        markdown: &'a [String],
+        dirs: &'a HashSet<String>,
+        layouts: &'a [Layout],
+        source_lang: &'a str,
+        extra_codes: &'a HashSet<String>,
+    ) -> Self {
+        Self {
+            files: markdown.iter().map(String::as_str).collect(),
+            dirs,
+            layouts,
+            source_lang,
+            extra_codes,
+        }
+    }
+
+    /// If `path` is a translation: its language code and its source's path.
+    pub fn classify(&self, path: &str) -> Option<(String, String)> {
+        if self.layouts.is_empty() {
+            let known = |code: &str| lang::is_known_code(code) || self.extra_codes.contains(code);
+            zero_config(path, &self.files, self.dirs, self.source_lang, &known)
+        } else {
+            self.layouts
+                .iter()
+                .find_map(|l| l.match_translation(path, self.source_lang))
+        }
+    }
+}
+
+/// Groups Markdown files into documents, given each file's classification
+/// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]).
+pub fn assemble(markdown: &[String], found: Vec<Option<(String, String)>>) -> Vec<DocGroup> {
     let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
-    let known = |code: &str| lang::is_known_code(code) || extra_codes.contains(code);
     let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
     let mut translated: HashSet<&str> = HashSet::new();
-    for path in markdown {
-        let found = if layouts.is_empty() {
-            zero_config(path, &files, dirs, source_lang, &known)
-        } else {
-            layouts
-                .iter()
-                .find_map(|l| l.match_translation(path, source_lang))
-        };
+    for (path, found) in markdown.iter().zip(found) {
         if let Some((lang, source)) = found {
             translated.insert(path);
             groups.entry(source).or_default().push(Translation {
@@ -190,6 +216,19 @@ pub fn group(
             }
         })
         .collect()
+}
+
+/// Groups Markdown files (paths relative to the root) into documents.
+pub fn group(
+    markdown: &[String],
+    dirs: &HashSet<String>,
+    layouts: &[Layout],
+    source_lang: &str,
+    extra_codes: &HashSet<String>,
+) -> Vec<DocGroup> {
+    let c = Classifier::new(markdown, dirs, layouts, source_lang, extra_codes);
+    let found = markdown.iter().map(|p| c.classify(p)).collect();
+    assemble(markdown, found)
 }
 
 fn split_ext(name: &str) -> Option<(&str, &str)> {

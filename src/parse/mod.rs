@@ -711,7 +711,10 @@ mod tests {
             "# T\n\nSee `code` and [the docs](x.md) at <https://e.com> ![img](a.png) <b>bold</b>.\n\n```\n  let x = 1;\n```\n\n| a | b |\n|---|---|\n| cell | two |\n",
         );
         let texts: Vec<_> = doc.prose.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, ["See   and the docs at   bold.", "a", "b", "cell", "two"]);
+        assert_eq!(
+            texts,
+            ["See   and the docs at   bold.", "a", "b", "cell", "two"]
+        );
         assert_eq!(doc.code_blocks.len(), 1);
         assert_eq!(doc.code_blocks[0].hash, hash_code("let x = 1;"));
     }

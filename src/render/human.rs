@@ -94,7 +94,11 @@ pub fn note_line(file: &SourceFile, d: &Diagnostic, source: Option<&SourceFile>)
         d.message
     );
     if let (Some(r), Some(f)) = (&d.source, source) {
-        s.push_str(&format!(" (source: {}:{})", f.path, f.line_col(r.span.start).line));
+        s.push_str(&format!(
+            " (source: {}:{})",
+            f.path,
+            f.line_col(r.span.start).line
+        ));
     }
     s.push('\n');
     s
@@ -176,10 +180,9 @@ impl miette::Diagnostic for RelatedView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            None,
-            (self.span.start, self.span.len()),
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, (self.span.start, self.span.len())),
+        )))
     }
 }
 

@@ -13,6 +13,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "broken-anchor",
     summary: "A `#fragment` link matches no heading id, custom id or HTML anchor in its target",
     severity: Severity::Error,
+    default_on: true,
     kind: RuleKind::Corpus,
     docs: r#"## What it does
 Checks every link with a fragment — `#id` in the same file or `other.md#id` in

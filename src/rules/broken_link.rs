@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "broken-link",
     summary: "A relative link points to a file or folder that does not exist",
     severity: Severity::Error,
+    default_on: true,
     kind: RuleKind::Corpus,
     docs: r#"## What it does
 Resolves every relative link (Markdown inline, reference and HTML `<a href>`)

@@ -8,6 +8,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "extra-section",
     summary: "A translated section has no counterpart in the source edition",
     severity: Severity::Warning,
+    default_on: true,
     kind: RuleKind::Section,
     docs: r#"## What it does
 Reports sections of a translation that align with no section of the source edition (see

@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "file-too-large",
     summary: "A Markdown file is larger than `max-file-size` and was not checked",
     severity: Severity::Warning,
+    default_on: true,
     kind: RuleKind::System,
     docs: r#"## What it does
 Reports a Markdown file larger than the size cap (`max-file-size` in

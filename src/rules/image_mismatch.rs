@@ -8,6 +8,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "image-mismatch",
     summary: "A translated section shows other local images than its source section",
     severity: Severity::Warning,
+    default_on: true,
     kind: RuleKind::Section,
     docs: r#"## What it does
 Compares the local images of each aligned section with its source section's, resolved to

@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "io-error",
     summary: "A Markdown file could not be read or is not valid UTF-8",
     severity: Severity::Error,
+    default_on: true,
     kind: RuleKind::System,
     docs: r#"## What it does
 Reports a Markdown file of the tree that could not be read (permissions, a

@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "missing-image",
     summary: "A local image (Markdown or HTML) points to a file that does not exist",
     severity: Severity::Error,
+    default_on: true,
     kind: RuleKind::Corpus,
     docs: r#"## What it does
 Resolves every local image — Markdown `![alt](path)` and HTML `<img src>` /

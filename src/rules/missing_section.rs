@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "missing-section",
     summary: "A section of the source edition has no counterpart in a translation",
     severity: Severity::Warning,
+    default_on: true,
     kind: RuleKind::Section,
     docs: r#"## What it does
 Aligns each translation with its source edition section by section (by heading level and

@@ -54,6 +54,9 @@ pub struct RuleMeta {
     pub name: &'static str,
     pub summary: &'static str,
     pub severity: Severity,
+    /// Whether `check` runs the rule without being asked (`--select` or
+    /// `[rules]` turn the others on).
+    pub default_on: bool,
     pub kind: RuleKind,
     /// Markdown: What it does / Why / Example / Fix safety.
     pub docs: &'static str,

@@ -9,6 +9,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "untranslated-section",
     summary: "A section of a translation is still (partly) in the source language",
     severity: Severity::Info,
+    default_on: false,
     kind: RuleKind::Section,
     docs: r#"## What it does
 Judges the prose of each aligned section — paragraphs and table cells; code blocks, inline
@@ -40,8 +41,12 @@ Redis is fast for the following reasons ...   ← still English: untranslated
 ```
 
 ## Fix safety
-No automatic fix. Default severity: info (a translation in progress is not an error);
-`lockstep status` counts these per language.
+No automatic fix.
+
+Off by default in `lockstep check`: a translation in progress is not a CI failure, and the
+rule runs language identification on every block of every translation. `lockstep status`
+always judges sections; turn the rule on for `check` with `--select untranslated-section`
+or `untranslated-section = "info"` (or `"warning"`) under `[rules]`.
 "#,
 };
 

@@ -220,7 +220,7 @@ pub(super) fn render(report: &StatusReport) -> String {
     }
     out.push_str("</div>\n");
 
-    // Document × language overview.
+    // Document × language overview: the longer list runs down the page.
     let mut sources: Vec<&str> = report
         .documents
         .values()
@@ -229,33 +229,51 @@ pub(super) fn render(report: &StatusReport) -> String {
         .collect();
     sources.sort_unstable();
     sources.dedup();
-    let _ = write!(out, "<h2>Documents</h2>\n<table>\n<tr><th>document</th>");
-    for lang in report.languages.keys() {
-        let _ = write!(out, "<th>{}</th>", esc(lang));
-    }
-    out.push_str("</tr>\n");
-    for source in sources.iter().take(MAX_DOCUMENT_ROWS) {
-        let _ = write!(
-            out,
-            "<tr><td><a class=\"path\" href=\"{}\">{}</a></td>",
+    let langs: Vec<&String> = report.languages.keys().collect();
+    let cell = |source: &str, lang: &str| -> String {
+        match report.documents[lang].iter().find(|d| d.source == source) {
+            Some(d) => format!(
+                "<td><div class=\"cell\">{}<small>{:.0}%</small></div></td>",
+                stacked(&d.counts, " small"),
+                d.counts.percent()
+            ),
+            None => "<td class=\"note\">—</td>".into(),
+        }
+    };
+    let doc_link = |source: &str| {
+        format!(
+            "<a class=\"path\" href=\"{}\">{}</a>",
             esc(&href(source, None)),
             esc(source)
-        );
-        for lang in report.languages.keys() {
-            let doc = report.documents[lang].iter().find(|d| d.source == *source);
-            match doc {
-                Some(d) => {
-                    let _ = write!(
-                        out,
-                        "<td><div class=\"cell\">{}<small>{:.0}%</small></div></td>",
-                        stacked(&d.counts, " small"),
-                        d.counts.percent()
-                    );
-                }
-                None => out.push_str("<td class=\"note\">—</td>"),
-            }
+        )
+    };
+    out.push_str("<h2>Documents</h2>\n<table>\n");
+    if sources.len() >= langs.len() {
+        out.push_str("<tr><th>document</th>");
+        for lang in &langs {
+            let _ = write!(out, "<th>{}</th>", esc(lang));
         }
         out.push_str("</tr>\n");
+        for source in sources.iter().take(MAX_DOCUMENT_ROWS) {
+            let _ = write!(out, "<tr><td>{}</td>", doc_link(source));
+            for lang in &langs {
+                out.push_str(&cell(source, lang));
+            }
+            out.push_str("</tr>\n");
+        }
+    } else {
+        out.push_str("<tr><th>language</th>");
+        for source in &sources {
+            let _ = write!(out, "<th>{}</th>", doc_link(source));
+        }
+        out.push_str("</tr>\n");
+        for lang in &langs {
+            let _ = write!(out, "<tr><td><a href=\"#lang-{0}\">{0}</a></td>", esc(lang));
+            for source in &sources {
+                out.push_str(&cell(source, lang));
+            }
+            out.push_str("</tr>\n");
+        }
     }
     out.push_str("</table>\n");
     if sources.len() > MAX_DOCUMENT_ROWS {
@@ -275,7 +293,11 @@ pub(super) fn render(report: &StatusReport) -> String {
             out,
             "<details id=\"{}\"{}><summary>{} <span class=\"muted\">{:.0}% · {} sections</span></summary>\n<div class=\"filters\">",
             esc(&id),
-            if report.languages.len() == 1 { " open" } else { "" },
+            if report.languages.len() == 1 {
+                " open"
+            } else {
+                ""
+            },
             esc(lang),
             c.percent(),
             c.sections
@@ -299,11 +321,18 @@ pub(super) fn render(report: &StatusReport) -> String {
         for r in report.sections.iter().filter(|r| &r.lang == lang) {
             let section = match (&r.file, &r.heading) {
                 (Some(f), Some(h)) => format!(
-                    "<a href=\"{}\">{}</a><br><span class=\"path\">{}:{}</span>",
+                    "<a href=\"{}\">{}</a><br><span class=\"path\">{}:{}</span>{}",
                     esc(&href(f, r.line)),
                     esc(h),
                     esc(f),
-                    r.line.unwrap_or(0)
+                    r.line.unwrap_or(0),
+                    match (r.state, r.first_untranslated) {
+                        (State::Partial, Some(l)) => format!(
+                            " <span class=\"note\">· <a href=\"{}\">line {l}</a> is not translated</span>",
+                            esc(&href(f, Some(l)))
+                        ),
+                        _ => String::new(),
+                    }
                 ),
                 (Some(f), None) => format!("<span class=\"path\">{}</span>", esc(f)),
                 _ => String::new(),
@@ -340,8 +369,14 @@ mod tests {
 
     #[test]
     fn escapes_and_links() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(href("translations/README ko.md", Some(4)), "translations/README%20ko.md#L4");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(
+            href("translations/README ko.md", Some(4)),
+            "translations/README%20ko.md#L4"
+        );
         assert_eq!(href("docs/한.md", None), "docs/%ED%95%9C.md");
     }
 }

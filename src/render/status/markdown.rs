@@ -7,7 +7,9 @@ use crate::app::status::StatusReport;
 use crate::translation::State;
 
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('[', "\\[").replace(']', "\\]")
+    s.replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 pub(super) fn render(report: &StatusReport) -> String {
@@ -45,12 +47,23 @@ pub(super) fn render(report: &StatusReport) -> String {
             out.push_str("Every section is translated.\n");
             continue;
         }
-        for state in [State::Untranslated, State::Partial, State::Stale, State::Missing, State::Extra] {
+        for state in [
+            State::Untranslated,
+            State::Partial,
+            State::Stale,
+            State::Missing,
+            State::Extra,
+        ] {
             let of_state: Vec<_> = rows.iter().filter(|r| r.state == state).collect();
             if of_state.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "<details><summary>{} ({})</summary>\n", state.as_str(), of_state.len());
+            let _ = writeln!(
+                out,
+                "<details><summary>{} ({})</summary>\n",
+                state.as_str(),
+                of_state.len()
+            );
             for r in of_state {
                 let heading = r
                     .heading

@@ -5,7 +5,14 @@ use std::fmt::Write;
 use crate::app::status::StatusReport;
 
 const COLUMNS: [&str; 9] = [
-    "lang", "documents", "sections", "translated", "partial", "untranslated", "stale", "missing",
+    "lang",
+    "documents",
+    "sections",
+    "translated",
+    "partial",
+    "untranslated",
+    "stale",
+    "missing",
     "extra",
 ];
 

@@ -20,6 +20,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     name: "toc-drift",
     summary: "The table of contents does not match the document's headings",
     severity: Severity::Error,
+    default_on: true,
     kind: RuleKind::Document,
     docs: r###"## What it does
 Finds the document's table of contents — `<!-- TOC -->` … `<!-- /TOC -->` (options such as
