@@ -6,6 +6,9 @@ use std::fmt::Write;
 use crate::app::status::StatusReport;
 use crate::translation::State;
 
+/// Rows of the per-document table shown at most.
+const MAX_DOCUMENTS: usize = 200;
+
 fn escape(s: &str) -> String {
     s.replace('|', "\\|")
         .replace('[', "\\[")
@@ -35,6 +38,46 @@ pub(super) fn render(report: &StatusReport) -> String {
             super::bar(c.percent(), 10),
             c.percent()
         );
+    }
+    // Per document, when there are several.
+    let mut sources: Vec<&str> = report
+        .documents
+        .values()
+        .flatten()
+        .map(|d| d.source.as_str())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    if sources.len() > 1 {
+        out.push_str("\n### Documents\n\n| document |");
+        for lang in report.languages.keys() {
+            let _ = write!(out, " `{lang}` |");
+        }
+        out.push_str("\n|---|");
+        for _ in report.languages.keys() {
+            out.push_str("---:|");
+        }
+        out.push('\n');
+        for source in sources.iter().take(MAX_DOCUMENTS) {
+            let _ = write!(out, "| `{}` |", escape(source));
+            for lang in report.languages.keys() {
+                match report.documents[lang].iter().find(|d| d.source == *source) {
+                    Some(d) if d.file.is_none() => out.push_str(" missing |"),
+                    Some(d) => {
+                        let _ = write!(out, " {:.0}% |", d.counts.percent());
+                    }
+                    None => out.push_str(" — |"),
+                }
+            }
+            out.push('\n');
+        }
+        if sources.len() > MAX_DOCUMENTS {
+            let _ = writeln!(
+                out,
+                "\n{} more documents; `--format json` lists them all.",
+                sources.len() - MAX_DOCUMENTS
+            );
+        }
     }
     for lang in report.languages.keys() {
         let rows: Vec<_> = report
