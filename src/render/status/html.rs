@@ -232,6 +232,10 @@ pub(super) fn render(report: &StatusReport) -> String {
     let langs: Vec<&String> = report.languages.keys().collect();
     let cell = |source: &str, lang: &str| -> String {
         match report.documents[lang].iter().find(|d| d.source == source) {
+            Some(d) if d.counts.documents == 0 => format!(
+                "<td class=\"note\">no source · {} extra</td>",
+                d.counts.extra
+            ),
             Some(d) => format!(
                 "<td><div class=\"cell\">{}<small>{:.0}%</small></div></td>",
                 stacked(&d.counts, " small"),

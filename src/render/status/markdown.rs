@@ -63,6 +63,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             for lang in report.languages.keys() {
                 match report.documents[lang].iter().find(|d| d.source == *source) {
                     Some(d) if d.file.is_none() => out.push_str(" missing |"),
+                    Some(d) if d.counts.documents == 0 => out.push_str(" no source |"),
                     Some(d) => {
                         let _ = write!(out, " {:.0}% |", d.counts.percent());
                     }
