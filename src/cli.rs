@@ -37,6 +37,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Show how far each translation is: per language, document and section
     Status(StatusArgs),
+    /// Mark a translation (or some sections) as in sync with the source at HEAD
+    Sync(SyncArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
 }
@@ -108,6 +110,17 @@ pub struct StatusArgs {
     /// Write to FILE instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The translated file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Mark only this section (its heading id, e.g. `설치`); repeatable [default: the whole file]
+    #[arg(long = "section", value_name = "ID")]
+    pub sections: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -58,6 +58,8 @@ pub struct Diagnostic {
     /// Edits that would repair the finding. Shared: one TOC rebuild repairs
     /// every finding of that TOC.
     pub fix: Option<Arc<Fix>>,
+    /// For `stale-section`: the sync point and the source diff.
+    pub stale: Option<Arc<crate::app::StaleInfo>>,
 }
 
 impl Diagnostic {
@@ -73,7 +75,13 @@ impl Diagnostic {
             help: None,
             source: None,
             fix: None,
+            stale: None,
         }
+    }
+
+    pub fn with_stale(mut self, stale: Arc<crate::app::StaleInfo>) -> Self {
+        self.stale = Some(stale);
+        self
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Self {

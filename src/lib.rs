@@ -25,6 +25,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod history;
 pub mod index;
 pub mod parse;
 pub mod render;

@@ -8,10 +8,11 @@ use clap::Parser;
 
 use lockstep::app::fix::{self, FixOptions};
 use lockstep::app::status::{self, StatusOptions};
+use lockstep::app::sync::{self, SyncOptions};
 use lockstep::app::{self, AppError, CheckOptions};
 use lockstep::cli::{
     CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs, StatusArgs,
-    StatusFormatArg,
+    StatusFormatArg, SyncArgs,
 };
 use lockstep::config::ConfigError;
 use lockstep::diagnostic::Severity;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(&cli, args),
         Command::Fix(args) => run_fix(&cli, args),
         Command::Status(args) => run_status(&cli, args),
+        Command::Sync(args) => run_sync(&cli, args),
         Command::Rules(args) => run_rules(args),
     };
     match result {
@@ -252,6 +254,9 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<u8, Failure> {
         .into());
     }
     let report = status::status(&opts)?;
+    if let (Some(note), false) = (&report.note, cli.quiet) {
+        eprintln!("note: {note}");
+    }
     let color = args.output.is_none() && use_color(cli.color, io::stdout().is_terminal());
     let text = lockstep::render::status::render(&report, format, color).map_err(AppError::Usage)?;
     match &args.output {
@@ -266,6 +271,32 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<u8, Failure> {
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<u8, Failure> {
+    let outcome = sync::sync(&SyncOptions {
+        file: args.file.clone(),
+        sections: args.sections.clone(),
+        config: cli.config.clone(),
+    })?;
+    if outcome.after != outcome.before {
+        if let Err(e) = lockstep::write::write_atomic(&outcome.path, outcome.after.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", outcome.path.display());
+            return Ok(EXIT_ERROR);
+        }
+    }
+    if !cli.quiet {
+        let mut out = io::stdout().lock();
+        writeln!(
+            out,
+            "{}: marked {} as synced at {} ({}).",
+            outcome.path.display(),
+            outcome.marked.join(", "),
+            outcome.commit.short(),
+            outcome.commit.date()
+        )?;
     }
     Ok(EXIT_CLEAN)
 }

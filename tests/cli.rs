@@ -33,7 +33,11 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 #[test]
 fn demo_exits_1_with_its_findings() {
-    let o = lockstep(&["check", "fixtures/demo"], &common::repo());
+    // Staleness depends on this repository's history: left out here.
+    let o = lockstep(
+        &["check", "fixtures/demo", "--ignore", "stale-section"],
+        &common::repo(),
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("demo_human", stdout(&o));
 }
@@ -196,7 +200,17 @@ fn a_file_argument_limits_the_run_to_its_document() {
     write(tmp.path(), "README.md", "# A\n\n[x](#nope)\n");
     write(tmp.path(), "README-ko.md", "# 가\n\n[x](#nope)\n");
     write(tmp.path(), "other.md", "# B\n\n[x](#nope)\n");
-    let o = lockstep(&["check", "README-ko.md", "--format", "json"], tmp.path());
+    let o = lockstep(
+        &[
+            "check",
+            "README-ko.md",
+            "--format",
+            "json",
+            "--ignore",
+            "stale-section",
+        ],
+        tmp.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let files: Vec<_> = v["diagnostics"]
         .as_array()
@@ -487,4 +501,154 @@ fn fix_never_writes_a_file_it_could_not_read() {
     let o = lockstep(&["fix"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(fs::read(tmp.path().join("bad.md")).unwrap(), bad);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn sync_writes_markers_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\nRun it.\n\n## Usage\n\nUse it.\n",
+    );
+    let ko = "# 가이드\r\n\r\n## 설치\r\n\r\n실행하세요.\r\n\r\n## 사용법\r\n\r\n사용하세요.\r\n";
+    write(dir, "README-ko.md", ko);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "translate"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\nRun it as root.\n\n## Usage\n\nUse it now.\n",
+    );
+    git(dir, &["commit", "-qam", "source"]);
+    let o = lockstep(
+        &["check", "--select", "stale-section", "--format", "json"],
+        dir,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["diagnostics"].as_array().unwrap().len(),
+        2,
+        "both sections stale"
+    );
+    assert!(
+        v["diagnostics"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+Run it as root.")
+    );
+
+    // Mark one section: a marker line after its heading, in the file's line endings.
+    let o = lockstep(&["sync", "README-ko.md", "--section", "설치"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = fs::read_to_string(dir.join("README-ko.md")).unwrap();
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let head = head.trim();
+    assert_eq!(
+        after,
+        ko.replace(
+            "## 설치\r\n",
+            &format!("## 설치\r\n<!-- lockstep-synced: {head} -->\r\n")
+        )
+    );
+    git(dir, &["commit", "-qam", "reviewed"]);
+    let o = lockstep(
+        &["check", "--select", "stale-section", "--format", "json"],
+        dir,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [8], "only the unmarked section is still stale");
+
+    // The whole file: a marker before the first heading; syncing again updates it.
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let head = head.trim();
+    let o = lockstep(&["sync", "README-ko.md"], dir);
+    assert_eq!(o.status.code(), Some(0));
+    let after = fs::read_to_string(dir.join("README-ko.md")).unwrap();
+    assert!(
+        after.starts_with(&format!("<!-- lockstep-synced: {head} -->\r\n# 가이드")),
+        "{after}"
+    );
+    git(dir, &["commit", "-qam", "all reviewed"]);
+    let o = lockstep(&["sync", "README-ko.md"], dir);
+    assert_eq!(o.status.code(), Some(0));
+    let again = fs::read_to_string(dir.join("README-ko.md")).unwrap();
+    assert_eq!(
+        again.matches("lockstep-synced").count(),
+        2,
+        "updated in place, not added"
+    );
+    assert!(!again.contains(head), "markers now name the new HEAD");
+    let o = lockstep(
+        &["check", "--select", "stale-section", "--format", "json"],
+        dir,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["diagnostics"].as_array().unwrap().is_empty());
+    let o = lockstep(&["sync", "README-ko.md", "--section", "nope"], dir);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn no_history_is_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# A\n\n## B\n\nText.\n");
+    write(tmp.path(), "README-ko.md", "# 가\n\n## 나\n\n글.\n");
+    write(tmp.path(), "README-ja.md", "# あ\n\n## い\n\n文。\n");
+    let o = lockstep(&["check", "--format", "json"], tmp.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "stale-section")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["severity"], "info");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not in a git repository")
+    );
+    assert_eq!(o.status.code(), Some(0));
 }

@@ -61,7 +61,13 @@ fn run(rule: RuleId) {
     run_fixes(rule);
     for kind in ["fail", "pass"] {
         for (name, path) in cases(rule, kind) {
-            let report = common::check(&path, &[rule]);
+            // History fixtures become a git repository first.
+            let repo = path
+                .join("commits")
+                .is_dir()
+                .then(|| common::history_fixture(&path));
+            let root = repo.as_ref().map(|t| t.path().join("repo"));
+            let report = common::check(root.as_deref().unwrap_or(&path), &[rule]);
             let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
             match kind {
                 "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
@@ -102,6 +108,7 @@ fixture_tests! {
     extra_section => ExtraSection,
     untranslated_section => UntranslatedSection,
     image_mismatch => ImageMismatch,
+    stale_section => StaleSection,
     io_error => IoError,
     file_too_large => FileTooLarge,
 }

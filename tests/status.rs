@@ -21,8 +21,16 @@ fn report(path: &std::path::Path, langs: &[&str]) -> lockstep::app::status::Stat
     .expect("status runs")
 }
 
+/// A copy of the pages fixture outside any git repository: staleness must
+/// not depend on this repository's history.
 fn pages() -> std::path::PathBuf {
-    common::repo().join("fixtures/status/pages")
+    static COPY: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = COPY.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        common::copy_tree(&common::repo().join("fixtures/status/pages"), tmp.path());
+        tmp
+    });
+    dir.path().to_path_buf()
 }
 
 #[test]

@@ -7,10 +7,15 @@
 //! pure. [`fix`] runs the fix loop on a workspace.
 
 pub mod fix;
+pub mod stale;
 pub mod status;
+pub mod sync;
+
+pub use self::stale::StaleInfo;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -18,6 +23,7 @@ use crate::config::{CONFIG_FILE, ConfigError, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::layout::{self, DocGroup};
 use crate::discover::{self, ReadError};
+use crate::history::{History, Unavailable};
 use crate::index::{AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
 use crate::rules::{self, FileContext, FileRef, RuleId, SectionContext};
@@ -98,6 +104,8 @@ pub struct Workspace {
     pub index: Index,
     /// Files that could not be read (`io-error`, `file-too-large`).
     pub read_problems: Vec<Diagnostic>,
+    /// Git history, read on first use.
+    history: OnceLock<Result<History, Unavailable>>,
 }
 
 /// Loads the settings for `root`: `--config` if given, else `lockstep.toml`
@@ -167,6 +175,44 @@ impl Workspace {
             groups,
             index,
             read_problems,
+            history: OnceLock::new(),
+        }
+    }
+
+    /// The git history of the root (read once, on first use).
+    pub fn history(&self) -> Result<&History, &Unavailable> {
+        self.history
+            .get_or_init(|| History::load(&self.root, &self.settings.ignore_revs))
+            .as_ref()
+    }
+
+    /// Compares every translation in scope with its source edition
+    /// (judging sections when `judge`), and — when `stale` — works out which
+    /// sections are stale. The note says why staleness was not checked.
+    pub fn compare_all(
+        &self,
+        judge: bool,
+        stale: bool,
+        wanted: impl Fn(FileId) -> bool + Sync,
+    ) -> ComparedAll {
+        let comparisons: Vec<Compared> = (0..self.groups.len())
+            .into_par_iter()
+            .flat_map_iter(|g| self.compare_group(g, judge, &wanted))
+            .collect();
+        if !stale || comparisons.is_empty() {
+            return (comparisons, Vec::new(), None);
+        }
+        match self.history() {
+            Ok(h) => {
+                let refs: Vec<&Compared> = comparisons.iter().collect();
+                let staleness = stale::compute(self, h, &refs);
+                (comparisons, staleness, None)
+            }
+            Err(e) => (
+                comparisons,
+                Vec::new(),
+                Some(format!("staleness was not checked: {e}")),
+            ),
         }
     }
 
@@ -228,26 +274,30 @@ impl Workspace {
             })
             .collect();
         if rules::any_section_rule(settings) {
-            let found: Vec<Diagnostic> = (0..self.groups.len())
-                .into_par_iter()
-                .flat_map_iter(|g| {
-                    let judge = settings.is_enabled(RuleId::UntranslatedSection);
-                    self.compare_group(g, judge, |t| self.in_scope(t, scope))
-                        .into_iter()
-                        .flat_map(|c| {
-                            let ctx = SectionContext {
-                                source: self.file_ref(c.source),
-                                target: self.file_ref(c.target),
-                                comparison: &c.comparison,
-                                source_lang: &settings.source_lang,
-                                settings,
-                            };
-                            rules::check_sections(&ctx)
-                        })
-                        .collect::<Vec<_>>()
+            let judge = settings.is_enabled(RuleId::UntranslatedSection);
+            let stale = settings.is_enabled(RuleId::StaleSection);
+            let (comparisons, staleness, note) =
+                self.compare_all(judge, stale, |t| self.in_scope(t, scope));
+            let found: Vec<Diagnostic> = comparisons
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(k, c)| {
+                    let ctx = SectionContext {
+                        source: self.file_ref(c.source),
+                        target: self.file_ref(c.target),
+                        comparison: &c.comparison,
+                        stale: staleness.get(k).map(Vec::as_slice),
+                        source_lang: &settings.source_lang,
+                        settings,
+                    };
+                    rules::check_sections(&ctx)
                 })
                 .collect();
             diagnostics.extend(found);
+            // Said once: on the first translation checked.
+            if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
+                diagnostics.push(rules::stale_unchecked(first, note));
+            }
         }
         diagnostics.extend(
             self.read_problems
@@ -277,7 +327,7 @@ impl Workspace {
         &self,
         g: usize,
         judge: bool,
-        wanted: impl Fn(FileId) -> bool,
+        wanted: &(impl Fn(FileId) -> bool + Sync),
     ) -> Vec<Compared> {
         let group = &self.groups[g];
         let Some(src) = self.file_id(&group.source) else {
@@ -310,6 +360,7 @@ impl Workspace {
                     )
                 });
                 Compared {
+                    group: g,
                     source: src,
                     target: tid,
                     lang: lang.to_string(),
@@ -333,8 +384,17 @@ impl Workspace {
     }
 }
 
+/// Per source section of each comparison: why it is stale.
+pub type Staleness = Vec<Vec<Option<Arc<StaleInfo>>>>;
+
+/// Every comparison, the staleness of their sections, and why staleness was
+/// not checked (if it was not).
+pub type ComparedAll = (Vec<Compared>, Staleness, Option<String>);
+
 /// One translation compared with its source edition.
 pub struct Compared {
+    /// Index into [`Workspace::groups`].
+    pub group: usize,
     pub source: FileId,
     pub target: FileId,
     /// The translation's language code (as in its file name).

@@ -13,10 +13,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::source::FileId;
 use crate::translation::State;
 
-use super::{AppError, CheckOptions, Workspace, load_settings, roots};
+use super::{AppError, CheckOptions, Compared, StaleInfo, Workspace, load_settings, roots};
 
 /// Section counts for one language (or one document in one language).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -82,6 +84,10 @@ pub struct SectionRow {
     /// source language (not part of the JSON format).
     #[serde(skip)]
     pub first_untranslated: Option<usize>,
+    /// For a stale section: the sync point and the source diff (not part of
+    /// the JSON format).
+    #[serde(skip)]
+    pub stale: Option<Arc<StaleInfo>>,
 }
 
 /// One source document in one language.
@@ -95,6 +101,8 @@ pub struct DocumentStatus {
 
 #[derive(Debug, Clone, Default)]
 pub struct StatusReport {
+    /// Why staleness was not checked (no usable git history), if it was not.
+    pub note: Option<String>,
     /// Per language code: totals.
     pub languages: BTreeMap<String, Counts>,
     /// Per language code: per document.
@@ -174,11 +182,32 @@ pub fn workspace_status(ws: &Workspace, langs: &[String]) -> StatusReport {
         .filter(|l| langs.is_empty() || langs.contains(l))
         .cloned()
         .collect();
+    let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
+    let (comparisons, staleness, note) = ws.compare_all(true, true, |t: FileId| {
+        ws.editions[t.index()]
+            .lang
+            .as_deref()
+            .is_some_and(|l| wanted.contains(l))
+    });
+    // Comparisons come in group order: index them by group.
+    let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); ws.groups.len()];
+    for (k, c) in comparisons.iter().enumerate() {
+        by_group[c.group].push(k);
+    }
     let per_group: Vec<Vec<(String, DocumentStatus, Vec<SectionRow>)>> = (0..ws.groups.len())
         .into_par_iter()
-        .map(|g| group_status(ws, g, &languages, &mappings))
+        .map(|g| {
+            let mine: Vec<WithStaleness<'_>> = by_group[g]
+                .iter()
+                .map(|&k| (&comparisons[k], staleness.get(k).map(Vec::as_slice)))
+                .collect();
+            group_status(ws, g, &languages, &mappings, &mine)
+        })
         .collect();
-    let mut report = StatusReport::default();
+    let mut report = StatusReport {
+        note,
+        ..StatusReport::default()
+    };
     for lang in &languages {
         report.languages.insert(lang.clone(), Counts::default());
         report.documents.insert(lang.clone(), Vec::new());
@@ -211,22 +240,19 @@ fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Opt
     }
 }
 
+/// A comparison with the staleness of its source sections.
+type WithStaleness<'a> = (&'a Compared, Option<&'a [Option<Arc<StaleInfo>>]>);
+
 fn group_status(
     ws: &Workspace,
     g: usize,
     languages: &[String],
     mappings: &BTreeMap<String, BTreeSet<Mapping>>,
+    compared: &[WithStaleness<'_>],
 ) -> Vec<(String, DocumentStatus, Vec<SectionRow>)> {
     let group = &ws.groups[g];
     let src = ws.file_id(&group.source);
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
-    let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
-    let compared = ws.compare_group(g, true, |t| {
-        ws.editions[t.index()]
-            .lang
-            .as_deref()
-            .is_some_and(|l| wanted.contains(l))
-    });
     let mut out = Vec::new();
     for lang in languages {
         let translation = group.translations.iter().find(|t| &t.lang == lang);
@@ -236,19 +262,24 @@ fn group_status(
         match (src, src_doc, translation) {
             // Translated (in part or whole): section by section.
             (Some(src), Some(src_doc), Some(t)) => {
-                let Some(c) = compared.iter().find(|c| &c.lang == lang) else {
+                let Some(&(c, stale)) = compared.iter().find(|(c, _)| &c.lang == lang) else {
                     continue; // the translation could not be read
                 };
                 counts.documents = 1;
                 let tr_doc = ws.docs[c.target.index()].as_ref().expect("compared");
                 for s in 1..src_doc.sections.len() {
                     let (source_line, source_heading) = heading_of(ws, src, s);
+                    let stale_info = stale.and_then(|st| st.get(s).cloned().flatten());
                     let (state, target, first) = match (
                         &c.comparison.judgements[s],
                         c.comparison.alignment.target_of(s),
                     ) {
                         (Some(j), Some(t)) => (
-                            j.state,
+                            // A stale section was translated, but from an older source.
+                            match (j.state, &stale_info) {
+                                (State::Translated | State::Partial, Some(_)) => State::Stale,
+                                (state, _) => state,
+                            },
                             Some(t),
                             j.first_untranslated
                                 .map(|sp| ws.files[c.target.index()].line_col(sp.start).line),
@@ -268,6 +299,11 @@ fn group_status(
                         source_heading,
                         state,
                         first_untranslated: first,
+                        stale: if state == State::Stale {
+                            stale_info
+                        } else {
+                            None
+                        },
                     });
                 }
                 for t_sec in 1..tr_doc.sections.len() {
@@ -284,6 +320,7 @@ fn group_status(
                             source_heading: None,
                             state: State::Extra,
                             first_untranslated: None,
+                            stale: None,
                         });
                     }
                 }
@@ -318,6 +355,7 @@ fn group_status(
                         source_heading,
                         state: State::Missing,
                         first_untranslated: None,
+                        stale: None,
                     });
                 }
                 out.push((
@@ -351,6 +389,7 @@ fn group_status(
                         source_heading: None,
                         state: State::Extra,
                         first_untranslated: None,
+                        stale: None,
                     });
                 }
                 out.push((

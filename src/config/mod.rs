@@ -43,6 +43,8 @@ pub struct Settings {
     pub max_file_size: u64,
     pub exclude: Vec<String>,
     pub toc_titles: Vec<String>,
+    /// Commits staleness ignores, besides `.git-blame-ignore-revs`.
+    pub ignore_revs: Vec<String>,
     /// The configuration file that was read, if any.
     pub config_path: Option<PathBuf>,
 }
@@ -64,6 +66,7 @@ impl Default for Settings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            ignore_revs: Vec::new(),
             config_path: None,
         }
     }
@@ -224,6 +227,16 @@ impl Settings {
                 return Err(err(glob.span(), format!("invalid glob: {e}")));
             }
             s.exclude.push(glob.into_inner());
+        }
+        for rev in raw.ignore_revs.unwrap_or_default() {
+            let r = rev.get_ref().trim();
+            if r.len() < 7 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(err(
+                    rev.span(),
+                    format!("`{r}` is not a commit id (7 to 40 hexadecimal digits)"),
+                ));
+            }
+            s.ignore_revs.push(r.to_ascii_lowercase());
         }
         if let Some(titles) = raw.toc.and_then(|t| t.titles) {
             s.toc_titles = titles;

@@ -27,6 +27,8 @@ pub struct RawConfig {
     pub exclude: Option<Vec<Spanned<String>>>,
     /// TOC recognition.
     pub toc: Option<RawToc>,
+    /// Commits staleness ignores (like `.git-blame-ignore-revs`).
+    pub ignore_revs: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -61,6 +61,14 @@ impl Human {
         if self.handler.render_report(&mut s, &view).is_err() {
             s = format!("{}: {}\n", file.path, d.message);
         }
+        if let Some(stale) = &d.stale {
+            s.push_str("  what changed in the source section since then:\n");
+            for line in stale.diff.lines() {
+                s.push_str("    ");
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
         s
     }
 }

@@ -31,6 +31,25 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     lang: Option<&'a str>,
     source: Option<JsonSource<'a>>,
+    /// For stale sections: the source section's diff since the sync point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a str>,
+    /// For stale sections: the sync commit and the newest commit that
+    /// changed the source section (`null`: uncommitted edits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commits: Option<JsonCommits<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCommit<'a> {
+    id: &'a str,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct JsonCommits<'a> {
+    synced: JsonCommit<'a>,
+    changed: Option<JsonCommit<'a>>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +91,17 @@ impl Renderer for Json {
                             file: &f.path,
                             line: f.line_col(s.span.start).line,
                         }
+                    }),
+                    diff: d.stale.as_ref().map(|s| s.diff.as_str()),
+                    commits: d.stale.as_ref().map(|s| JsonCommits {
+                        synced: JsonCommit {
+                            id: &s.sync.id,
+                            date: s.sync.date(),
+                        },
+                        changed: s.changed.as_ref().map(|c| JsonCommit {
+                            id: &c.id,
+                            date: c.date(),
+                        }),
                     }),
                 }
             })

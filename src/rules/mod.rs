@@ -14,15 +14,18 @@ mod image_mismatch;
 mod io_error;
 mod missing_image;
 mod missing_section;
+mod stale_section;
 mod toc_drift;
 mod untranslated_section;
 
+use crate::app::StaleInfo;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::index::Index;
 use crate::parse::Document;
 use crate::source::{FileId, SourceFile, Span};
 use crate::translation::Comparison;
+use std::sync::Arc;
 
 /// What a rule sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,7 @@ rules! {
     MissingSection => missing_section,
     ExtraSection => extra_section,
     UntranslatedSection => untranslated_section,
+    StaleSection => stale_section,
     ImageMismatch => image_mismatch,
     IoError => io_error,
     FileTooLarge => file_too_large,
@@ -193,6 +197,8 @@ pub struct SectionContext<'a> {
     pub source: FileRef<'a>,
     pub target: FileRef<'a>,
     pub comparison: &'a Comparison,
+    /// Per source section: why its counterpart is stale (when history was read).
+    pub stale: Option<&'a [Option<Arc<StaleInfo>>]>,
     pub source_lang: &'a str,
     pub settings: &'a Settings,
 }
@@ -257,6 +263,9 @@ pub fn check_sections(ctx: &SectionContext<'_>) -> Vec<Diagnostic> {
     if s.is_enabled(RuleId::ImageMismatch) {
         image_mismatch::check(ctx, &mut out);
     }
+    if s.is_enabled(RuleId::StaleSection) {
+        stale_section::check(ctx, &mut out);
+    }
     out
 }
 
@@ -270,3 +279,4 @@ pub fn any_section_rule(settings: &Settings) -> bool {
 /// Diagnostics for a file that could not be read.
 pub use self::file_too_large::diagnostic as file_too_large;
 pub use self::io_error::diagnostic as io_error;
+pub use self::stale_section::unchecked as stale_unchecked;

@@ -22,13 +22,146 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
     }
 }
 
+/// `lockstep check` on `path` with only `select` (all default rules when
+/// empty). Staleness depends on the git history around the path, so it is
+/// left out unless selected: tests of it build their own histories.
 pub fn check(path: &Path, select: &[RuleId]) -> Report {
+    let ignore = if select.contains(&RuleId::StaleSection) {
+        Vec::new()
+    } else {
+        vec![RuleId::StaleSection]
+    };
     app::check(&CheckOptions {
         paths: vec![path.to_path_buf()],
         select: select.to_vec(),
+        ignore,
         ..CheckOptions::default()
     })
     .expect("check runs")
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Translator")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "Translator")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Builds a git repository from a history fixture: `commits/<NN-name>/`
+/// folders are committed in order (their files written over the previous
+/// ones, dated 2024-01-NN; `{{commit:<NN-name>}}` in a file becomes that
+/// commit's id); then `worktree/` is copied without committing;
+/// `ignore-revs` lists commit folders for `.git-blame-ignore-revs`; a file
+/// named `shallow` makes the result a `--depth 1` clone.
+pub fn history_fixture(case: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"], "2024-01-01T00:00:00Z");
+    git(
+        &repo,
+        &["config", "commit.gpgsign", "false"],
+        "2024-01-01T00:00:00Z",
+    );
+    git(
+        &repo,
+        &["config", "core.autocrlf", "false"],
+        "2024-01-01T00:00:00Z",
+    );
+    let mut commits: Vec<(String, String)> = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(case.join("commits"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let substitute = |text: &str, commits: &[(String, String)]| {
+        let mut t = text.to_string();
+        for (name, id) in commits {
+            t = t.replace(&format!("{{{{commit:{name}}}}}"), id);
+        }
+        t
+    };
+    let copy_substituted = |from: &Path, commits: &[(String, String)]| {
+        for entry in walk(from) {
+            let rel = entry.strip_prefix(from).unwrap();
+            let target = repo.join(rel);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let text = std::fs::read_to_string(&entry).unwrap();
+            std::fs::write(&target, substitute(&text, commits)).unwrap();
+        }
+    };
+    for (n, dir) in dirs.iter().enumerate() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        copy_substituted(dir, &commits);
+        let date = format!("2024-01-{:02}T12:00:00Z", n + 1);
+        git(&repo, &["add", "-A"], &date);
+        git(
+            &repo,
+            &["commit", "-q", "--allow-empty", "-m", &name],
+            &date,
+        );
+        let id = git(&repo, &["rev-parse", "HEAD"], &date);
+        commits.push((name, id));
+    }
+    if let Ok(list) = std::fs::read_to_string(case.join("ignore-revs")) {
+        let ids: Vec<String> = list
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                commits
+                    .iter()
+                    .find(|(n, _)| n == l.trim())
+                    .expect("known commit")
+                    .1
+                    .clone()
+            })
+            .collect();
+        std::fs::write(repo.join(".git-blame-ignore-revs"), ids.join("\n") + "\n").unwrap();
+    }
+    if case.join("worktree").is_dir() {
+        copy_substituted(&case.join("worktree"), &commits);
+    }
+    if case.join("shallow").exists() {
+        let clone = tmp.path().join("clone");
+        let url = format!("file://{}", repo.display());
+        git(
+            tmp.path(),
+            &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+            "2024-02-01T00:00:00Z",
+        );
+        std::fs::remove_dir_all(&repo).unwrap();
+        std::fs::rename(&clone, &repo).unwrap();
+    }
+    tmp
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// One line per diagnostic: `file:line:col: severity[rule] message (help)`.

@@ -50,6 +50,22 @@ fn href(path: &str, line: Option<usize>) -> String {
     h
 }
 
+/// A unified diff with added and removed lines marked for colour.
+fn diff_html(diff: &str) -> String {
+    diff.lines()
+        .map(|l| {
+            let class = match l.as_bytes().first() {
+                Some(b'+') if !l.starts_with("+++") => "add",
+                Some(b'-') if !l.starts_with("---") => "del",
+                Some(b'@') => "hunk",
+                _ => "ctx",
+            };
+            format!("<span class=\"{class}\">{}</span>", esc(l))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 const STATES: [State; 6] = [
     State::Translated,
     State::Partial,
@@ -149,6 +165,11 @@ a:hover { border-bottom-style: solid; }
 .path { color: var(--muted); font-size: 12.5px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .filters { display: flex; gap: 14px; flex-wrap: wrap; padding: 0 16px 12px; font-size: 13px; color: var(--muted); }
 .note { color: var(--muted); font-size: 13px; }
+details.diff { border: none; margin: 6px 0 0; background: transparent; }
+details.diff summary { padding: 0; font-weight: 400; font-size: 13px; color: var(--stale); }
+details.diff pre { margin: 6px 0 0; padding: 8px 10px; background: var(--bg); border: 1px solid var(--line);
+                   border-radius: 6px; font-size: 12.5px; overflow-x: auto; }
+pre .add { color: var(--translated); } pre .del { color: var(--missing); } pre .hunk { color: var(--muted); }
 "#;
 
 const SCRIPT: &str = r#"
@@ -186,6 +207,9 @@ pub(super) fn render(report: &StatusReport) -> String {
     if report.languages.is_empty() {
         out.push_str("<p>No translations found.</p></main></body></html>\n");
         return out;
+    }
+    if let Some(note) = &report.note {
+        let _ = writeln!(out, "<p class=\"note\">Note: {}.</p>", esc(note));
     }
 
     // Language cards.
@@ -351,12 +375,22 @@ pub(super) fn render(report: &StatusReport) -> String {
                 ),
                 _ => "<span class=\"note\">—</span>".into(),
             };
+            let stale = match &r.stale {
+                Some(st) => format!(
+                    "<details class=\"diff\"><summary>synced at {} ({}); what changed in the source since</summary><pre>{}</pre></details>",
+                    esc(st.sync.short()),
+                    esc(&st.sync.date()),
+                    diff_html(&st.diff)
+                ),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "<tr data-state=\"{0}\"><td><span class=\"badge {0}\">{0}</span></td><td>{1}</td><td>{2}</td></tr>",
+                "<tr data-state=\"{0}\"><td><span class=\"badge {0}\">{0}</span></td><td>{1}{3}</td><td>{2}</td></tr>",
                 r.state.as_str(),
                 section,
-                source
+                source,
+                stale
             );
         }
         out.push_str("</table>\n</details>\n");

@@ -1,0 +1,160 @@
+//! `lockstep sync`: record that a translation (or some of its sections) is
+//! in sync with the source at HEAD, for a translator who reviewed a source
+//! change and found nothing to change.
+//!
+//! Writes or updates `<!-- lockstep-synced: <commit> -->` markers — before
+//! the first heading for the whole file, under a section's heading for that
+//! section — and touches nothing else.
+
+use std::path::{Path, PathBuf};
+
+use crate::discover;
+use crate::fix::{self, Edit, Fix, line_ending};
+use crate::history::{self, Commit};
+use crate::parse::{self, Document};
+use crate::source::{SourceFile, Span};
+
+use super::stale::marker_commit;
+use super::{AppError, load_settings};
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    pub file: PathBuf,
+    /// Heading ids (or custom ids) of the sections to mark; none: the whole file.
+    pub sections: Vec<String>,
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct SyncOutcome {
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+    pub commit: Commit,
+    /// What was marked: "the whole file", or section headings.
+    pub marked: Vec<String>,
+}
+
+fn marker(commit: &Commit) -> String {
+    format!("<!-- lockstep-synced: {} -->", commit.id)
+}
+
+/// Replaces the commit in an existing marker comment at `span`.
+fn update(text: &str, span: Span, commit: &Commit) -> Option<Edit> {
+    let comment = &text[span.range()];
+    let old = marker_commit(comment)?;
+    let at = span.start + comment.find(old)?;
+    Some(Edit::replace(
+        Span::new(at, at + old.len()),
+        commit.id.clone(),
+    ))
+}
+
+fn whole_file(text: &str, doc: &Document, commit: &Commit, eol: &str) -> Edit {
+    let first = doc.sections.get(1).map_or(text.len(), |s| s.span.start);
+    if let Some(c) = doc
+        .comments
+        .iter()
+        .find(|c| c.span.start < first && marker_commit(&c.text).is_some())
+    {
+        if let Some(e) = update(text, c.span, commit) {
+            return e;
+        }
+    }
+    // Before the first heading (after front matter, which comes first anyway).
+    let at = if first == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        return Edit::replace(
+            Span::empty(text.len()),
+            format!("{eol}{}{eol}", marker(commit)),
+        );
+    } else {
+        first
+    };
+    Edit::replace(Span::empty(at), format!("{}{eol}", marker(commit)))
+}
+
+fn section(text: &str, doc: &Document, s: usize, commit: &Commit, eol: &str) -> Edit {
+    let span = doc.sections[s].span;
+    if let Some(c) = doc
+        .comments
+        .iter()
+        .find(|c| span.contains(c.span) && marker_commit(&c.text).is_some())
+    {
+        if let Some(e) = update(text, c.span, commit) {
+            return e;
+        }
+    }
+    let heading = &doc.headings[doc.sections[s]
+        .heading
+        .expect("sections past 0 have headings")];
+    Edit::replace(
+        Span::empty(heading.span.end),
+        format!("{eol}{}", marker(commit)),
+    )
+}
+
+/// Computes the markers to write for `opts`; writing is the caller's.
+pub fn sync(opts: &SyncOptions) -> Result<SyncOutcome, AppError> {
+    let path = &opts.file;
+    if !path.is_file() {
+        return Err(AppError::Usage(format!(
+            "`{}` is not a file",
+            path.display()
+        )));
+    }
+    let root = discover::root_for(path);
+    let settings = load_settings(&root, opts.config.as_deref())?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let commit = history::head(dir).map_err(|e| AppError::Usage(format!("cannot sync: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", path.display())))?;
+    let file = SourceFile::new(path.display().to_string(), text);
+    let doc = parse::parse_with(
+        &file.text,
+        &file.lines,
+        &parse::ParseOptions::new(&settings.toc_titles),
+    );
+    let eol = line_ending(&file.text);
+    let mut edits = Vec::new();
+    let mut marked = Vec::new();
+    if opts.sections.is_empty() {
+        edits.push(whole_file(&file.text, &doc, &commit, eol));
+        marked.push("the whole file".to_string());
+    } else {
+        for id in &opts.sections {
+            let found = (1..doc.sections.len()).find(|&s| {
+                let h = &doc.headings[doc.sections[s].heading.expect("has heading")];
+                h.id == *id || h.custom_id.as_deref() == Some(id.as_str())
+            });
+            let Some(s) = found else {
+                let ids: Vec<&str> = doc
+                    .headings
+                    .iter()
+                    .map(|h| h.id.as_str())
+                    .take(20)
+                    .collect();
+                return Err(AppError::Usage(format!(
+                    "no section with the id `{id}` in `{}` (ids: {})",
+                    path.display(),
+                    ids.join(", ")
+                )));
+            };
+            edits.push(section(&file.text, &doc, s, &commit, eol));
+            let h = &doc.headings[doc.sections[s].heading.expect("has heading")];
+            marked.push(format!("section `{}`", h.text.trim()));
+        }
+    }
+    let fixes: Vec<Fix> = edits.into_iter().map(|e| Fix::safe(vec![e])).collect();
+    let refs: Vec<&Fix> = fixes.iter().collect();
+    let (after, _) = fix::apply(&file.text, &refs);
+    Ok(SyncOutcome {
+        path: path.clone(),
+        before: file.text,
+        after,
+        commit,
+        marked,
+    })
+}
