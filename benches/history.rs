@@ -101,7 +101,7 @@ fn tldr() -> PathBuf {
     let mut revision = vec![0usize; files.len()];
     let mut stream = Vec::with_capacity(64 << 20);
     let mut time = 1_600_000_000i64;
-    let mut commit = |stream: &mut Vec<u8>,
+    let commit = |stream: &mut Vec<u8>,
                       n: usize,
                       msg: &str,
                       changes: &[usize],
