@@ -168,7 +168,11 @@ a:hover { border-bottom-style: solid; }
 details.diff { border: none; margin: 6px 0 0; background: transparent; }
 details.diff summary { padding: 0; font-weight: 400; font-size: 13px; color: var(--stale); }
 details.diff pre { margin: 6px 0 0; padding: 8px 10px; background: var(--bg); border: 1px solid var(--line);
-                   border-radius: 6px; font-size: 12.5px; overflow-x: auto; }
+                   border-radius: 6px; font-size: 12.5px; overflow-x: auto; max-width: 100%; }
+table.sections { table-layout: fixed; }
+table.sections th:first-child { width: 120px; }
+table.sections th:last-child { width: 32%; }
+table.sections td { overflow-wrap: anywhere; }
 pre .add { color: var(--translated); } pre .del { color: var(--missing); } pre .hunk { color: var(--muted); }
 "#;
 
@@ -343,7 +347,7 @@ pub(super) fn render(report: &StatusReport) -> String {
         }
         let _ = write!(
             out,
-            "</div>\n<table id=\"{}\">\n<tr><th>state</th><th>section</th><th>source section</th></tr>\n",
+            "</div>\n<table class=\"sections\" id=\"{}\">\n<tr><th>state</th><th>section</th><th>source section</th></tr>\n",
             esc(&table_id)
         );
         for r in report.sections.iter().filter(|r| &r.lang == lang) {
