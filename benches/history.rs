@@ -102,11 +102,11 @@ fn tldr() -> PathBuf {
     let mut stream = Vec::with_capacity(64 << 20);
     let mut time = 1_600_000_000i64;
     let commit = |stream: &mut Vec<u8>,
-                      n: usize,
-                      msg: &str,
-                      changes: &[usize],
-                      revision: &[usize],
-                      time: i64| {
+                  n: usize,
+                  msg: &str,
+                  changes: &[usize],
+                  revision: &[usize],
+                  time: i64| {
         let _ = write!(
             stream,
             "commit refs/heads/main\nmark :{}\ncommitter Bench <b@example.com> {time} +0000\ndata {}\n{msg}\n",
