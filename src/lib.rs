@@ -31,5 +31,6 @@ pub mod parse;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod translation;
 pub mod write;

@@ -67,7 +67,12 @@ fn run(rule: RuleId) {
                 .is_dir()
                 .then(|| common::history_fixture(&path));
             let root = repo.as_ref().map(|t| t.path().join("repo"));
-            let report = common::check(root.as_deref().unwrap_or(&path), &[rule]);
+            // `select` lists other rules the case needs to run.
+            let mut select = vec![rule];
+            if let Ok(extra) = fs::read_to_string(path.join("select")) {
+                select.extend(extra.lines().filter_map(RuleId::from_name));
+            }
+            let report = common::check(root.as_deref().unwrap_or(&path), &select);
             let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
             match kind {
                 "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
@@ -109,6 +114,7 @@ fixture_tests! {
     untranslated_section => UntranslatedSection,
     image_mismatch => ImageMismatch,
     stale_section => StaleSection,
+    unused_suppression => UnusedSuppression,
     io_error => IoError,
     file_too_large => FileTooLarge,
 }

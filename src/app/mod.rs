@@ -28,6 +28,7 @@ use crate::index::{AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
 use crate::rules::{self, FileContext, FileRef, RuleId, SectionContext};
 use crate::source::{FileId, SourceFile, Span};
+use crate::suppress;
 use crate::translation::{self, Comparison, LanguageJudge, SourceSide};
 
 /// Why a run could not produce a report.
@@ -299,6 +300,7 @@ impl Workspace {
                 diagnostics.push(rules::stale_unchecked(first, note));
             }
         }
+        self.suppress(scope, &mut diagnostics);
         diagnostics.extend(
             self.read_problems
                 .iter()
@@ -308,6 +310,42 @@ impl Workspace {
         apply_severities(&mut diagnostics, settings);
         sort(&mut diagnostics);
         diagnostics
+    }
+
+    /// Applies the inline suppressions (`<!-- lockstep-disable … -->`) of
+    /// the files in scope.
+    fn suppress(&self, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) {
+        let files: Vec<FileId> = (0..self.files.len() as u32)
+            .map(FileId)
+            .filter(|id| {
+                self.in_scope(*id, scope)
+                    && self.docs[id.index()]
+                        .as_ref()
+                        .is_some_and(|d| d.comments.iter().any(|c| c.text.starts_with("lockstep-")))
+            })
+            .collect();
+        if files.is_empty() {
+            return;
+        }
+        let mut by_file: std::collections::BTreeMap<FileId, Vec<Diagnostic>> =
+            files.iter().map(|&f| (f, Vec::new())).collect();
+        let mut kept = Vec::with_capacity(diagnostics.len());
+        for d in diagnostics.drain(..) {
+            match by_file.get_mut(&d.file) {
+                Some(v) => v.push(d),
+                None => kept.push(d),
+            }
+        }
+        for (id, mut found) in by_file {
+            if let Some(doc) = &self.docs[id.index()] {
+                suppress::apply(id, &self.files[id.index()], doc, &mut found);
+            }
+            kept.append(&mut found);
+        }
+        if !self.settings.is_enabled(RuleId::UnusedSuppression) {
+            kept.retain(|d| d.rule != RuleId::UnusedSuppression);
+        }
+        *diagnostics = kept;
     }
 
     fn file_ref(&self, id: FileId) -> FileRef<'_> {

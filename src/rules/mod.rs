@@ -17,6 +17,7 @@ mod missing_section;
 mod stale_section;
 mod toc_drift;
 mod untranslated_section;
+mod unused_suppression;
 
 use crate::app::StaleInfo;
 use crate::config::Settings;
@@ -94,6 +95,7 @@ rules! {
     ExtraSection => extra_section,
     UntranslatedSection => untranslated_section,
     StaleSection => stale_section,
+    UnusedSuppression => unused_suppression,
     ImageMismatch => image_mismatch,
     IoError => io_error,
     FileTooLarge => file_too_large,
@@ -280,3 +282,4 @@ pub fn any_section_rule(settings: &Settings) -> bool {
 pub use self::file_too_large::diagnostic as file_too_large;
 pub use self::io_error::diagnostic as io_error;
 pub use self::stale_section::unchecked as stale_unchecked;
+pub use self::unused_suppression::diagnostic as unused_suppression;

@@ -1,0 +1,44 @@
+//! `unused-suppression`: a `lockstep-disable` comment that suppresses nothing.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Span};
+
+use super::{RuleId, RuleKind, RuleMeta};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    summary: "An inline suppression comment suppresses nothing, or names an unknown rule",
+    severity: Severity::Info,
+    default_on: true,
+    kind: RuleKind::Document,
+    docs: r#"## What it does
+Findings can be suppressed inline:
+
+- `<!-- lockstep-disable RULE[, RULE] -->` … `<!-- lockstep-enable RULE -->` for the text
+  between the two comments;
+- `<!-- lockstep-disable-next-line RULE -->` for the next line;
+- `<!-- lockstep-disable-file RULE -->` for the whole file.
+
+Without a rule, a comment applies to every rule. This rule reports suppressions that
+suppressed nothing in the run — the problem was fixed, or the rule name is misspelt — and
+names that are not rules.
+
+## Why
+Stale suppressions hide future problems of the same kind and make the file harder to read.
+
+## Example
+```markdown
+<!-- lockstep-disable-next-line broken-link -->
+See the [guide](docs/guide.md).    <!-- the link works now: the comment can go -->
+```
+
+## Fix safety
+No automatic fix: remove the comment. A suppression of a rule that did not run (for example
+one left out with `--select`) is reported as unused too.
+"#,
+};
+
+/// An unused or unknown suppression at `span`.
+pub fn diagnostic(file: FileId, span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(RuleId::UnusedSuppression, file, span, message)
+}
