@@ -64,6 +64,18 @@ pub struct CheckArgs {
     /// Do not run these rules
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Report only files changed since REF (and translations whose source changed since REF)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+
+    /// Hide the findings recorded in FILE; report only new ones (and fixed ones as notes)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE (a baseline) and exit 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +154,8 @@ pub struct RulesArgs {
 pub enum FormatArg {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

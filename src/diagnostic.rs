@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::fix::Fix;
 use crate::rules::RuleId;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,6 +106,38 @@ impl Diagnostic {
     pub fn with_source(mut self, source: Related) -> Self {
         self.source = Some(source);
         self
+    }
+
+    /// A fingerprint that survives unrelated edits (lines added above, a
+    /// file reflowed elsewhere): the rule, the file, the finding's text and
+    /// its line's text with whitespace collapsed, and the message with
+    /// numbers masked — no line numbers. 16 hex digits (FNV-1a, 64 bits: the
+    /// same on every platform and version).
+    pub fn fingerprint(&self, file: &SourceFile) -> String {
+        fn collapse(s: &str) -> String {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        let line_no = file.line_col(self.span.start).line;
+        let line = file.lines.line_span(&file.text, line_no);
+        let message: String = self
+            .message
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [
+            self.rule.name(),
+            file.path.as_str(),
+            &collapse(file.slice(self.span)),
+            &collapse(file.slice(line)),
+            &message,
+        ] {
+            for b in part.bytes().chain(std::iter::once(0)) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{h:016x}")
     }
 
     /// The order of output: file, then position, then rule.

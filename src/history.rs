@@ -532,6 +532,39 @@ impl History {
     }
 }
 
+/// Files (relative to `root`) changed since `rev` — committed or not, on
+/// this branch since it left `rev` (their merge base) — and untracked files.
+pub fn changed_since(
+    root: &Path,
+    rev: &str,
+) -> Result<std::collections::HashSet<String>, Unavailable> {
+    let info = run(root, &["rev-parse", "--show-prefix"])?;
+    let prefix = info.trim().to_string();
+    let base = run(root, &["merge-base", rev, "HEAD"]).map_err(|e| match e {
+        Unavailable::NoGit(m) if m.is_empty() => {
+            Unavailable::NoGit(format!("`{rev}` and HEAD have no common history"))
+        }
+        e => e,
+    })?;
+    let base = base.trim();
+    let mut out = std::collections::HashSet::new();
+    let top = run(root, &["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    for args in [
+        vec!["diff", "--name-only", "--no-renames", base],
+        vec!["ls-files", "--others", "--exclude-standard", "--full-name"],
+    ] {
+        let list = run(&top, &args)?;
+        for line in list.lines() {
+            let path = unquote(line);
+            if let Some(rel) = path.strip_prefix(prefix.as_str()) {
+                out.insert(rel.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The commit HEAD points at, for the repository around `dir`.
 pub fn head(dir: &Path) -> Result<Commit, Unavailable> {
     let out = run(dir, &["log", "-1", "--format=%H %ct", "HEAD"]).map_err(|e| match e {

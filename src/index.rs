@@ -165,6 +165,22 @@ impl Index {
     }
 }
 
+/// The root-relative path a relative link points at (percent-decoded,
+/// normalised), without looking at what exists; `None` for external links,
+/// same-file fragments and paths that leave the root.
+pub fn link_path(from: &str, dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+        return None;
+    }
+    let before = dest.split_once('#').map_or(dest, |(p, _)| p);
+    let path = before.split_once('?').map_or(before, |(p, _)| p);
+    if path.is_empty() {
+        return None;
+    }
+    join(from, &decode(path))
+}
+
 /// `scheme:` per RFC 3986 (`https:`, `mailto:`, `data:`); a Windows drive
 /// letter is not a scheme.
 fn has_scheme(s: &str) -> bool {

@@ -115,11 +115,45 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         select: parse_rules(&args.select)?,
         ignore: parse_rules(&args.ignore)?,
         langs: args.langs.clone(),
+        changed_since: args.changed_since.clone(),
     };
-    let report = app::check(&opts)?;
+    let mut report = app::check(&opts)?;
+    if let Some(path) = &args.write_baseline {
+        let text = lockstep::app::baseline::write(&report);
+        if let Err(e) = lockstep::write::write_new_or_atomic(path, text.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Ok(EXIT_ERROR);
+        }
+        if !cli.quiet {
+            eprintln!(
+                "Wrote {} finding{} to the baseline {}.",
+                report.diagnostics.len(),
+                if report.diagnostics.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                path.display()
+            );
+        }
+        return Ok(if report.has_io_error() {
+            EXIT_ERROR
+        } else {
+            EXIT_CLEAN
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AppError::Usage(format!("cannot read the baseline {}: {e}", path.display()))
+        })?;
+        lockstep::app::baseline::apply(&mut report, &text)
+            .map_err(|e| AppError::Usage(format!("{}: {e}", path.display())))?;
+    }
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
     };
     let stdout = io::stdout();
     let render_opts = RenderOptions {
@@ -164,6 +198,7 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<u8, Failure> {
             select: parse_rules(&args.select)?,
             ignore: parse_rules(&args.ignore)?,
             langs: args.langs.clone(),
+            changed_since: None,
         },
         unsafe_fixes: args.unsafe_fixes,
     };
@@ -311,21 +346,7 @@ fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
                     rules::did_you_mean(name)
                 ))
             })?;
-            let m = rule.meta();
-            writeln!(out, "# {}\n", m.name)?;
-            writeln!(out, "{}\n", m.summary)?;
-            writeln!(
-                out,
-                "Default severity: {}{}. Kind: {} rule.\n",
-                m.severity,
-                if m.default_on {
-                    ""
-                } else {
-                    ", off unless selected"
-                },
-                m.kind.as_str()
-            )?;
-            write!(out, "{}", m.docs)?;
+            write!(out, "{}", rule.doc_page())?;
         }
         None => {
             let width = RuleId::ALL

@@ -119,6 +119,20 @@ fixture_tests! {
     file_too_large => FileTooLarge,
 }
 
+/// `docs/rules/<id>.md` is the page `lockstep rules <id>` prints (SARIF's
+/// `helpUri` points there). Regenerate with
+/// `for r in $(lockstep rules | cut -d' ' -f1); do lockstep rules $r > docs/rules/$r.md; done`.
+#[test]
+fn rule_pages_are_current() {
+    for rule in RuleId::ALL {
+        let path = common::repo()
+            .join("docs/rules")
+            .join(format!("{}.md", rule.name()));
+        let page = fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(page, rule.doc_page(), "{} is out of date", path.display());
+    }
+}
+
 #[test]
 fn every_rule_has_docs_and_fixtures() {
     for rule in RuleId::ALL {

@@ -6,6 +6,7 @@
 //! only module that uses rayon; everything below it is single-threaded and
 //! pure. [`fix`] runs the fix loop on a workspace.
 
+pub mod baseline;
 pub mod fix;
 pub mod stale;
 pub mod status;
@@ -24,7 +25,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::layout::{self, DocGroup};
 use crate::discover::{self, ReadError};
 use crate::history::{History, Unavailable};
-use crate::index::{AnchorSet, Index};
+use crate::index::{self, AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
 use crate::rules::{self, FileContext, FileRef, RuleId, SectionContext};
 use crate::source::{FileId, SourceFile, Span};
@@ -78,6 +79,9 @@ pub struct CheckOptions {
     pub ignore: Vec<RuleId>,
     /// Report only editions in these languages (file-name codes, or the source language).
     pub langs: Vec<String>,
+    /// Report only files changed since this git revision, and translations
+    /// whose source changed since it.
+    pub changed_since: Option<String>,
 }
 
 /// The edition a file belongs to.
@@ -128,6 +132,18 @@ pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, C
 impl Workspace {
     /// Discovers, reads and parses everything under `root`.
     pub fn load(root: &Path, settings: Settings) -> Self {
+        Self::load_some(root, settings, None)
+    }
+
+    /// Discovers the tree but reads and parses only the Markdown files that
+    /// `needed` accepts, their other editions, and the Markdown files those
+    /// link to (whose anchors the checks need). The other files exist for
+    /// link checks but are not read.
+    pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> bool) -> Self {
+        Self::load_some(root, settings, Some(needed))
+    }
+
+    fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bool>) -> Self {
         let mut tree = discover::walk(root, &settings);
         let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
         let classifier = layout::Classifier::new(
@@ -144,21 +160,83 @@ impl Workspace {
             .collect();
         drop(classifier);
         let groups = layout::assemble(&tree.markdown, found);
+        // Which files to read: all, or the needed ones with their editions.
+        let mut wanted: Vec<bool> = match needed {
+            None => vec![true; tree.markdown.len()],
+            Some(needed) => {
+                let mut w: Vec<bool> = tree.markdown.iter().map(|p| needed(p)).collect();
+                let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
+                for g in &groups {
+                    let members: Vec<usize> = std::iter::once(g.source.as_str())
+                        .chain(g.translations.iter().map(|t| t.path.as_str()))
+                        .filter_map(position)
+                        .collect();
+                    if members.iter().any(|&i| w[i]) {
+                        members.iter().for_each(|&i| w[i] = true);
+                    }
+                }
+                w
+            }
+        };
         let max = settings.max_file_size;
         let parse_options = ParseOptions::new(&settings.toc_titles);
-        let loaded: Vec<(SourceFile, Option<Document>, Option<Diagnostic>)> = tree
-            .markdown
-            .par_iter()
-            .enumerate()
-            .map(|(i, rel)| load_file(root, rel, FileId(i as u32), max, &parse_options))
-            .collect();
+        let load = |wanted: &[bool], tree: &discover::Tree| -> Vec<Option<Loaded>> {
+            tree.markdown
+                .par_iter()
+                .enumerate()
+                .map(|(i, rel)| {
+                    wanted[i].then(|| load_file(root, rel, FileId(i as u32), max, &parse_options))
+                })
+                .collect()
+        };
+        let mut loaded = load(&wanted, &tree);
+        if needed.is_some() {
+            // Second round: Markdown files the loaded ones link to.
+            let known: HashSet<&str> = tree.markdown.iter().map(String::as_str).collect();
+            let mut more = vec![false; wanted.len()];
+            for l in &loaded {
+                let Some((file, Some(doc), _)) = l else {
+                    continue;
+                };
+                for link in &doc.links {
+                    let Some(target) = index::link_path(&file.path, &link.dest) else {
+                        continue;
+                    };
+                    if known.contains(target.as_str()) {
+                        if let Ok(j) = tree.markdown.binary_search(&target) {
+                            if !wanted[j] {
+                                more[j] = true;
+                            }
+                        }
+                    }
+                }
+            }
+            if more.iter().any(|&m| m) {
+                for (slot, extra) in loaded.iter_mut().zip(load(&more, &tree)) {
+                    if extra.is_some() {
+                        *slot = extra;
+                    }
+                }
+                for (w, m) in wanted.iter_mut().zip(&more) {
+                    *w |= m;
+                }
+            }
+        }
         let mut files = Vec::with_capacity(loaded.len());
         let mut docs = Vec::with_capacity(loaded.len());
         let mut read_problems = Vec::new();
-        for (file, doc, problem) in loaded {
-            files.push(file);
-            docs.push(doc);
-            read_problems.extend(problem);
+        for (i, l) in loaded.into_iter().enumerate() {
+            match l {
+                Some((file, doc, problem)) => {
+                    files.push(file);
+                    docs.push(doc);
+                    read_problems.extend(problem);
+                }
+                None => {
+                    files.push(SourceFile::new(tree.markdown[i].clone(), String::new()));
+                    docs.push(None);
+                }
+            }
         }
         let editions = editions(&files, &groups, &settings.source_lang);
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -178,6 +256,18 @@ impl Workspace {
             read_problems,
             history: OnceLock::new(),
         }
+    }
+
+    /// The files a change touches: the changed files themselves and the
+    /// translations of changed source editions.
+    pub fn changed_scope(&self, changed: &HashSet<String>) -> HashSet<FileId> {
+        let mut out: HashSet<FileId> = changed.iter().filter_map(|p| self.file_id(p)).collect();
+        for g in &self.groups {
+            if changed.contains(&g.source) {
+                out.extend(g.translations.iter().filter_map(|t| self.file_id(&t.path)));
+            }
+        }
+        out
     }
 
     /// The git history of the root (read once, on first use).
@@ -237,6 +327,9 @@ impl Workspace {
 
     /// Whether `file` is within the reporting scope.
     fn in_scope(&self, file: FileId, scope: &Scope) -> bool {
+        if scope.files.as_ref().is_some_and(|f| !f.contains(&file)) {
+            return false;
+        }
         let edition = &self.editions[file.index()];
         if let Some(groups) = &scope.groups {
             if !groups.contains(&edition.group) {
@@ -445,9 +538,14 @@ pub struct Compared {
 pub struct Scope {
     /// Only these document groups (a file argument limits the run to its document).
     pub groups: Option<HashSet<usize>>,
+    /// Only these files (`--changed-since`).
+    pub files: Option<HashSet<FileId>>,
     /// Only editions in these languages.
     pub langs: Vec<String>,
 }
+
+/// A file as read: its text, its document (if it parsed), a read problem.
+type Loaded = (SourceFile, Option<Document>, Option<Diagnostic>);
 
 fn load_file(
     root: &Path,
@@ -566,6 +664,11 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files checked.
     pub checked: usize,
+    /// With one documentation root: the root as given on the command line
+    /// (paths in `files` are relative to it); empty otherwise.
+    pub base: String,
+    /// Messages about the run itself (baseline entries that no longer occur).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -574,6 +677,34 @@ impl Report {
             .iter()
             .filter(|d| d.severity == severity)
             .count()
+    }
+
+    /// A file's path relative to the current folder (for CI annotations and
+    /// SARIF): the root joined with the path.
+    pub fn display_path(&self, file: FileId) -> String {
+        let path = &self.files[file.index()].path;
+        let base = self.base.trim_end_matches('/');
+        let joined = if base.is_empty() || base == "." {
+            path.clone()
+        } else {
+            format!("{base}/{path}")
+        };
+        joined.strip_prefix("./").unwrap_or(&joined).to_string()
+    }
+
+    /// Fingerprints of the findings, in order: [`Diagnostic::fingerprint`],
+    /// with `#2`, `#3` … appended to repeats of the same fingerprint.
+    pub fn fingerprints(&self) -> Vec<String> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let f = d.fingerprint(&self.files[d.file.index()]);
+                let n = seen.entry(f.clone()).or_default();
+                *n += 1;
+                if *n == 1 { f } else { format!("{f}#{n}") }
+            })
+            .collect()
     }
 
     /// Whether a file could not be read (exit code 2).
@@ -639,6 +770,7 @@ pub fn scope_for(ws: &Workspace, files: Option<&[PathBuf]>, langs: &[String]) ->
     });
     Scope {
         groups,
+        files: None,
         langs: langs.to_vec(),
     }
 }
@@ -686,11 +818,27 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
     let roots = roots(&paths)?;
     let multi = roots.len() > 1;
     let mut report = Report::default();
+    if !multi {
+        report.base = roots[0].0.display().to_string();
+    }
     for (root, files) in roots {
         let mut settings = load_settings(&root, opts.config.as_deref())?;
         settings.select(&opts.select, &opts.ignore);
-        let ws = Workspace::load(&root, settings);
-        let scope = scope_for(&ws, files.as_deref(), &opts.langs);
+        let (ws, scope) = match &opts.changed_since {
+            None => {
+                let ws = Workspace::load(&root, settings);
+                let scope = scope_for(&ws, files.as_deref(), &opts.langs);
+                (ws, scope)
+            }
+            Some(rev) => {
+                let changed = crate::history::changed_since(&root, rev)
+                    .map_err(|e| AppError::Usage(format!("--changed-since {rev}: {e}")))?;
+                let ws = Workspace::load_needed(&root, settings, &|p| changed.contains(p));
+                let mut scope = scope_for(&ws, files.as_deref(), &opts.langs);
+                scope.files = Some(ws.changed_scope(&changed));
+                (ws, scope)
+            }
+        };
         let diagnostics = ws.check(&scope);
         let prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))

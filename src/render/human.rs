@@ -4,6 +4,7 @@
 //! our own line index: it finds lines in O(log n) instead of rescanning the
 //! file for each diagnostic, and reports columns in characters.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -16,7 +17,7 @@ use crate::app::Report;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
-use super::{RenderOptions, Renderer};
+use super::{RenderOptions, Renderer, safe};
 
 pub struct Human {
     handler: GraphicalReportHandler,
@@ -48,13 +49,15 @@ impl Human {
             (Some(r), Some(f)) => vec![RelatedView {
                 message: &r.message,
                 span: r.span,
-                src: FileSource { file: f },
+                src: FileSource::new(f),
             }],
             _ => Vec::new(),
         };
         let view = View {
             d,
-            src: FileSource { file },
+            message: safe::escape(&d.message),
+            help: d.help.as_deref().map(safe::escape),
+            src: FileSource::new(file),
             related,
         };
         let mut s = String::new();
@@ -65,7 +68,7 @@ impl Human {
             s.push_str("  what changed in the source section since then:\n");
             for line in stale.diff.lines() {
                 s.push_str("    ");
-                s.push_str(line);
+                s.push_str(&safe::escape(line));
                 s.push('\n');
             }
         }
@@ -85,6 +88,9 @@ impl Renderer for Human {
             };
             out.write_all(text.as_bytes())?;
         }
+        for note in &report.notes {
+            writeln!(out, "note: {}", safe::escape(note))?;
+        }
         writeln!(out, "{}", summary(report))
     }
 }
@@ -96,10 +102,10 @@ pub fn note_line(file: &SourceFile, d: &Diagnostic, source: Option<&SourceFile>)
     let mut s = format!(
         "note[{}]: {}:{}:{}: {}",
         d.rule.name(),
-        file.path,
+        safe::escape(&file.path),
         lc.line,
         lc.column,
-        d.message
+        safe::escape(&d.message)
     );
     if let (Some(r), Some(f)) = (&d.source, source) {
         s.push_str(&format!(
@@ -150,9 +156,11 @@ fn join_and(parts: &[String]) -> String {
     }
 }
 
-/// A diagnostic as miette sees it.
+/// A diagnostic as miette sees it, with user text made safe to print.
 struct View<'a> {
     d: &'a Diagnostic,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     src: FileSource<'a>,
     related: Vec<RelatedView<'a>>,
 }
@@ -202,7 +210,7 @@ impl fmt::Debug for View<'_> {
 
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -222,8 +230,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -249,9 +256,20 @@ impl miette::Diagnostic for View<'_> {
     }
 }
 
-/// A file's text as miette source code, using the file's line index.
+/// A file's text as miette source code, using the file's line index; unsafe
+/// characters are masked (same byte lengths, so spans stay valid).
 struct FileSource<'a> {
     file: &'a SourceFile,
+    text: Cow<'a, str>,
+}
+
+impl<'a> FileSource<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Self {
+            file,
+            text: safe::mask(&file.text),
+        }
+    }
 }
 
 impl SourceCode for FileSource<'_> {
@@ -261,7 +279,7 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.file.text.as_str();
+        let text: &str = &self.text;
         let lines = &self.file.lines;
         let start = span.offset();
         let end = start + span.len();

@@ -16,6 +16,9 @@ struct JsonReport<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
+    /// Messages about the run (baseline entries that no longer occur).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -114,6 +117,7 @@ impl Renderer for Json {
                 errors: report.count(Severity::Error),
                 warnings: report.count(Severity::Warning),
             },
+            notes: &report.notes,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

@@ -4,16 +4,21 @@
 //! decide what is a finding. Lines and columns are computed here, from byte
 //! spans (1-based; columns count Unicode scalar values).
 
+mod github;
 mod human;
 mod json;
+pub mod safe;
+mod sarif;
 pub mod status;
 
 use std::io::{self, Write};
 
 use crate::app::Report;
 
+pub use self::github::Github;
 pub use self::human::{Human, note_line};
 pub use self::json::Json;
+pub use self::sarif::Sarif;
 
 /// Writes a report in one output format.
 pub trait Renderer {
@@ -25,6 +30,8 @@ pub trait Renderer {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 /// Options shared by the renderers.
@@ -39,5 +46,7 @@ pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
     match format {
         Format::Human => Box::new(Human::new(opts)),
         Format::Json => Box::new(Json),
+        Format::Sarif => Box::new(Sarif),
+        Format::Github => Box::new(Github),
     }
 }

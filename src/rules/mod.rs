@@ -114,6 +114,25 @@ impl RuleId {
         self.meta().severity
     }
 
+    /// The rule's documentation page, as printed by `lockstep rules <id>`
+    /// and kept in `docs/rules/<id>.md`.
+    pub fn doc_page(self) -> String {
+        let m = self.meta();
+        format!(
+            "# {}\n\n{}\n\nDefault severity: {}{}. Kind: {} rule.\n\n{}",
+            m.name,
+            m.summary,
+            m.severity,
+            if m.default_on {
+                ""
+            } else {
+                ", off unless selected"
+            },
+            m.kind.as_str(),
+            m.docs
+        )
+    }
+
     /// System diagnostics cannot be switched off: a file that was not checked
     /// must never pass silently.
     pub fn always_on(self) -> bool {

@@ -1,0 +1,152 @@
+//! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other tools.
+//!
+//! `tool.driver` names lockstep with its version and home page and lists
+//! every rule of the registry (descriptions, help URI, default level);
+//! results carry a physical location (a region with start and end line and
+//! column; columns are Unicode code points, as `columnKind` says), the
+//! source section of cross-edition findings as a related location, and a
+//! stable `partialFingerprints` entry (no line numbers in it).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::app::Report;
+use crate::diagnostic::Severity;
+use crate::rules::RuleId;
+
+use super::Renderer;
+
+pub struct Sarif;
+
+/// lockstep's home page, from the package metadata.
+pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The first paragraph of a rule's "What it does", as plain text.
+fn full_description(docs: &str) -> String {
+    docs.split("## What it does")
+        .nth(1)
+        .unwrap_or(docs)
+        .split("\n\n")
+        .find(|p| !p.trim().is_empty())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn region(report: &Report, file: crate::source::FileId, span: crate::source::Span) -> Value {
+    let f = &report.files[file.index()];
+    let start = f.line_col(span.start);
+    let end = f.line_col(span.end);
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    })
+}
+
+fn location(report: &Report, file: crate::source::FileId, span: crate::source::Span) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": report.display_path(file) },
+            "region": region(report, file, span),
+        }
+    })
+}
+
+impl Renderer for Sarif {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let rules: Vec<Value> = RuleId::ALL
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                json!({
+                    "id": m.name,
+                    "name": m.name,
+                    "shortDescription": { "text": m.summary },
+                    "fullDescription": { "text": full_description(m.docs) },
+                    "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.name),
+                    "help": { "text": m.docs, "markdown": m.docs },
+                    "defaultConfiguration": {
+                        "level": if m.default_on { level(m.severity) } else { "none" },
+                        "enabled": m.default_on,
+                    },
+                })
+            })
+            .collect();
+        let fingerprints = report.fingerprints();
+        let results: Vec<Value> = report
+            .diagnostics
+            .iter()
+            .zip(&fingerprints)
+            .map(|(d, fp)| {
+                let rule_index = RuleId::ALL.iter().position(|r| *r == d.rule).unwrap_or(0);
+                let mut text = d.message.clone();
+                if let Some(h) = &d.help {
+                    text.push_str(&format!("\nhelp: {h}"));
+                }
+                let mut result = json!({
+                    "ruleId": d.rule.name(),
+                    "ruleIndex": rule_index,
+                    "level": level(d.severity),
+                    "message": { "text": text },
+                    "locations": [location(report, d.file, d.span)],
+                    "partialFingerprints": { "lockstep/v1": fp },
+                });
+                if let Some(s) = &d.source {
+                    let mut related = location(report, s.file, s.span);
+                    related["id"] = json!(1);
+                    related["message"] = json!({ "text": s.message });
+                    result["relatedLocations"] = json!([related]);
+                }
+                if let Some(st) = &d.stale {
+                    result["properties"] = json!({
+                        "diff": st.diff,
+                        "syncedCommit": st.sync.id,
+                        "syncedDate": st.sync.date(),
+                        "changedCommit": st.changed.as_ref().map(|c| c.id.clone()),
+                    });
+                }
+                result
+            })
+            .collect();
+        let notifications: Vec<Value> = report
+            .notes
+            .iter()
+            .map(|n| json!({ "level": "note", "message": { "text": n } }))
+            .collect();
+        let doc = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {
+                    "driver": {
+                        "name": "lockstep",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "semanticVersion": env!("CARGO_PKG_VERSION"),
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "invocations": [{
+                    "executionSuccessful": !report.has_io_error(),
+                    "toolExecutionNotifications": notifications,
+                }],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }]
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}
