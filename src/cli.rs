@@ -74,7 +74,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record the current findings in FILE (a baseline) and exit 0
-    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since"])]
     pub write_baseline: Option<PathBuf>,
 }
 

@@ -565,6 +565,64 @@ pub fn changed_since(
     Ok(out)
 }
 
+/// The Markdown files under `root` (tracked or untracked, not ignored) whose
+/// text contains one of `needles` — a cheap pre-selection of the files that
+/// may link to a changed file. Paths are relative to `root`.
+pub fn files_mentioning(
+    root: &Path,
+    needles: &[String],
+) -> Result<std::collections::HashSet<String>, Unavailable> {
+    use std::io::Write as _;
+    let mut out = std::collections::HashSet::new();
+    let needles: Vec<&str> = needles
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty() && !n.contains('\n'))
+        .collect();
+    if needles.is_empty() {
+        return Ok(out);
+    }
+    let pathspecs: Vec<String> = crate::discover::MARKDOWN_EXTENSIONS
+        .iter()
+        .map(|e| format!(":(icase)*.{e}"))
+        .collect();
+    let mut child = git(root)
+        .args(["grep", "-l", "-z", "--untracked", "-F", "-f", "-", "--"])
+        .args(&pathspecs)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Unavailable::NoGit(e.to_string()))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let patterns: String = needles.iter().map(|n| format!("{n}\n")).collect();
+    // Written from a thread: git may fill its stdout pipe before reading all
+    // the patterns.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(patterns.as_bytes());
+    });
+    let result = child
+        .wait_with_output()
+        .map_err(|e| Unavailable::NoGit(e.to_string()))?;
+    let _ = writer.join();
+    // Exit code 1: nothing matched.
+    match result.status.code() {
+        Some(0) => {}
+        Some(1) if result.stderr.is_empty() => return Ok(out),
+        _ => {
+            return Err(Unavailable::NoGit(
+                String::from_utf8_lossy(&result.stderr).trim().to_string(),
+            ));
+        }
+    }
+    for path in result.stdout.split(|&b| b == 0) {
+        if !path.is_empty() {
+            out.insert(String::from_utf8_lossy(path).into_owned());
+        }
+    }
+    Ok(out)
+}
+
 /// The commit HEAD points at, for the repository around `dir`.
 pub fn head(dir: &Path) -> Result<Commit, Unavailable> {
     let out = run(dir, &["log", "-1", "--format=%H %ct", "HEAD"]).map_err(|e| match e {

@@ -3,19 +3,11 @@
 
 mod common;
 
+use common::{lockstep, write};
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn lockstep(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lockstep"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .output()
-        .expect("run lockstep")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -23,12 +15,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
 }
 
 #[test]
@@ -220,6 +206,29 @@ fn a_file_argument_limits_the_run_to_its_document() {
         .collect();
     assert_eq!(files, ["README-ko.md", "README.md"]);
     assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn file_arguments_find_the_configuration_above_them() {
+    // `docs/a.md` from the root: the root is the folder with lockstep.toml
+    // (not `docs/`), so its `exclude` applies and links resolve from it.
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "lockstep.toml", "exclude = [\"drafts/\"]\n");
+    write(
+        tmp.path(),
+        "docs/a.md",
+        "# A\n\n[b](../drafts/b.md) [c](c.md)\n",
+    );
+    write(tmp.path(), "drafts/b.md", "# B\n\n[nope](nope.md)\n");
+    let o = lockstep(&["check", "docs/a.md", "drafts/b.md"], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "broken-link\n\n  × link target `docs/c.md` does not exist\n   ╭─[docs/a.md:3:25]\n \
+         2 │ \n 3 │ [b](../drafts/b.md) [c](c.md)\n   ·                         ────\n   ╰────\n\
+         note: `drafts/b.md` was not checked: it is not a Markdown file, or `exclude` in lockstep.toml excludes it\n\
+         Found 1 error and 0 warnings in 1 file (1 file checked).\n"
+    );
 }
 
 #[test]
@@ -504,18 +513,7 @@ fn fix_never_writes_a_file_it_could_not_read() {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::git_now(dir, args);
 }
 
 #[test]

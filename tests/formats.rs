@@ -4,18 +4,9 @@
 
 mod common;
 
-use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use common::lockstep;
 
-fn lockstep(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lockstep"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run lockstep")
-}
+use std::fs;
 
 fn sarif_schema() -> Option<jsonschema::Validator> {
     let path = common::repo().join("../shared/schemas/sarif-2.1.0.json");

@@ -7,7 +7,7 @@
 //! and count for the exit code; recorded findings that no longer occur are
 //! reported as fixed (notes), so the file can be pruned by writing it again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +87,23 @@ pub fn apply(report: &mut Report, baseline: &str) -> Result<usize, String> {
         }
     }
     report.diagnostics = keep;
-    let mut gone: Vec<&Entry> = recorded.into_values().flatten().collect();
+    // Only what this run looked for can be called fixed: a file it checked,
+    // a rule it ran.
+    let known: HashSet<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+    let checked: HashSet<&str> = report
+        .files
+        .iter()
+        .zip(&report.in_scope)
+        .filter(|(_, checked)| **checked)
+        .map(|(f, _)| f.path.as_str())
+        .collect();
+    let rules: Vec<&str> = report.rules.iter().map(|r| r.name()).collect();
+    let mut gone: Vec<&Entry> = recorded
+        .into_values()
+        .flatten()
+        .filter(|e| checked.contains(e.file.as_str()) || !known.contains(e.file.as_str()))
+        .filter(|e| rules.contains(&e.rule.as_str()))
+        .collect();
     gone.sort_by(|a, b| (&a.file, &a.rule, &a.message).cmp(&(&b.file, &b.rule, &b.message)));
     for e in gone {
         report.notes.push(format!(

@@ -270,6 +270,49 @@ impl Workspace {
         out
     }
 
+    /// The files among `candidates` (outside `except`) with a link whose
+    /// target is one of the `changed` paths.
+    pub fn links_into(
+        &self,
+        candidates: &HashSet<String>,
+        changed: &HashSet<String>,
+        except: &HashSet<FileId>,
+    ) -> HashSet<FileId> {
+        candidates
+            .iter()
+            .filter_map(|p| self.file_id(p))
+            .filter(|id| !except.contains(id))
+            .filter(|id| {
+                self.docs[id.index()].as_ref().is_some_and(|doc| {
+                    let from = &self.files[id.index()].path;
+                    doc.links.iter().chain(&doc.images).any(|l| {
+                        index::link_path(from, &l.dest).is_some_and(|t| changed.contains(&t))
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a finding in an inbound file (see [`Scope::inbound`]) is about
+    /// one of its links into a changed file.
+    fn is_about_changed_link(&self, d: &Diagnostic, changed: &HashSet<String>) -> bool {
+        if !matches!(
+            d.rule,
+            RuleId::BrokenAnchor | RuleId::BrokenLink | RuleId::MissingImage
+        ) {
+            return false;
+        }
+        let Some(doc) = &self.docs[d.file.index()] else {
+            return false;
+        };
+        let from = &self.files[d.file.index()].path;
+        doc.links.iter().chain(&doc.images).any(|l| {
+            l.span.start <= d.span.start
+                && d.span.end <= l.span.end
+                && index::link_path(from, &l.dest).is_some_and(|t| changed.contains(&t))
+        })
+    }
+
     /// The git history of the root (read once, on first use).
     pub fn history(&self) -> Result<&History, &Unavailable> {
         self.history
@@ -330,6 +373,17 @@ impl Workspace {
         if scope.files.as_ref().is_some_and(|f| !f.contains(&file)) {
             return false;
         }
+        self.in_scope_but_files(file, scope)
+    }
+
+    /// In scope, or an inbound file (see [`Scope::inbound`]) in scope but
+    /// for the changed-files filter.
+    fn reports_on(&self, file: FileId, scope: &Scope) -> bool {
+        self.in_scope(file, scope)
+            || (scope.inbound.contains(&file) && self.in_scope_but_files(file, scope))
+    }
+
+    fn in_scope_but_files(&self, file: FileId, scope: &Scope) -> bool {
         let edition = &self.editions[file.index()];
         if let Some(groups) = &scope.groups {
             if !groups.contains(&edition.group) {
@@ -351,7 +405,7 @@ impl Workspace {
         let settings = &self.settings;
         let mut diagnostics: Vec<Diagnostic> = (0..self.files.len())
             .into_par_iter()
-            .filter(|&i| self.in_scope(FileId(i as u32), scope))
+            .filter(|&i| self.reports_on(FileId(i as u32), scope))
             .flat_map_iter(|i| {
                 let id = FileId(i as u32);
                 let found = match &self.docs[i] {
@@ -394,6 +448,11 @@ impl Workspace {
             }
         }
         self.suppress(scope, &mut diagnostics);
+        if !scope.inbound.is_empty() {
+            diagnostics.retain(|d| {
+                !scope.inbound.contains(&d.file) || self.is_about_changed_link(d, &scope.changed)
+            });
+        }
         diagnostics.extend(
             self.read_problems
                 .iter()
@@ -411,7 +470,7 @@ impl Workspace {
         let files: Vec<FileId> = (0..self.files.len() as u32)
             .map(FileId)
             .filter(|id| {
-                self.in_scope(*id, scope)
+                self.reports_on(*id, scope)
                     && self.docs[id.index()]
                         .as_ref()
                         .is_some_and(|d| d.comments.iter().any(|c| c.text.starts_with("lockstep-")))
@@ -540,6 +599,11 @@ pub struct Scope {
     pub groups: Option<HashSet<usize>>,
     /// Only these files (`--changed-since`).
     pub files: Option<HashSet<FileId>>,
+    /// With `--changed-since`: files outside `files` that link to a changed
+    /// file; only findings about those links are reported for them.
+    pub inbound: HashSet<FileId>,
+    /// With `--changed-since`: the changed paths.
+    pub changed: HashSet<String>,
     /// Only editions in these languages.
     pub langs: Vec<String>,
 }
@@ -669,6 +733,10 @@ pub struct Report {
     pub base: String,
     /// Messages about the run itself (baseline entries that no longer occur).
     pub notes: Vec<String>,
+    /// Per file: whether this run checked it (it was in scope and read).
+    pub in_scope: Vec<bool>,
+    /// Rules enabled in at least one root.
+    pub rules: Vec<RuleId>,
 }
 
 impl Report {
@@ -753,25 +821,40 @@ fn same_path(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The file a path given on the command line names in the workspace, if it
+/// is one of its Markdown files (not excluded).
+fn arg_file(ws: &Workspace, root: &Path, f: &Path) -> Option<FileId> {
+    let abs = f.canonicalize().ok()?;
+    let rel = abs.strip_prefix(root).ok()?;
+    let rel = rel.to_str()?.replace('\\', "/");
+    ws.file_id(&rel)
+}
+
+/// The files given on the command line that the run does not check: not
+/// Markdown, or excluded by the configuration.
+pub fn unchecked_args(ws: &Workspace, files: Option<&[PathBuf]>) -> Vec<String> {
+    let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
+    files
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| arg_file(ws, &root, f).is_none())
+        .map(|f| f.display().to_string())
+        .collect()
+}
+
 /// The scope for a root: the documents of the given files, in `langs`.
 pub fn scope_for(ws: &Workspace, files: Option<&[PathBuf]>, langs: &[String]) -> Scope {
     let groups = files.map(|files| {
         let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
         files
             .iter()
-            .filter_map(|f| {
-                let abs = f.canonicalize().ok()?;
-                let rel = abs.strip_prefix(&root).ok()?;
-                let rel = rel.to_str()?.replace('\\', "/");
-                let id = ws.file_id(&rel)?;
-                Some(ws.editions[id.index()].group)
-            })
+            .filter_map(|f| Some(ws.editions[arg_file(ws, &root, f)?.index()].group))
             .collect()
     });
     Scope {
         groups,
-        files: None,
         langs: langs.to_vec(),
+        ..Scope::default()
     }
 }
 
@@ -786,6 +869,16 @@ pub(crate) fn merge_into(
 ) {
     report.checked += ws.checked_files(scope);
     let offset = report.files.len() as u32;
+    for i in 0..ws.files.len() {
+        report
+            .in_scope
+            .push(ws.docs[i].is_some() && ws.in_scope(FileId(i as u32), scope));
+    }
+    for &rule in RuleId::ALL {
+        if ws.settings.is_enabled(rule) && !report.rules.contains(&rule) {
+            report.rules.push(rule);
+        }
+    }
     for (file, edition) in ws.files.into_iter().zip(ws.editions) {
         report.langs.push(edition.lang);
         report.files.push(SourceFile {
@@ -831,14 +924,35 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
                 (ws, scope)
             }
             Some(rev) => {
-                let changed = crate::history::changed_since(&root, rev)
-                    .map_err(|e| AppError::Usage(format!("--changed-since {rev}: {e}")))?;
-                let ws = Workspace::load_needed(&root, settings, &|p| changed.contains(p));
+                let usage = |e: crate::history::Unavailable| {
+                    AppError::Usage(format!("--changed-since {rev}: {e}"))
+                };
+                let changed = crate::history::changed_since(&root, rev).map_err(usage)?;
+                // Files that may link to a changed one: their links into it
+                // may have broken (a renamed heading, a deleted image).
+                let mut names: Vec<String> = changed
+                    .iter()
+                    .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                let mentioning = crate::history::files_mentioning(&root, &names).map_err(usage)?;
+                let ws = Workspace::load_needed(&root, settings, &|p| {
+                    changed.contains(p) || mentioning.contains(p)
+                });
                 let mut scope = scope_for(&ws, files.as_deref(), &opts.langs);
-                scope.files = Some(ws.changed_scope(&changed));
+                let in_files = ws.changed_scope(&changed);
+                scope.inbound = ws.links_into(&mentioning, &changed, &in_files);
+                scope.files = Some(in_files);
+                scope.changed = changed;
                 (ws, scope)
             }
         };
+        for f in unchecked_args(&ws, files.as_deref()) {
+            report.notes.push(format!(
+                "`{f}` was not checked: it is not a Markdown file, or `exclude` in {CONFIG_FILE} excludes it"
+            ));
+        }
         let diagnostics = ws.check(&scope);
         let prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))

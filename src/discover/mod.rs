@@ -239,7 +239,12 @@ pub fn root_for(path: &Path) -> PathBuf {
         if d.join(crate::config::CONFIG_FILE).is_file() || d.join(".git").exists() {
             return d.to_path_buf();
         }
-        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
+        // A relative path's ancestors end in the current folder.
+        dir = match d.parent() {
+            _ if d == Path::new(".") => None,
+            Some(p) if p.as_os_str().is_empty() => Some(Path::new(".")),
+            p => p,
+        };
     }
     parent.to_path_buf()
 }

@@ -40,6 +40,30 @@ pub fn check(path: &Path, select: &[RuleId]) -> Report {
     .expect("check runs")
 }
 
+/// Runs the `lockstep` binary in `cwd` (colour and width from the
+/// environment removed).
+pub fn lockstep(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run lockstep")
+}
+
+/// Writes `text` to `root/rel`, creating folders.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Runs git in `dir` with a fixed identity and no user configuration.
+pub fn git_now(dir: &Path, args: &[&str]) -> String {
+    git(dir, args, "2024-01-01T00:00:00Z")
+}
+
 fn git(dir: &Path, args: &[&str], date: &str) -> String {
     let out = std::process::Command::new("git")
         .args(args)
