@@ -62,6 +62,8 @@ pub enum Unavailable {
     Shallow,
     /// A repository without commits.
     NoCommits,
+    /// Anything else, said in full.
+    Other(String),
 }
 
 impl std::fmt::Display for Unavailable {
@@ -73,6 +75,7 @@ impl std::fmt::Display for Unavailable {
                 "the repository is a shallow clone, so its history does not reach back (fetch it whole: `fetch-depth: 0` in actions/checkout)",
             ),
             Unavailable::NoCommits => f.write_str("the repository has no commits yet"),
+            Unavailable::Other(m) => f.write_str(m),
         }
     }
 }
@@ -540,10 +543,21 @@ pub fn changed_since(
 ) -> Result<std::collections::HashSet<String>, Unavailable> {
     let info = run(root, &["rev-parse", "--show-prefix"])?;
     let prefix = info.trim().to_string();
+    let commit = format!("{rev}^{{commit}}");
+    if run(root, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+        return Err(Unavailable::Other(format!(
+            "`{rev}` is not a commit in this repository (fetch it first?)"
+        )));
+    }
     let base = run(root, &["merge-base", rev, "HEAD"]).map_err(|e| match e {
-        Unavailable::NoGit(m) if m.is_empty() => {
-            Unavailable::NoGit(format!("`{rev}` and HEAD have no common history"))
-        }
+        Unavailable::NoGit(m) if m.is_empty() => Unavailable::Other(format!(
+            "`{rev}` and HEAD have no common history{}",
+            if is_shallow(root) {
+                " in this shallow clone (fetch the history: `fetch-depth: 0` in actions/checkout)"
+            } else {
+                ""
+            }
+        )),
         e => e,
     })?;
     let base = base.trim();
@@ -621,6 +635,10 @@ pub fn files_mentioning(
         }
     }
     Ok(out)
+}
+
+fn is_shallow(dir: &Path) -> bool {
+    run(dir, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.trim() == "true")
 }
 
 /// The commit HEAD points at, for the repository around `dir`.

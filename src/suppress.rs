@@ -57,8 +57,15 @@ fn covers(rules: &Option<Vec<RuleId>>, rule: RuleId) -> bool {
 
 /// Removes the findings of `diagnostics` (all in `file`) that directives in
 /// `doc` suppress; appends an `unused-suppression` note per directive that
-/// suppressed nothing or names an unknown rule.
-pub fn apply(id: FileId, file: &SourceFile, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
+/// suppressed nothing or names an unknown rule. A directive is called unused
+/// only when every rule it names `ran`.
+pub fn apply(
+    id: FileId,
+    file: &SourceFile,
+    doc: &Document,
+    diagnostics: &mut Vec<Diagnostic>,
+    ran: &dyn Fn(RuleId) -> bool,
+) {
     let mut directives: Vec<Directive> = Vec::new();
     let mut notes: Vec<Diagnostic> = Vec::new();
     for c in &doc.comments {
@@ -149,7 +156,12 @@ pub fn apply(id: FileId, file: &SourceFile, doc: &Document, diagnostics: &mut Ve
         }
         !suppressed
     });
-    for dir in directives.into_iter().filter(|d| !d.used) {
+    let all_ran =
+        |rules: &Option<Vec<RuleId>>| rules.as_ref().is_none_or(|r| r.iter().all(|&r| ran(r)));
+    for dir in directives
+        .into_iter()
+        .filter(|d| !d.used && all_ran(&d.rules))
+    {
         let what = match &dir.rules {
             None => "all rules".to_string(),
             Some(r) => r

@@ -392,3 +392,16 @@ fn changed_since_in_a_subfolder_of_the_repository() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn suppressions_of_rules_that_did_not_run_are_not_unused() {
+    let dir = common::repo().join("fixtures/unused-suppression/fail/unused");
+    let (found, _, _) = findings(&["--select", "missing-image,unused-suppression"], &dir);
+    assert_eq!(
+        found,
+        [
+            "unused-suppression README.md:6:1 unknown rule `broken-links` in a suppression (did you mean `broken-link`?)",
+            "unused-suppression README.md:8:1 this suppression of `missing-image` suppresses nothing",
+        ]
+    );
+}

@@ -488,9 +488,15 @@ impl Workspace {
                 None => kept.push(d),
             }
         }
+        // A suppression of a rule that did not run cannot be called unused.
+        let history = self.settings.is_enabled(RuleId::StaleSection)
+            && self.history.get().is_some_and(|h| h.is_ok());
+        let ran = |rule: RuleId| {
+            self.settings.is_enabled(rule) && (rule != RuleId::StaleSection || history)
+        };
         for (id, mut found) in by_file {
             if let Some(doc) = &self.docs[id.index()] {
-                suppress::apply(id, &self.files[id.index()], doc, &mut found);
+                suppress::apply(id, &self.files[id.index()], doc, &mut found, &ran);
             }
             kept.append(&mut found);
         }
