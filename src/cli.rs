@@ -65,7 +65,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Report only files changed since REF (and translations whose source changed since REF)
+    /// Report only files changed since REF (plus translations whose source changed, and links into changed files)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
 

@@ -33,8 +33,9 @@ See the [guide](docs/guide.md).    <!-- the link works now: the comment can go -
 ```
 
 ## Fix safety
-No automatic fix: remove the comment. A suppression of a rule that did not run (for example
-one left out with `--select`) is reported as unused too.
+No automatic fix: remove the comment. A suppression of a rule that did not run (left out with
+`--select`, switched off, or `stale-section` without git history) is not reported: whether it
+is still needed cannot be known.
 "#,
 };
 
