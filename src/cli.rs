@@ -148,6 +148,12 @@ pub enum StatusFormatArg {
 pub struct RulesArgs {
     /// A rule id: print its documentation
     pub rule: Option<String>,
+
+    /// Run the examples of every declarative rule: the loaded ones (shipped
+    /// packs and the project's rule-dirs), or those of the rule files in DIR
+    #[arg(long, value_name = "DIR", conflicts_with = "rule")]
+    #[allow(clippy::option_option)]
+    pub test: Option<Option<PathBuf>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

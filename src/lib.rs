@@ -12,6 +12,7 @@
 //!           images, HTML anchors, comments, TOC block, with byte spans   [rayon]
 //! index     which paths exist, which anchors each file has
 //! rules     pure functions → Vec<Diagnostic>                             [rayon]
+//!           (built-in rules, and declarative rules from rule files)
 //! render    sorted diagnostics → human (miette) | json
 //! ```
 //!
@@ -22,6 +23,7 @@ pub mod align;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => run_fix(&cli, args),
         Command::Status(args) => run_status(&cli, args),
         Command::Sync(args) => run_sync(&cli, args),
-        Command::Rules(args) => run_rules(args),
+        Command::Rules(args) => run_rules(&cli, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -71,6 +71,12 @@ impl From<AppError> for Failure {
     }
 }
 
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::App(AppError::Config(e))
+    }
+}
+
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -96,16 +102,10 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.parse().ok()
 }
 
-fn parse_rules(names: &[String]) -> Result<Vec<RuleId>, AppError> {
-    names
-        .iter()
-        .filter(|n| !n.is_empty())
-        .map(|n| {
-            RuleId::from_name(n).ok_or_else(|| {
-                AppError::Usage(format!("unknown rule `{n}`{}", rules::did_you_mean(n)))
-            })
-        })
-        .collect()
+/// Rule names as given; they are resolved once the configuration (and its
+/// rule files) is loaded.
+fn parse_rules(names: &[String]) -> Result<Vec<String>, AppError> {
+    Ok(names.iter().filter(|n| !n.is_empty()).cloned().collect())
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
@@ -336,7 +336,12 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<u8, Failure> {
     Ok(EXIT_CLEAN)
 }
 
-fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
+fn run_rules(cli: &Cli, args: &RulesArgs) -> Result<u8, Failure> {
+    if let Some(dir) = &args.test {
+        return run_rule_tests(cli, dir.as_deref());
+    }
+    // The configuration in the current folder adds the project's rules.
+    let settings = app::load_settings(std::path::Path::new("."), cli.config.as_deref())?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match &args.rule {
         Some(name) => {
@@ -349,24 +354,84 @@ fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {
             write!(out, "{}", rule.doc_page())?;
         }
         None => {
-            let width = RuleId::ALL
+            let list: Vec<RuleId> = RuleId::ALL
                 .iter()
-                .map(|r| r.name().len())
-                .max()
-                .unwrap_or(0);
-            for rule in RuleId::ALL {
+                .copied()
+                .chain(settings.declared.rules.iter().map(|r| r.id))
+                .collect();
+            let width = list.iter().map(|r| r.name().len()).max().unwrap_or(0);
+            let pack_width = list.iter().map(|r| r.pack().len()).max().unwrap_or(0);
+            for rule in list {
                 let m = rule.meta();
-                let level = if m.default_on {
-                    m.severity.as_str().to_string()
-                } else {
-                    format!("{} (off)", m.severity.as_str())
+                let level = match settings.severity(rule) {
+                    Some(level) => level.as_str().to_string(),
+                    None => format!("{} (off)", m.severity.as_str()),
                 };
-                writeln!(out, "{:width$}  {:13}  {}", m.name, level, m.summary)?;
+                writeln!(
+                    out,
+                    "{:width$}  {:pack_width$}  {:13}  {}",
+                    m.name,
+                    rule.pack(),
+                    level,
+                    m.summary
+                )?;
             }
         }
     }
     out.flush()?;
     Ok(EXIT_CLEAN)
+}
+
+/// `lockstep rules --test [DIR]`: every example of every declarative rule.
+fn run_rule_tests(cli: &Cli, dir: Option<&std::path::Path>) -> Result<u8, Failure> {
+    let set = match dir {
+        Some(dir) => lockstep::declarative::load_standalone(dir)?,
+        None => {
+            if let Some(e) = lockstep::declarative::packs::load_error() {
+                return Err(
+                    AppError::Usage(format!("the shipped rule packs do not load: {e}")).into(),
+                );
+            }
+            app::load_settings(std::path::Path::new("."), cli.config.as_deref())?.declared
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let (mut failed, mut examples) = (0, 0);
+    for rule in &set.rules {
+        let n = rule.examples_fail.len() + rule.examples_pass.len();
+        examples += n;
+        let problems = lockstep::declarative::engine::test_examples(rule);
+        if n == 0 {
+            writeln!(out, "warning  {} ({}): no examples", rule.name, rule.pack)?;
+        } else if problems.is_empty() {
+            if !cli.quiet {
+                writeln!(out, "ok       {} ({}): {n} examples", rule.name, rule.pack)?;
+            }
+        } else {
+            failed += 1;
+            writeln!(out, "FAILED   {} ({})", rule.name, rule.pack)?;
+            for p in problems {
+                writeln!(out, "         {p}")?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{} rule{}, {examples} examples: {}",
+        set.rules.len(),
+        if set.rules.len() == 1 { "" } else { "s" },
+        if failed == 0 {
+            "all passed".to_string()
+        } else {
+            format!("{failed} failed")
+        }
+    )?;
+    out.flush()?;
+    Ok(if failed == 0 {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 /// Prints a fatal error; configuration errors point into the TOML with a snippet.

@@ -137,7 +137,7 @@ pub fn fix(opts: &FixOptions) -> Result<FixOutcome, AppError> {
     let mut outcome = FixOutcome::default();
     for (root, files) in roots {
         let mut settings = load_settings(&root, opts.check.config.as_deref())?;
-        settings.select(&opts.check.select, &opts.check.ignore);
+        super::select_rules(&mut settings, &opts.check.select, &opts.check.ignore)?;
         let mut ws = Workspace::load(&root, settings);
         let scope = scope_for(&ws, files.as_deref(), &opts.check.langs);
         let (applied, originals, passes) = fix_workspace(&mut ws, &scope, opts.unsafe_fixes)

@@ -75,8 +75,9 @@ impl From<ConfigError> for AppError {
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub config: Option<PathBuf>,
-    pub select: Vec<RuleId>,
-    pub ignore: Vec<RuleId>,
+    /// Rule names (built-in or declarative), resolved per root.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
     /// Report only editions in these languages (file-name codes, or the source language).
     pub langs: Vec<String>,
     /// Report only files changed since this git revision, and translations
@@ -179,7 +180,8 @@ impl Workspace {
             }
         };
         let max = settings.max_file_size;
-        let parse_options = ParseOptions::new(&settings.toc_titles);
+        let parse_options =
+            ParseOptions::new(&settings.toc_titles).with_text_runs(settings.needs_text_runs());
         let load = |wanted: &[bool], tree: &discover::Tree| -> Vec<Option<Loaded>> {
             tree.markdown
                 .par_iter()
@@ -352,7 +354,8 @@ impl Workspace {
 
     /// Replaces a file's text (after a fix): re-parses it and refreshes its anchors.
     pub fn update_file(&mut self, id: FileId, text: String) {
-        let opts = ParseOptions::new(&self.settings.toc_titles);
+        let opts = ParseOptions::new(&self.settings.toc_titles)
+            .with_text_runs(self.settings.needs_text_runs());
         let path = std::mem::take(&mut self.files[id.index()].path);
         let file = SourceFile::new(path, text);
         let doc = parse::parse_with(&file.text, &file.lines, &opts);
@@ -409,13 +412,22 @@ impl Workspace {
             .flat_map_iter(|i| {
                 let id = FileId(i as u32);
                 let found = match &self.docs[i] {
-                    Some(doc) => rules::check_file(&FileContext {
-                        id,
-                        file: &self.files[i],
-                        doc,
-                        index: &self.index,
-                        settings,
-                    }),
+                    Some(doc) => {
+                        let edition = &self.editions[i];
+                        let language = settings
+                            .language_of(edition.lang.as_deref().unwrap_or(&settings.source_lang));
+                        rules::check_file(&FileContext {
+                            id,
+                            file: &self.files[i],
+                            doc,
+                            index: &self.index,
+                            settings,
+                            edition: crate::declarative::EditionInfo {
+                                language: &language,
+                                is_translation: edition.is_translation,
+                            },
+                        })
+                    }
                     None => Vec::new(),
                 };
                 found.into_iter()
@@ -430,12 +442,14 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .flat_map_iter(|(k, c)| {
+                    let target_lang = settings.language_of(&c.lang);
                     let ctx = SectionContext {
                         source: self.file_ref(c.source),
                         target: self.file_ref(c.target),
                         comparison: &c.comparison,
                         stale: staleness.get(k).map(Vec::as_slice),
                         source_lang: &settings.source_lang,
+                        target_lang: &target_lang,
                         settings,
                     };
                     rules::check_sections(&ctx)
@@ -827,6 +841,27 @@ fn same_path(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Applies `--select` and `--ignore` (rule names) to a root's settings.
+pub fn select_rules(
+    settings: &mut Settings,
+    select: &[String],
+    ignore: &[String],
+) -> Result<(), AppError> {
+    let resolve = |names: &[String]| -> Result<Vec<RuleId>, AppError> {
+        names
+            .iter()
+            .map(|n| {
+                RuleId::from_name(n).ok_or_else(|| {
+                    AppError::Usage(format!("unknown rule `{n}`{}", rules::did_you_mean(n)))
+                })
+            })
+            .collect()
+    };
+    let (select, ignore) = (resolve(select)?, resolve(ignore)?);
+    settings.select(&select, &ignore);
+    Ok(())
+}
+
 /// The file a path given on the command line names in the workspace, if it
 /// is one of its Markdown files (not excluded).
 fn arg_file(ws: &Workspace, root: &Path, f: &Path) -> Option<FileId> {
@@ -922,7 +957,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
     }
     for (root, files) in roots {
         let mut settings = load_settings(&root, opts.config.as_deref())?;
-        settings.select(&opts.select, &opts.ignore);
+        select_rules(&mut settings, &opts.select, &opts.ignore)?;
         let (ws, scope) = match &opts.changed_since {
             None => {
                 let ws = Workspace::load(&root, settings);

@@ -47,6 +47,11 @@ pub struct Settings {
     pub ignore_revs: Vec<String>,
     /// The configuration file that was read, if any.
     pub config_path: Option<PathBuf>,
+    /// Shipped packs enabled by `packs`.
+    pub packs: Vec<String>,
+    /// Declarative rules (every shipped pack's, and the project's) and the
+    /// glossary. Which of the rules run is up to `severities`.
+    pub declared: crate::declarative::RuleSet,
 }
 
 impl Default for Settings {
@@ -68,6 +73,8 @@ impl Default for Settings {
                 .collect(),
             ignore_revs: Vec::new(),
             config_path: None,
+            packs: Vec::new(),
+            declared: Self::shipped_rules(),
         }
     }
 }
@@ -82,7 +89,12 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn at(path: &Path, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn at(
+        path: &Path,
+        text: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             path: path.to_path_buf(),
             text: text.to_string(),
@@ -178,6 +190,30 @@ impl Settings {
                 })?;
             s.layouts.push(parsed);
         }
+        for pack in raw.packs.unwrap_or_default() {
+            let Some(set) = crate::declarative::packs::get(pack.get_ref()) else {
+                return Err(err(
+                    pack.span(),
+                    format!(
+                        "unknown rule pack `{}`: the shipped packs are {}",
+                        pack.get_ref(),
+                        crate::declarative::packs::names().join(", ")
+                    ),
+                ));
+            };
+            for r in &set.rules {
+                s.severities.insert(r.id, r.severity);
+            }
+            s.packs.push(pack.into_inner());
+        }
+        if let Some(dirs) = raw.rule_dirs {
+            let base = path.parent().unwrap_or(Path::new("."));
+            let before = s.declared.rules.len();
+            crate::declarative::load_dirs(path, text, base, &dirs, &mut s.declared)?;
+            for r in &s.declared.rules[before..] {
+                s.severities.insert(r.id, r.severity);
+            }
+        }
         for (name, severity) in raw.rules.unwrap_or_default() {
             let Some(rule) = RuleId::from_name(name.get_ref()) else {
                 return Err(err(
@@ -244,6 +280,23 @@ impl Settings {
         Ok(s)
     }
 
+    /// Every shipped pack's rules (off until `packs` or `--select` turns
+    /// them on).
+    fn shipped_rules() -> crate::declarative::RuleSet {
+        let mut set = crate::declarative::RuleSet::default();
+        for (_, pack) in crate::declarative::packs::shipped() {
+            set.rules.extend(pack.rules.iter().cloned());
+        }
+        set
+    }
+
+    /// Whether parsing must build text runs: a declarative rule or the
+    /// glossary will run.
+    pub fn needs_text_runs(&self) -> bool {
+        self.declared.rules.iter().any(|r| self.is_enabled(r.id))
+            || (!self.declared.glossary.is_empty() && self.is_enabled(RuleId::GlossaryTerm))
+    }
+
     /// The effective severity of `rule`, or `None` when it is off.
     pub fn severity(&self, rule: RuleId) -> Option<Severity> {
         self.severities
@@ -265,6 +318,11 @@ impl Settings {
                 } else if level.is_none() {
                     *level = Some(rule.default_severity());
                 }
+            }
+            for rule in select {
+                self.severities
+                    .entry(*rule)
+                    .or_insert(Some(rule.default_severity()));
             }
         }
         for rule in ignore {

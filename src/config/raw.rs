@@ -29,6 +29,10 @@ pub struct RawConfig {
     pub toc: Option<RawToc>,
     /// Commits staleness ignores (like `.git-blame-ignore-revs`).
     pub ignore_revs: Option<Vec<Spanned<String>>>,
+    /// Shipped rule packs to enable (`markdown`, `ko`, `ja`, `zh`).
+    pub packs: Option<Vec<Spanned<String>>>,
+    /// Folders of the project's own rule files (`*.toml`), relative to this file.
+    pub rule_dirs: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,6 +10,7 @@
 
 pub mod html;
 pub mod slug;
+pub mod text;
 pub mod toc;
 
 use std::sync::LazyLock;
@@ -21,6 +22,7 @@ use regex::Regex;
 
 use crate::source::{LineIndex, Span};
 
+pub use self::text::{TextRun, TextScope};
 pub use self::toc::{Toc, TocEntry, TocKind};
 
 /// A heading with its rendered text and GitHub id.
@@ -138,6 +140,9 @@ pub struct Document {
     /// Paragraphs and table cells, in document order.
     pub prose: Vec<Prose>,
     pub code_blocks: Vec<CodeBlock>,
+    /// Text runs by scope, in document order — only when parsed with
+    /// [`ParseOptions::text_runs`].
+    pub texts: Vec<TextRun>,
 }
 
 /// A list item, in document order.
@@ -196,6 +201,8 @@ static CUSTOM_ID: LazyLock<Regex> =
 pub struct ParseOptions {
     /// Normalised heading titles that introduce an unmarked TOC.
     toc_titles: Vec<String>,
+    /// Build [`Document::texts`] (declarative rules and the glossary need them).
+    pub text_runs: bool,
 }
 
 impl ParseOptions {
@@ -205,7 +212,16 @@ impl ParseOptions {
                 .iter()
                 .map(|t| toc::normalise_title(t.as_ref()))
                 .collect(),
+            text_runs: false,
         }
+    }
+}
+
+impl ParseOptions {
+    /// The same options, building [`Document::texts`] when `on`.
+    pub fn with_text_runs(mut self, on: bool) -> Self {
+        self.text_runs = on;
+        self
     }
 }
 
@@ -242,9 +258,23 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
         list_items,
         ..
     } = b;
+    if opts.text_runs {
+        let mut runs = text::runs(root, text, lines, &|sp| span_at(text, lines, sp));
+        runs.extend(text::url_runs(text, &doc.links, &doc.images));
+        runs.sort_by_key(|r| (r.span.start, r.span.end));
+        doc.texts = runs;
+    }
     build_sections(&mut doc, text.len());
     doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles);
     doc
+}
+
+/// The byte span of a comrak source position.
+fn span_at(text: &str, lines: &LineIndex, sp: Sourcepos) -> Span {
+    let start = lines.offset(sp.start.line, sp.start.column);
+    let end = lines.offset(sp.end.line, sp.end.column) + 1;
+    let end = end.min(text.len()).max(start);
+    Span::new(start.min(text.len()), end)
 }
 
 struct Builder<'t> {
@@ -259,10 +289,7 @@ struct Builder<'t> {
 
 impl<'t> Builder<'t> {
     fn span(&self, sp: Sourcepos) -> Span {
-        let start = self.lines.offset(sp.start.line, sp.start.column);
-        let end = self.lines.offset(sp.end.line, sp.end.column) + 1;
-        let end = end.min(self.text.len()).max(start);
-        Span::new(start.min(self.text.len()), end)
+        span_at(self.text, self.lines, sp)
     }
 
     fn walk<'a>(&mut self, root: &'a AstNode<'a>) {

@@ -10,10 +10,12 @@ mod broken_anchor;
 mod broken_link;
 mod extra_section;
 mod file_too_large;
+mod glossary_term;
 mod image_mismatch;
 mod io_error;
 mod missing_image;
 mod missing_section;
+pub mod registry;
 mod stale_section;
 mod toc_drift;
 mod untranslated_section;
@@ -39,6 +41,8 @@ pub enum RuleKind {
     Section,
     /// Reported by the pipeline itself (reading files), not by a check.
     System,
+    /// A pattern rule from a rule file (`rules/*.toml`).
+    Declarative,
 }
 
 impl RuleKind {
@@ -48,6 +52,7 @@ impl RuleKind {
             RuleKind::Corpus => "corpus",
             RuleKind::Section => "section",
             RuleKind::System => "system",
+            RuleKind::Declarative => "declarative",
         }
     }
 }
@@ -68,19 +73,29 @@ pub struct RuleMeta {
 
 macro_rules! rules {
     ($($variant:ident => $module:ident),* $(,)?) => {
-        /// Every built-in rule.
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        /// A rule: a built-in one, or a declarative one (from a shipped pack
+        /// or a project's rule folder) interned by name in [`registry`].
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
         pub enum RuleId {
-            $($variant),*
+            $($variant,)*
+            /// A declarative rule: an index into the registry.
+            Declared(u32),
         }
 
         impl RuleId {
+            /// Every built-in rule.
             pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
 
             pub fn meta(self) -> &'static RuleMeta {
                 match self {
-                    $(RuleId::$variant => &$module::META),*
+                    $(RuleId::$variant => &$module::META,)*
+                    RuleId::Declared(i) => registry::meta(i),
                 }
+            }
+
+            /// Position among the built-in rules (their order of precedence).
+            fn builtin_index(self) -> Option<usize> {
+                Self::ALL.iter().position(|r| *r == self)
             }
         }
     };
@@ -95,10 +110,30 @@ rules! {
     ExtraSection => extra_section,
     UntranslatedSection => untranslated_section,
     StaleSection => stale_section,
+    GlossaryTerm => glossary_term,
     UnusedSuppression => unused_suppression,
     ImageMismatch => image_mismatch,
     IoError => io_error,
     FileTooLarge => file_too_large,
+}
+
+/// Built-in rules in their order, then declarative rules by name: the same
+/// order in every run, whatever order rule files were loaded in.
+impl Ord for RuleId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self.builtin_index(), other.builtin_index()) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => self.name().cmp(other.name()),
+        }
+    }
+}
+
+impl PartialOrd for RuleId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl RuleId {
@@ -106,8 +141,32 @@ impl RuleId {
         self.meta().name
     }
 
+    /// A built-in rule, or a declarative rule that has been loaded (the
+    /// shipped packs always are).
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|r| r.name() == name)
+        crate::declarative::packs::shipped();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|r| r.name() == name)
+            .or_else(|| registry::lookup(name).map(RuleId::Declared))
+    }
+
+    /// Built-in rules, then every declarative rule loaded so far (by name).
+    pub fn all() -> Vec<RuleId> {
+        crate::declarative::packs::shipped();
+        let mut declared: Vec<RuleId> = registry::ids().into_iter().map(RuleId::Declared).collect();
+        declared.sort();
+        Self::ALL.iter().copied().chain(declared).collect()
+    }
+
+    /// Where the rule comes from: `built-in`, a shipped pack's name, or a
+    /// project rule file.
+    pub fn pack(self) -> &'static str {
+        match self {
+            RuleId::Declared(i) => registry::pack(i),
+            _ => "built-in",
+        }
     }
 
     pub fn default_severity(self) -> Severity {
@@ -118,8 +177,12 @@ impl RuleId {
     /// and kept in `docs/rules/<id>.md`.
     pub fn doc_page(self) -> String {
         let m = self.meta();
+        let pack = match self {
+            RuleId::Declared(_) => format!(" Pack: {}.", self.pack()),
+            _ => String::new(),
+        };
         format!(
-            "# {}\n\n{}\n\nDefault severity: {}{}. Kind: {} rule.\n\n{}",
+            "# {}\n\n{}\n\nDefault severity: {}{}. Kind: {} rule.{pack}\n\n{}",
             m.name,
             m.summary,
             m.severity,
@@ -148,7 +211,7 @@ impl std::fmt::Display for RuleId {
 
 /// " (did you mean `x`?)" for a misspelt rule name, or "".
 pub fn did_you_mean(name: &str) -> String {
-    RuleId::ALL
+    RuleId::all()
         .iter()
         .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
         .filter(|(score, _)| *score > 0.8)
@@ -183,6 +246,8 @@ pub struct FileContext<'a> {
     pub doc: &'a Document,
     pub index: &'a Index,
     pub settings: &'a Settings,
+    /// The file's edition, for rules limited to some languages.
+    pub edition: crate::declarative::EditionInfo<'a>,
 }
 
 /// Runs every enabled document and corpus rule on one file.
@@ -200,6 +265,11 @@ pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
     }
     if s.is_enabled(RuleId::TocDrift) {
         toc_drift::check(ctx, &mut out);
+    }
+    for rule in &s.declared.rules {
+        if s.is_enabled(rule.id) && rule.applies_to(&ctx.file.path, ctx.edition) {
+            crate::declarative::engine::check(rule, ctx.id, &ctx.file.text, ctx.doc, &mut out);
+        }
     }
     out
 }
@@ -221,6 +291,8 @@ pub struct SectionContext<'a> {
     /// Per source section: why its counterpart is stale (when history was read).
     pub stale: Option<&'a [Option<Arc<StaleInfo>>]>,
     pub source_lang: &'a str,
+    /// The translation's language (canonical tag: `ko`, `zh-Hant`).
+    pub target_lang: &'a str,
     pub settings: &'a Settings,
 }
 
@@ -286,6 +358,9 @@ pub fn check_sections(ctx: &SectionContext<'_>) -> Vec<Diagnostic> {
     }
     if s.is_enabled(RuleId::StaleSection) {
         stale_section::check(ctx, &mut out);
+    }
+    if s.is_enabled(RuleId::GlossaryTerm) {
+        glossary_term::check(ctx, &mut out);
     }
     out
 }

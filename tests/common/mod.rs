@@ -25,6 +25,10 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
 /// `lockstep check` on `path` with only `select` (all default rules when
 /// empty). Staleness depends on the git history around the path, so it is
 /// left out unless selected: tests of it build their own histories.
+fn names(rules: &[RuleId]) -> Vec<String> {
+    rules.iter().map(|r| r.name().to_string()).collect()
+}
+
 pub fn check(path: &Path, select: &[RuleId]) -> Report {
     let ignore = if select.contains(&RuleId::StaleSection) {
         Vec::new()
@@ -33,8 +37,8 @@ pub fn check(path: &Path, select: &[RuleId]) -> Report {
     };
     app::check(&CheckOptions {
         paths: vec![path.to_path_buf()],
-        select: select.to_vec(),
-        ignore,
+        select: names(select),
+        ignore: names(&ignore),
         ..CheckOptions::default()
     })
     .expect("check runs")
@@ -274,7 +278,7 @@ fn fix_with(root: &Path, unsafe_fixes: bool, select: &[RuleId]) -> (String, usiz
     let outcome = lockstep::app::fix::fix(&lockstep::app::fix::FixOptions {
         check: CheckOptions {
             paths: vec![root.to_path_buf()],
-            select: select.to_vec(),
+            select: names(select),
             ..CheckOptions::default()
         },
         unsafe_fixes,
