@@ -93,7 +93,8 @@ macro_rules! fixture_tests {
     ($($test:ident => $rule:ident),* $(,)?) => {
         $(#[test] fn $test() { run(RuleId::$rule) })*
 
-        /// Every rule in the registry has a fixture test above.
+        /// Every built-in rule has a fixture test above (the shipped packs'
+        /// rules are run by `shipped_pack_rules`).
         #[test]
         fn every_rule_has_a_fixture_test() {
             let tested = [$(RuleId::$rule),*];
@@ -114,9 +115,37 @@ fixture_tests! {
     untranslated_section => UntranslatedSection,
     image_mismatch => ImageMismatch,
     stale_section => StaleSection,
+    glossary_term => GlossaryTerm,
     unused_suppression => UnusedSuppression,
     io_error => IoError,
     file_too_large => FileTooLarge,
+}
+
+/// The rules of the shipped packs (`rules/*.toml`).
+fn pack_rules() -> Vec<RuleId> {
+    let packs = lockstep::declarative::packs::shipped();
+    assert_eq!(
+        lockstep::declarative::packs::load_error(),
+        None,
+        "the shipped packs must load"
+    );
+    assert_eq!(packs.len(), 4);
+    packs
+        .iter()
+        .flat_map(|(_, set)| set.rules.iter().map(|r| r.id))
+        .collect()
+}
+
+#[test]
+fn shipped_pack_rules() {
+    for rule in pack_rules() {
+        run(rule);
+    }
+}
+
+/// Built-in rules, then the shipped packs' rules.
+fn all_rules() -> Vec<RuleId> {
+    RuleId::ALL.iter().copied().chain(pack_rules()).collect()
 }
 
 /// `docs/rules/<id>.md` is the page `lockstep rules <id>` prints (SARIF's
@@ -124,7 +153,7 @@ fixture_tests! {
 /// `for r in $(lockstep rules | cut -d' ' -f1); do lockstep rules $r > docs/rules/$r.md; done`.
 #[test]
 fn rule_pages_are_current() {
-    for rule in RuleId::ALL {
+    for rule in all_rules() {
         let path = common::repo()
             .join("docs/rules")
             .join(format!("{}.md", rule.name()));
@@ -135,8 +164,12 @@ fn rule_pages_are_current() {
 
 #[test]
 fn every_rule_has_docs_and_fixtures() {
-    for rule in RuleId::ALL {
+    for rule in all_rules() {
         let m = rule.meta();
+        // The language packs' rules name the style guide they follow.
+        if ["ko", "ja", "zh"].contains(&rule.pack()) {
+            assert!(m.docs.contains("Source: "), "{rule}: docs name no source");
+        }
         for section in ["## What it does", "## Why", "## Example", "## Fix safety"] {
             assert!(m.docs.contains(section), "{rule}: docs lack {section:?}");
         }

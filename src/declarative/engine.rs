@@ -27,7 +27,14 @@ pub fn check(
                 continue;
             }
             let span = run.span_of(m.range());
-            let mut d = Diagnostic::new(rule.id, id, span, rule.message.expand(&caps));
+            // Messages are one line: a match across a line break reads as
+            // a space.
+            let message = rule
+                .message
+                .expand(&caps)
+                .replace("\r\n", " ")
+                .replace('\n', " ");
+            let mut d = Diagnostic::new(rule.id, id, span, message);
             if let Some(template) = &rule.replace {
                 let replacement = template.expand(&caps);
                 // Only where the match is written literally: replacing an
@@ -42,7 +49,11 @@ pub fn check(
                         Fix::safe(edit)
                     };
                     d = d
-                        .with_help(format!("replace with `{}`", visible(&replacement)))
+                        .with_help(format!(
+                            "replace `{}` with `{}`",
+                            visible(m.as_str()),
+                            visible(&replacement)
+                        ))
                         .with_fix(fix);
                 }
             }

@@ -124,6 +124,11 @@ impl TextRun {
         self.text.push_str(s);
     }
 
+    /// Where the run's text so far ends in the file.
+    fn covered_end(&self) -> usize {
+        self.pieces.iter().map(|p| p.src.end).max().unwrap_or(0)
+    }
+
     /// The run with its span narrowed to its text (when it has any).
     fn finish(mut self) -> Self {
         if let (Some(first), Some(end)) = (
@@ -312,7 +317,20 @@ pub(super) fn runs<'a>(
                         };
                         if let Some(r) = target {
                             let ending = line_ending(text, span);
-                            let before = Span::new(span.start, ending.start.max(span.start));
+                            // Every trailing space (the parser may leave the
+                            // first in the text before), or the backslash.
+                            let bytes = text.as_bytes();
+                            let mut start = ending.start;
+                            if start > 0 && bytes[start - 1] == b'\\' {
+                                start -= 1;
+                            } else {
+                                while start > 0 && bytes[start - 1] == b' ' {
+                                    start -= 1;
+                                }
+                            }
+                            // Never before text already in the run.
+                            let start = start.max(r.covered_end()).min(ending.start);
+                            let before = Span::new(start, ending.start);
                             r.push(&text[before.range()], before, true);
                             r.push("\n", ending, false);
                         }
