@@ -223,3 +223,38 @@ fn human_and_github_output_never_print_control_or_bidi_characters() {
         }
     }
 }
+
+#[test]
+fn sarif_validates_with_declarative_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("lockstep.toml"), "packs = [\"markdown\"]\n").unwrap();
+    fs::write(
+        tmp.path().join("README.md"),
+        "# A\n\nTODO: write. See https://example.com.\n",
+    )
+    .unwrap();
+    let o = lockstep(&["check", ".", "--format", "sarif"], tmp.path());
+    let v = assert_valid_sarif(&o.stdout);
+    let run = &v["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["no-todo", "bare-url"]);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], r["ruleId"]);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["properties"]["pack"],
+            "markdown"
+        );
+    }
+    // The bare URL's fix is in the help text.
+    assert!(
+        results[1]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("help: replace `https://example.com` with `<https://example.com>`")
+    );
+}

@@ -915,7 +915,8 @@ pub(crate) fn merge_into(
             .in_scope
             .push(ws.docs[i].is_some() && ws.in_scope(FileId(i as u32), scope));
     }
-    for &rule in RuleId::ALL {
+    let declared = ws.settings.declared.rules.iter().map(|r| r.id);
+    for rule in RuleId::ALL.iter().copied().chain(declared) {
         if ws.settings.is_enabled(rule) && !report.rules.contains(&rule) {
             report.rules.push(rule);
         }

@@ -408,7 +408,7 @@ fn compile_rule(
             "*" => LangSel::Any,
             "source" => LangSel::Source,
             "translations" => LangSel::Translations,
-            code if crate::discover::lang::is_code_shaped(code) => {
+            code if crate::discover::lang::is_known_code(code) => {
                 LangSel::Lang(crate::discover::lang::canonical(code))
             }
             other => {
@@ -488,7 +488,7 @@ fn compile_glossary(
                 .ok_or_else(|| err(value.span(), "allow-source must be true or false".into()))?;
             continue;
         }
-        if !crate::discover::lang::is_code_shaped(k) {
+        if !crate::discover::lang::is_known_code(k) {
             return Err(err(
                 key.span(),
                 format!(
@@ -703,4 +703,228 @@ fn display_path(base: &Path, f: &Path) -> String {
         .unwrap_or(f)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RuleSet, ConfigError> {
+        parse_file(
+            Path::new("rules/house.toml"),
+            "rules/house.toml",
+            text,
+            &RuleSet::default(),
+        )
+    }
+
+    /// `file:line:col: message` of the error `text` gives.
+    fn error(text: &str) -> String {
+        parse(text).expect_err("an error").to_string()
+    }
+
+    const OK: &str = "[[rule]]\nid = \"no-foo\"\nmessage = \"foo: {0}\"\npattern = 'foo'\n";
+
+    #[test]
+    fn a_valid_rule_loads_with_defaults() {
+        let set = parse(OK).unwrap();
+        let r = &set.rules[0];
+        assert_eq!(r.name, "no-foo");
+        assert_eq!(r.severity, Some(Severity::Warning));
+        assert_eq!(r.langs, [LangSel::Any]);
+        assert_eq!(r.scopes.len(), 4);
+        assert_eq!(r.origin.line, 2);
+        assert_eq!(RuleId::from_name("no-foo"), Some(r.id));
+        assert_eq!(r.id.pack(), "rules/house.toml");
+    }
+
+    #[test]
+    fn malformed_toml_and_unknown_keys_point_at_the_place() {
+        assert_eq!(
+            error("[[rule]]\nid = \"x\nmessage = 1\n"),
+            "rules/house.toml:2:8: invalid basic string, expected `\"`"
+        );
+        assert!(
+            error(
+                "[[rule]]\nid = \"no-foo\"\nmessage = \"m\"\npattern = 'x'\nscopes = [\"prose\"]\n"
+            )
+            .starts_with("rules/house.toml:5:1: unknown field `scopes`, expected one of")
+        );
+        assert!(
+            error("[[rules]]\nid = \"x\"\n")
+                .starts_with("rules/house.toml:1:3: unknown field `rules`")
+        );
+        assert!(
+            error("[[rule]]\nid = \"no-foo\"\npattern = 'x'\n").contains("missing field `message`")
+        );
+    }
+
+    #[test]
+    fn ids_must_be_kebab_case_new_and_unique() {
+        assert_eq!(
+            error(&OK.replace("no-foo", "No_Foo")),
+            "rules/house.toml:2:6: rule id `No_Foo` must be kebab-case (`no-todo`): lowercase letters, digits and single hyphens"
+        );
+        assert_eq!(
+            error(&OK.replace("no-foo", "broken-link")),
+            "rules/house.toml:2:6: rule id `broken-link` is the name of a built-in rule"
+        );
+        assert_eq!(
+            error(&format!("{OK}\n{OK}")),
+            "rules/house.toml:7:6: duplicate rule id `no-foo`: also defined in rules/house.toml (line 2)"
+        );
+        // Against rules loaded before (a shipped pack, another file).
+        let shipped = crate::declarative::packs::get("markdown").unwrap();
+        let e = parse_file(
+            Path::new("rules/house.toml"),
+            "rules/house.toml",
+            &OK.replace("no-foo", "no-todo"),
+            shipped,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rules/house.toml:2:6: duplicate rule id `no-todo`: also defined in markdown (line 6)"
+        );
+    }
+
+    #[test]
+    fn bad_patterns_point_into_the_pattern() {
+        assert_eq!(
+            error(&OK.replace("'foo'", "'fo(o'")),
+            "rules/house.toml:4:14: invalid pattern: unclosed group"
+        );
+        let look = error(&OK.replace("'foo'", "'foo(?=bar)'"));
+        assert!(
+            look.starts_with("rules/house.toml:4:15: invalid pattern: look-around, including look-ahead and look-behind, is not supported (lockstep uses Rust's regex syntax"),
+            "{look}"
+        );
+        let back = error(&OK.replace("'foo'", r"'(\w+) \1'"));
+        assert!(
+            back.starts_with(
+                "rules/house.toml:4:18: invalid pattern: backreferences are not supported"
+            ),
+            "{back}"
+        );
+        // A basic string: the position is the value's.
+        assert!(
+            error(&OK.replace("'foo'", "\"fo(o\""))
+                .starts_with("rules/house.toml:4:11: invalid pattern")
+        );
+        let unless = error(&format!("{OK}unless = '('\n"));
+        assert!(
+            unless.starts_with("rules/house.toml:5:11: invalid `unless` pattern"),
+            "{unless}"
+        );
+    }
+
+    #[test]
+    fn patterns_over_the_size_limit_are_refused() {
+        let e = error(&OK.replace("'foo'", r"'\w{1000}\w{1000}'"));
+        assert!(
+            e.starts_with(
+                "rules/house.toml:4:11: pattern is too large: it compiles to more than 1024 KiB"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn templates_scopes_langs_globs_and_severities_are_checked() {
+        assert_eq!(
+            error(&OK.replace("foo: {0}", "foo: {2}")),
+            "rules/house.toml:3:11: invalid message: `{2}`: the pattern has 0 groups (`{0}` is the whole match)"
+        );
+        assert_eq!(
+            error(&format!("{OK}replace = '{{name}}'\n")),
+            "rules/house.toml:5:11: invalid replace: `{name}`: the pattern has no group named `name`"
+        );
+        assert!(error(&format!("{OK}scope = [\"prose\", \"body\"]\n")).starts_with(
+            "rules/house.toml:5:19: unknown scope `body`: expected one of prose, heading, link-text"
+        ));
+        assert_eq!(
+            error(&format!("{OK}scope = []\n")),
+            "rules/house.toml:5:9: scope must name at least one scope"
+        );
+        assert_eq!(
+            error(&format!("{OK}langs = [\"korean!\"]\n")),
+            "rules/house.toml:5:10: `korean!` is not a language code (or \"*\", \"source\", \"translations\")"
+        );
+        assert!(
+            error(&format!("{OK}files = [\"docs/[a\"]\n"))
+                .starts_with("rules/house.toml:5:10: invalid glob")
+        );
+        assert_eq!(
+            error(&format!("{OK}severity = \"fatal\"\n")),
+            "rules/house.toml:5:12: invalid severity `fatal`: expected \"error\", \"warning\", \"info\" or \"off\""
+        );
+        assert_eq!(
+            error(&format!("{OK}unsafe = true\n")),
+            "rules/house.toml:2:6: `unsafe` only applies to a rule with `replace`"
+        );
+    }
+
+    #[test]
+    fn glossary_entries_are_checked() {
+        let set =
+            parse("[[glossary]]\nen = \"cache\"\nko = [\"캐시\", \"캐쉬\"]\nallow-source = true\n")
+                .unwrap();
+        let g = &set.glossary[0];
+        assert!(g.allow_source);
+        assert_eq!(g.terms["ko"], ["캐시", "캐쉬"]);
+        assert_eq!(g.origin.line, 2);
+        let (key, forms, re) = g.for_language("ko").unwrap();
+        assert_eq!((key, forms.len()), ("ko", 2));
+        assert!(re.is_match("캐쉬를"));
+        assert!(g.for_language("ja").is_none());
+        assert_eq!(
+            error("[[glossary]]\nen = \"cache\"\n"),
+            "rules/house.toml:1:1: a glossary entry needs a term in at least two languages"
+        );
+        assert_eq!(
+            error("[[glossary]]\nen = \"cache\"\nkorean = \"캐시\"\n"),
+            "rules/house.toml:3:1: `korean` is not a language code (a glossary entry maps language codes to terms, plus `allow-source`)"
+        );
+        assert_eq!(
+            error("[[glossary]]\nen = \"cache\"\nko = \"\"\n"),
+            "rules/house.toml:3:6: a glossary term cannot be empty"
+        );
+        assert_eq!(
+            error("[[glossary]]\nen = \"cache\"\nko = 3\n"),
+            "rules/house.toml:3:6: expected a term or a list of terms"
+        );
+    }
+
+    #[test]
+    fn language_selection() {
+        assert!(lang_matches("zh", "zh-Hant"));
+        assert!(lang_matches("zh-Hant", "zh-Hant"));
+        assert!(!lang_matches("zh-Hant", "zh-Hans"));
+        assert!(!lang_matches("zh", "zhx"));
+        let e = |language, is_translation| EditionInfo {
+            language,
+            is_translation,
+        };
+        assert!(LangSel::Source.accepts(e("en", false)));
+        assert!(!LangSel::Source.accepts(e("ko", true)));
+        assert!(LangSel::Translations.accepts(e("ko", true)));
+        assert!(LangSel::Lang("pt".into()).accepts(e("pt-BR", true)));
+    }
+
+    #[test]
+    fn the_shipped_packs_load_and_their_examples_pass() {
+        assert_eq!(crate::declarative::packs::load_error(), None);
+        for (name, set) in crate::declarative::packs::shipped() {
+            assert!(!set.rules.is_empty(), "{name} is empty");
+            for r in &set.rules {
+                assert!(
+                    !r.examples_fail.is_empty() && !r.examples_pass.is_empty(),
+                    "{}: needs fail and pass examples",
+                    r.name
+                );
+                let problems = engine::test_examples(r);
+                assert!(problems.is_empty(), "{}: {problems:?}", r.name);
+            }
+        }
+    }
 }

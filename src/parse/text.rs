@@ -380,10 +380,10 @@ pub(super) fn runs<'a>(
                             split(&mut block, &mut out, in_heading);
                         }
                     }
-                    NodeValue::HtmlInline(_) | NodeValue::FootnoteReference(_) => {
-                        if inner.is_none() {
-                            split(&mut block, &mut out, in_heading);
-                        }
+                    NodeValue::HtmlInline(_) | NodeValue::FootnoteReference(_)
+                        if inner.is_none() =>
+                    {
+                        split(&mut block, &mut out, in_heading);
                     }
                     NodeValue::CodeBlock(c) => {
                         out.extend(code_block(&c.literal, c.fenced, span, text, lines));

@@ -66,22 +66,41 @@ fn location(report: &Report, file: crate::source::FileId, span: crate::source::S
 
 impl Renderer for Sarif {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let rules: Vec<Value> = RuleId::ALL
+        // The built-in rules, and the declarative rules this run used.
+        let mut declared: Vec<RuleId> = report
+            .rules
+            .iter()
+            .copied()
+            .filter(|r| matches!(r, RuleId::Declared(_)))
+            .collect();
+        declared.sort();
+        let listed: Vec<RuleId> = RuleId::ALL.iter().copied().chain(declared).collect();
+        let shipped = crate::declarative::packs::names();
+        let rules: Vec<Value> = listed
             .iter()
             .map(|r| {
                 let m = r.meta();
-                json!({
+                let enabled = m.default_on || report.rules.contains(r);
+                let mut rule = json!({
                     "id": m.name,
                     "name": m.name,
                     "shortDescription": { "text": m.summary },
                     "fullDescription": { "text": full_description(m.docs) },
-                    "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.name),
                     "help": { "text": m.docs, "markdown": m.docs },
                     "defaultConfiguration": {
-                        "level": if m.default_on { level(m.severity) } else { "none" },
-                        "enabled": m.default_on,
+                        "level": if enabled { level(m.severity) } else { "none" },
+                        "enabled": enabled,
                     },
-                })
+                    "properties": { "pack": r.pack() },
+                });
+                // Pages exist for built-in rules and the shipped packs'.
+                if r.pack() == "built-in" || shipped.contains(&r.pack()) {
+                    rule["helpUri"] = json!(format!(
+                        "{INFORMATION_URI}/blob/main/docs/rules/{}.md",
+                        m.name
+                    ));
+                }
+                rule
             })
             .collect();
         let fingerprints = report.fingerprints();
@@ -90,7 +109,7 @@ impl Renderer for Sarif {
             .iter()
             .zip(&fingerprints)
             .map(|(d, fp)| {
-                let rule_index = RuleId::ALL.iter().position(|r| *r == d.rule).unwrap_or(0);
+                let rule_index = listed.iter().position(|r| *r == d.rule).unwrap_or(0);
                 let mut text = d.message.clone();
                 if let Some(h) = &d.help {
                     text.push_str(&format!("\nhelp: {h}"));
