@@ -137,6 +137,15 @@ impl LineIndex {
     }
 }
 
+/// The smallest char boundary `>= offset` (at most `text.len()`).
+pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 /// The largest char boundary `<= offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {

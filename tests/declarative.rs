@@ -229,7 +229,7 @@ fn rules_test_runs_every_example() {
     // Without a folder: the loaded rules (shipped packs and the project's).
     let o = lockstep(&["rules", "--test", "--quiet"], dir);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o), "17 rules, 77 examples: all passed\n");
+    assert_eq!(stdout(&o), "17 rules, 78 examples: all passed\n");
     // A wrong example fails the run, and says how.
     let broken = fs::read_to_string(dir.join("rules/house.toml"))
         .unwrap()
@@ -254,7 +254,7 @@ fn this_repositorys_rule_packs_pass_their_examples() {
     let o = lockstep(&["rules", "--test", "rules"], &common::repo());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
-        stdout(&o).ends_with("15 rules, 71 examples: all passed\n"),
+        stdout(&o).ends_with("15 rules, 72 examples: all passed\n"),
         "{}",
         stdout(&o)
     );
@@ -337,8 +337,8 @@ fn packs_enable_their_rules_by_name_and_language() {
     assert_eq!(
         json_findings(&o),
         [
-            "warning ko-particle-spacing README-ko.md:3:6 space before the particle `으로`: particles attach to the word before them",
-            "warning ko-particle-spacing README-ko.md:3:13 space before the particle `를`: particles attach to the word before them",
+            "warning ko-particle-spacing README-ko.md:3:7 space before the particle `으로`: particles attach to the word before them",
+            "warning ko-particle-spacing README-ko.md:3:14 space before the particle `를`: particles attach to the word before them",
         ]
     );
     let o = lockstep(&["fix", "--diff"], dir);

@@ -26,6 +26,17 @@ pub fn check(
             if rule.unless.as_ref().is_some_and(|u| u.is_match(m.as_str())) {
                 continue;
             }
+            if rule
+                .preceded_by
+                .as_ref()
+                .is_some_and(|p| !p.is_match(&run.text[..m.start()]))
+                || rule
+                    .followed_by
+                    .as_ref()
+                    .is_some_and(|f| !f.is_match(&run.text[m.end()..]))
+            {
+                continue;
+            }
             let span = run.span_of(m.range());
             // Messages are one line: a match across a line break reads as
             // a space.
@@ -48,17 +59,35 @@ pub fn check(
                     } else {
                         Fix::safe(edit)
                     };
-                    d = d
-                        .with_help(format!(
-                            "replace `{}` with `{}`",
-                            visible(m.as_str()),
+                    let help = if replacement.is_empty() {
+                        format!("delete {}", describe(m.as_str()))
+                    } else {
+                        format!(
+                            "replace {} with `{}`",
+                            describe(m.as_str()),
                             visible(&replacement)
-                        ))
-                        .with_fix(fix);
+                        )
+                    };
+                    d = d.with_help(help).with_fix(fix);
                 }
             }
             out.push(d);
         }
+    }
+}
+
+/// What a fix replaces, for its help line: `text`, or "the space" / "the 3
+/// spaces" when it is only spaces.
+fn describe(s: &str) -> String {
+    match s.len() {
+        n if n > 0 && s.bytes().all(|b| b == b' ') => {
+            if n == 1 {
+                "the space".into()
+            } else {
+                format!("the {n} spaces")
+            }
+        }
+        _ => format!("`{}`", visible(s)),
     }
 }
 
@@ -123,4 +152,55 @@ pub fn test_examples(rule: &DeclaredRule) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declarative::{RuleSet, parse_file};
+    use std::path::Path;
+
+    fn rule(body: &str) -> std::sync::Arc<DeclaredRule> {
+        let text = format!("[[rule]]\nid = \"t\"\nmessage = \"m {{0}}\"\n{body}");
+        parse_file(Path::new("t.toml"), "t.toml", &text, &RuleSet::default())
+            .unwrap()
+            .rules
+            .remove(0)
+    }
+
+    fn spans(rule: &DeclaredRule, text: &str) -> Vec<String> {
+        let doc = parse_example(text);
+        let mut out = Vec::new();
+        check(rule, FileId(0), text, &doc, &mut out);
+        out.iter()
+            .map(|d| text[d.span.range()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn context_patterns_and_unless() {
+        let r = rule("pattern = '[ ]+'\npreceded-by = '[a-z]'\nfollowed-by = '[.!]'\n");
+        assert_eq!(spans(&r, "end . and ! but 1 . or x y."), [" ", " "]);
+        let r = rule("pattern = 'http://\\S+'\nunless = 'localhost'\n");
+        assert_eq!(
+            spans(&r, "see http://a.com and http://localhost:1"),
+            ["http://a.com"]
+        );
+        // `$` in a context pattern is the end of the run, not of a line.
+        let r = rule("pattern = 'x'\nfollowed-by = '$'\n");
+        assert_eq!(spans(&r, "x x\n\nx [x](u) x"), ["x", "x", "x"]);
+    }
+
+    #[test]
+    fn fixes_only_where_the_match_is_literal() {
+        let r = rule("pattern = 'a&b'\nreplace = 'a and b'\n");
+        let text = "One a&b, one a&amp;b.";
+        let doc = parse_example(text);
+        let mut out = Vec::new();
+        check(&r, FileId(0), text, &doc, &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(out[0].fix.is_some());
+        assert!(out[1].fix.is_none(), "an entity is not replaced");
+        assert_eq!(&text[out[1].span.range()], "a&amp;b");
+    }
 }

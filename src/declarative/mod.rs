@@ -95,8 +95,12 @@ pub struct DeclaredRule {
     /// `None`: off unless selected.
     pub severity: Option<Severity>,
     pub regex: Regex,
-    /// Matches this pattern also matches are ignored (look-around substitute).
+    /// A match that also matches this pattern is ignored.
     pub unless: Option<Regex>,
+    /// The text before a match must end with this (anchored `(?:…)$`).
+    pub preceded_by: Option<Regex>,
+    /// The text after a match must start with this (anchored `^(?:…)`).
+    pub followed_by: Option<Regex>,
     pub scopes: Vec<TextScope>,
     pub langs: Vec<LangSel>,
     pub files: Option<GlobSet>,
@@ -348,6 +352,22 @@ fn compile_rule(
         Some(u) => Some(compile_pattern(u, "`unless` pattern", err, Some(text))?),
         None => None,
     };
+    // Context patterns are checked as written, then anchored.
+    let anchored = |p: &Option<Spanned<String>>, what: &str, wrap: fn(&str) -> String| {
+        p.as_ref()
+            .map(|p| -> Result<Regex, ConfigError> {
+                compile_pattern(p, what, err, Some(text))?;
+                let wrapped = Spanned::new(p.span(), wrap(p.get_ref()));
+                compile_pattern(&wrapped, what, err, None)
+            })
+            .transpose()
+    };
+    let preceded_by = anchored(&r.preceded_by, "`preceded-by` pattern", |p| {
+        format!("(?:{p})$")
+    })?;
+    let followed_by = anchored(&r.followed_by, "`followed-by` pattern", |p| {
+        format!("^(?:{p})")
+    })?;
     let groups: Vec<Option<String>> = regex
         .capture_names()
         .map(|n| n.map(str::to_string))
@@ -448,6 +468,8 @@ fn compile_rule(
             severity,
             regex,
             unless,
+            preceded_by,
+            followed_by,
             scopes,
             langs,
             files,
@@ -563,6 +585,18 @@ fn meta_of(r: &DeclaredRule) -> RuleMeta {
             .join(", "),
         describe_langs(&r.langs)
     ));
+    if let Some(p) = &r.preceded_by {
+        docs.push_str(&format!(
+            " Only where the text before matches `{}`.",
+            p.as_str()
+        ));
+    }
+    if let Some(f) = &r.followed_by {
+        docs.push_str(&format!(
+            " Only where the text after matches `{}`.",
+            f.as_str()
+        ));
+    }
     if let Some(u) = &r.unless {
         docs.push_str(&format!(
             " Matches that match `{}` are ignored.",

@@ -23,6 +23,8 @@ pub struct RawRule {
     pub severity: Option<Spanned<String>>,
     pub pattern: Spanned<String>,
     pub unless: Option<Spanned<String>>,
+    pub preceded_by: Option<Spanned<String>>,
+    pub followed_by: Option<Spanned<String>>,
     pub scope: Option<Spanned<Vec<Spanned<String>>>>,
     pub langs: Option<Vec<Spanned<String>>>,
     pub files: Option<Vec<Spanned<String>>>,

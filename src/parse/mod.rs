@@ -269,12 +269,17 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
     doc
 }
 
-/// The byte span of a comrak source position.
+/// The byte span of a comrak source position, on char boundaries. (comrak
+/// counts some columns after tab expansion — lazy continuation lines after a
+/// tab — so a position can land inside a character; text runs relocate their
+/// text nodes exactly, see [`text`].)
 fn span_at(text: &str, lines: &LineIndex, sp: Sourcepos) -> Span {
-    let start = lines.offset(sp.start.line, sp.start.column);
-    let end = lines.offset(sp.end.line, sp.end.column) + 1;
-    let end = end.min(text.len()).max(start);
-    Span::new(start.min(text.len()), end)
+    let start = lines.offset(sp.start.line, sp.start.column).min(text.len());
+    let end = (lines.offset(sp.end.line, sp.end.column) + 1)
+        .min(text.len())
+        .max(start);
+    let start = crate::source::floor_char_boundary(text, start);
+    Span::new(start, crate::source::ceil_char_boundary(text, end))
 }
 
 struct Builder<'t> {

@@ -168,10 +168,50 @@ impl TextRun {
     }
 }
 
+/// Where a text node's `literal` really is, near the parser's position
+/// `approx` (on the same line): comrak's columns can be off after tabs.
+fn locate(text: &str, lines: &LineIndex, approx: Span, literal: &str) -> Span {
+    if text.get(approx.range()) == Some(literal) {
+        return approx;
+    }
+    let line = lines.line_span(text, lines.line_col(text, approx.start).line);
+    let Some(hay) = text.get(line.range()) else {
+        return approx;
+    };
+    let nearest = |positions: Vec<usize>| {
+        positions
+            .into_iter()
+            .map(|i| line.start + i)
+            .min_by_key(|&o| o.abs_diff(approx.start))
+    };
+    // The literal as written, else its first character (escaped or not).
+    if let Some(o) = nearest(hay.match_indices(literal).map(|(i, _)| i).collect()) {
+        return Span::new(o, o + literal.len());
+    }
+    let Some(first) = literal.chars().next() else {
+        return approx;
+    };
+    let starts: Vec<usize> = hay
+        .char_indices()
+        .filter(|&(i, c)| c == first || c == '\\' || (c == '&' && entity_len(&hay[i..]).is_some()))
+        .map(|(i, _)| i)
+        .collect();
+    match nearest(starts) {
+        Some(o) if o != approx.start => {
+            let end = (o + approx.len()).min(line.end);
+            Span::new(o, crate::source::ceil_char_boundary(text, end.max(o)))
+        }
+        _ => approx,
+    }
+}
+
 /// Maps a node's rendered `literal` onto its source `src` (entities and
 /// backslash escapes resolved), appending to `run`.
 fn push_literal(run: &mut TextRun, literal: &str, text: &str, src: Span) {
-    let raw = &text[src.range()];
+    let Some(raw) = text.get(src.range()) else {
+        run.push(literal, src, false);
+        return;
+    };
     if raw == literal {
         run.push(literal, src, true);
         return;
@@ -298,7 +338,7 @@ pub(super) fn runs<'a>(
                             None => block.as_mut(),
                         };
                         if let Some(r) = target {
-                            push_literal(r, t, text, span);
+                            push_literal(r, t, text, locate(text, lines, span, t));
                         }
                     }
                     NodeValue::SoftBreak => {
@@ -599,6 +639,16 @@ mod tests {
         assert_eq!(find("end.\nNext"), "end.\r\nNext");
         // An empty range is a position.
         assert_eq!(r.span_of(4..4), Span::new(4, 4));
+    }
+
+    #[test]
+    fn text_after_a_tab_on_a_lazy_line_is_found_where_it_is() {
+        // comrak places `ソート` at column 4 (the tab expanded); it is at byte 2.
+        let text = "- [x](#x)\n\t- 選択\n\t- クイック\n\tソート - マージソート\n";
+        let got = runs_of(text);
+        let last = got.last().unwrap();
+        assert_eq!(last.1, "クイック\nソート - マージソート");
+        assert_eq!(last.2, "クイック\n\tソート - マージソート");
     }
 
     #[test]
