@@ -47,9 +47,10 @@ fn walk_read_parse(root: &Path) -> usize {
         .sum()
 }
 
-fn full_check(root: &Path) -> usize {
+fn full_check(root: &Path, config: Option<&Path>) -> usize {
     let report = app::check(&CheckOptions {
         paths: vec![root.to_path_buf()],
+        config: config.map(Path::to_path_buf),
         ..CheckOptions::default()
     })
     .unwrap();
@@ -94,7 +95,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function("walk + read + comrak parse", |b| {
         b.iter(|| walk_read_parse(&root))
     });
-    g.bench_function("lockstep check", |b| b.iter(|| full_check(&root)));
+    g.bench_function("lockstep check", |b| b.iter(|| full_check(&root, None)));
+    // Every shipped rule pack on: text runs for every file, 15 pattern rules.
+    let packs = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-packs.toml");
+    std::fs::write(&packs, "packs = [\"markdown\", \"ko\", \"ja\", \"zh\"]\n").unwrap();
+    g.bench_function("lockstep check, all shipped packs", |b| {
+        b.iter(|| full_check(&root, Some(&packs)))
+    });
     g.finish();
 }
 

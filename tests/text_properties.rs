@@ -68,7 +68,7 @@ proptest! {
     fn runs_are_exact_and_never_panic(text in doc()) {
         let opts = ParseOptions::default().with_text_runs(true);
         let parsed = parse_with(&text, &LineIndex::new(&text), &opts);
-        for run in &parsed.texts {
+        for run in parsed.texts.iter() {
             prop_assert!(run.span.end <= text.len() && run.span.start <= run.span.end);
             prop_assert!(text.is_char_boundary(run.span.start) && text.is_char_boundary(run.span.end));
             // Every char-aligned sub-range maps inside the text, on boundaries.

@@ -22,7 +22,7 @@ use regex::Regex;
 
 use crate::source::{LineIndex, Span};
 
-pub use self::text::{TextRun, TextScope};
+pub use self::text::{TextRun, TextRuns, TextScope};
 pub use self::toc::{Toc, TocEntry, TocKind};
 
 /// A heading with its rendered text and GitHub id.
@@ -142,7 +142,7 @@ pub struct Document {
     pub code_blocks: Vec<CodeBlock>,
     /// Text runs by scope, in document order — only when parsed with
     /// [`ParseOptions::text_runs`].
-    pub texts: Vec<TextRun>,
+    pub texts: TextRuns,
 }
 
 /// A list item, in document order.
@@ -259,10 +259,14 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
         ..
     } = b;
     if opts.text_runs {
-        let mut runs = text::runs(root, text, lines, &|sp| span_at(text, lines, sp));
-        runs.extend(text::url_runs(text, &doc.links, &doc.images));
-        runs.sort_by_key(|r| (r.span.start, r.span.end));
-        doc.texts = runs;
+        doc.texts = text::collect(
+            root,
+            text,
+            lines,
+            &|sp| span_at(text, lines, sp),
+            &doc.links,
+            &doc.images,
+        );
     }
     build_sections(&mut doc, text.len());
     doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles);

@@ -71,26 +71,140 @@ impl TextScope {
     }
 }
 
-/// A run of text and where each part of it is in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextRun {
-    pub scope: TextScope,
-    pub text: String,
-    /// The run's extent in the file (for empty runs: the construct).
-    pub span: Span,
+/// Every text run of a document, stored compactly: one string, one list of
+/// runs, one list of pieces (a document has hundreds of runs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextRuns {
+    text: String,
+    runs: Vec<RunMeta>,
     pieces: Vec<Piece>,
 }
 
-/// Text from `text` (up to the next piece) came from `src`; when `exact`,
-/// byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RunMeta {
+    scope: TextScope,
+    /// Byte range of the run's text in [`TextRuns::text`].
+    text: (u32, u32),
+    span: Span,
+    /// Range of the run's pieces in [`TextRuns::pieces`].
+    pieces: (u32, u32),
+}
+
+/// Text from `text` (relative to its run, up to the next piece) came from
+/// `start..end` in the file; when `exact`, byte for byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Piece {
+    text: u32,
+    start: u32,
+    end: u32,
+    exact: bool,
+}
+
+impl TextRuns {
+    fn from_built(mut built: Vec<Built>) -> Self {
+        built.sort_by_key(|r| (r.span.start, r.span.end));
+        let mut out = TextRuns {
+            text: String::with_capacity(built.iter().map(|r| r.text.len()).sum()),
+            runs: Vec::with_capacity(built.len()),
+            pieces: Vec::with_capacity(built.iter().map(|r| r.pieces.len()).sum()),
+        };
+        for r in built {
+            let t0 = out.text.len() as u32;
+            out.text.push_str(&r.text);
+            let p0 = out.pieces.len() as u32;
+            out.pieces.extend(r.pieces.iter().map(|p| Piece {
+                text: p.text as u32,
+                start: p.src.start as u32,
+                end: p.src.end as u32,
+                exact: p.exact,
+            }));
+            out.runs.push(RunMeta {
+                scope: r.scope,
+                text: (t0, out.text.len() as u32),
+                span: r.span,
+                pieces: (p0, out.pieces.len() as u32),
+            });
+        }
+        out
+    }
+
+    /// The runs, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = TextRun<'_>> + '_ {
+        self.runs.iter().map(|m| TextRun {
+            scope: m.scope,
+            text: &self.text[m.text.0 as usize..m.text.1 as usize],
+            span: m.span,
+            pieces: &self.pieces[m.pieces.0 as usize..m.pieces.1 as usize],
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.runs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+}
+
+/// A run of text and where each part of it is in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct TextRun<'a> {
+    pub scope: TextScope,
+    pub text: &'a str,
+    /// The run's extent in the file (for empty runs: the construct).
+    pub span: Span,
+    pieces: &'a [Piece],
+}
+
+impl TextRun<'_> {
+    /// The piece holding text byte `t`.
+    fn piece(&self, t: usize) -> Option<&Piece> {
+        let i = self.pieces.partition_point(|p| p.text as usize <= t);
+        i.checked_sub(1).map(|i| &self.pieces[i])
+    }
+
+    /// The file span of `range` (byte offsets into [`TextRun::text`]).
+    pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        if self.pieces.is_empty() {
+            return self.span;
+        }
+        let at =
+            |p: &Piece, t: usize| (p.start as usize + (t - p.text as usize)).min(p.end as usize);
+        let start = match self.piece(range.start.min(self.text.len().saturating_sub(1))) {
+            Some(p) if p.exact => at(p, range.start),
+            Some(p) => p.start as usize,
+            None => self.span.start,
+        };
+        if range.end <= range.start {
+            return Span::new(start, start);
+        }
+        let end = match self.piece(range.end - 1) {
+            Some(p) if p.exact => at(p, range.end),
+            Some(p) => p.end as usize,
+            None => self.span.end,
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
+/// A run being built.
+#[derive(Debug, Clone)]
+struct Built {
+    scope: TextScope,
+    text: String,
+    span: Span,
+    pieces: Vec<BuiltPiece>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BuiltPiece {
     text: usize,
     src: Span,
     exact: bool,
 }
 
-impl TextRun {
+impl Built {
     fn new(scope: TextScope, span: Span) -> Self {
         Self {
             scope,
@@ -116,7 +230,7 @@ impl TextRun {
                 }
             }
         }
-        self.pieces.push(Piece {
+        self.pieces.push(BuiltPiece {
             text: self.text.len(),
             src,
             exact,
@@ -138,33 +252,6 @@ impl TextRun {
             self.span = Span::new(first.src.start, end.max(first.src.start));
         }
         self
-    }
-
-    /// The piece holding text byte `t`.
-    fn piece(&self, t: usize) -> Option<&Piece> {
-        let i = self.pieces.partition_point(|p| p.text <= t);
-        i.checked_sub(1).map(|i| &self.pieces[i])
-    }
-
-    /// The file span of `range` (byte offsets into [`TextRun::text`]).
-    pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
-        if self.pieces.is_empty() {
-            return self.span;
-        }
-        let start = match self.piece(range.start.min(self.text.len().saturating_sub(1))) {
-            Some(p) if p.exact => p.src.start + (range.start - p.text).min(p.src.len()),
-            Some(p) => p.src.start,
-            None => self.span.start,
-        };
-        if range.end <= range.start {
-            return Span::new(start, start);
-        }
-        let end = match self.piece(range.end - 1) {
-            Some(p) if p.exact => p.src.start + (range.end - p.text).min(p.src.len()),
-            Some(p) => p.src.end,
-            None => self.span.end,
-        };
-        Span::new(start, end.max(start))
     }
 }
 
@@ -207,7 +294,7 @@ fn locate(text: &str, lines: &LineIndex, approx: Span, literal: &str) -> Span {
 
 /// Maps a node's rendered `literal` onto its source `src` (entities and
 /// backslash escapes resolved), appending to `run`.
-fn push_literal(run: &mut TextRun, literal: &str, text: &str, src: Span) {
+fn push_literal(run: &mut Built, literal: &str, text: &str, src: Span) {
     let Some(raw) = text.get(src.range()) else {
         run.push(literal, src, false);
         return;
@@ -275,21 +362,21 @@ fn entity_len(s: &str) -> Option<usize> {
 }
 
 /// Builds every run of a parsed document.
-pub(super) fn runs<'a>(
+fn runs<'a>(
     root: &'a AstNode<'a>,
     text: &str,
     lines: &LineIndex,
     span_of: &dyn Fn(comrak::nodes::Sourcepos) -> Span,
-) -> Vec<TextRun> {
-    let mut out: Vec<TextRun> = Vec::new();
+) -> Vec<Built> {
+    let mut out: Vec<Built> = Vec::new();
     // The open prose or heading run, and the link or image run, if any.
-    let mut block: Option<TextRun> = None;
-    let mut inner: Option<(TextRun, &'a AstNode<'a>)> = None;
+    let mut block: Option<Built> = None;
+    let mut inner: Option<(Built, &'a AstNode<'a>)> = None;
     // Inside an angle-bracket autolink or raw code: text not collected.
     let mut skip_until: Option<&'a AstNode<'a>> = None;
     let mut in_heading = false;
 
-    fn close(run: Option<TextRun>, out: &mut Vec<TextRun>) {
+    fn close(run: Option<Built>, out: &mut Vec<Built>) {
         if let Some(r) = run {
             if !r.text.is_empty() {
                 out.push(r.finish());
@@ -327,10 +414,10 @@ pub(super) fn runs<'a>(
                 match &data.value {
                     NodeValue::Heading(_) => {
                         in_heading = true;
-                        block = Some(TextRun::new(TextScope::Heading, span));
+                        block = Some(Built::new(TextScope::Heading, span));
                     }
                     NodeValue::Paragraph | NodeValue::TableCell => {
-                        block = Some(TextRun::new(TextScope::Prose, span));
+                        block = Some(Built::new(TextScope::Prose, span));
                     }
                     NodeValue::Text(t) => {
                         let target = match inner.as_mut() {
@@ -399,14 +486,14 @@ pub(super) fn runs<'a>(
                         } else {
                             TextScope::LinkText
                         };
-                        inner = Some((TextRun::new(scope, at), n));
+                        inner = Some((Built::new(scope, at), n));
                         split(&mut block, &mut out, in_heading);
                     }
                     NodeValue::Code(c) => {
                         let raw = &text[span.range()];
                         let ticks = raw.len() - raw.trim_start_matches('`').len();
                         let inside = raw[ticks..].find(c.literal.as_str()).map(|j| ticks + j);
-                        let mut r = TextRun::new(TextScope::Code, span);
+                        let mut r = Built::new(TextScope::Code, span);
                         match inside {
                             Some(j) => r.push(
                                 &c.literal,
@@ -432,7 +519,7 @@ pub(super) fn runs<'a>(
                     NodeValue::HtmlBlock(_) => skip_until = Some(n),
                     NodeValue::FrontMatter(_) => {
                         let raw = &text[span.range()];
-                        let mut r = TextRun::new(TextScope::FrontMatter, span);
+                        let mut r = Built::new(TextScope::FrontMatter, span);
                         r.push(raw, span, true);
                         close(Some(r), &mut out);
                     }
@@ -442,14 +529,27 @@ pub(super) fn runs<'a>(
         }
     }
     close(block, &mut out);
-    out.sort_by_key(|r| (r.span.start, r.span.end));
     out
+}
+
+/// All runs of a document: the AST's and the destinations'.
+pub(super) fn collect<'a>(
+    root: &'a AstNode<'a>,
+    text: &str,
+    lines: &LineIndex,
+    span_of: &dyn Fn(comrak::nodes::Sourcepos) -> Span,
+    links: &[super::Link],
+    images: &[super::Link],
+) -> TextRuns {
+    let mut built = runs(root, text, lines, span_of);
+    built.extend(url_runs(text, links, images));
+    TextRuns::from_built(built)
 }
 
 /// Link and image destinations as written: where the destination is in the
 /// construct itself, or — for reference links — in its definition
 /// (`[label]: url`). Each place once.
-pub(super) fn url_runs(text: &str, links: &[super::Link], images: &[super::Link]) -> Vec<TextRun> {
+fn url_runs(text: &str, links: &[super::Link], images: &[super::Link]) -> Vec<Built> {
     let mut spans: Vec<Span> = Vec::new();
     for l in links.iter().chain(images) {
         match l.dest_span {
@@ -468,7 +568,7 @@ pub(super) fn url_runs(text: &str, links: &[super::Link], images: &[super::Link]
         .into_iter()
         .filter(|s| !s.is_empty() && text.get(s.range()).is_some())
         .map(|s| {
-            let mut r = TextRun::new(TextScope::LinkUrl, s);
+            let mut r = Built::new(TextScope::LinkUrl, s);
             r.push(&text[s.range()], s, true);
             r
         })
@@ -501,7 +601,7 @@ fn definition(text: &str, dest: &str) -> Option<Span> {
 
 /// Ends the open block run at an interruption (code, HTML, a link) and opens
 /// a new one of the same scope after it.
-fn split(block: &mut Option<TextRun>, out: &mut Vec<TextRun>, in_heading: bool) {
+fn split(block: &mut Option<Built>, out: &mut Vec<Built>, in_heading: bool) {
     if let Some(r) = block.take() {
         let span = r.span;
         if !r.text.is_empty() {
@@ -512,7 +612,7 @@ fn split(block: &mut Option<TextRun>, out: &mut Vec<TextRun>, in_heading: bool) 
         } else {
             TextScope::Prose
         };
-        *block = Some(TextRun::new(scope, span));
+        *block = Some(Built::new(scope, span));
     }
 }
 
@@ -541,12 +641,12 @@ fn code_block(
     span: Span,
     text: &str,
     lines: &LineIndex,
-) -> Option<TextRun> {
+) -> Option<Built> {
     if literal.is_empty() {
         return None;
     }
     let first_line = lines.line_col(text, span.start).line + usize::from(fenced);
-    let mut r = TextRun::new(TextScope::Code, span);
+    let mut r = Built::new(TextScope::Code, span);
     for (k, line) in literal.split_inclusive('\n').enumerate() {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let src = lines.line_span(text, first_line + k);
@@ -577,7 +677,7 @@ mod tests {
             .map(|r| {
                 (
                     r.scope,
-                    r.text.clone(),
+                    r.text.to_string(),
                     text[r.span_of(0..r.text.len()).range()].to_string(),
                 )
             })
@@ -626,7 +726,7 @@ mod tests {
         let text = "Say a&amp;b \\*x\\* and  \nthe the end.\r\nNext\n";
         let opts = ParseOptions::default().with_text_runs(true);
         let doc = parse_with(text, &LineIndex::new(text), &opts);
-        let r = &doc.texts[0];
+        let r = doc.texts.iter().next().unwrap();
         assert_eq!(r.text, "Say a&b *x* and  \nthe the end.\nNext");
         let find = |needle: &str| {
             let i = r.text.find(needle).unwrap();

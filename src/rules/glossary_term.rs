@@ -52,7 +52,7 @@ No automatic fix: where the term goes in the sentence is the translator's call.
 };
 
 /// Visible text of section `s`, as (run text, run) pairs.
-fn section_runs(doc: &Document, s: usize) -> impl Iterator<Item = &crate::parse::TextRun> {
+fn section_runs(doc: &Document, s: usize) -> impl Iterator<Item = crate::parse::TextRun<'_>> {
     let span = doc.sections[s].span;
     doc.texts.iter().filter(move |r| {
         r.scope.is_visible_text() && r.span.start >= span.start && r.span.start < span.end
