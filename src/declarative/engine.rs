@@ -17,7 +17,7 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     for run in doc.texts.iter().filter(|r| rule.scopes.contains(&r.scope)) {
-        for caps in rule.regex.captures_iter(&run.text) {
+        for caps in rule.regex.captures_iter(run.text) {
             let Some(m) = caps.get(0) else { continue };
             // Empty matches only count in empty runs (`[](url)`).
             if m.is_empty() && !run.text.is_empty() {

@@ -78,18 +78,18 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             };
             // The source term as used in the source section.
             let Some(used) = section_runs(ctx.source.doc, s)
-                .find_map(|r| source_re.find(&r.text).map(|m| m.as_str().to_string()))
+                .find_map(|r| source_re.find(r.text).map(|m| m.as_str().to_string()))
             else {
                 continue;
             };
             let target_runs: Vec<_> = section_runs(ctx.target.doc, t).collect();
-            if target_runs.iter().any(|r| target_re.is_match(&r.text)) {
+            if target_runs.iter().any(|r| target_re.is_match(r.text)) {
                 continue;
             }
             // Kept verbatim: fine when the entry allows it; else the place.
             let verbatim = target_runs
                 .iter()
-                .find_map(|r| source_re.find(&r.text).map(|m| r.span_of(m.range())));
+                .find_map(|r| source_re.find(r.text).map(|m| r.span_of(m.range())));
             if verbatim.is_some() && entry.allow_source {
                 continue;
             }
