@@ -610,10 +610,13 @@ fn meta_of(r: &DeclaredRule) -> RuleMeta {
     if !r.examples_fail.is_empty() || !r.examples_pass.is_empty() {
         docs.push_str("\n## Examples\n");
         for e in &r.examples_fail {
-            docs.push_str(&format!("- reported: `{}`\n", e.replace('\n', "\\n")));
+            docs.push_str(&format!("- reported: {}\n", code(&e.replace('\n', "\\n"))));
         }
         for e in &r.examples_pass {
-            docs.push_str(&format!("- not reported: `{}`\n", e.replace('\n', "\\n")));
+            docs.push_str(&format!(
+                "- not reported: {}\n",
+                code(&e.replace('\n', "\\n"))
+            ));
         }
     }
     docs.push_str("\n## Fix safety\n");
@@ -637,6 +640,17 @@ fn meta_of(r: &DeclaredRule) -> RuleMeta {
         kind: RuleKind::Declarative,
         docs: registry::leak_str(&docs),
     }
+}
+
+/// `s` as Markdown inline code, with a backtick fence longer than any run
+/// of backticks inside it.
+fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
+        return format!("`{s}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {s} {fence}")
 }
 
 /// The first sentence of `docs` (up to `. ` or `。`), whitespace collapsed.
