@@ -76,6 +76,33 @@ pub struct CheckArgs {
     /// Record the current findings in FILE (a baseline) and exit 0
     #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since"])]
     pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub external: ExternalArgs,
+}
+
+/// External link checking (the only network access lockstep makes).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExternalArgs {
+    /// Check external http(s) links over the network (rule dead-link)
+    #[arg(long)]
+    pub external: bool,
+
+    /// With --external: report links that redirect elsewhere (rule redirected-link)
+    #[arg(long)]
+    pub report_redirects: bool,
+
+    /// With --external: also connect to loopback, private and link-local addresses
+    #[arg(long)]
+    pub allow_private: bool,
+
+    /// With --external: use HTTP_PROXY / HTTPS_PROXY from the environment
+    #[arg(long)]
+    pub use_env_proxy: bool,
+
+    /// With --external: neither read nor write .lockstep-cache
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +130,9 @@ pub struct FixArgs {
     /// Do not apply these rules' fixes
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    #[command(flatten)]
+    pub external: ExternalArgs,
 }
 
 #[derive(Debug, Args)]

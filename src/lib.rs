@@ -29,6 +29,7 @@ pub mod discover;
 pub mod fix;
 pub mod history;
 pub mod index;
+pub mod net;
 pub mod parse;
 pub mod render;
 pub mod rules;

@@ -102,6 +102,18 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.parse().ok()
 }
 
+fn external_options(a: &lockstep::cli::ExternalArgs) -> lockstep::app::ExternalOptions {
+    lockstep::app::ExternalOptions {
+        enabled: a.external,
+        report_redirects: a.report_redirects,
+        allow_private: a.allow_private,
+        use_env_proxy: a.use_env_proxy,
+        no_cache: a.no_cache,
+        progress: io::stderr().is_terminal(),
+        ..Default::default()
+    }
+}
+
 /// Rule names as given; they are resolved once the configuration (and its
 /// rule files) is loaded.
 fn parse_rules(names: &[String]) -> Result<Vec<String>, AppError> {
@@ -116,6 +128,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         ignore: parse_rules(&args.ignore)?,
         langs: args.langs.clone(),
         changed_since: args.changed_since.clone(),
+        external: external_options(&args.external),
     };
     let mut report = app::check(&opts)?;
     if let Some(path) = &args.write_baseline {
@@ -199,6 +212,7 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<u8, Failure> {
             ignore: parse_rules(&args.ignore)?,
             langs: args.langs.clone(),
             changed_since: None,
+            external: external_options(&args.external),
         },
         unsafe_fixes: args.unsafe_fixes,
     };

@@ -138,8 +138,11 @@ pub fn fix(opts: &FixOptions) -> Result<FixOutcome, AppError> {
     for (root, files) in roots {
         let mut settings = load_settings(&root, opts.check.config.as_deref())?;
         super::select_rules(&mut settings, &opts.check.select, &opts.check.ignore)?;
+        super::external_flags(&mut settings, &opts.check.external, &opts.check.ignore);
         let mut ws = Workspace::load(&root, settings);
         let scope = scope_for(&ws, files.as_deref(), &opts.check.langs);
+        // Checked once: every pass of the loop uses the same outcomes.
+        super::check_external(&mut ws, &scope, &opts.check.external)?;
         let (applied, originals, passes) = fix_workspace(&mut ws, &scope, opts.unsafe_fixes)
             .map_err(|rules| AppError::NoConvergence { rules })?;
         outcome.passes = outcome.passes.max(passes);

@@ -14,7 +14,7 @@ pub mod sync;
 
 pub use self::stale::StaleInfo;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -83,6 +83,26 @@ pub struct CheckOptions {
     /// Report only files changed since this git revision, and translations
     /// whose source changed since it.
     pub changed_since: Option<String>,
+    /// External link checking.
+    pub external: ExternalOptions,
+}
+
+/// What the command line says about external links.
+#[derive(Debug, Clone, Default)]
+pub struct ExternalOptions {
+    /// `--external`: turn on `dead-link`.
+    pub enabled: bool,
+    /// `--report-redirects`: turn on `redirected-link`.
+    pub report_redirects: bool,
+    pub allow_private: bool,
+    pub use_env_proxy: bool,
+    pub no_cache: bool,
+    /// Show a progress bar (stderr is a terminal).
+    pub progress: bool,
+    /// Name → addresses instead of DNS (tests, benchmarks); still filtered.
+    pub overrides: std::collections::HashMap<String, Vec<std::net::IpAddr>>,
+    /// Allow loopback addresses only (tests, benchmarks).
+    pub allow_loopback: bool,
 }
 
 /// The edition a file belongs to.
@@ -112,6 +132,9 @@ pub struct Workspace {
     pub read_problems: Vec<Diagnostic>,
     /// Git history, read on first use.
     history: OnceLock<Result<History, Unavailable>>,
+    /// Outcomes of the external link checks (by URL as requested), when
+    /// `dead-link` or `redirected-link` ran.
+    pub external: Option<HashMap<String, crate::net::Outcome>>,
 }
 
 /// Loads the settings for `root`: `--config` if given, else `lockstep.toml`
@@ -257,6 +280,7 @@ impl Workspace {
             index,
             read_problems,
             history: OnceLock::new(),
+            external: None,
         }
     }
 
@@ -313,6 +337,33 @@ impl Workspace {
                 && d.span.end <= l.span.end
                 && index::link_path(from, &l.dest).is_some_and(|t| changed.contains(&t))
         })
+    }
+
+    /// Every external `http(s)` URL in the files the run reports on, with
+    /// where it is written.
+    pub fn external_occurrences(&self, scope: &Scope) -> Vec<rules::dead_link::Occurrence> {
+        let mut out = Vec::new();
+        for (i, doc) in self.docs.iter().enumerate() {
+            let id = FileId(i as u32);
+            let Some(doc) = doc else { continue };
+            if !self.reports_on(id, scope) {
+                continue;
+            }
+            for l in doc.links.iter().chain(&doc.images) {
+                let dest = l.dest.trim();
+                let lower = dest.get(..8).unwrap_or(dest).to_ascii_lowercase();
+                if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                    continue;
+                }
+                out.push(rules::dead_link::Occurrence {
+                    file: id,
+                    span: l.target_span(),
+                    url: dest.to_string(),
+                    request: crate::net::request_url(dest).map(|u| u.to_string()),
+                });
+            }
+        }
+        out
     }
 
     /// The git history of the root (read once, on first use).
@@ -460,6 +511,16 @@ impl Workspace {
             if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
                 diagnostics.push(rules::stale_unchecked(first, note));
             }
+        }
+        if let Some(outcomes) = &self.external {
+            let occurrences = self.external_occurrences(scope);
+            diagnostics.extend(rules::dead_link::diagnostics(
+                &occurrences,
+                outcomes,
+                &self.files,
+                settings.is_enabled(RuleId::DeadLink),
+                settings.is_enabled(RuleId::RedirectedLink),
+            ));
         }
         self.suppress(scope, &mut diagnostics);
         if !scope.inbound.is_empty() {
@@ -841,6 +902,97 @@ fn same_path(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// `--external` and `--report-redirects` turn their rules on (over
+/// `--select`, not over `--ignore`).
+pub fn external_flags(settings: &mut Settings, ext: &ExternalOptions, ignore: &[String]) {
+    let external = ext.enabled || settings.is_enabled(RuleId::DeadLink);
+    for (on, rule) in [
+        (ext.enabled, RuleId::DeadLink),
+        (external && ext.report_redirects, RuleId::RedirectedLink),
+    ] {
+        if on && !ignore.iter().any(|n| n == rule.name()) {
+            settings
+                .severities
+                .insert(rule, Some(rule.default_severity()));
+        }
+    }
+}
+
+/// The network edge: when `dead-link` or `redirected-link` is on, checks
+/// the external URLs of the files in scope (from the cache when fresh) and
+/// leaves the outcomes in the workspace for the rules. Returns notes about
+/// the run (cache problems).
+pub fn check_external(
+    ws: &mut Workspace,
+    scope: &Scope,
+    ext: &ExternalOptions,
+) -> Result<Vec<String>, AppError> {
+    let settings = &ws.settings;
+    if !settings.is_enabled(RuleId::DeadLink) && !settings.is_enabled(RuleId::RedirectedLink) {
+        return Ok(Vec::new());
+    }
+    let config = &settings.external;
+    let mut urls: Vec<String> = ws
+        .external_occurrences(scope)
+        .into_iter()
+        .filter_map(|o| o.request.ok())
+        .filter(|u| config.wants(u))
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    let mut cache = (config.cache && !ext.no_cache)
+        .then(|| crate::net::cache::Cache::load(&ws.root, config.cache_max_age));
+    let mut outcomes: HashMap<String, crate::net::Outcome> = HashMap::new();
+    let mut to_check = Vec::new();
+    for u in urls {
+        match cache.as_ref().and_then(|c| c.get(&u)) {
+            Some(o) => {
+                outcomes.insert(u, o);
+            }
+            None => {
+                if let Ok(parsed) = crate::net::request_url(&u) {
+                    to_check.push(parsed);
+                }
+            }
+        }
+    }
+    let net = crate::net::NetOptions {
+        max_concurrency: config.max_concurrency,
+        per_host: config.per_host,
+        connect_timeout: config.connect_timeout,
+        timeout: config.timeout,
+        max_redirects: config.max_redirects,
+        retries: config.retries,
+        policy: crate::net::AddressPolicy {
+            allow_private: ext.allow_private,
+            allow_loopback: ext.allow_loopback,
+        },
+        use_env_proxy: ext.use_env_proxy,
+        overrides: ext.overrides.clone(),
+        progress: ext.progress,
+        ..crate::net::NetOptions::default()
+    };
+    let checked = crate::net::check_urls(&to_check, &net).map_err(AppError::Usage)?;
+    let mut notes = Vec::new();
+    for (url, outcome) in checked {
+        let key = url.to_string();
+        if let Some(c) = cache.as_mut() {
+            c.put(&key, &outcome);
+        }
+        outcomes.insert(key, outcome);
+    }
+    if let Some(c) = cache {
+        if let Err(e) = c.save() {
+            notes.push(format!(
+                "the link cache {} could not be written: {e}",
+                ws.root.join(crate::net::cache::CACHE_FILE).display()
+            ));
+        }
+    }
+    ws.external = Some(outcomes);
+    Ok(notes)
+}
+
 /// Applies `--select` and `--ignore` (rule names) to a root's settings.
 pub fn select_rules(
     settings: &mut Settings,
@@ -959,7 +1111,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
     for (root, files) in roots {
         let mut settings = load_settings(&root, opts.config.as_deref())?;
         select_rules(&mut settings, &opts.select, &opts.ignore)?;
-        let (ws, scope) = match &opts.changed_since {
+        external_flags(&mut settings, &opts.external, &opts.ignore);
+        let (mut ws, scope) = match &opts.changed_since {
             None => {
                 let ws = Workspace::load(&root, settings);
                 let scope = scope_for(&ws, files.as_deref(), &opts.langs);
@@ -995,6 +1148,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
                 "`{f}` was not checked: it is not a Markdown file, or `exclude` in {CONFIG_FILE} excludes it"
             ));
         }
+        report
+            .notes
+            .extend(check_external(&mut ws, &scope, &opts.external)?);
         let diagnostics = ws.check(&scope);
         let prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))

@@ -52,6 +52,49 @@ pub struct Settings {
     /// Declarative rules (every shipped pack's, and the project's) and the
     /// glossary. Which of the rules run is up to `severities`.
     pub declared: crate::declarative::RuleSet,
+    /// How external links are checked (`dead-link`, `--external`).
+    pub external: External,
+}
+
+/// `[external-links]`, validated.
+#[derive(Debug, Clone)]
+pub struct External {
+    pub include: Vec<regex::Regex>,
+    pub exclude: Vec<regex::Regex>,
+    pub max_concurrency: usize,
+    pub per_host: usize,
+    pub connect_timeout: std::time::Duration,
+    pub timeout: std::time::Duration,
+    pub retries: u32,
+    pub max_redirects: usize,
+    pub cache: bool,
+    pub cache_max_age: std::time::Duration,
+}
+
+impl Default for External {
+    fn default() -> Self {
+        let n = crate::net::NetOptions::default();
+        Self {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_concurrency: n.max_concurrency,
+            per_host: n.per_host,
+            connect_timeout: n.connect_timeout,
+            timeout: n.timeout,
+            retries: n.retries,
+            max_redirects: n.max_redirects,
+            cache: true,
+            cache_max_age: std::time::Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+impl External {
+    /// Whether `url` (as requested) is to be checked.
+    pub fn wants(&self, url: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|r| r.is_match(url)))
+            && !self.exclude.iter().any(|r| r.is_match(url))
+    }
 }
 
 impl Default for Settings {
@@ -75,6 +118,7 @@ impl Default for Settings {
             config_path: None,
             packs: Vec::new(),
             declared: Self::shipped_rules(),
+            external: External::default(),
         }
     }
 }
@@ -214,6 +258,12 @@ impl Settings {
                 s.severities.insert(r.id, r.severity);
             }
         }
+        if raw.external == Some(true) {
+            s.severities.insert(RuleId::DeadLink, Some(Severity::Error));
+        }
+        if let Some(e) = raw.external_links {
+            s.external = resolve_external(e, &err)?;
+        }
         for (name, severity) in raw.rules.unwrap_or_default() {
             let Some(rule) = RuleId::from_name(name.get_ref()) else {
                 return Err(err(
@@ -338,6 +388,78 @@ impl Settings {
             .get(code)
             .cloned()
             .unwrap_or_else(|| crate::discover::lang::canonical(code))
+    }
+}
+
+fn resolve_external(
+    e: raw::RawExternal,
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<External, ConfigError> {
+    let mut x = External::default();
+    let regexes =
+        |list: Option<Vec<toml::Spanned<String>>>| -> Result<Vec<regex::Regex>, ConfigError> {
+            list.unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    regex::RegexBuilder::new(p.get_ref())
+                        .size_limit(crate::declarative::REGEX_SIZE_LIMIT)
+                        .build()
+                        .map_err(|e| err(p.span(), format!("invalid regex: {e}")))
+                })
+                .collect()
+        };
+    x.include = regexes(e.include)?;
+    x.exclude = regexes(e.exclude)?;
+    let count = |v: Option<toml::Spanned<i64>>, min: i64, max: i64, default: usize| match v {
+        None => Ok(default),
+        Some(n) if (min..=max).contains(n.get_ref()) => Ok(*n.get_ref() as usize),
+        Some(n) => Err(err(
+            n.span(),
+            format!("expected a number from {min} to {max}"),
+        )),
+    };
+    x.max_concurrency = count(e.max_concurrency, 1, 1024, x.max_concurrency)?;
+    x.per_host = count(e.per_host, 1, 64, x.per_host)?;
+    x.retries = count(e.retries, 0, 10, x.retries as usize)? as u32;
+    x.max_redirects = count(e.max_redirects, 0, 20, x.max_redirects)?;
+    let duration = |v: Option<toml::Spanned<toml::Value>>, default| match v {
+        None => Ok(default),
+        Some(v) => parse_duration(v.get_ref()).map_err(|m| err(v.span(), m)),
+    };
+    x.connect_timeout = duration(e.connect_timeout, x.connect_timeout)?;
+    x.timeout = duration(e.timeout, x.timeout)?;
+    x.cache_max_age = duration(e.cache_max_age, x.cache_max_age)?;
+    if let Some(c) = e.cache {
+        x.cache = c;
+    }
+    Ok(x)
+}
+
+/// `20` (seconds), `"500ms"`, `"20s"`, `"5m"`, `"2h"`, `"1d"`.
+fn parse_duration(v: &toml::Value) -> Result<std::time::Duration, String> {
+    use std::time::Duration;
+    let bad = || {
+        "expected a duration: seconds, or a string like \"500ms\", \"20s\", \"5m\", \"1d\""
+            .to_string()
+    };
+    match v {
+        toml::Value::Integer(n) if *n >= 0 => Ok(Duration::from_secs(*n as u64)),
+        toml::Value::String(s) => {
+            let t = s.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let (num, unit) = t.split_at(split);
+            let n: u64 = num.parse().map_err(|_| bad())?;
+            let ms = match unit.trim() {
+                "ms" => 1,
+                "s" | "" => 1000,
+                "m" | "min" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => return Err(bad()),
+            };
+            Ok(Duration::from_millis(n.saturating_mul(ms)))
+        }
+        _ => Err(bad()),
     }
 }
 

@@ -33,6 +33,28 @@ pub struct RawConfig {
     pub packs: Option<Vec<Spanned<String>>>,
     /// Folders of the project's own rule files (`*.toml`), relative to this file.
     pub rule_dirs: Option<Vec<Spanned<String>>>,
+    /// Check external links (as `--external`).
+    pub external: Option<bool>,
+    /// How external links are checked.
+    pub external_links: Option<RawExternal>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawExternal {
+    /// Only URLs matching one of these regexes are checked.
+    pub include: Option<Vec<Spanned<String>>>,
+    /// URLs matching one of these regexes are not checked.
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub max_concurrency: Option<Spanned<i64>>,
+    pub per_host: Option<Spanned<i64>>,
+    pub connect_timeout: Option<Spanned<toml::Value>>,
+    pub timeout: Option<Spanned<toml::Value>>,
+    pub retries: Option<Spanned<i64>>,
+    pub max_redirects: Option<Spanned<i64>>,
+    /// Keep results in `.lockstep-cache` (default true).
+    pub cache: Option<bool>,
+    pub cache_max_age: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@
 
 mod broken_anchor;
 mod broken_link;
+pub mod dead_link;
 mod extra_section;
 mod file_too_large;
 mod glossary_term;
@@ -15,6 +16,7 @@ mod image_mismatch;
 mod io_error;
 mod missing_image;
 mod missing_section;
+mod redirected_link;
 pub mod registry;
 mod stale_section;
 mod toc_drift;
@@ -43,6 +45,8 @@ pub enum RuleKind {
     System,
     /// A pattern rule from a rule file (`rules/*.toml`).
     Declarative,
+    /// Checks external URLs over the network (`--external`).
+    External,
 }
 
 impl RuleKind {
@@ -53,6 +57,7 @@ impl RuleKind {
             RuleKind::Section => "section",
             RuleKind::System => "system",
             RuleKind::Declarative => "declarative",
+            RuleKind::External => "external",
         }
     }
 }
@@ -111,6 +116,8 @@ rules! {
     UntranslatedSection => untranslated_section,
     StaleSection => stale_section,
     GlossaryTerm => glossary_term,
+    DeadLink => dead_link,
+    RedirectedLink => redirected_link,
     UnusedSuppression => unused_suppression,
     ImageMismatch => image_mismatch,
     IoError => io_error,

@@ -1,0 +1,142 @@
+//! `dead-link`: an external `http(s)` link that does not answer with a
+//! success (only with `--external`).
+//!
+//! The network is not touched here: `app` collects the URLs, the `net`
+//! module checks them, and this rule turns each outcome into diagnostics, one
+//! per place the URL occurs.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
+use crate::net::Outcome;
+use crate::source::{FileId, SourceFile, Span};
+
+use super::{RuleId, RuleKind, RuleMeta};
+
+pub(super) const META: RuleMeta = RuleMeta {
+    name: "dead-link",
+    summary: "An external link does not answer with a success (checked with --external)",
+    severity: Severity::Error,
+    default_on: false,
+    kind: RuleKind::External,
+    docs: r#"## What it does
+With `--external` (or `external = true`), checks every `http(s)` URL in the documentation —
+Markdown links and images, autolinks, bare URLs, HTML `href`/`src`, reference definitions — once
+each, and reports every place a URL occurs when it is dead: an HTTP 4xx or 5xx status (5xx and
+429 after retries), a DNS, connection or TLS failure, or a redirect loop. A timeout or a server
+that keeps rate-limiting is a warning (the link may be fine). A URL whose host is not a public
+address (loopback, private, link-local, …) is not connected to and is reported as a note
+(`--allow-private` checks it). `#fragments` are not checked remotely.
+
+HEAD is tried first and GET when HEAD is refused (403, 405, 501); at most 5 redirects are
+followed, each hop checked against the address policy again. Results are cached in
+`.lockstep-cache` at the documentation root (1 day by default).
+
+## Why
+Links to the outside world rot too: pages move, sites close, and translations often copy a link
+from an old version of the source. A CI run catches them before readers do.
+
+## Example
+```markdown
+See the [RFC](https://www.rfc-editor.org/rfc/rfc9110).     <!-- 200: fine -->
+See the [old docs](https://example.com/v1/gone).          <!-- dead-link: HTTP 404 Not Found -->
+```
+
+## Fix safety
+No automatic fix. (`redirected-link` offers the final URL of a redirect as an unsafe fix.)
+"#,
+};
+
+/// One place a URL occurs: its file, its span (the destination as written).
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub file: FileId,
+    pub span: Span,
+    /// The URL as written.
+    pub url: String,
+    /// The URL as requested (no fragment); `Err` when it cannot be.
+    pub request: Result<String, String>,
+}
+
+fn reason(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(r) => format!("HTTP {status} {r}"),
+        None => format!("HTTP {status}"),
+    }
+}
+
+/// Diagnostics for the occurrences whose URLs were checked. `dead` and
+/// `redirects` say which of the two rules are on.
+pub fn diagnostics(
+    occurrences: &[Occurrence],
+    outcomes: &HashMap<String, Outcome>,
+    files: &[SourceFile],
+    dead: bool,
+    redirects: bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for o in occurrences {
+        let outcome = match &o.request {
+            Err(why) => Outcome::Failed { error: why.clone() },
+            Ok(u) => match outcomes.get(u) {
+                Some(outcome) => outcome.clone(),
+                None => continue, // excluded
+            },
+        };
+        let url = &o.url;
+        let d = |severity: Severity, message: String| {
+            Diagnostic::new(RuleId::DeadLink, o.file, o.span, message).with_severity(severity)
+        };
+        match outcome {
+            Outcome::Ok { final_url, .. } => {
+                if let (true, Some(final_url)) = (redirects, final_url) {
+                    let mut diag = Diagnostic::new(
+                        RuleId::RedirectedLink,
+                        o.file,
+                        o.span,
+                        format!("`{url}` redirects to `{final_url}`"),
+                    );
+                    // Offered where the URL is written literally (and had no fragment).
+                    let literal =
+                        files[o.file.index()].text.get(o.span.range()) == Some(url.as_str());
+                    if literal && !url.contains('#') {
+                        diag = diag
+                            .with_help(format!("replace it with `{final_url}`"))
+                            .with_fix(Fix::unsafe_(vec![Edit::replace(o.span, final_url)]));
+                    }
+                    out.push(diag);
+                }
+            }
+            _ if !dead => {}
+            Outcome::Dead { status } => out.push(d(
+                Severity::Error,
+                format!("`{url}` is dead: {}", reason(status)),
+            )),
+            Outcome::RateLimited { status } => out.push(d(
+                Severity::Warning,
+                format!(
+                    "`{url}` was not checked: the server keeps answering {}",
+                    reason(status)
+                ),
+            )),
+            Outcome::Timeout { seconds } => out.push(d(
+                Severity::Warning,
+                format!("`{url}` did not answer within {seconds} s"),
+            )),
+            Outcome::Failed { error } => out.push(d(
+                Severity::Error,
+                format!("`{url}` could not be reached: {error}"),
+            )),
+            Outcome::Blocked { reason } => out.push(
+                d(Severity::Info, format!("`{url}` was not checked: {reason}")).with_help(
+                    "lockstep connects only to public addresses; --allow-private lifts this",
+                ),
+            ),
+        }
+    }
+    out
+}

@@ -1,0 +1,242 @@
+//! `lockstep check --external` end to end, against a test server on
+//! loopback (hence `--allow-private`): findings, the address policy, the
+//! cache, configuration, suppressions and the redirect fix.
+
+mod common;
+#[path = "support/server.rs"]
+mod server;
+
+use std::fs;
+use std::sync::atomic::Ordering;
+
+use common::{lockstep, write};
+use server::Server;
+
+fn findings(o: &std::process::Output) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}:{} {}",
+                d["severity"].as_str().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn docs(s: &Server) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ok, missing, moved) = (s.url("/ok"), s.url("/missing"), s.url("/r/2"));
+    write(
+        tmp.path(),
+        "README.md",
+        &format!(
+            "# Links\n\n[Works]({ok}) and [gone]({missing}), [moved]({moved}).\n\n\
+             The same dead link again: <{missing}>, and [with a fragment]({ok}#part).\n\n\
+             `{missing}` in code is not a link.\n"
+        ),
+    );
+    tmp
+}
+
+/// 1-based column of the `n`-th occurrence of `needle` on 1-based `line`.
+fn col(dir: &std::path::Path, line: usize, needle: &str, n: usize) -> usize {
+    let text = fs::read_to_string(dir.join("README.md")).unwrap();
+    let l = text.lines().nth(line - 1).unwrap();
+    l.match_indices(needle).nth(n).unwrap().0 + 1
+}
+
+const JSON: &[&str] = &["check", "--format", "json", "--ignore", "stale-section"];
+
+fn run(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = JSON.to_vec();
+    args.extend_from_slice(extra);
+    lockstep(&args, dir)
+}
+
+#[test]
+fn dead_links_are_reported_where_they_occur() {
+    let s = Server::start();
+    let tmp = docs(&s);
+    let dir = tmp.path();
+    // Off by default: no network at all.
+    let o = run(dir, &[]);
+    assert_eq!(findings(&o), Vec::<String>::new());
+    assert_eq!(s.stats.connections.load(Ordering::SeqCst), 0);
+
+    let o = run(dir, &["--external", "--allow-private", "--no-cache"]);
+    assert_eq!(o.status.code(), Some(1));
+    let missing = s.url("/missing");
+    assert_eq!(
+        findings(&o),
+        [
+            format!(
+                "error dead-link README.md:3:{} `{missing}` is dead: HTTP 404 Not Found",
+                col(dir, 3, &missing, 0)
+            ),
+            format!(
+                "error dead-link README.md:5:{} `{missing}` is dead: HTTP 404 Not Found",
+                col(dir, 5, &missing, 0)
+            ),
+        ]
+    );
+    // Each URL once: /ok (twice in the text, once with a fragment), /missing, /r/2 → /r/1 → /r/0.
+    let log = s.stats.log.lock().unwrap().clone();
+    let mut paths: Vec<String> = log
+        .iter()
+        .map(|l| l.split_once(' ').unwrap().1.to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["/missing", "/ok", "/r/0", "/r/1", "/r/2"]);
+    assert!(
+        !dir.join(".lockstep-cache").exists(),
+        "--no-cache writes no cache"
+    );
+}
+
+#[test]
+fn private_addresses_are_notes_and_never_contacted() {
+    let s = Server::start();
+    let tmp = docs(&s);
+    let o = run(tmp.path(), &["--external"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f = findings(&o);
+    assert_eq!(f.len(), 5, "{f:#?}");
+    assert!(
+        f.iter().all(|l| l.starts_with("info dead-link README.md:")
+            && l.ends_with("was not checked: loopback address (127.0.0.1)")),
+        "{f:#?}"
+    );
+    assert_eq!(s.stats.connections.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn the_cache_saves_requests_until_it_expires() {
+    let s = Server::start();
+    let tmp = docs(&s);
+    let dir = tmp.path();
+    let first = findings(&run(dir, &["--external", "--allow-private"]));
+    let after_first = s.stats.requests.load(Ordering::SeqCst);
+    assert!(dir.join(".lockstep-cache").exists());
+    let cache: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(".lockstep-cache")).unwrap()).unwrap();
+    assert_eq!(cache["version"], 1);
+    assert_eq!(
+        cache["entries"][s.url("/missing")]["outcome"]["kind"],
+        "dead"
+    );
+    // Same findings, no request.
+    assert_eq!(
+        findings(&run(dir, &["--external", "--allow-private"])),
+        first
+    );
+    assert_eq!(s.stats.requests.load(Ordering::SeqCst), after_first);
+    // Expired (max age 0): checked again.
+    write(
+        dir,
+        "lockstep.toml",
+        "[external-links]\ncache-max-age = 0\n",
+    );
+    assert_eq!(
+        findings(&run(dir, &["--external", "--allow-private"])),
+        first
+    );
+    assert!(s.stats.requests.load(Ordering::SeqCst) > after_first);
+}
+
+#[test]
+fn configuration_excludes_suppressions_and_redirects() {
+    let s = Server::start();
+    let tmp = docs(&s);
+    let dir = tmp.path();
+    // `external = true` in the configuration; the dead URL excluded by regex.
+    write(
+        dir,
+        "lockstep.toml",
+        "external = true\n[external-links]\nexclude = ['/missing$']\ncache = false\ntimeout = \"3s\"\n",
+    );
+    let o = run(dir, &["--allow-private", "--report-redirects"]);
+    assert_eq!(o.status.code(), Some(0));
+    let moved = s.url("/r/2");
+    assert_eq!(
+        findings(&o),
+        [format!(
+            "info redirected-link README.md:3:{} `{moved}` redirects to `{}`",
+            col(dir, 3, &moved, 0),
+            s.url("/r/0")
+        )]
+    );
+    assert_eq!(s.stats.hits("/missing"), 0);
+    // The redirect's fix is unsafe: applied only when asked.
+    let o = lockstep(
+        &[
+            "fix",
+            "--allow-private",
+            "--report-redirects",
+            "--unsafe-fixes",
+        ],
+        dir,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        text.contains(&format!("[moved]({})", s.url("/r/0"))),
+        "{text}"
+    );
+
+    // A suppression of dead-link.
+    write(
+        dir,
+        "lockstep.toml",
+        "external = true\n[external-links]\ncache = false\n",
+    );
+    write(
+        dir,
+        "README.md",
+        &format!(
+            "# Links\n\n<!-- lockstep-disable-next-line dead-link -->\n[gone]({0})\n[gone too]({0})\n",
+            s.url("/missing")
+        ),
+    );
+    let o = run(dir, &["--allow-private"]);
+    assert_eq!(
+        findings(&o),
+        [format!(
+            "error dead-link README.md:5:12 `{}` is dead: HTTP 404 Not Found",
+            s.url("/missing")
+        )]
+    );
+    // Bad configuration: exit 2 with the place.
+    write(
+        dir,
+        "lockstep.toml",
+        "[external-links]\ntimeout = \"soon\"\n",
+    );
+    let o = run(dir, &["--external"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lockstep.toml:2:11: expected a duration"));
+}

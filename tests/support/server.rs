@@ -1,0 +1,183 @@
+//! A small HTTP/1.1 test server on loopback for the external link tests and
+//! benchmark: fixed routes with known behaviours, and counters of what it
+//! saw (connections, requests, requests in flight and their maximum).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// Counters, shared by every server started with the same `Stats`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub connections: AtomicUsize,
+    pub requests: AtomicUsize,
+    pub active: AtomicUsize,
+    pub max_active: AtomicUsize,
+    /// Requests per path (`METHOD /path`), in arrival order.
+    pub log: Mutex<Vec<String>>,
+}
+
+impl Stats {
+    pub fn hits(&self, path: &str) -> usize {
+        let log = self.log.lock().unwrap();
+        log.iter()
+            .filter(|l| l.split_once(' ').map(|x| x.1) == Some(path))
+            .count()
+    }
+
+    pub fn methods(&self, path: &str) -> Vec<String> {
+        let log = self.log.lock().unwrap();
+        log.iter()
+            .filter_map(|l| {
+                l.split_once(' ')
+                    .filter(|x| x.1 == path)
+                    .map(|x| x.0.to_string())
+            })
+            .collect()
+    }
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    /// This server's counters.
+    pub stats: Arc<Stats>,
+    /// Counters shared with other servers (for global limits).
+    pub shared: Arc<Stats>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Self::start_shared(Arc::new(Stats::default()))
+    }
+
+    /// A server on 127.0.0.1 on a free port, counting also into `shared`.
+    pub fn start_shared(shared: Arc<Stats>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let stats = Arc::new(Stats::default());
+        let (s, g) = (Arc::clone(&stats), Arc::clone(&shared));
+        let counters: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (s, g, c) = (Arc::clone(&s), Arc::clone(&g), Arc::clone(&counters));
+                thread::spawn(move || serve(conn, addr, &s, &g, &c));
+            }
+        });
+        Server {
+            addr,
+            stats,
+            shared,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+fn bump(stats: &[&Stats], f: impl Fn(&Stats)) {
+    for s in stats {
+        f(s);
+    }
+}
+
+fn serve(
+    mut conn: TcpStream,
+    addr: SocketAddr,
+    s: &Stats,
+    g: &Stats,
+    counters: &Mutex<HashMap<String, usize>>,
+) {
+    bump(&[s, g], |x| {
+        x.connections.fetch_add(1, Ordering::SeqCst);
+    });
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        if buf.len() > 64 * 1024 {
+            return;
+        }
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let mut first = head.lines().next().unwrap_or("").split(' ');
+    let method = first.next().unwrap_or("").to_string();
+    let target = first.next().unwrap_or("/").to_string();
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    bump(&[s, g], |x| {
+        x.requests.fetch_add(1, Ordering::SeqCst);
+        let now = x.active.fetch_add(1, Ordering::SeqCst) + 1;
+        x.max_active.fetch_max(now, Ordering::SeqCst);
+        x.log.lock().unwrap().push(format!("{method} {path}"));
+    });
+    let n = {
+        let mut c = counters.lock().unwrap();
+        let e = c.entry(format!("{method} {target}")).or_default();
+        *e += 1;
+        *e
+    };
+    let (status, headers): (u16, Vec<(String, String)>) = match path.as_str() {
+        "/ok" => (200, vec![]),
+        "/missing" => (404, vec![]),
+        "/flaky" if n == 1 => (500, vec![]),
+        "/flaky" => (200, vec![]),
+        "/limited" if n == 1 => (429, vec![("Retry-After".into(), "1".into())]),
+        "/limited" => (200, vec![]),
+        "/limited-long" => (429, vec![("Retry-After".into(), "3600".into())]),
+        "/server-error" => (503, vec![]),
+        "/loop" => (302, vec![("Location".into(), "/loop".into())]),
+        "/to-metadata" => (
+            302,
+            vec![(
+                "Location".into(),
+                "http://169.254.169.254/latest/meta-data/".into(),
+            )],
+        ),
+        "/head-405" if method == "HEAD" => (405, vec![]),
+        "/head-405" => (200, vec![]),
+        "/hang" => {
+            thread::sleep(Duration::from_secs(5));
+            (200, vec![])
+        }
+        "/slow" => {
+            thread::sleep(Duration::from_millis(150));
+            (200, vec![])
+        }
+        p if p.starts_with("/r/") => {
+            let k: usize = p[3..].parse().unwrap_or(0);
+            if k == 0 {
+                (200, vec![])
+            } else {
+                (
+                    302,
+                    vec![("Location".into(), format!("http://{addr}/r/{}", k - 1))],
+                )
+            }
+        }
+        _ => (404, vec![]),
+    };
+    let mut response = format!("HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        response.push_str(&format!("{k}: {v}\r\n"));
+    }
+    response.push_str("\r\n");
+    if method != "HEAD" {
+        response.push_str("ok");
+    }
+    let _ = conn.write_all(response.as_bytes());
+    let _ = conn.flush();
+    bump(&[s, g], |x| {
+        x.active.fetch_sub(1, Ordering::SeqCst);
+    });
+}
