@@ -5,6 +5,8 @@
 //! and their human rendering are snapshotted.
 
 mod common;
+#[path = "support/server.rs"]
+mod server;
 
 use std::fs;
 use std::path::Path;
@@ -57,7 +59,63 @@ fn run_fixes(rule: RuleId) {
     }
 }
 
+/// External-link rules: each case's `{{server}}` is a test server on
+/// loopback, checked with `--external` (and `--report-redirects`).
+fn run_external(rule: RuleId) {
+    for kind in ["fail", "pass"] {
+        for (name, path) in cases(rule, kind) {
+            let server = server::Server::start();
+            let address = format!("http://{}", server.addr);
+            let tmp = tempfile::tempdir().unwrap();
+            common::copy_tree(&path, tmp.path());
+            for entry in fs::read_dir(tmp.path()).unwrap() {
+                let p = entry.unwrap().path();
+                if p.extension().is_some_and(|e| e == "md") {
+                    let text = fs::read_to_string(&p)
+                        .unwrap()
+                        .replace("{{server}}", &address);
+                    fs::write(&p, text).unwrap();
+                }
+            }
+            let report = lockstep::app::check(&lockstep::app::CheckOptions {
+                paths: vec![tmp.path().to_path_buf()],
+                select: vec![rule.name().to_string()],
+                external: lockstep::app::ExternalOptions {
+                    enabled: true,
+                    report_redirects: rule == RuleId::RedirectedLink,
+                    allow_loopback: true,
+                    no_cache: true,
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .expect("check runs");
+            let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
+            match kind {
+                "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
+                _ => assert!(
+                    report.diagnostics.is_empty(),
+                    "{}: expected no findings, got:\n{}",
+                    path.display(),
+                    common::compact(&report)
+                ),
+            }
+            // The port, masked with as many characters (columns stay true).
+            let masked = format!(
+                "http://127.0.0.1:{}",
+                "x".repeat(server.addr.port().to_string().len())
+            );
+            let snapshot = format!("{}\n{}", common::compact(&report), common::human(&report))
+                .replace(&address, &masked);
+            insta::assert_snapshot!(format!("{}__{kind}__{name}", rule.name()), snapshot);
+        }
+    }
+}
+
 fn run(rule: RuleId) {
+    if rule.meta().kind == lockstep::rules::RuleKind::External {
+        return run_external(rule);
+    }
     run_fixes(rule);
     for kind in ["fail", "pass"] {
         for (name, path) in cases(rule, kind) {
@@ -116,6 +174,8 @@ fixture_tests! {
     image_mismatch => ImageMismatch,
     stale_section => StaleSection,
     glossary_term => GlossaryTerm,
+    dead_link => DeadLink,
+    redirected_link => RedirectedLink,
     unused_suppression => UnusedSuppression,
     io_error => IoError,
     file_too_large => FileTooLarge,
