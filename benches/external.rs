@@ -28,10 +28,17 @@ fn bench(c: &mut Criterion) {
             allow_private: false,
             allow_loopback: true,
         },
-        overrides: hosts.iter().map(|h| (h.clone(), vec![loopback])).collect::<HashMap<_, _>>(),
+        overrides: hosts
+            .iter()
+            .map(|h| (h.clone(), vec![loopback]))
+            .collect::<HashMap<_, _>>(),
         ..NetOptions::default()
     };
-    assert_eq!((opts.max_concurrency, opts.per_host), (32, 2), "the defaults");
+    assert_eq!(
+        (opts.max_concurrency, opts.per_host),
+        (32, 2),
+        "the defaults"
+    );
     let mut g = c.benchmark_group("external links");
     g.sample_size(10);
     g.throughput(Throughput::Elements(urls.len() as u64));

@@ -208,6 +208,17 @@ fn configuration_excludes_suppressions_and_redirects() {
         "{text}"
     );
 
+    // `include`: only matching URLs are checked.
+    let before = s.stats.hits("/missing");
+    write(
+        dir,
+        "lockstep.toml",
+        "[external-links]\ninclude = ['/ok$']\ncache = false\n",
+    );
+    let o = run(dir, &["--external", "--allow-private"]);
+    assert_eq!(findings(&o), Vec::<String>::new());
+    assert_eq!(s.stats.hits("/missing"), before);
+
     // A suppression of dead-link.
     write(
         dir,
