@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{lockstep, write};
+use common::{json_findings, lockstep, write};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -68,27 +68,6 @@ fn project() -> tempfile::TempDir {
         "# 색상 가이드\n\ncolour는 번역에서 검사하지 않습니다.\n",
     );
     tmp
-}
-
-fn json_findings(o: &std::process::Output) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)));
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}:{} {}",
-                d["severity"].as_str().unwrap(),
-                d["rule"].as_str().unwrap(),
-                d["file"].as_str().unwrap(),
-                d["line"],
-                d["column"],
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 #[test]

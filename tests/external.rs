@@ -9,34 +9,8 @@ mod server;
 use std::fs;
 use std::sync::atomic::Ordering;
 
-use common::{lockstep, write};
+use common::{json_findings as findings, lockstep, write};
 use server::Server;
-
-fn findings(o: &std::process::Output) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}:{} {}",
-                d["severity"].as_str().unwrap(),
-                d["rule"].as_str().unwrap(),
-                d["file"].as_str().unwrap(),
-                d["line"],
-                d["column"],
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 fn docs(s: &Server) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
