@@ -457,6 +457,13 @@ impl Workspace {
     /// Runs every enabled rule on the files in scope.
     pub fn check(&self, scope: &Scope) -> Vec<Diagnostic> {
         let settings = &self.settings;
+        let declared: Vec<&crate::declarative::DeclaredRule> = settings
+            .declared
+            .rules
+            .iter()
+            .filter(|r| settings.is_enabled(r.id))
+            .map(|r| r.as_ref())
+            .collect();
         let mut diagnostics: Vec<Diagnostic> = (0..self.files.len())
             .into_par_iter()
             .filter(|&i| self.reports_on(FileId(i as u32), scope))
@@ -465,8 +472,14 @@ impl Workspace {
                 let found = match &self.docs[i] {
                     Some(doc) => {
                         let edition = &self.editions[i];
-                        let language = settings
-                            .language_of(edition.lang.as_deref().unwrap_or(&settings.source_lang));
+                        // Only declarative rules look at the language.
+                        let language = if declared.is_empty() {
+                            String::new()
+                        } else {
+                            settings.language_of(
+                                edition.lang.as_deref().unwrap_or(&settings.source_lang),
+                            )
+                        };
                         rules::check_file(&FileContext {
                             id,
                             file: &self.files[i],
@@ -477,6 +490,7 @@ impl Workspace {
                                 language: &language,
                                 is_translation: edition.is_translation,
                             },
+                            declared: &declared,
                         })
                     }
                     None => Vec::new(),

@@ -255,6 +255,8 @@ pub struct FileContext<'a> {
     pub settings: &'a Settings,
     /// The file's edition, for rules limited to some languages.
     pub edition: crate::declarative::EditionInfo<'a>,
+    /// The declarative rules that are on (worked out once per run).
+    pub declared: &'a [&'a crate::declarative::DeclaredRule],
 }
 
 /// Runs every enabled document and corpus rule on one file.
@@ -273,8 +275,8 @@ pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
     if s.is_enabled(RuleId::TocDrift) {
         toc_drift::check(ctx, &mut out);
     }
-    for rule in &s.declared.rules {
-        if s.is_enabled(rule.id) && rule.applies_to(&ctx.file.path, ctx.edition) {
+    for rule in ctx.declared {
+        if rule.applies_to(&ctx.file.path, ctx.edition) {
             crate::declarative::engine::check(rule, ctx.id, &ctx.file.text, ctx.doc, &mut out);
         }
     }
