@@ -243,6 +243,23 @@ fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Opt
 /// A comparison with the staleness of its source sections.
 type WithStaleness<'a> = (&'a Compared, Option<&'a [Option<Arc<StaleInfo>>]>);
 
+/// A translated section with no source section.
+fn extra_row(ws: &Workspace, lang: &str, file: FileId, path: &str, section: usize) -> SectionRow {
+    let (line, heading) = heading_of(ws, file, section);
+    SectionRow {
+        lang: lang.to_string(),
+        file: Some(path.to_string()),
+        line,
+        heading,
+        source_file: None,
+        source_line: None,
+        source_heading: None,
+        state: State::Extra,
+        first_untranslated: None,
+        stale: None,
+    }
+}
+
 fn group_status(
     ws: &Workspace,
     g: usize,
@@ -259,7 +276,8 @@ fn group_status(
         let mut counts = Counts::default();
         let mut rows = Vec::new();
         let source_path = Some(group.source.clone());
-        match (src, src_doc, translation) {
+        // The translation file the rows are about (`None`: it does not exist).
+        let file = match (src, src_doc, translation) {
             // Translated (in part or whole): section by section.
             (Some(src), Some(src_doc), Some(t)) => {
                 let Some(&(c, stale)) = compared.iter().find(|(c, _)| &c.lang == lang) else {
@@ -309,30 +327,10 @@ fn group_status(
                 for t_sec in 1..tr_doc.sections.len() {
                     if c.comparison.alignment.source_of(t_sec).is_none() {
                         counts.add(State::Extra);
-                        let (line, heading) = heading_of(ws, c.target, t_sec);
-                        rows.push(SectionRow {
-                            lang: lang.clone(),
-                            file: Some(t.path.clone()),
-                            line,
-                            heading,
-                            source_file: None,
-                            source_line: None,
-                            source_heading: None,
-                            state: State::Extra,
-                            first_untranslated: None,
-                            stale: None,
-                        });
+                        rows.push(extra_row(ws, lang, c.target, &t.path, t_sec));
                     }
                 }
-                out.push((
-                    lang.clone(),
-                    DocumentStatus {
-                        source: group.source.clone(),
-                        file: Some(t.path.clone()),
-                        counts,
-                    },
-                    rows,
-                ));
+                Some(t.path.clone())
             }
             // No translation file: missing at document level, if the layout
             // says this document has editions in this language.
@@ -358,15 +356,7 @@ fn group_status(
                         stale: None,
                     });
                 }
-                out.push((
-                    lang.clone(),
-                    DocumentStatus {
-                        source: group.source.clone(),
-                        file: None,
-                        counts,
-                    },
-                    rows,
-                ));
+                None
             }
             // A translation whose source edition does not exist: all extra.
             (None, _, Some(t)) => {
@@ -378,32 +368,21 @@ fn group_status(
                 };
                 for t_sec in 1..tr_doc.sections.len() {
                     counts.add(State::Extra);
-                    let (line, heading) = heading_of(ws, tid, t_sec);
-                    rows.push(SectionRow {
-                        lang: lang.clone(),
-                        file: Some(t.path.clone()),
-                        line,
-                        heading,
-                        source_file: None,
-                        source_line: None,
-                        source_heading: None,
-                        state: State::Extra,
-                        first_untranslated: None,
-                        stale: None,
-                    });
+                    rows.push(extra_row(ws, lang, tid, &t.path, t_sec));
                 }
-                out.push((
-                    lang.clone(),
-                    DocumentStatus {
-                        source: group.source.clone(),
-                        file: Some(t.path.clone()),
-                        counts,
-                    },
-                    rows,
-                ));
+                Some(t.path.clone())
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        out.push((
+            lang.clone(),
+            DocumentStatus {
+                source: group.source.clone(),
+                file,
+                counts,
+            },
+            rows,
+        ));
     }
     out
 }
