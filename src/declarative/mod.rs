@@ -157,23 +157,11 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    pub fn get(&self, id: RuleId) -> Option<&DeclaredRule> {
-        self.rules.iter().find(|r| r.id == id).map(|r| r.as_ref())
-    }
-
-    /// Adds `other`'s rules; an id defined twice is an error at the second.
-    pub fn extend(&mut self, other: RuleSet) -> Result<(), String> {
-        for r in &other.rules {
-            if let Some(prev) = self.rules.iter().find(|p| p.name == r.name) {
-                return Err(format!(
-                    "{}:{}: duplicate rule id `{}`: also defined in {} (line {})",
-                    r.origin.file, r.origin.line, r.name, prev.origin.file, prev.origin.line
-                ));
-            }
-        }
+    /// Adds `other`'s rules and glossary (ids were checked against this set
+    /// when `other` was parsed).
+    fn append(&mut self, other: RuleSet) {
         self.rules.extend(other.rules);
         self.glossary.extend(other.glossary);
-        Ok(())
     }
 }
 
@@ -675,6 +663,30 @@ fn describe_langs(langs: &[LangSel]) -> String {
     parts.join(", ")
 }
 
+/// The `*.toml` files in `dir`, sorted by name.
+fn rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Loads every rule file in `dir` into `set`; `display` names each file.
+fn load_folder(
+    dir: &Path,
+    set: &mut RuleSet,
+    display: impl Fn(&Path) -> String,
+    unreadable: impl FnOnce(std::io::Error) -> ConfigError,
+) -> Result<(), ConfigError> {
+    for f in rule_files(dir).map_err(unreadable)? {
+        let loaded = load_file(&f, &display(&f), set)?;
+        set.append(loaded);
+    }
+    Ok(())
+}
+
 /// Loads every `*.toml` file in each of `dirs` (relative to `base`, sorted by
 /// name) into `set`. `dirs` carry their spans in `config` for errors.
 pub fn load_dirs(
@@ -686,25 +698,19 @@ pub fn load_dirs(
 ) -> Result<(), ConfigError> {
     for d in dirs {
         let dir = base.join(d.get_ref());
-        let entries = std::fs::read_dir(&dir).map_err(|e| {
-            ConfigError::at(
-                config_path,
-                config_text,
-                d.span(),
-                format!("cannot read the rule folder {}: {e}", dir.display()),
-            )
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect();
-        files.sort();
-        for f in files {
-            let display = display_path(base, &f);
-            let loaded = load_file(&f, &display, set)?;
-            set.rules.extend(loaded.rules);
-            set.glossary.extend(loaded.glossary);
-        }
+        load_folder(
+            &dir,
+            set,
+            |f| display_path(base, f),
+            |e| {
+                ConfigError::at(
+                    config_path,
+                    config_text,
+                    d.span(),
+                    format!("cannot read the rule folder {}: {e}", dir.display()),
+                )
+            },
+        )?;
     }
     Ok(())
 }
@@ -716,22 +722,17 @@ pub fn load_standalone(dir: &Path) -> Result<RuleSet, ConfigError> {
     if dir.is_file() {
         return load_file(dir, &dir.to_string_lossy(), &set);
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| ConfigError {
-        path: dir.to_path_buf(),
-        text: String::new(),
-        span: None,
-        message: format!("cannot read the rule folder: {e}"),
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-        .collect();
-    files.sort();
-    for f in files {
-        let loaded = load_file(&f, &f.to_string_lossy().replace('\\', "/"), &set)?;
-        set.rules.extend(loaded.rules);
-        set.glossary.extend(loaded.glossary);
-    }
+    load_folder(
+        dir,
+        &mut set,
+        |f| f.to_string_lossy().replace('\\', "/"),
+        |e| ConfigError {
+            path: dir.to_path_buf(),
+            text: String::new(),
+            span: None,
+            message: format!("cannot read the rule folder: {e}"),
+        },
+    )?;
     Ok(set)
 }
 
