@@ -12,20 +12,8 @@ use std::path::Path;
 
 /// Replaces the contents of `path` with `contents`, atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let permissions = fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lockstep-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    fs::set_permissions(tmp.path(), permissions)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    write_via_temp(path, contents, Some(permissions))
 }
 
 /// Writes `path` atomically, creating it (with default permissions) if it
@@ -34,6 +22,23 @@ pub fn write_new_or_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     if path.exists() {
         return write_atomic(path, contents);
     }
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        Some(fs::Permissions::from_mode(0o644))
+    };
+    #[cfg(not(unix))]
+    let permissions = None;
+    write_via_temp(path, contents, permissions)
+}
+
+/// A temporary file in `path`'s folder, written, synced, given
+/// `permissions` (if any), then renamed over `path`.
+fn write_via_temp(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -44,10 +49,8 @@ pub fn write_new_or_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644))?;
+    if let Some(p) = permissions {
+        fs::set_permissions(tmp.path(), p)?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -110,6 +110,21 @@ pub struct StatusReport {
     pub sections: Vec<SectionRow>,
 }
 
+impl StatusReport {
+    /// Every source document of the report, sorted.
+    pub fn sources(&self) -> Vec<&str> {
+        let mut sources: Vec<&str> = self
+            .documents
+            .values()
+            .flatten()
+            .map(|d| d.source.as_str())
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        sources
+    }
+}
+
 /// How a language's translations are named relative to their sources:
 /// `pages/…` → `pages.ko/…`, `README.md` → `translations/README-ko.md`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

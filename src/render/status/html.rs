@@ -249,14 +249,7 @@ pub(super) fn render(report: &StatusReport) -> String {
     out.push_str("</div>\n");
 
     // Document × language overview: the longer list runs down the page.
-    let mut sources: Vec<&str> = report
-        .documents
-        .values()
-        .flatten()
-        .map(|d| d.source.as_str())
-        .collect();
-    sources.sort_unstable();
-    sources.dedup();
+    let sources = report.sources();
     let langs: Vec<&String> = report.languages.keys().collect();
     let cell = |source: &str, lang: &str| -> String {
         match report.documents[lang].iter().find(|d| d.source == source) {

@@ -40,14 +40,7 @@ pub(super) fn render(report: &StatusReport) -> String {
         );
     }
     // Per document, when there are several.
-    let mut sources: Vec<&str> = report
-        .documents
-        .values()
-        .flatten()
-        .map(|d| d.source.as_str())
-        .collect();
-    sources.sort_unstable();
-    sources.dedup();
+    let sources = report.sources();
     if sources.len() > 1 {
         out.push_str("\n### Documents\n\n| document |");
         for lang in report.languages.keys() {
