@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{lockstep, write};
+use common::{git_now as git, lockstep, write};
 
 use std::fs;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn stdout(o: &Output) -> String {
@@ -510,10 +509,6 @@ fn fix_never_writes_a_file_it_could_not_read() {
     let o = lockstep(&["fix"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(fs::read(tmp.path().join("bad.md")).unwrap(), bad);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    common::git_now(dir, args);
 }
 
 #[test]

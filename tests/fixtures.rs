@@ -59,6 +59,20 @@ fn run_fixes(rule: RuleId) {
     }
 }
 
+/// A `fail` case has findings of its rule; a `pass` case has none at all.
+fn assert_outcome(rule: RuleId, kind: &str, path: &Path, report: &lockstep::app::Report) {
+    let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
+    match kind {
+        "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
+        _ => assert!(
+            report.diagnostics.is_empty(),
+            "{}: expected no findings, got:\n{}",
+            path.display(),
+            common::compact(report)
+        ),
+    }
+}
+
 /// External-link rules: each case's `{{server}}` is a test server on
 /// loopback, checked with `--external` (and `--report-redirects`).
 fn run_external(rule: RuleId) {
@@ -90,16 +104,7 @@ fn run_external(rule: RuleId) {
                 ..Default::default()
             })
             .expect("check runs");
-            let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
-            match kind {
-                "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
-                _ => assert!(
-                    report.diagnostics.is_empty(),
-                    "{}: expected no findings, got:\n{}",
-                    path.display(),
-                    common::compact(&report)
-                ),
-            }
+            assert_outcome(rule, kind, &path, &report);
             // The port, masked with as many characters (columns stay true).
             let masked = format!(
                 "http://127.0.0.1:{}",
@@ -131,16 +136,7 @@ fn run(rule: RuleId) {
                 select.extend(extra.lines().filter_map(RuleId::from_name));
             }
             let report = common::check(root.as_deref().unwrap_or(&path), &select);
-            let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
-            match kind {
-                "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
-                _ => assert!(
-                    report.diagnostics.is_empty(),
-                    "{}: expected no findings, got:\n{}",
-                    path.display(),
-                    common::compact(&report)
-                ),
-            }
+            assert_outcome(rule, kind, &path, &report);
             let snapshot = format!("{}\n{}", common::compact(&report), common::human(&report));
             insta::assert_snapshot!(format!("{}__{kind}__{name}", rule.name()), snapshot);
         }
