@@ -187,9 +187,7 @@ pub fn parse_file(
     };
     let mut out = RuleSet::default();
     for r in file.rule.unwrap_or_default() {
-        let rule = compile_rule(r, display, text, &err, &line_of)?;
-        let span = rule.1;
-        let rule = rule.0;
+        let (rule, span) = compile_rule(r, display, text, &err, &line_of)?;
         if let Some(prev) = existing
             .rules
             .iter()

@@ -128,14 +128,25 @@ impl TextRuns {
         out
     }
 
-    /// The runs, in document order.
-    pub fn iter(&self) -> impl Iterator<Item = TextRun<'_>> + '_ {
-        self.runs.iter().map(|m| TextRun {
+    fn view(&self, m: &RunMeta) -> TextRun<'_> {
+        TextRun {
             scope: m.scope,
             text: &self.text[m.text.0 as usize..m.text.1 as usize],
             span: m.span,
             pieces: &self.pieces[m.pieces.0 as usize..m.pieces.1 as usize],
-        })
+        }
+    }
+
+    /// The runs, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = TextRun<'_>> + '_ {
+        self.runs.iter().map(|m| self.view(m))
+    }
+
+    /// The runs that start inside `range` (a section), found by binary search.
+    pub fn starting_in(&self, range: Span) -> impl Iterator<Item = TextRun<'_>> + '_ {
+        let lo = self.runs.partition_point(|m| m.span.start < range.start);
+        let hi = self.runs.partition_point(|m| m.span.start < range.end);
+        self.runs[lo..hi.max(lo)].iter().map(|m| self.view(m))
     }
 
     pub fn len(&self) -> usize {

@@ -51,12 +51,11 @@ No automatic fix: where the term goes in the sentence is the translator's call.
 "#,
 };
 
-/// Visible text of section `s`, as (run text, run) pairs.
+/// The visible text runs of section `s`.
 fn section_runs(doc: &Document, s: usize) -> impl Iterator<Item = crate::parse::TextRun<'_>> {
-    let span = doc.sections[s].span;
-    doc.texts.iter().filter(move |r| {
-        r.scope.is_visible_text() && r.span.start >= span.start && r.span.start < span.end
-    })
+    doc.texts
+        .starting_in(doc.sections[s].span)
+        .filter(|r| r.scope.is_visible_text())
 }
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {

@@ -23,7 +23,8 @@ fn read() -> std::sync::RwLockReadGuard<'static, Vec<Entry>> {
     ENTRIES.read().unwrap_or_else(|p| p.into_inner())
 }
 
-fn leak(s: &str) -> &'static str {
+/// Leaks a string for a [`RuleMeta`] field.
+pub fn leak_str(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }
 
@@ -34,7 +35,7 @@ pub fn register(meta: RuleMeta, pack: &str) -> u32 {
         let e = &mut entries[i];
         if !same(e.meta, &meta) || e.pack != pack {
             e.meta = Box::leak(Box::new(meta));
-            e.pack = leak(pack);
+            e.pack = leak_str(pack);
         }
         return i as u32;
     }
@@ -42,7 +43,7 @@ pub fn register(meta: RuleMeta, pack: &str) -> u32 {
     entries.push(Entry {
         name: meta.name,
         meta,
-        pack: leak(pack),
+        pack: leak_str(pack),
     });
     (entries.len() - 1) as u32
 }
@@ -69,9 +70,4 @@ pub fn pack(i: u32) -> &'static str {
 
 pub fn ids() -> Vec<u32> {
     (0..read().len() as u32).collect()
-}
-
-/// Leaks a string for a [`RuleMeta`] field.
-pub fn leak_str(s: &str) -> &'static str {
-    leak(s)
 }
