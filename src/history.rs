@@ -541,8 +541,10 @@ pub fn changed_since(
     root: &Path,
     rev: &str,
 ) -> Result<std::collections::HashSet<String>, Unavailable> {
-    let info = run(root, &["rev-parse", "--show-prefix"])?;
-    let prefix = info.trim().to_string();
+    let info = run(root, &["rev-parse", "--show-toplevel", "--show-prefix"])?;
+    let mut lines = info.lines();
+    let top = PathBuf::from(lines.next().unwrap_or("").trim());
+    let prefix = lines.next().unwrap_or("").trim().to_string();
     let commit = format!("{rev}^{{commit}}");
     if run(root, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
         return Err(Unavailable::Other(format!(
@@ -562,8 +564,6 @@ pub fn changed_since(
     })?;
     let base = base.trim();
     let mut out = std::collections::HashSet::new();
-    let top = run(root, &["rev-parse", "--show-toplevel"])?;
-    let top = PathBuf::from(top.trim());
     for args in [
         vec!["diff", "--name-only", "--no-renames", base],
         vec!["ls-files", "--others", "--exclude-standard", "--full-name"],
