@@ -175,9 +175,12 @@ fn serve(
     if method != "HEAD" {
         response.push_str("ok");
     }
-    let _ = conn.write_all(response.as_bytes());
-    let _ = conn.flush();
+    // Leave the count before the response goes out: a client may release
+    // its permit and start its next request as soon as it has read the
+    // headers, before this thread would run again after `write_all`.
     bump(&[s, g], |x| {
         x.active.fetch_sub(1, Ordering::SeqCst);
     });
+    let _ = conn.write_all(response.as_bytes());
+    let _ = conn.flush();
 }
