@@ -134,6 +134,9 @@ fn every_outcome() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
+/// Connections are counted server-side, from accept until the response is
+/// about to be written — inside the client's permit window, so the counts
+/// are exact: never above a limit, and equal to it when requests overlap.
 #[test]
 fn concurrency_limits_hold() {
     let shared = Arc::new(Stats::default());

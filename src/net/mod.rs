@@ -332,16 +332,16 @@ impl Checker {
         let host = self.limits.host(url);
         let mut attempt = 0;
         loop {
-            let response = {
+            // The permits cover the response's whole life: it is reduced to
+            // what is needed and dropped (closing the connection) before they
+            // are released, so the limits bound open connections, not just
+            // requests waiting for headers.
+            let head = {
                 let Ok(_host) = host.acquire().await else {
-                    return Hop::Done(Outcome::Failed {
-                        error: "shutting down".into(),
-                    });
+                    return Hop::Done(shutting_down());
                 };
                 let Ok(_all) = self.limits.global.acquire().await else {
-                    return Hop::Done(Outcome::Failed {
-                        error: "shutting down".into(),
-                    });
+                    return Hop::Done(shutting_down());
                 };
                 let mut r = self.send(Method::HEAD, url).await;
                 if let Ok(resp) = &r {
@@ -349,16 +349,17 @@ impl Checker {
                         r = self.send(Method::GET, url).await;
                     }
                 }
-                r
+                // The body is never read: dropping the response closes it.
+                r.map(|resp| Head::of(&resp))
             };
-            let resp = match response {
-                Ok(resp) => resp,
+            let head = match head {
+                Ok(head) => head,
                 Err(e) => return Hop::Done(self.failure(&e)),
             };
-            let status = resp.status();
+            let status = head.status;
             let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
             if retryable && attempt < self.opts.retries {
-                let wait = match retry_after(&resp) {
+                let wait = match head.retry_after {
                     Some(w) if w > self.opts.max_retry_wait => {
                         return Hop::Done(if status == StatusCode::TOO_MANY_REQUESTS {
                             Outcome::RateLimited {
@@ -373,19 +374,11 @@ impl Checker {
                     Some(w) => w,
                     None => self.opts.backoff * 2u32.saturating_pow(attempt),
                 };
-                drop(resp);
                 attempt += 1;
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            // The body is never read: dropping the response closes it.
-            drop(resp);
-            return Hop::Status(status, location);
+            return Hop::Status(status, head.location);
         }
     }
 
@@ -422,14 +415,37 @@ impl Checker {
     }
 }
 
+fn shutting_down() -> Outcome {
+    Outcome::Failed {
+        error: "shutting down".into(),
+    }
+}
+
+/// What lockstep needs of a response: its status and two headers.
+struct Head {
+    status: StatusCode,
+    location: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+impl Head {
+    fn of(resp: &reqwest::Response) -> Head {
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::trim)
+        };
+        Head {
+            status: resp.status(),
+            location: header(reqwest::header::LOCATION).map(str::to_string),
+            retry_after: header(reqwest::header::RETRY_AFTER).and_then(retry_after),
+        }
+    }
+}
+
 /// `Retry-After`: seconds, or an HTTP date.
-fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
-    let v = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
+fn retry_after(v: &str) -> Option<Duration> {
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

@@ -17,7 +17,9 @@ use std::time::Duration;
 pub struct Stats {
     pub connections: AtomicUsize,
     pub requests: AtomicUsize,
+    /// Connections open now (accepted, response not yet written).
     pub active: AtomicUsize,
+    /// The most ever open at once.
     pub max_active: AtomicUsize,
     /// Requests per path (`METHOD /path`), in arrival order.
     pub log: Mutex<Vec<String>>,
@@ -88,6 +90,27 @@ fn bump(stats: &[&Stats], f: impl Fn(&Stats)) {
     }
 }
 
+/// Counts a connection as open while it lives.
+struct Open<'a>([&'a Stats; 2]);
+
+impl<'a> Open<'a> {
+    fn enter(stats: [&'a Stats; 2]) -> Open<'a> {
+        bump(&stats, |x| {
+            let now = x.active.fetch_add(1, Ordering::SeqCst) + 1;
+            x.max_active.fetch_max(now, Ordering::SeqCst);
+        });
+        Open(stats)
+    }
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        bump(&self.0, |x| {
+            x.active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
 fn serve(
     mut conn: TcpStream,
     addr: SocketAddr,
@@ -98,6 +121,10 @@ fn serve(
     bump(&[s, g], |x| {
         x.connections.fetch_add(1, Ordering::SeqCst);
     });
+    // Open connections, from accept until the response is about to be
+    // written: a window that lies inside the client's (it connects after
+    // taking its permits and releases them only after reading the response).
+    let open = Open::enter([s, g]);
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
@@ -117,8 +144,6 @@ fn serve(
     let path = target.split('?').next().unwrap_or("/").to_string();
     bump(&[s, g], |x| {
         x.requests.fetch_add(1, Ordering::SeqCst);
-        let now = x.active.fetch_add(1, Ordering::SeqCst) + 1;
-        x.max_active.fetch_max(now, Ordering::SeqCst);
         x.log.lock().unwrap().push(format!("{method} {path}"));
     });
     let n = {
@@ -175,12 +200,7 @@ fn serve(
     if method != "HEAD" {
         response.push_str("ok");
     }
-    // Leave the count before the response goes out: a client may release
-    // its permit and start its next request as soon as it has read the
-    // headers, before this thread would run again after `write_all`.
-    bump(&[s, g], |x| {
-        x.active.fetch_sub(1, Ordering::SeqCst);
-    });
+    drop(open);
     let _ = conn.write_all(response.as_bytes());
     let _ = conn.flush();
 }
