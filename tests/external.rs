@@ -225,3 +225,61 @@ fn configuration_excludes_suppressions_and_redirects() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("lockstep.toml:2:11: expected a duration"));
 }
+
+/// HTTPS end to end: a certificate from an untrusted issuer is a finding;
+/// trusting the issuer through `SSL_CERT_FILE` (as on a network with its own
+/// CA) makes the same links check normally.
+// Linux: the platform verifier reads the system store and SSL_CERT_FILE
+// there; other systems word their errors differently.
+#[cfg(target_os = "linux")]
+#[test]
+fn https_links_and_custom_trust() {
+    let s = Server::start_tls();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (ok, missing) = (s.url("/ok"), s.url("/missing"));
+    write(
+        dir,
+        "README.md",
+        &format!("# TLS\n\n<{ok}> and <{missing}>\n"),
+    );
+    let run = |ca: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
+        cmd.args(JSON)
+            .args(["--external", "--allow-private", "--no-cache"])
+            .current_dir(dir)
+            .env_remove("SSL_CERT_DIR")
+            .env_remove("SSL_CERT_FILE");
+        if let Some(ca) = ca {
+            cmd.env("SSL_CERT_FILE", ca);
+        }
+        cmd.output().unwrap()
+    };
+    let o = run(None);
+    assert_eq!(o.status.code(), Some(1));
+    let untrusted = |url: &str, col: usize| {
+        format!(
+            "error dead-link README.md:3:{col} `{url}` could not be reached: \
+             connection failed: invalid peer certificate: UnknownIssuer"
+        )
+    };
+    assert_eq!(
+        findings(&o),
+        [
+            untrusted(&ok, col(dir, 3, &ok, 0)),
+            untrusted(&missing, col(dir, 3, &missing, 0))
+        ]
+    );
+    assert_eq!(s.stats.requests.load(Ordering::SeqCst), 0);
+
+    let o = run(Some(server::TEST_CA));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        findings(&o),
+        [format!(
+            "error dead-link README.md:3:{} `{missing}` is dead: HTTP 404 Not Found",
+            col(dir, 3, &missing, 0)
+        )]
+    );
+    assert_eq!(s.stats.hits("/ok"), 1);
+}

@@ -134,6 +134,28 @@ fn every_outcome() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
+/// HTTPS with a certificate the client does not trust (issued by the
+/// test-only CA, which is in no trust store): the check fails with the TLS
+/// error, and no request is ever sent over that connection.
+// Linux: the platform verifier reads the system store and SSL_CERT_FILE
+// there; other systems word their errors differently.
+#[cfg(target_os = "linux")]
+#[test]
+fn untrusted_certificates_fail_before_any_request() {
+    let s = Server::start_tls();
+    let url = s.url("/ok");
+    let got = check(std::slice::from_ref(&url), &loopback_options());
+    let outcome = &got[&request_url(&url).unwrap().to_string()];
+    assert_eq!(
+        outcome,
+        &Outcome::Failed {
+            error: "connection failed: invalid peer certificate: UnknownIssuer".into()
+        }
+    );
+    assert_eq!(s.stats.connections.load(Ordering::SeqCst), 1);
+    assert_eq!(s.stats.requests.load(Ordering::SeqCst), 0);
+}
+
 /// Connections are counted server-side, from accept until the response is
 /// about to be written — inside the client's permit window, so the counts
 /// are exact: never above a limit, and equal to it when requests overlap.

@@ -1,12 +1,14 @@
 //! A small HTTP/1.1 test server on loopback for the external link tests and
 //! benchmark: fixed routes with known behaviours, and counters of what it
 //! saw (connections, requests, requests in flight and their maximum).
+//! `Server::start_tls` serves the same routes over HTTPS with a certificate
+//! issued by the test-only CA in `tls/ca.pem`.
 
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -51,6 +53,24 @@ pub struct Server {
     pub stats: Arc<Stats>,
     /// Counters shared with other servers (for global limits).
     pub shared: Arc<Stats>,
+    scheme: &'static str,
+}
+
+/// The test CA that issued the HTTPS server's certificate.
+pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/tls/ca.pem");
+
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_slice_iter(include_bytes!("tls/cert.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("test certificate");
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("tls/key.pem")).expect("test key");
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("test certificate and key");
+    Arc::new(config)
 }
 
 impl Server {
@@ -60,6 +80,16 @@ impl Server {
 
     /// A server on 127.0.0.1 on a free port, counting also into `shared`.
     pub fn start_shared(shared: Arc<Stats>) -> Server {
+        Self::start_with(shared, None)
+    }
+
+    /// The same routes over HTTPS.
+    pub fn start_tls() -> Server {
+        Self::start_with(Arc::new(Stats::default()), Some(tls_config()))
+    }
+
+    fn start_with(shared: Arc<Stats>, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().unwrap();
         let stats = Arc::new(Stats::default());
@@ -69,18 +99,30 @@ impl Server {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
                 let (s, g, c) = (Arc::clone(&s), Arc::clone(&g), Arc::clone(&counters));
-                thread::spawn(move || serve(conn, addr, &s, &g, &c));
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                let tls = tls.clone();
+                thread::spawn(move || match tls {
+                    None => serve(conn, scheme, addr, &s, &g, &c),
+                    Some(config) => {
+                        let Ok(session) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
+                        let stream = rustls::StreamOwned::new(session, conn);
+                        serve(stream, scheme, addr, &s, &g, &c)
+                    }
+                });
             }
         });
         Server {
             addr,
             stats,
             shared,
+            scheme,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}://{}{}", self.scheme, self.addr, path)
     }
 }
 
@@ -112,7 +154,8 @@ impl Drop for Open<'_> {
 }
 
 fn serve(
-    mut conn: TcpStream,
+    mut conn: impl Read + Write,
+    scheme: &str,
     addr: SocketAddr,
     s: &Stats,
     g: &Stats,
@@ -125,7 +168,6 @@ fn serve(
     // written: a window that lies inside the client's (it connects after
     // taking its permits and releases them only after reading the response).
     let open = Open::enter([s, g]);
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -186,7 +228,7 @@ fn serve(
             } else {
                 (
                     302,
-                    vec![("Location".into(), format!("http://{addr}/r/{}", k - 1))],
+                    vec![("Location".into(), format!("{scheme}://{addr}/r/{}", k - 1))],
                 )
             }
         }
