@@ -389,7 +389,9 @@ fn broken_pipe_exits_0() {
 
 #[test]
 fn rules_lists_and_documents() {
-    let o = lockstep(&["rules"], &common::repo());
+    // Outside this repository, whose lockstep.toml turns the markdown pack on.
+    let empty = tempfile::tempdir().unwrap();
+    let o = lockstep(&["rules"], empty.path());
     assert_eq!(o.status.code(), Some(0));
     insta::assert_snapshot!("rules_list", stdout(&o));
     let o = lockstep(&["rules", "broken-anchor"], &common::repo());
@@ -416,6 +418,107 @@ fn excluded_files_are_not_checked_but_still_exist() {
     let o = lockstep(&["check", "."], tmp.path());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("(1 file checked)"), "{}", stdout(&o));
+}
+
+/// `[[overrides]]`: levels per file, the last matching table winning; a
+/// rule turned off for a file leaves its work to the rule that would have
+/// deferred to it, and suppressions of it there are not "unused".
+#[test]
+fn overrides_set_rule_levels_per_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "lockstep.toml",
+        "[rules]\nunused-suppression = \"warning\"\n\n\
+         [[overrides]]\nfiles = [\"generated/\", \"notes.md\"]\n\
+         rules = { broken-link = \"off\", toc-drift = \"off\" }\n\n\
+         [[overrides]]\nfiles = [\"notes.md\"]\nrules = { broken-link = \"info\" }\n",
+    );
+    write(dir, "README.md", "# Top\n\n[a](missing.md)\n");
+    write(
+        dir,
+        "generated/page.md",
+        "# Page\n\n<!-- toc -->\n- [Intro](#intro)\n- [Gone](#gone)\n<!-- tocstop -->\n\n\
+         ## Intro\n\n[b](missing.md)\n\n<!-- lockstep-disable-next-line toc-drift -->\nText.\n",
+    );
+    write(
+        dir,
+        "notes.md",
+        "# Notes\n\n[c](missing.md)\n\n<!-- lockstep-disable-next-line broken-anchor -->\nText.\n",
+    );
+    let o = lockstep(
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--ignore",
+            "stale-section",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        common::json_findings(&o),
+        [
+            "error broken-link README.md:3:5 link target `missing.md` does not exist",
+            "error broken-anchor generated/page.md:5:10 no heading or anchor in this file has the id `gone`",
+            "info broken-link notes.md:3:5 link target `missing.md` does not exist",
+            "warning unused-suppression notes.md:5:1 this suppression of `broken-anchor` suppresses nothing",
+        ]
+    );
+}
+
+/// The README's example `lockstep.toml` is a valid configuration.
+#[test]
+fn the_readme_configuration_example_loads() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration: `lockstep.toml`").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```\n").unwrap()];
+    assert!(example.contains("[[overrides]]"), "{example}");
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "lockstep.toml", example);
+    write(tmp.path(), "README.md", "# Top\n");
+    fs::create_dir(tmp.path().join("rules")).unwrap();
+    let o = lockstep(&["check", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Mistakes in `[[overrides]]` point into the file.
+#[test]
+fn bad_overrides_exit_2_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "README.md", "# Top\n");
+    for (toml, want) in [
+        (
+            "[[overrides]]\nfiles = [\"a/\"]\nrules = { broken-links = \"off\" }\n",
+            "lockstep.toml:3:11: unknown rule `broken-links`",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"a/\"]\nrules = { broken-link = \"quiet\" }\n",
+            "lockstep.toml:3:25: invalid severity `quiet` for `broken-link`",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"a/{b\"]\nrules = { broken-link = \"off\" }\n",
+            "lockstep.toml:2:10: invalid glob",
+        ),
+        (
+            "[[overrides]]\nrules = { broken-link = \"off\" }\n",
+            "lockstep.toml:1:1: missing field `files`",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"a/\"]\nrule = { broken-link = \"off\" }\n",
+            "lockstep.toml:3:1: unknown field `rule`",
+        ),
+    ] {
+        write(dir, "lockstep.toml", toml);
+        let o = lockstep(&["check", "."], dir);
+        assert_eq!(o.status.code(), Some(2), "{toml}");
+        assert!(stderr(&o).contains(want), "{toml}\n{}", stderr(&o));
+    }
 }
 
 const DRIFTED: &str = "# Guide\n\n<!-- TOC -->\n- [Install it](#install)\n- [Gone](#gone)\n<!-- /TOC -->\n\n## Installation\n\nText.\n";

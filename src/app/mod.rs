@@ -548,7 +548,7 @@ impl Workspace {
                 .filter(|d| self.in_scope(d.file, scope))
                 .cloned(),
         );
-        apply_severities(&mut diagnostics, settings);
+        apply_severities(&mut diagnostics, settings, &self.files);
         sort(&mut diagnostics);
         diagnostics
     }
@@ -585,13 +585,29 @@ impl Workspace {
         };
         for (id, mut found) in by_file {
             if let Some(doc) = &self.docs[id.index()] {
-                suppress::apply(id, &self.files[id.index()], doc, &mut found, &ran);
+                let file = &self.files[id.index()];
+                // Nor of a rule an override turns off for this file.
+                let ran_here = |rule: RuleId| {
+                    ran(rule) && (rule.always_on() || self.settings.is_enabled_in(rule, &file.path))
+                };
+                suppress::apply(id, file, doc, &mut found, &ran_here);
             }
             kept.append(&mut found);
         }
-        if !self.settings.is_enabled(RuleId::UnusedSuppression) {
-            kept.retain(|d| d.rule != RuleId::UnusedSuppression);
-        }
+        // Made after the levels were applied: apply them to these too.
+        kept.retain_mut(|d| {
+            if d.rule != RuleId::UnusedSuppression {
+                return true;
+            }
+            let path = &self.files[d.file.index()].path;
+            match self.settings.severity_in(RuleId::UnusedSuppression, path) {
+                Some(level) => {
+                    d.severity = level;
+                    true
+                }
+                None => false,
+            }
+        });
         *diagnostics = kept;
     }
 
@@ -787,14 +803,19 @@ fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) -> Vec
     out
 }
 
-fn apply_severities(diagnostics: &mut Vec<Diagnostic>, settings: &Settings) {
+fn apply_severities(diagnostics: &mut Vec<Diagnostic>, settings: &Settings, files: &[SourceFile]) {
     diagnostics.retain_mut(|d| {
         if d.rule.always_on() {
             return true;
         }
+        let level = if settings.overrides.is_empty() {
+            settings.severity(d.rule)
+        } else {
+            settings.severity_in(d.rule, &files[d.file.index()].path)
+        };
         // The configured level replaces the rule's default; findings a rule
         // reports below its default (notes, warnings) never rise above it.
-        match settings.severity(d.rule) {
+        match level {
             Some(level) => {
                 d.severity = if d.severity == d.rule.default_severity() {
                     level

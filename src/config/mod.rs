@@ -54,6 +54,26 @@ pub struct Settings {
     pub declared: crate::declarative::RuleSet,
     /// How external links are checked (`dead-link`, `--external`).
     pub external: External,
+    /// `[[overrides]]`: rule levels for some files, in file order.
+    pub overrides: Vec<Override>,
+}
+
+/// One `[[overrides]]` table: the level of some rules in the files its
+/// globs match. It changes the level of a rule that runs, or turns it off
+/// for those files; it never turns on a rule that is off for the run.
+#[derive(Debug, Clone)]
+pub struct Override {
+    files: ignore::gitignore::Gitignore,
+    pub rules: Vec<(RuleId, Option<Severity>)>,
+}
+
+impl Override {
+    /// Whether the file at `path` (relative to the documentation root) is one of this table's.
+    pub fn matches(&self, path: &str) -> bool {
+        self.files
+            .matched_path_or_any_parents(path, false)
+            .is_ignore()
+    }
 }
 
 /// `[external-links]`, validated.
@@ -119,6 +139,7 @@ impl Default for Settings {
             packs: Vec::new(),
             declared: Self::shipped_rules(),
             external: External::default(),
+            overrides: Vec::new(),
         }
     }
 }
@@ -265,32 +286,25 @@ impl Settings {
             s.external = resolve_external(e, &err)?;
         }
         for (name, severity) in raw.rules.unwrap_or_default() {
-            let Some(rule) = RuleId::from_name(name.get_ref()) else {
-                return Err(err(
-                    name.span(),
-                    format!(
-                        "unknown rule `{}`{}",
-                        name.get_ref(),
-                        crate::rules::did_you_mean(name.get_ref())
-                    ),
-                ));
-            };
-            let level = match severity.get_ref().as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "info" => Some(Severity::Info),
-                "off" => None,
-                other => {
-                    return Err(err(
-                        severity.span(),
-                        format!(
-                            "invalid severity `{other}` for `{}`: expected \"error\", \"warning\", \"info\" or \"off\"",
-                            name.get_ref()
-                        ),
-                    ));
-                }
-            };
+            let (rule, level) = rule_level(&name, &severity, &err)?;
             s.severities.insert(rule, level);
+        }
+        for o in raw.overrides.unwrap_or_default() {
+            let mut files = ignore::gitignore::GitignoreBuilder::new("");
+            for glob in &o.files {
+                if let Err(e) = files.add_line(None, glob.get_ref()) {
+                    return Err(err(glob.span(), format!("invalid glob: {e}")));
+                }
+            }
+            let files = files
+                .build()
+                .map_err(|e| err(0..0, format!("invalid glob: {e}")))?;
+            let rules = o
+                .rules
+                .iter()
+                .map(|(name, severity)| rule_level(name, severity, &err))
+                .collect::<Result<_, _>>()?;
+            s.overrides.push(Override { files, rules });
         }
         if let Some(case) = raw.anchor_case {
             s.anchor_case = match case.get_ref().as_str() {
@@ -359,6 +373,25 @@ impl Settings {
         self.severity(rule).is_some()
     }
 
+    /// The level of `rule` in the file at `path` (relative to the root): the
+    /// last `[[overrides]]` table that matches the file and names the rule,
+    /// else the run's level. `None` when the rule is off there.
+    pub fn severity_in(&self, rule: RuleId, path: &str) -> Option<Severity> {
+        let level = self.severity(rule)?;
+        for o in self.overrides.iter().rev() {
+            if let Some(&(_, l)) = o.rules.iter().find(|(r, _)| *r == rule) {
+                if o.matches(path) {
+                    return l;
+                }
+            }
+        }
+        Some(level)
+    }
+
+    pub fn is_enabled_in(&self, rule: RuleId, path: &str) -> bool {
+        self.severity_in(rule, path).is_some()
+    }
+
     /// Applies `--select` (only these rules) and `--ignore` (not these).
     pub fn select(&mut self, select: &[RuleId], ignore: &[RuleId]) {
         if !select.is_empty() {
@@ -389,6 +422,40 @@ impl Settings {
             .cloned()
             .unwrap_or_else(|| crate::discover::lang::canonical(code))
     }
+}
+
+/// A `rule = "level"` pair of `[rules]` or `[[overrides]]`.
+fn rule_level(
+    name: &toml::Spanned<String>,
+    severity: &toml::Spanned<String>,
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<(RuleId, Option<Severity>), ConfigError> {
+    let Some(rule) = RuleId::from_name(name.get_ref()) else {
+        return Err(err(
+            name.span(),
+            format!(
+                "unknown rule `{}`{}",
+                name.get_ref(),
+                crate::rules::did_you_mean(name.get_ref())
+            ),
+        ));
+    };
+    let level = match severity.get_ref().as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        "off" => None,
+        other => {
+            return Err(err(
+                severity.span(),
+                format!(
+                    "invalid severity `{other}` for `{}`: expected \"error\", \"warning\", \"info\" or \"off\"",
+                    name.get_ref()
+                ),
+            ));
+        }
+    };
+    Ok((rule, level))
 }
 
 fn resolve_external(

@@ -37,6 +37,17 @@ pub struct RawConfig {
     pub external: Option<bool>,
     /// How external links are checked.
     pub external_links: Option<RawExternal>,
+    /// Rule levels for some files (`[[overrides]]`).
+    pub overrides: Option<Vec<RawOverride>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawOverride {
+    /// Gitignore-style globs, relative to the documentation root.
+    pub files: Vec<Spanned<String>>,
+    /// Rule → `error`, `warning`, `info` or `off` for those files.
+    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -51,10 +51,11 @@ located in the source (reference links) get no fix.
 };
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-    // TOC entries are `toc-drift`'s to judge, unless that rule is off.
+    // TOC entries are `toc-drift`'s to judge, unless that rule is off (for
+    // this file).
     let mut toc_entry = vec![false; ctx.doc.links.len()];
     if let Some(toc) = &ctx.doc.toc {
-        if ctx.settings.is_enabled(RuleId::TocDrift) {
+        if ctx.settings.is_enabled_in(RuleId::TocDrift, &ctx.file.path) {
             for e in &toc.entries {
                 toc_entry[e.link] = true;
             }
