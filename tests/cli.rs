@@ -470,20 +470,41 @@ fn overrides_set_rule_levels_per_file() {
     );
 }
 
-/// The README's example `lockstep.toml` is a valid configuration.
-#[test]
-fn the_readme_configuration_example_loads() {
+/// The first ```toml block after `marker` in the README.
+fn readme_toml(marker: &str) -> String {
     let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let section = &readme[readme.find("## Configuration: `lockstep.toml`").unwrap()..];
+    let section = &readme[readme.find(marker).expect(marker)..];
     let start = section.find("```toml\n").unwrap() + "```toml\n".len();
-    let example = &section[start..start + section[start..].find("```\n").unwrap()];
-    assert!(example.contains("[[overrides]]"), "{example}");
+    section[start..start + section[start..].find("```\n").unwrap()].to_string()
+}
+
+/// The README's TOML examples work as written: the `lockstep.toml`, the
+/// `[external-links]` settings, and the rule file (its examples pass).
+#[test]
+fn the_readme_toml_examples_work() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "lockstep.toml", example);
-    write(tmp.path(), "README.md", "# Top\n");
-    fs::create_dir(tmp.path().join("rules")).unwrap();
-    let o = lockstep(&["check", "."], tmp.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dir = tmp.path();
+    write(dir, "README.md", "# Top\n");
+    fs::create_dir(dir.join("rules")).unwrap();
+    let config = readme_toml("## Configuration: `lockstep.toml`");
+    assert!(config.contains("[[overrides]]"), "{config}");
+    for config in [config, readme_toml("none is a library default:")] {
+        write(dir, "lockstep.toml", &config);
+        let o = lockstep(&["check", ".", "--no-cache"], dir);
+        assert_eq!(o.status.code(), Some(0), "{config}\n{}", stderr(&o));
+    }
+    write(
+        dir,
+        "rules/house.toml",
+        &readme_toml("copy this into `rules/house.toml`"),
+    );
+    let o = lockstep(&["rules", "--test", "rules"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).ends_with("2 rules, 6 examples: all passed\n"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// Mistakes in `[[overrides]]` point into the file.
