@@ -14,14 +14,16 @@ use std::time::{Duration, Instant};
 use lockstep::net::{AddressPolicy, NetOptions, Outcome, check_urls, request_url};
 use server::{Server, Stats};
 
+/// Loopback allowed; a 2 s timeout — well above what a loopback request takes
+/// on a loaded CI machine, well below `/hang` (5 s).
 fn loopback_options() -> NetOptions {
     NetOptions {
         policy: AddressPolicy {
             allow_private: false,
             allow_loopback: true,
         },
-        timeout: Duration::from_secs(1),
-        connect_timeout: Duration::from_secs(1),
+        timeout: Duration::from_secs(2),
+        connect_timeout: Duration::from_secs(2),
         backoff: Duration::from_millis(50),
         ..NetOptions::default()
     }
@@ -129,7 +131,7 @@ fn every_outcome() {
         }
     );
     assert_eq!(s.stats.methods("/head-405"), ["HEAD", "GET"]);
-    assert_eq!(o("/hang"), Outcome::Timeout { seconds: 1 });
+    assert_eq!(o("/hang"), Outcome::Timeout { seconds: 2 });
     // The whole run waited for the slowest, not for the sum.
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
