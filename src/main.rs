@@ -303,9 +303,6 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<u8, Failure> {
         .into());
     }
     let report = status::status(&opts)?;
-    if let (Some(note), false) = (&report.note, cli.quiet) {
-        eprintln!("note: {note}");
-    }
     let color = args.output.is_none() && use_color(cli.color, io::stdout().is_terminal());
     let text = lockstep::render::status::render(&report, format, color).map_err(AppError::Usage)?;
     match &args.output {
@@ -320,6 +317,10 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<u8, Failure> {
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
+    }
+    // After the table, as `check` ends with its summary.
+    if let (Some(note), false) = (&report.note, cli.quiet) {
+        eprintln!("note: {note}");
     }
     Ok(EXIT_CLEAN)
 }
