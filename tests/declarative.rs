@@ -208,7 +208,7 @@ fn rules_test_runs_every_example() {
     // Without a folder: the loaded rules (shipped packs and the project's).
     let o = lockstep(&["rules", "--test", "--quiet"], dir);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o), "17 rules, 78 examples: all passed\n");
+    assert_eq!(stdout(&o), "17 rules, 82 examples: all passed\n");
     // A wrong example fails the run, and says how.
     let broken = fs::read_to_string(dir.join("rules/house.toml"))
         .unwrap()
@@ -233,7 +233,7 @@ fn this_repositorys_rule_packs_pass_their_examples() {
     let o = lockstep(&["rules", "--test", "rules"], &common::repo());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
-        stdout(&o).ends_with("15 rules, 72 examples: all passed\n"),
+        stdout(&o).ends_with("15 rules, 76 examples: all passed\n"),
         "{}",
         stdout(&o)
     );

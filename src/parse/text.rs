@@ -514,14 +514,24 @@ fn runs<'a>(
                             None => r.push(&c.literal, span, false),
                         }
                         close(Some(r), &mut out);
-                        if inner.is_none() {
-                            split(&mut block, &mut out, in_heading);
+                        match inner.as_mut() {
+                            // Code is never text to a text rule, but it is
+                            // something to read in a link: it stands there as
+                            // one OBJECT REPLACEMENT CHARACTER.
+                            Some((r, _)) => r.push(OBJECT, span, false),
+                            None => split(&mut block, &mut out, in_heading),
                         }
                     }
                     NodeValue::HtmlInline(_) | NodeValue::FootnoteReference(_)
                         if inner.is_none() =>
                     {
                         split(&mut block, &mut out, in_heading);
+                    }
+                    NodeValue::HtmlInline(html) if renders_content(html) => {
+                        // `[<img src="logo.svg">](url)`: as inline code above.
+                        if let Some((r, _)) = inner.as_mut() {
+                            r.push(OBJECT, span, false);
+                        }
                     }
                     NodeValue::CodeBlock(c) => {
                         out.extend(code_block(&c.literal, c.fenced, span, text, lines));
@@ -541,6 +551,25 @@ fn runs<'a>(
     }
     close(block, &mut out);
     out
+}
+
+/// What inline code and embedded media read as inside link text and alt text.
+pub const OBJECT: &str = "\u{FFFC}";
+
+/// Whether an inline HTML tag shows something without text of its own
+/// (an image, a video …), so that a link around it is not empty.
+fn renders_content(html: &str) -> bool {
+    let name: String = html
+        .strip_prefix('<')
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "img" | "svg" | "picture" | "video" | "audio" | "object" | "embed" | "iframe" | "canvas"
+    )
 }
 
 /// All runs of a document: the AST's and the destinations'.
@@ -730,6 +759,36 @@ mod tests {
             .map(|(s, t, src)| (*s, t.as_str(), src.as_str()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    /// Inside link text, inline code and media stand as one U+FFFC each: a
+    /// link around them is not empty, and rules never read code.
+    #[test]
+    fn code_and_media_in_link_text_are_objects() {
+        use TextScope::*;
+        let text = "[`x` and <img src=\"a.png\"> <b>b</b>](u.md) [`y`](v.md)\n";
+        let got = runs_of(text);
+        let got: Vec<(TextScope, &str, &str)> = got
+            .iter()
+            .map(|(s, t, src)| (*s, t.as_str(), src.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    LinkText,
+                    "\u{FFFC} and \u{FFFC} b",
+                    "`x` and <img src=\"a.png\"> <b>b"
+                ),
+                (Code, "x", "x"),
+                (LinkUrl, "a.png", "a.png"),
+                (LinkUrl, "u.md", "u.md"),
+                (Prose, " ", " "),
+                (LinkText, "\u{FFFC}", "`y`"),
+                (Code, "y", "y"),
+                (LinkUrl, "v.md", "v.md"),
+            ]
+        );
     }
 
     #[test]
