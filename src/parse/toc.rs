@@ -231,6 +231,27 @@ fn find_titled(
     if first_item.span.start >= end || !text[heading.span.end..first_block].trim().is_empty() {
         return None;
     }
+    // A sub-heading continues the TOC only when its section is mostly a
+    // list of `#` links ("### The Study Plan"); the first one that is not
+    // (prose, a list of features) is a section of the document, and ends
+    // the TOC.
+    let subs: Vec<Span> = doc.headings[hi + 1..]
+        .iter()
+        .take_while(|h| h.span.start < end)
+        .map(|h| h.span)
+        .collect();
+    let mut toc_end = end;
+    for (k, sub) in subs.iter().enumerate() {
+        let next = subs.get(k + 1).map_or(end, |h| h.start);
+        if !mostly_link_list(doc, items, Span::new(sub.end, next)) {
+            toc_end = sub.start;
+            break;
+        }
+    }
+    let end = toc_end;
+    if first_item.span.start >= end {
+        return None;
+    }
     let span = Span::new(first_block, end);
     let entries = entries_in(text, lines, doc, items, span);
     if entries.is_empty() {
@@ -244,6 +265,21 @@ fn find_titled(
         entries,
         plain_list: None,
     })
+}
+
+/// Whether `span` reads as part of a TOC: at least half of its list items
+/// (and at least one) hold a `#` link.
+fn mostly_link_list(doc: &Document, items: &[ListItem], span: Span) -> bool {
+    let inside: Vec<&ListItem> = items.iter().filter(|i| span.contains(i.span)).collect();
+    let linked = inside
+        .iter()
+        .filter(|i| {
+            doc.links
+                .iter()
+                .any(|l| i.span.contains(l.span) && l.dest.starts_with('#'))
+        })
+        .count();
+    linked > 0 && 2 * linked >= inside.len()
 }
 
 /// The `#` links inside list items within `span`, with their depth.

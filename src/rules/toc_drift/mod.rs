@@ -87,15 +87,24 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|t| normalise_title(t))
         .collect();
+    let entries: Vec<Entry<'_>> = toc.entries.iter().map(|e| entry(text, doc, e)).collect();
+    // The TOC's own heading is left out, unless the TOC lists it (then what
+    // follows is often nested under it, as the headings are).
+    let lists_title = toc.title.is_some_and(|t| {
+        let h = &doc.headings[t];
+        entries
+            .iter()
+            .any(|e| e.fragment == h.id || h.custom_id.as_deref() == Some(e.fragment.as_str()))
+    });
     let candidates: Vec<usize> = (0..doc.headings.len())
         .filter(|&i| {
             let h = &doc.headings[i];
-            Some(i) != toc.title
-                && !toc.span.contains(h.span)
-                && !titles.contains(&normalise_title(&h.text))
+            if Some(i) == toc.title {
+                return lists_title;
+            }
+            !toc.span.contains(h.span) && !titles.contains(&normalise_title(&h.text))
         })
         .collect();
-    let entries: Vec<Entry<'_>> = toc.entries.iter().map(|e| entry(text, doc, e)).collect();
     let keys: Vec<EntryKey> = entries
         .iter()
         .map(|e| EntryKey {
