@@ -219,12 +219,16 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<u8, Failure> {
     let outcome = fix::fix(&opts)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.diff {
+        // Raw when piped (a patch must apply); on a terminal, control and
+        // bidi characters from the files are shown masked.
+        let terminal = io::stdout().is_terminal();
         for c in &outcome.changes {
-            write!(
-                out,
-                "{}",
-                lockstep::fix::unified_diff(&c.path, &c.before, &c.after)
-            )?;
+            let diff = lockstep::fix::unified_diff(&c.path, &c.before, &c.after);
+            if terminal {
+                write!(out, "{}", lockstep::render::safe::mask(&diff))?;
+            } else {
+                write!(out, "{diff}")?;
+            }
         }
         out.flush()?;
         return Ok(if outcome.changes.is_empty() {

@@ -769,3 +769,40 @@ fn no_history_is_said_once() {
     );
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// `fix --diff` prints a file's control characters raw when piped (the
+/// patch must apply) and masked on a terminal (a pseudo-terminal made by
+/// util-linux `script`; skipped, saying so, where it is missing).
+#[cfg(target_os = "linux")]
+#[test]
+fn fix_diff_masks_control_characters_on_a_terminal() {
+    let dir = common::repo().join("fixtures/bare-url/fix/control-character");
+    let args = ["fix", "--diff", "--select", "bare-url", "."];
+    let piped = lockstep(&args, &dir);
+    assert_eq!(piped.status.code(), Some(1));
+    assert!(
+        stdout(&piped).contains("<http://example.com/a>\u{1}b"),
+        "{}",
+        stdout(&piped)
+    );
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: util-linux `script` (for a pseudo-terminal) is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_lockstep");
+    let o = Command::new("script")
+        .args(["-qfec", &format!("'{bin}' {}", args.join(" ")), "/dev/null"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let shown = stdout(&o);
+    assert!(shown.contains("<http://example.com/a>?b"), "{shown:?}");
+    assert!(
+        !shown.contains('\u{1}') && !shown.contains('\u{7f}'),
+        "{shown:?}"
+    );
+}

@@ -244,6 +244,7 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
     let body = &text[bom..];
     let arena = Arena::new();
     let root = parse_document(&arena, body, &comrak_options(body));
+    repair_lines_after_definitions(root, text, lines);
     let mut b = Builder {
         text,
         lines,
@@ -277,6 +278,45 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
 /// counts some columns after tab expansion — lazy continuation lines after a
 /// tab — so a position can land inside a character; text runs relocate their
 /// text nodes exactly, see [`text`].)
+/// comrak reports the inlines of a paragraph that begins with link
+/// reference definitions on the wrong lines: counted from the paragraph's
+/// first line, as if the definitions' lines were not there (columns are
+/// right). A fix made at such a position would edit the wrong line. The
+/// paragraph's own end line is right, so the shift is the difference
+/// between it and the last line its inlines reach.
+fn repair_lines_after_definitions<'a>(root: &'a AstNode<'a>, text: &str, lines: &LineIndex) {
+    for node in root.descendants() {
+        let para = {
+            let data = node.data.borrow();
+            if !matches!(data.value, NodeValue::Paragraph) {
+                continue;
+            }
+            data.sourcepos
+        };
+        let at = lines.offset(para.start.line, para.start.column);
+        if !text.get(at..).is_some_and(|t| t.starts_with('[')) {
+            continue;
+        }
+        let last = node
+            .descendants()
+            .skip(1)
+            .map(|n| n.data.borrow().sourcepos.end.line)
+            .max()
+            .unwrap_or(0);
+        if last == 0 || last >= para.end.line {
+            continue;
+        }
+        let shift = para.end.line - last;
+        for n in node.descendants().skip(1) {
+            let mut data = n.data.borrow_mut();
+            if data.sourcepos.start.line > 0 {
+                data.sourcepos.start.line += shift;
+                data.sourcepos.end.line += shift;
+            }
+        }
+    }
+}
+
 fn span_at(text: &str, lines: &LineIndex, sp: Sourcepos) -> Span {
     let start = lines.offset(sp.start.line, sp.start.column).min(text.len());
     let end = (lines.offset(sp.end.line, sp.end.column) + 1)
