@@ -278,12 +278,13 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
 /// counts some columns after tab expansion — lazy continuation lines after a
 /// tab — so a position can land inside a character; text runs relocate their
 /// text nodes exactly, see [`text`].)
-/// comrak reports the inlines of a paragraph that begins with link
-/// reference definitions on the wrong lines: counted from the paragraph's
-/// first line, as if the definitions' lines were not there (columns are
-/// right). A fix made at such a position would edit the wrong line. The
-/// paragraph's own end line is right, so the shift is the difference
-/// between it and the last line its inlines reach.
+/// comrak misplaces the inlines of a paragraph that begins with link
+/// reference definitions: once the definitions are taken out, content line
+/// `j` is reported on the paragraph's line `j` (not `j + k`, `k` the lines
+/// the definitions took), with that line's indentation. A fix made at such
+/// a position would edit the wrong bytes. The paragraph's own end line is
+/// right, so `k` is the difference between it and the last line its
+/// inlines reach; columns move by the difference in indentation.
 fn repair_lines_after_definitions<'a>(root: &'a AstNode<'a>, text: &str, lines: &LineIndex) {
     for node in root.descendants() {
         let para = {
@@ -307,11 +308,31 @@ fn repair_lines_after_definitions<'a>(root: &'a AstNode<'a>, text: &str, lines: 
             continue;
         }
         let shift = para.end.line - last;
+        // Bytes before the paragraph's content on a line of it: the first
+        // line's is known; on the others, indentation and `>` markers.
+        let lead = |line: usize| -> usize {
+            if line == para.start.line {
+                return para.start.column - 1;
+            }
+            let span = lines.line_span(text, line);
+            text[span.range()]
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'>'))
+                .count()
+        };
+        let moved = |p: comrak::nodes::LineColumn| -> comrak::nodes::LineColumn {
+            let line = p.line + shift;
+            let column = (p.column + lead(line)).saturating_sub(lead(p.line)).max(1);
+            comrak::nodes::LineColumn { line, column }
+        };
         for n in node.descendants().skip(1) {
             let mut data = n.data.borrow_mut();
             if data.sourcepos.start.line > 0 {
-                data.sourcepos.start.line += shift;
-                data.sourcepos.end.line += shift;
+                let sp = data.sourcepos;
+                data.sourcepos = Sourcepos {
+                    start: moved(sp.start),
+                    end: moved(sp.end),
+                };
             }
         }
     }
@@ -471,6 +492,14 @@ impl<'t> Builder<'t> {
         } else {
             (LinkKind::Autolink, Some(span))
         };
+        // Fixes edit the destination in place: never at a position that does
+        // not hold it. (comrak's positions can be off; URLs written with
+        // escapes or entities are not compared. A bare `www.` or e-mail
+        // autolink's URL has a scheme added in front.)
+        let dest_span = dest_span.filter(|d| {
+            let s = &self.text[d.range()];
+            s.contains(['\\', '&']) || url.ends_with(s)
+        });
         Link {
             kind,
             dest: url.to_string(),
