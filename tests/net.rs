@@ -138,7 +138,9 @@ fn every_outcome() {
 
 /// HTTPS with a certificate the client does not trust (issued by the
 /// test-only CA, which is in no trust store): the check fails with the TLS
-/// error, and no request is ever sent over that connection.
+/// error, and no request is ever sent over that connection. The client
+/// reads the system's trust store, which must not be empty (`.ci/run`
+/// installs ca-certificates where it is missing).
 // Linux: the platform verifier reads the system store and SSL_CERT_FILE
 // there; other systems word their errors differently.
 #[cfg(target_os = "linux")]

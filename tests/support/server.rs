@@ -59,6 +59,12 @@ pub struct Server {
 /// The test CA that issued the HTTPS server's certificate.
 pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/tls/ca.pem");
 
+/// A CA unrelated to the server's certificate.
+pub const OTHER_CA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/support/tls/other-ca.pem"
+);
+
 fn tls_config() -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
