@@ -385,10 +385,10 @@ impl History {
                             .map(str::to_string);
                     }
                 }
-            } else if text.starts_with("@@ ") {
-                if let Some(h) = parse_hunk(text) {
-                    hunks.push(h);
-                }
+            } else if text.starts_with("@@ ")
+                && let Some(h) = parse_hunk(text)
+            {
+                hunks.push(h);
             }
         }
         flush(

@@ -335,11 +335,11 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<u8, Failure> {
         sections: args.sections.clone(),
         config: cli.config.clone(),
     })?;
-    if outcome.after != outcome.before {
-        if let Err(e) = lockstep::write::write_atomic(&outcome.path, outcome.after.as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", outcome.path.display());
-            return Ok(EXIT_ERROR);
-        }
+    if outcome.after != outcome.before
+        && let Err(e) = lockstep::write::write_atomic(&outcome.path, outcome.after.as_bytes())
+    {
+        eprintln!("error: cannot write {}: {e}", outcome.path.display());
+        return Ok(EXIT_ERROR);
     }
     if !cli.quiet {
         let mut out = io::stdout().lock();

@@ -115,16 +115,17 @@ pub fn apply(
             _ => {
                 // `enable`: closes the open ranges it names (all, without names).
                 for d in directives.iter_mut().rev() {
-                    if let Reach::Range(r) = &mut d.reach {
-                        if r.end == file.text.len() && r.start <= c.span.start {
-                            let closes = match (&rules, &d.rules) {
-                                (None, _) => true,
-                                (Some(e), Some(open)) => open.iter().all(|r| e.contains(r)),
-                                (Some(_), None) => false,
-                            };
-                            if closes {
-                                r.end = c.span.start;
-                            }
+                    if let Reach::Range(r) = &mut d.reach
+                        && r.end == file.text.len()
+                        && r.start <= c.span.start
+                    {
+                        let closes = match (&rules, &d.rules) {
+                            (None, _) => true,
+                            (Some(e), Some(open)) => open.iter().all(|r| e.contains(r)),
+                            (Some(_), None) => false,
+                        };
+                        if closes {
+                            r.end = c.span.start;
                         }
                     }
                 }

@@ -132,10 +132,11 @@ fn document(
             _ => entries.push(line),
         }
     }
-    if let Some((a, b)) = swap {
-        if a < entries.len() && b < entries.len() {
-            entries.swap(a, b);
-        }
+    if let Some((a, b)) = swap
+        && a < entries.len()
+        && b < entries.len()
+    {
+        entries.swap(a, b);
     }
     let mut doc = String::from("# Title\n\n<!-- TOC -->\n");
     for e in &entries {

@@ -227,12 +227,11 @@ impl Workspace {
                     let Some(target) = index::link_path(&file.path, &link.dest) else {
                         continue;
                     };
-                    if known.contains(target.as_str()) {
-                        if let Ok(j) = tree.markdown.binary_search(&target) {
-                            if !wanted[j] {
-                                more[j] = true;
-                            }
-                        }
+                    if known.contains(target.as_str())
+                        && let Ok(j) = tree.markdown.binary_search(&target)
+                        && !wanted[j]
+                    {
+                        more[j] = true;
                     }
                 }
             }
@@ -439,10 +438,10 @@ impl Workspace {
 
     fn in_scope_but_files(&self, file: FileId, scope: &Scope) -> bool {
         let edition = &self.editions[file.index()];
-        if let Some(groups) = &scope.groups {
-            if !groups.contains(&edition.group) {
-                return false;
-            }
+        if let Some(groups) = &scope.groups
+            && !groups.contains(&edition.group)
+        {
+            return false;
         }
         if scope.langs.is_empty() {
             return true;
@@ -1016,13 +1015,13 @@ pub fn check_external(
         }
         outcomes.insert(key, outcome);
     }
-    if let Some(c) = cache {
-        if let Err(e) = c.save() {
-            notes.push(format!(
-                "the link cache {} could not be written: {e}",
-                ws.root.join(crate::net::cache::CACHE_FILE).display()
-            ));
-        }
+    if let Some(c) = cache
+        && let Err(e) = c.save()
+    {
+        notes.push(format!(
+            "the link cache {} could not be written: {e}",
+            ws.root.join(crate::net::cache::CACHE_FILE).display()
+        ));
     }
     ws.external = Some(outcomes);
     Ok(notes)

@@ -58,10 +58,10 @@ fn markers(
         .map_or(file.text.len(), |s| s.span.start);
     let mut whole = None;
     let mut per_section = HashMap::new();
-    if let Some(fm) = doc.front_matter {
-        if let Some(c) = marker_commit(file.slice(fm)).and_then(|id| history.resolve(id)) {
-            whole = Some(c);
-        }
+    if let Some(fm) = doc.front_matter
+        && let Some(c) = marker_commit(file.slice(fm)).and_then(|id| history.resolve(id))
+    {
+        whole = Some(c);
     }
     for c in &doc.comments {
         let Some(commit) = marker_commit(&c.text).and_then(|id| history.resolve(id)) else {

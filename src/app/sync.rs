@@ -56,10 +56,9 @@ fn whole_file(text: &str, doc: &Document, commit: &Commit, eol: &str) -> Edit {
         .comments
         .iter()
         .find(|c| c.span.start < first && marker_commit(&c.text).is_some())
+        && let Some(e) = update(text, c.span, commit)
     {
-        if let Some(e) = update(text, c.span, commit) {
-            return e;
-        }
+        return e;
     }
     // Before the first heading (after front matter, which comes first anyway).
     let at = if first == text.len() && !text.is_empty() && !text.ends_with('\n') {
@@ -79,10 +78,9 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Commit, eol: &str) -> 
         .comments
         .iter()
         .find(|c| span.contains(c.span) && marker_commit(&c.text).is_some())
+        && let Some(e) = update(text, c.span, commit)
     {
-        if let Some(e) = update(text, c.span, commit) {
-            return e;
-        }
+        return e;
     }
     let heading = &doc.headings[doc.sections[s]
         .heading

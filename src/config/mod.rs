@@ -379,10 +379,10 @@ impl Settings {
     pub fn severity_in(&self, rule: RuleId, path: &str) -> Option<Severity> {
         let level = self.severity(rule)?;
         for o in self.overrides.iter().rev() {
-            if let Some(&(_, l)) = o.rules.iter().find(|(r, _)| *r == rule) {
-                if o.matches(path) {
-                    return l;
-                }
+            if let Some(&(_, l)) = o.rules.iter().find(|(r, _)| *r == rule)
+                && o.matches(path)
+            {
+                return l;
             }
         }
         Some(level)

@@ -91,13 +91,13 @@ pub fn canonical(code: &str) -> String {
     let mut parts = lower.split(['-', '_']);
     let primary = parts.next().unwrap_or("").to_string();
     let rest: Vec<&str> = parts.collect();
-    if primary == "zh" {
-        if let Some(sub) = rest.first() {
-            return match *sub {
-                "tw" | "hk" | "mo" | "hant" => "zh-Hant".into(),
-                _ => "zh-Hans".into(),
-            };
-        }
+    if primary == "zh"
+        && let Some(sub) = rest.first()
+    {
+        return match *sub {
+            "tw" | "hk" | "mo" | "hant" => "zh-Hant".into(),
+            _ => "zh-Hans".into(),
+        };
     }
     let mut out = primary;
     for sub in rest {

@@ -272,20 +272,20 @@ fn zero_config(
 
     // NAME-xx.md beside NAME.md.
     for (base, code) in split_code(stem) {
-        if known(code) {
-            if let Some(source) = exists(&[dir, base, ext], &is_file) {
-                return Some((code.to_string(), source));
-            }
+        if known(code)
+            && let Some(source) = exists(&[dir, base, ext], &is_file)
+        {
+            return Some((code.to_string(), source));
         }
     }
     // translations/NAME-xx.md below NAME.md.
     let (parent, last) = split_dir(dir.trim_end_matches('/'));
     if matches!(last, "translations" | "translation" | "i18n") {
         for (base, code) in split_code(stem) {
-            if lang::is_code_shaped(code) {
-                if let Some(source) = exists(&[parent, base, ext], &is_file) {
-                    return Some((code.to_string(), source));
-                }
+            if lang::is_code_shaped(code)
+                && let Some(source) = exists(&[parent, base, ext], &is_file)
+            {
+                return Some((code.to_string(), source));
             }
         }
     }
@@ -294,17 +294,19 @@ fn zero_config(
     while let Some(len) = path[start..].find('/') {
         let end = start + len;
         let (prefix, comp, rest) = (&path[..start], &path[start..end], &path[end + 1..]);
-        if comp != source_lang && known(comp) {
-            if let Some(sibling) = exists(&[prefix, source_lang], &is_dir) {
-                return Some((comp.to_string(), format!("{sibling}/{rest}")));
-            }
+        if comp != source_lang
+            && known(comp)
+            && let Some(sibling) = exists(&[prefix, source_lang], &is_dir)
+        {
+            return Some((comp.to_string(), format!("{sibling}/{rest}")));
         }
         if let Some(dot) = comp.rfind('.') {
             let (base, code) = (&comp[..dot], &comp[dot + 1..]);
-            if !base.is_empty() && known(code) {
-                if let Some(sibling) = exists(&[prefix, base], &is_dir) {
-                    return Some((code.to_string(), format!("{sibling}/{rest}")));
-                }
+            if !base.is_empty()
+                && known(code)
+                && let Some(sibling) = exists(&[prefix, base], &is_dir)
+            {
+                return Some((code.to_string(), format!("{sibling}/{rest}")));
             }
         }
         start = end + 1;

@@ -344,10 +344,10 @@ impl Checker {
                     return Hop::Done(shutting_down());
                 };
                 let mut r = self.send(Method::HEAD, url).await;
-                if let Ok(resp) = &r {
-                    if matches!(resp.status().as_u16(), 403 | 405 | 501) {
-                        r = self.send(Method::GET, url).await;
-                    }
+                if let Ok(resp) = &r
+                    && matches!(resp.status().as_u16(), 403 | 405 | 501)
+                {
+                    r = self.send(Method::GET, url).await;
                 }
                 // The body is never read: dropping the response closes it.
                 r.map(|resp| Head::of(&resp))

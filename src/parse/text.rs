@@ -229,17 +229,15 @@ impl Built {
         if s.is_empty() {
             return;
         }
-        if exact {
-            if let Some(last) = self.pieces.last_mut() {
-                if last.exact
-                    && last.src.end == src.start
-                    && last.text + last.src.len() == self.text.len()
-                {
-                    last.src.end = src.end;
-                    self.text.push_str(s);
-                    return;
-                }
-            }
+        if exact
+            && let Some(last) = self.pieces.last_mut()
+            && last.exact
+            && last.src.end == src.start
+            && last.text + last.src.len() == self.text.len()
+        {
+            last.src.end = src.end;
+            self.text.push_str(s);
+            return;
         }
         self.pieces.push(BuiltPiece {
             text: self.text.len(),
@@ -388,10 +386,10 @@ fn runs<'a>(
     let mut in_heading = false;
 
     fn close(run: Option<Built>, out: &mut Vec<Built>) {
-        if let Some(r) = run {
-            if !r.text.is_empty() {
-                out.push(r.finish());
-            }
+        if let Some(r) = run
+            && !r.text.is_empty()
+        {
+            out.push(r.finish());
         }
     }
 
@@ -621,17 +619,18 @@ fn definition(text: &str, dest: &str) -> Option<Span> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if indent <= 3 && trimmed.starts_with('[') {
-            if let Some(close) = trimmed.find("]:") {
-                let after = &trimmed[close + 2..];
-                let ws = after.len() - after.trim_start().len();
-                let value = after.trim_start();
-                let value = value.strip_prefix('<').unwrap_or(value);
-                if value.starts_with(dest) {
-                    let start =
-                        offset + indent + close + 2 + ws + (after.trim_start().len() - value.len());
-                    return Some(Span::new(start, start + dest.len()));
-                }
+        if indent <= 3
+            && trimmed.starts_with('[')
+            && let Some(close) = trimmed.find("]:")
+        {
+            let after = &trimmed[close + 2..];
+            let ws = after.len() - after.trim_start().len();
+            let value = after.trim_start();
+            let value = value.strip_prefix('<').unwrap_or(value);
+            if value.starts_with(dest) {
+                let start =
+                    offset + indent + close + 2 + ws + (after.trim_start().len() - value.len());
+                return Some(Span::new(start, start + dest.len()));
             }
         }
         offset += line.len();

@@ -54,11 +54,11 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // TOC entries are `toc-drift`'s to judge, unless that rule is off (for
     // this file).
     let mut toc_entry = vec![false; ctx.doc.links.len()];
-    if let Some(toc) = &ctx.doc.toc {
-        if ctx.settings.is_enabled_in(RuleId::TocDrift, &ctx.file.path) {
-            for e in &toc.entries {
-                toc_entry[e.link] = true;
-            }
+    if let Some(toc) = &ctx.doc.toc
+        && ctx.settings.is_enabled_in(RuleId::TocDrift, &ctx.file.path)
+    {
+        for e in &toc.entries {
+            toc_entry[e.link] = true;
         }
     }
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
@@ -169,10 +169,10 @@ fn fragment_span(ctx: &FileContext<'_>, link: &Link) -> Span {
 /// the link text, else the most similar id.
 pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) -> Option<&'a str> {
     let from_text = slug::slug(text.trim());
-    if !from_text.is_empty() {
-        if let Some(id) = anchors.iter().find(|id| *id == from_text) {
-            return Some(id);
-        }
+    if !from_text.is_empty()
+        && let Some(id) = anchors.iter().find(|id| *id == from_text)
+    {
+        return Some(id);
     }
     let wanted = fragment.to_lowercase();
     // Highest score wins; ties go to the alphabetically first id, so the

@@ -59,11 +59,11 @@ pub(super) fn pair_certain(
         }
     }
     for (e, entry) in entries.iter().enumerate() {
-        if let Some(&h) = by_id.get(entry.fragment.as_str()) {
-            if !taken[h] {
-                taken[h] = true;
-                pairs[e] = Some(h);
-            }
+        if let Some(&h) = by_id.get(entry.fragment.as_str())
+            && !taken[h]
+        {
+            taken[h] = true;
+            pairs[e] = Some(h);
         }
     }
 

@@ -257,22 +257,22 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                         .with_severity(Severity::Warning),
                     );
                 }
-                if normalise_text(&heading.text) != entry.text {
-                    if let Some(ts) = doc.links[entry.toc.link].text_span {
-                        findings.texts.push(
-                            Diagnostic::new(
-                                RuleId::TocDrift,
-                                ctx.id,
-                                ts,
-                                format!(
-                                    "TOC entry text `{}` differs from the heading text `{}`",
-                                    entry.text,
-                                    normalise_text(&heading.text)
-                                ),
-                            )
-                            .with_severity(Severity::Info),
-                        );
-                    }
+                if normalise_text(&heading.text) != entry.text
+                    && let Some(ts) = doc.links[entry.toc.link].text_span
+                {
+                    findings.texts.push(
+                        Diagnostic::new(
+                            RuleId::TocDrift,
+                            ctx.id,
+                            ts,
+                            format!(
+                                "TOC entry text `{}` differs from the heading text `{}`",
+                                entry.text,
+                                normalise_text(&heading.text)
+                            ),
+                        )
+                        .with_severity(Severity::Info),
+                    );
                 }
             }
         }
@@ -280,22 +280,22 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // Entries out of order: those off the longest run of increasing headings.
     let in_order: HashSet<usize> = matching::increasing_pairs(&pairs).into_iter().collect();
     for (e, entry) in entries.iter().enumerate() {
-        if let Some(h) = pairs[e] {
-            if !in_order.contains(&e) {
-                let line = ctx.file.line_col(doc.headings[expected[h]].span.start).line;
-                findings.structural.push(
-                    Diagnostic::new(
-                        RuleId::TocDrift,
-                        ctx.id,
-                        entry.toc.line,
-                        format!(
-                            "TOC entry `{}` is out of order: its heading is at line {line}",
-                            entry.text
-                        ),
-                    )
-                    .with_severity(Severity::Warning),
-                );
-            }
+        if let Some(h) = pairs[e]
+            && !in_order.contains(&e)
+        {
+            let line = ctx.file.line_col(doc.headings[expected[h]].span.start).line;
+            findings.structural.push(
+                Diagnostic::new(
+                    RuleId::TocDrift,
+                    ctx.id,
+                    entry.toc.line,
+                    format!(
+                        "TOC entry `{}` is out of order: its heading is at line {line}",
+                        entry.text
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
         }
     }
     let toc_line = ctx.file.line_col(toc.span.start).line;

@@ -161,12 +161,10 @@ fn reuse(
             }
         }
     }
-    if rewrite_texts {
-        if let Some(ts) = link.text_span {
-            let wanted = link_text(line.heading);
-            if text[ts.range()] != wanted {
-                edits.push((ts, wanted));
-            }
+    if rewrite_texts && let Some(ts) = link.text_span {
+        let wanted = link_text(line.heading);
+        if text[ts.range()] != wanted {
+            edits.push((ts, wanted));
         }
     }
     edits.sort_by_key(|(s, _)| s.start);
