@@ -535,6 +535,7 @@ impl Workspace {
                 settings.is_enabled(RuleId::RedirectedLink),
             ));
         }
+        // Before the levels: `unused-suppression` findings get theirs too.
         self.suppress(scope, &mut diagnostics);
         if !scope.inbound.is_empty() {
             diagnostics.retain(|d| {
@@ -576,37 +577,21 @@ impl Workspace {
                 None => kept.push(d),
             }
         }
-        // A suppression of a rule that did not run cannot be called unused.
+        // A suppression of a rule that did not run (in this file: overrides)
+        // cannot be called unused.
         let history = self.settings.is_enabled(RuleId::StaleSection)
             && self.history.get().is_some_and(|h| h.is_ok());
-        let ran = |rule: RuleId| {
-            self.settings.is_enabled(rule) && (rule != RuleId::StaleSection || history)
-        };
         for (id, mut found) in by_file {
             if let Some(doc) = &self.docs[id.index()] {
                 let file = &self.files[id.index()];
-                // Nor of a rule an override turns off for this file.
-                let ran_here = |rule: RuleId| {
-                    ran(rule) && (rule.always_on() || self.settings.is_enabled_in(rule, &file.path))
+                let ran = |rule: RuleId| {
+                    (rule.always_on() || self.settings.is_enabled_in(rule, &file.path))
+                        && (rule != RuleId::StaleSection || history)
                 };
-                suppress::apply(id, file, doc, &mut found, &ran_here);
+                suppress::apply(id, file, doc, &mut found, &ran);
             }
             kept.append(&mut found);
         }
-        // Made after the levels were applied: apply them to these too.
-        kept.retain_mut(|d| {
-            if d.rule != RuleId::UnusedSuppression {
-                return true;
-            }
-            let path = &self.files[d.file.index()].path;
-            match self.settings.severity_in(RuleId::UnusedSuppression, path) {
-                Some(level) => {
-                    d.severity = level;
-                    true
-                }
-                None => false,
-            }
-        });
         *diagnostics = kept;
     }
 
