@@ -41,7 +41,8 @@ pub struct Settings {
     pub severities: BTreeMap<RuleId, Option<Severity>>,
     pub anchor_case: AnchorCase,
     pub max_file_size: u64,
-    pub exclude: Vec<String>,
+    /// Markdown files not to check (gitignore-style globs, relative to the root).
+    pub exclude: Globs,
     pub toc_titles: Vec<String>,
     /// Commits staleness ignores, besides `.git-blame-ignore-revs`.
     pub ignore_revs: Vec<String>,
@@ -63,16 +64,42 @@ pub struct Settings {
 /// for those files; it never turns on a rule that is off for the run.
 #[derive(Debug, Clone)]
 pub struct Override {
-    files: ignore::gitignore::Gitignore,
+    pub files: Globs,
     pub rules: Vec<(RuleId, Option<Severity>)>,
 }
 
-impl Override {
-    /// Whether the file at `path` (relative to the documentation root) is one of this table's.
+/// Gitignore-style globs (`vendor/`, `*.ko.md`, `docs/**/draft.md`),
+/// matched against paths relative to the documentation root.
+#[derive(Debug, Clone)]
+pub struct Globs(ignore::gitignore::Gitignore);
+
+impl Default for Globs {
+    fn default() -> Self {
+        Globs(ignore::gitignore::Gitignore::empty())
+    }
+}
+
+impl Globs {
+    fn new(
+        globs: &[toml::Spanned<String>],
+        err: &dyn Fn(Range<usize>, String) -> ConfigError,
+    ) -> Result<Globs, ConfigError> {
+        let mut b = ignore::gitignore::GitignoreBuilder::new("");
+        for glob in globs {
+            b.add_line(None, glob.get_ref())
+                .map_err(|e| err(glob.span(), format!("invalid glob: {e}")))?;
+        }
+        let all = globs
+            .first()
+            .map_or(0..0, |g| g.span().start..globs[globs.len() - 1].span().end);
+        b.build()
+            .map(Globs)
+            .map_err(|e| err(all, format!("invalid glob: {e}")))
+    }
+
+    /// Whether `path` (relative to the root) or a folder above it matches.
     pub fn matches(&self, path: &str) -> bool {
-        self.files
-            .matched_path_or_any_parents(path, false)
-            .is_ignore()
+        self.0.matched_path_or_any_parents(path, false).is_ignore()
     }
 }
 
@@ -129,7 +156,7 @@ impl Default for Settings {
                 .collect(),
             anchor_case: AnchorCase::Error,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
-            exclude: Vec::new(),
+            exclude: Globs::default(),
             toc_titles: crate::parse::toc::DEFAULT_TITLES
                 .iter()
                 .map(|s| s.to_string())
@@ -290,15 +317,7 @@ impl Settings {
             s.severities.insert(rule, level);
         }
         for o in raw.overrides.unwrap_or_default() {
-            let mut files = ignore::gitignore::GitignoreBuilder::new("");
-            for glob in &o.files {
-                if let Err(e) = files.add_line(None, glob.get_ref()) {
-                    return Err(err(glob.span(), format!("invalid glob: {e}")));
-                }
-            }
-            let files = files
-                .build()
-                .map_err(|e| err(0..0, format!("invalid glob: {e}")))?;
+            let files = Globs::new(&o.files, &err)?;
             let rules = o
                 .rules
                 .iter()
@@ -321,13 +340,7 @@ impl Settings {
         if let Some(size) = raw.max_file_size {
             s.max_file_size = parse_size(size.get_ref()).map_err(|m| err(size.span(), m))?;
         }
-        for glob in raw.exclude.unwrap_or_default() {
-            let mut b = ignore::gitignore::GitignoreBuilder::new(".");
-            if let Err(e) = b.add_line(None, glob.get_ref()) {
-                return Err(err(glob.span(), format!("invalid glob: {e}")));
-            }
-            s.exclude.push(glob.into_inner());
-        }
+        s.exclude = Globs::new(&raw.exclude.unwrap_or_default(), &err)?;
         for rev in raw.ignore_revs.unwrap_or_default() {
             let r = rev.get_ref().trim();
             if r.len() < 7 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -380,7 +393,7 @@ impl Settings {
         let level = self.severity(rule)?;
         for o in self.overrides.iter().rev() {
             if let Some(&(_, l)) = o.rules.iter().find(|(r, _)| *r == rule)
-                && o.matches(path)
+                && o.files.matches(path)
             {
                 return l;
             }

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::WalkState;
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::config::Settings;
 
@@ -82,12 +81,11 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git");
-    let excluded = exclude_matcher(root, &settings.exclude);
+    let excluded = &settings.exclude;
     let found = Mutex::new(Found::default());
     builder.build_parallel().run(|| {
         let found = &found;
         let canonical_root = &canonical_root;
-        let excluded = &excluded;
         let mut local = Found::default();
         struct Flush<'a> {
             local: Found,
@@ -142,11 +140,7 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
             } else if ft.is_dir() {
                 local.dirs.push(rel);
             } else if ft.is_file() {
-                if is_markdown(&rel)
-                    && !excluded
-                        .matched_path_or_any_parents(&rel, false)
-                        .is_ignore()
-                {
+                if is_markdown(&rel) && !excluded.matches(&rel) {
                     local.markdown.push(rel.clone());
                 }
                 local.files.push(rel);
@@ -165,16 +159,6 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
         outside_links: f.outside.into_iter().collect(),
         errors: f.errors,
     }
-}
-
-/// A gitignore-style matcher for the `exclude` globs (relative to the root).
-fn exclude_matcher(root: &Path, globs: &[String]) -> Gitignore {
-    let mut b = GitignoreBuilder::new(root);
-    for glob in globs {
-        // Validated when the settings were built.
-        let _ = b.add_line(None, glob);
-    }
-    b.build().unwrap_or_else(|_| Gitignore::empty())
 }
 
 /// Why a file could not be read.
