@@ -274,10 +274,6 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
     doc
 }
 
-/// The byte span of a comrak source position, on char boundaries. (comrak
-/// counts some columns after tab expansion — lazy continuation lines after a
-/// tab — so a position can land inside a character; text runs relocate their
-/// text nodes exactly, see [`text`].)
 /// comrak misplaces the inlines of a paragraph that begins with link
 /// reference definitions: once the definitions are taken out, content line
 /// `j` is reported on the paragraph's line `j` (not `j + k`, `k` the lines
@@ -338,6 +334,10 @@ fn repair_lines_after_definitions<'a>(root: &'a AstNode<'a>, text: &str, lines: 
     }
 }
 
+/// The byte span of a comrak source position, on char boundaries. (comrak
+/// counts some columns after tab expansion — lazy continuation lines after a
+/// tab — so a position can land inside a character; text runs relocate their
+/// text nodes exactly, see [`text`].)
 fn span_at(text: &str, lines: &LineIndex, sp: Sourcepos) -> Span {
     let start = lines.offset(sp.start.line, sp.start.column).min(text.len());
     let end = (lines.offset(sp.end.line, sp.end.column) + 1)

@@ -557,17 +557,15 @@ pub const OBJECT: &str = "\u{FFFC}";
 /// Whether an inline HTML tag shows something without text of its own
 /// (an image, a video …), so that a link around it is not empty.
 fn renders_content(html: &str) -> bool {
-    let name: String = html
-        .strip_prefix('<')
-        .unwrap_or("")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "img" | "svg" | "picture" | "video" | "audio" | "object" | "embed" | "iframe" | "canvas"
-    )
+    let tag = html.strip_prefix('<').unwrap_or("");
+    let name = &tag[..tag
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(tag.len())];
+    [
+        "img", "svg", "picture", "video", "audio", "object", "embed", "iframe", "canvas",
+    ]
+    .iter()
+    .any(|t| name.eq_ignore_ascii_case(t))
 }
 
 /// All runs of a document: the AST's and the destinations'.

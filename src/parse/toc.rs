@@ -214,42 +214,38 @@ fn find_titled(
         h.text.len() <= longest + 8 && titles.contains(&normalise_title(&h.text))
     })?;
     // The TOC is the title's section: up to the next heading of its level or
-    // higher. It may be split by sub-headings ("### The Study Plan"), but it
-    // must start with a list or such a sub-heading, not with prose.
-    let end = doc.headings[hi + 1..]
+    // higher. It may be split by sub-headings ("### The Study Plan") whose
+    // sections are mostly lists of `#` links; the first sub-heading whose
+    // section is not (prose, a list of features) is a section of the
+    // document, and ends the TOC. It must start with a list or such a
+    // sub-heading, not with prose.
+    let section_end = doc.headings[hi + 1..]
         .iter()
         .find(|h| h.level <= heading.level)
         .map_or(text.len(), |h| h.span.start);
+    let subs: Vec<Span> = doc.headings[hi + 1..]
+        .iter()
+        .take_while(|h| h.span.start < section_end)
+        .map(|h| h.span)
+        .collect();
+    let end = subs
+        .iter()
+        .enumerate()
+        .find(|&(k, sub)| {
+            let next = subs.get(k + 1).map_or(section_end, |h| h.start);
+            !mostly_link_list(doc, items, Span::new(sub.end, next))
+        })
+        .map_or(section_end, |(_, sub)| sub.start);
     let first_item = items
         .iter()
         .find(|i| i.depth == 0 && i.span.start >= heading.span.end)?;
-    let first_sub = doc.headings[hi + 1..]
-        .iter()
-        .find(|h| h.span.start < end)
-        .map(|h| h.span.start);
-    let first_block = first_sub.map_or(first_item.span.start, |s| s.min(first_item.span.start));
+    let first_block = subs
+        .first()
+        .filter(|s| s.start < end)
+        .map_or(first_item.span.start, |s| {
+            s.start.min(first_item.span.start)
+        });
     if first_item.span.start >= end || !text[heading.span.end..first_block].trim().is_empty() {
-        return None;
-    }
-    // A sub-heading continues the TOC only when its section is mostly a
-    // list of `#` links ("### The Study Plan"); the first one that is not
-    // (prose, a list of features) is a section of the document, and ends
-    // the TOC.
-    let subs: Vec<Span> = doc.headings[hi + 1..]
-        .iter()
-        .take_while(|h| h.span.start < end)
-        .map(|h| h.span)
-        .collect();
-    let mut toc_end = end;
-    for (k, sub) in subs.iter().enumerate() {
-        let next = subs.get(k + 1).map_or(end, |h| h.start);
-        if !mostly_link_list(doc, items, Span::new(sub.end, next)) {
-            toc_end = sub.start;
-            break;
-        }
-    }
-    let end = toc_end;
-    if first_item.span.start >= end {
         return None;
     }
     let span = Span::new(first_block, end);
@@ -270,14 +266,16 @@ fn find_titled(
 /// Whether `span` reads as part of a TOC: at least half of its list items
 /// (and at least one) hold a `#` link.
 fn mostly_link_list(doc: &Document, items: &[ListItem], span: Span) -> bool {
+    let links: Vec<Span> = doc
+        .links
+        .iter()
+        .filter(|l| span.contains(l.span) && l.dest.starts_with('#'))
+        .map(|l| l.span)
+        .collect();
     let inside: Vec<&ListItem> = items.iter().filter(|i| span.contains(i.span)).collect();
     let linked = inside
         .iter()
-        .filter(|i| {
-            doc.links
-                .iter()
-                .any(|l| i.span.contains(l.span) && l.dest.starts_with('#'))
-        })
+        .filter(|i| links.iter().any(|l| i.span.contains(*l)))
         .count();
     linked > 0 && 2 * linked >= inside.len()
 }
