@@ -785,20 +785,10 @@ fn fix_diff_masks_control_characters_on_a_terminal() {
         "{}",
         stdout(&piped)
     );
-    let has_script = Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
-        eprintln!("skipped: util-linux `script` (for a pseudo-terminal) is not installed");
+    let Some(o) = common::lockstep_on_terminal(&args.join(" "), &dir) else {
         return;
-    }
-    let bin = env!("CARGO_BIN_EXE_lockstep");
-    let o = Command::new("script")
-        .args(["-qfec", &format!("'{bin}' {}", args.join(" ")), "/dev/null"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    };
+    assert_eq!(o.status.code(), Some(1));
     let shown = stdout(&o);
     assert!(shown.contains("<http://example.com/a>?b"), "{shown:?}");
     assert!(

@@ -290,14 +290,6 @@ fn https_links_and_custom_trust() {
 #[cfg(target_os = "linux")]
 #[test]
 fn progress_bar_only_on_a_terminal() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
-        eprintln!("skipped: util-linux `script` (for a pseudo-terminal) is not installed");
-        return;
-    }
     let s = Server::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
@@ -307,26 +299,22 @@ fn progress_bar_only_on_a_terminal() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let bin = env!("CARGO_BIN_EXE_lockstep");
-    let args = "check . --external --allow-private --no-cache --format json";
     // Under a terminal: stdout goes to /dev/null, so what arrives is stderr.
     let on_terminal = |n: usize| {
         write(dir, "README.md", &format!("# P\n\n{}\n", links(n)));
-        let o = std::process::Command::new("script")
-            .args(["-qfec", &format!("'{bin}' {args} >/dev/null"), "/dev/null"])
-            .current_dir(dir)
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap();
+        let o = common::lockstep_on_terminal(
+            "check . --external --allow-private --no-cache --format json >/dev/null",
+            dir,
+        )?;
         assert_eq!(o.status.code(), Some(0), "{o:?}");
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        Some(String::from_utf8_lossy(&o.stdout).into_owned())
     };
-    let shown = on_terminal(8);
+    let Some(shown) = on_terminal(8) else { return };
     assert!(shown.contains("checking links"), "{shown:?}");
     // Drawn at most 20 times a second, so which counts appear varies; the
     // total is always there.
     assert!(shown.contains("/8 "), "{shown:?}");
-    assert_eq!(on_terminal(5), "");
+    assert_eq!(on_terminal(5).unwrap(), "");
     // Not a terminal: nothing on stderr.
     write(dir, "README.md", &format!("# P\n\n{}\n", links(8)));
     let o = run(dir, &["--external", "--allow-private", "--no-cache"]);

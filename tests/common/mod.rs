@@ -7,6 +7,29 @@ use lockstep::app::{self, CheckOptions, Report};
 use lockstep::render::{Human, RenderOptions};
 use lockstep::rules::RuleId;
 
+/// Runs `lockstep <command>` (a shell command line, redirections allowed)
+/// in `dir` under a pseudo-terminal made by util-linux `script`: stdout is
+/// what the terminal showed, the exit code is lockstep's. `None`, saying so,
+/// where `script` is not installed.
+pub fn lockstep_on_terminal(command: &str, dir: &Path) -> Option<std::process::Output> {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: util-linux `script` (for a pseudo-terminal) is not installed");
+        return None;
+    }
+    let bin = env!("CARGO_BIN_EXE_lockstep");
+    let output = std::process::Command::new("script")
+        .args(["-qfec", &format!("'{bin}' {command}"), "/dev/null"])
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run script");
+    Some(output)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
