@@ -78,6 +78,16 @@ const BODIES: &[&str] = &[
     "> [r]: #unused\n> See\n> [it](#{id}).",
 ];
 
+impl Heading {
+    fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|&w| WORDS[w])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// The headings' ids, in order, after the document title's.
 fn ids(texts: &[String]) -> Vec<String> {
     let mut slugger = lockstep::parse::slug::Slugger::new();
@@ -99,21 +109,11 @@ fn document(
     crlf: bool,
     bodies: &[usize],
 ) -> String {
-    let texts: Vec<String> = headings
-        .iter()
-        .map(|h| {
-            h.words
-                .iter()
-                .map(|&w| WORDS[w])
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
+    let texts: Vec<String> = headings.iter().map(Heading::text).collect();
+    let ids = ids(&texts);
     let mut entries: Vec<String> = Vec::new();
-    let mut slugger = lockstep::parse::slug::Slugger::new();
-    slugger.slug("Title");
     for (i, (h, text)) in headings.iter().zip(&texts).enumerate() {
-        let id = slugger.slug(text);
+        let id = ids[i].clone();
         let depth = (h.level - 2) as usize;
         let m = &mutations[i % mutations.len()];
         let (depth, id) = match m {
@@ -144,7 +144,6 @@ fn document(
         doc.push('\n');
     }
     doc.push_str("<!-- /TOC -->\n");
-    let ids = ids(&texts);
     for (i, (h, text)) in headings.iter().zip(&texts).enumerate() {
         doc.push_str(&format!(
             "\n{} {text}\n\n{}\n",
@@ -197,10 +196,7 @@ proptest! {
         }
         // Each body's link now has its heading's id, in place; nothing
         // else in the body changed.
-        let texts: Vec<String> = headings
-            .iter()
-            .map(|h| h.words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "))
-            .collect();
+        let texts: Vec<String> = headings.iter().map(Heading::text).collect();
         let lf = once.replace("\r\n", "\n");
         for (i, id) in ids(&texts).iter().enumerate() {
             let want = body(bodies[i % bodies.len()], id);
