@@ -1,40 +1,57 @@
 //! Findings as data: what rules return and renderers print.
 //!
 //! A [`Diagnostic`] names its rule, a severity, a file and a byte [`Span`];
-//! cross-edition findings also point at the source-language section. Nothing
-//! here knows how a diagnostic is printed.
+//! cross-edition findings also point at the source-language section, and
+//! stale sections carry [`StaleInfo`] (a plain sync point and the source
+//! diff — no git types). Nothing here knows how a diagnostic is printed.
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::fix::Fix;
-use crate::rules::RuleId;
 use crate::source::{FileId, SourceFile, Span};
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
+pub use crate::registry::{RuleId, Severity};
+
+/// A commit, as findings and reports show it: its id and committer time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Revision {
+    pub id: String,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+impl Revision {
+    /// The committer date, `YYYY-MM-DD` (UTC).
+    pub fn date(&self) -> String {
+        let days = self.time.div_euclid(86_400);
+        // Civil from days (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = if m <= 2 { y + 1 } else { y };
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    pub fn short(&self) -> &str {
+        &self.id[..self.id.len().min(10)]
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Why a translated section is stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleInfo {
+    /// The commit the translated section was last synced with.
+    pub sync: Revision,
+    /// The newest commit that changed the source section (`None`: uncommitted edits).
+    pub changed: Option<Revision>,
+    /// Unified diff of the source section from the sync point to now.
+    pub diff: String,
 }
 
 /// A place in another file (or elsewhere in the same one) that explains a finding.
@@ -59,7 +76,7 @@ pub struct Diagnostic {
     /// every finding of that TOC.
     pub fix: Option<Arc<Fix>>,
     /// For `stale-section`: the sync point and the source diff.
-    pub stale: Option<Arc<crate::app::StaleInfo>>,
+    pub stale: Option<Arc<StaleInfo>>,
 }
 
 impl Diagnostic {
@@ -79,7 +96,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_stale(mut self, stale: Arc<crate::app::StaleInfo>) -> Self {
+    pub fn with_stale(mut self, stale: Arc<StaleInfo>) -> Self {
         self.stale = Some(stale);
         self
     }
@@ -149,5 +166,19 @@ impl Diagnostic {
             self.rule,
             &self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let c = Revision {
+            id: "x".into(),
+            time: 1_700_000_000,
+        };
+        assert_eq!(c.date(), "2023-11-14");
     }
 }

@@ -1,11 +1,17 @@
-//! Fixes as data, and applying them to text.
+//! Fixes as data, applying them to text, and the one convergence loop.
 //!
 //! A rule attaches a [`Fix`] to a diagnostic: byte-range [`Edit`]s on the
 //! file's text, marked safe or unsafe. [`apply`] applies a set of fixes to one
 //! text in one pass — identical fixes once, overlapping ones skipped for the
-//! next pass — and never touches a byte outside the edits. The loop that
-//! re-parses and re-checks until nothing changes lives in `app`.
+//! next pass — and never touches a byte outside the edits. [`converge`]
+//! repeats check → apply until nothing changes; `lockstep fix` and the
+//! declarative rules' self-tests both use it. Writing is not done here.
 
+use std::collections::{BTreeMap, HashSet};
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::registry::RuleId;
 use crate::source::Span;
 
 /// Replace `span` with `replacement`.
@@ -127,6 +133,112 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     (out, chosen)
 }
 
+/// Passes before the fix loop gives up.
+pub const MAX_PASSES: usize = 10;
+
+/// A fix a rule offers for one of the texts being fixed.
+#[derive(Debug, Clone)]
+pub struct Offered<K> {
+    pub key: K,
+    pub rule: RuleId,
+    pub fix: Arc<Fix>,
+}
+
+/// The texts a fix loop works on (a workspace's files, or one example).
+pub trait Texts {
+    type Key: Copy + Ord + Hash;
+    fn text(&self, key: Self::Key) -> &str;
+    /// Replaces a text (and whatever is derived from it: re-parse it).
+    fn set_text(&mut self, key: Self::Key, text: String);
+}
+
+/// One text on its own (a rule's example).
+impl Texts for String {
+    type Key = ();
+    fn text(&self, _: ()) -> &str {
+        self
+    }
+    fn set_text(&mut self, _: (), text: String) {
+        *self = text;
+    }
+}
+
+/// What a converged fix loop did.
+#[derive(Debug)]
+pub struct Converged<K> {
+    /// Fixes applied, per rule.
+    pub applied: BTreeMap<RuleId, usize>,
+    /// Each changed text as it was before the first fix.
+    pub originals: BTreeMap<K, String>,
+    pub passes: usize,
+}
+
+/// The fix loop: `check` the texts, apply every applicable fix that does not
+/// overlap another, repeat until no fix changes anything. Fails — naming the
+/// rules still producing changes — after [`MAX_PASSES`] passes, or as soon
+/// as a text returns to an earlier state (fixes undoing each other).
+pub fn converge<T: Texts>(
+    texts: &mut T,
+    unsafe_fixes: bool,
+    mut check: impl FnMut(&T) -> Vec<Offered<T::Key>>,
+) -> Result<Converged<T::Key>, Vec<RuleId>> {
+    let mut applied: BTreeMap<RuleId, usize> = BTreeMap::new();
+    let mut originals: BTreeMap<T::Key, String> = BTreeMap::new();
+    let mut seen: HashSet<(T::Key, u64)> = HashSet::new();
+    for pass in 1..=MAX_PASSES {
+        let offered = check(texts);
+        let mut by_key: BTreeMap<T::Key, Vec<&Offered<T::Key>>> = BTreeMap::new();
+        for o in &offered {
+            if o.fix.applicability == Applicability::Safe || unsafe_fixes {
+                by_key.entry(o.key).or_default().push(o);
+            }
+        }
+        let mut changed: Vec<RuleId> = Vec::new();
+        for (key, os) in by_key {
+            let fixes: Vec<&Fix> = os.iter().map(|o| o.fix.as_ref()).collect();
+            let old = texts.text(key);
+            let (new, used) = apply(old, &fixes);
+            if new == old {
+                continue;
+            }
+            if !seen.insert((key, hash(&new))) {
+                // Back to an earlier state: the fixes undo each other.
+                changed.extend(used.iter().map(|&i| os[i].rule));
+                changed.sort();
+                changed.dedup();
+                return Err(changed);
+            }
+            for &i in &used {
+                *applied.entry(os[i].rule).or_default() += 1;
+                changed.push(os[i].rule);
+            }
+            let old = old.to_string();
+            originals.entry(key).or_insert(old);
+            texts.set_text(key, new);
+        }
+        if changed.is_empty() {
+            return Ok(Converged {
+                applied,
+                originals,
+                passes: pass,
+            });
+        }
+        if pass == MAX_PASSES {
+            changed.sort();
+            changed.dedup();
+            return Err(changed);
+        }
+    }
+    unreachable!("the loop returns on its last pass")
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 /// The line ending a file uses: CRLF when its first line ends with one.
 pub fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {
@@ -169,6 +281,55 @@ mod tests {
         let (out, applied) = apply("abc", &[&f]);
         assert_eq!(out, "abc");
         assert!(applied.is_empty());
+    }
+
+    fn offer(fix: Fix) -> Vec<Offered<()>> {
+        vec![Offered {
+            key: (),
+            rule: RuleId::TocDrift,
+            fix: Arc::new(fix),
+        }]
+    }
+
+    #[test]
+    fn a_fix_that_never_settles_fails_naming_its_rule() {
+        let mut text = String::from("a");
+        // Always appends: every pass changes the text.
+        let err = converge(&mut text, false, |t| {
+            offer(Fix::safe(vec![Edit::replace(Span::empty(t.len()), "a")]))
+        })
+        .unwrap_err();
+        assert_eq!(err, [RuleId::TocDrift]);
+    }
+
+    #[test]
+    fn fixes_that_undo_each_other_are_caught() {
+        let mut text = String::from("a");
+        let err = converge(&mut text, false, |t| {
+            let next = if t == "a" { "b" } else { "a" };
+            offer(Fix::safe(vec![Edit::replace(Span::new(0, 1), next)]))
+        })
+        .unwrap_err();
+        assert_eq!(err, [RuleId::TocDrift]);
+    }
+
+    #[test]
+    fn unsafe_fixes_wait_for_the_flag() {
+        let check = |t: &String| {
+            if t == "a" {
+                offer(Fix::unsafe_(vec![Edit::replace(Span::new(0, 1), "b")]))
+            } else {
+                Vec::new()
+            }
+        };
+        let mut text = String::from("a");
+        let done = converge(&mut text, false, check).unwrap();
+        assert!(done.applied.is_empty() && done.originals.is_empty());
+        let done = converge(&mut text, true, check).unwrap();
+        assert_eq!(done.applied[&RuleId::TocDrift], 1);
+        assert_eq!(done.originals[&()], "a");
+        assert_eq!(text, "b");
+        assert_eq!(done.passes, 2);
     }
 
     #[test]

@@ -18,39 +18,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::diagnostic::Revision;
+
 /// Stands for "changed in the working tree, not committed".
 pub const WORKTREE: u32 = u32::MAX;
-
-/// One commit of the first-parent history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Commit {
-    pub id: String,
-    /// Committer time, seconds since the epoch.
-    pub time: i64,
-}
-
-impl Commit {
-    /// The committer date, `YYYY-MM-DD` (UTC).
-    pub fn date(&self) -> String {
-        let days = self.time.div_euclid(86_400);
-        // Civil from days (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let y = yoe + era * 400;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = if m <= 2 { y + 1 } else { y };
-        format!("{y:04}-{m:02}-{d:02}")
-    }
-
-    pub fn short(&self) -> &str {
-        &self.id[..self.id.len().min(10)]
-    }
-}
 
 /// Why there is no history to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +60,7 @@ pub struct History {
     toplevel: PathBuf,
     /// The documentation root relative to the repository's top level (`""` or `docs/`).
     prefix: String,
-    commits: Vec<Commit>,
+    commits: Vec<Revision>,
     /// Committed state, by path relative to the documentation root.
     committed: HashMap<String, Touches>,
     /// Files whose working-tree text differs from HEAD, with the HEAD text.
@@ -349,7 +320,7 @@ impl History {
                 let (id, time) = header.split_once(' ').unwrap_or((header, "0"));
                 commit = self.commits.len() as u32;
                 is_ignored = ignored.iter().any(|r| id.starts_with(r.as_str()));
-                self.commits.push(Commit {
+                self.commits.push(Revision {
                     id: id.to_string(),
                     time: time.trim().parse().unwrap_or(0),
                 });
@@ -446,16 +417,16 @@ impl History {
         Ok(())
     }
 
-    pub fn commits(&self) -> &[Commit] {
+    pub fn commits(&self) -> &[Revision] {
         &self.commits
     }
 
-    pub fn commit(&self, index: u32) -> Option<&Commit> {
+    pub fn commit(&self, index: u32) -> Option<&Revision> {
         self.commits.get(index as usize)
     }
 
     /// The newest commit of the first-parent history (HEAD).
-    pub fn head(&self) -> Option<&Commit> {
+    pub fn head(&self) -> Option<&Revision> {
         self.commits.last()
     }
 
@@ -642,7 +613,7 @@ fn is_shallow(dir: &Path) -> bool {
 }
 
 /// The commit HEAD points at, for the repository around `dir`.
-pub fn head(dir: &Path) -> Result<Commit, Unavailable> {
+pub fn head(dir: &Path) -> Result<Revision, Unavailable> {
     let out = run(dir, &["log", "-1", "--format=%H %ct", "HEAD"]).map_err(|e| match e {
         Unavailable::NoGit(ref m) if m.contains("does not have any commits") => {
             Unavailable::NoCommits
@@ -651,7 +622,7 @@ pub fn head(dir: &Path) -> Result<Commit, Unavailable> {
     })?;
     let line = out.trim();
     let (id, time) = line.split_once(' ').ok_or(Unavailable::NoCommits)?;
-    Ok(Commit {
+    Ok(Revision {
         id: id.to_string(),
         time: time.parse().unwrap_or(0),
     })
@@ -720,10 +691,10 @@ mod tests {
     fn hunks_replay_like_blame() {
         // Lines of commit 0: a b c d.
         let base = vec![0, 0, 0, 0];
-        // Commit 1 replaces line 2 and inserts after line 4.
+        // Revision 1 replaces line 2 and inserts after line 4.
         let t = apply_hunks(&base, &[(2, 1, 2, 1), (4, 0, 5, 1)], 1, false);
         assert_eq!(t, [0, 1, 0, 0, 1]);
-        // Commit 2 deletes line 3: the line above is touched.
+        // Revision 2 deletes line 3: the line above is touched.
         let t = apply_hunks(&t, &[(3, 1, 2, 0)], 2, false);
         assert_eq!(t, [0, 2, 0, 1]);
         // An ignored commit's replacements keep the old commits.
@@ -740,10 +711,5 @@ mod tests {
             parse_ignore_revs("# x\nabcdef1234 # y\nzzz\n"),
             ["abcdef1234"]
         );
-        let c = Commit {
-            id: "x".into(),
-            time: 1_700_000_000,
-        };
-        assert_eq!(c.date(), "2023-11-14");
     }
 }

@@ -15,6 +15,10 @@ use crate::parse::Document;
 use crate::rules::{self, RuleId};
 use crate::source::{FileId, SourceFile, Span};
 
+/// Resolves a rule name written in a suppression: the rule, or the
+/// " (did you mean …?)" to add to the "unknown rule" note.
+pub type Names<'a> = &'a dyn Fn(&str) -> Result<RuleId, String>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Reach {
     File,
@@ -65,6 +69,7 @@ pub fn apply(
     doc: &Document,
     diagnostics: &mut Vec<Diagnostic>,
     ran: &dyn Fn(RuleId) -> bool,
+    resolve: Names<'_>,
 ) {
     let mut directives: Vec<Directive> = Vec::new();
     let mut notes: Vec<Diagnostic> = Vec::new();
@@ -74,15 +79,12 @@ pub fn apply(
         };
         let mut known = Vec::new();
         for n in &names {
-            match RuleId::from_name(n) {
-                Some(r) => known.push(r),
-                None => notes.push(rules::unused_suppression(
+            match resolve(n) {
+                Ok(r) => known.push(r),
+                Err(suggestion) => notes.push(rules::unused_suppression(
                     id,
                     c.span,
-                    format!(
-                        "unknown rule `{n}` in a suppression{}",
-                        rules::did_you_mean(n)
-                    ),
+                    format!("unknown rule `{n}` in a suppression{suggestion}"),
                 )),
             }
         }

@@ -23,7 +23,7 @@ use whatlang::{Detector, Lang};
 use crate::align::{self, Alignment, Features};
 use crate::index::Index;
 use crate::parse::Document;
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 /// The state of one source section in one translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -457,6 +457,17 @@ pub struct Comparison {
     /// Translated sections with no source, top of each subtree, with its size.
     pub extra: Vec<(usize, usize)>,
     pub images: Vec<ImageDiff>,
+}
+
+/// One translation compared with its source edition.
+pub struct Compared {
+    /// Index of the document group (`Workspace::groups`).
+    pub group: usize,
+    pub source: FileId,
+    pub target: FileId,
+    /// The translation's language code (as in its file name).
+    pub lang: String,
+    pub comparison: Comparison,
 }
 
 /// The sections of `doc` under `s` (its subtree, `s` excluded).

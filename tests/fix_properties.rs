@@ -5,9 +5,8 @@
 //! reference definitions (where comrak's positions need repair): its fix
 //! must land on exactly that link, and the definitions stay as they were.
 
-use lockstep::app::Scope;
-use lockstep::app::Workspace;
 use lockstep::app::fix::fix_workspace;
+use lockstep::app::{Evidence, Scope, check_workspace, load};
 use lockstep::config::Settings;
 use lockstep::diagnostic::Severity;
 use lockstep::rules::RuleId;
@@ -160,10 +159,10 @@ fn document(
 fn fix_text(text: &str) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), text).unwrap();
-    let mut ws = Workspace::load(dir.path(), Settings::default());
-    fix_workspace(&mut ws, &Scope::default(), false).expect("the fix loop converges");
-    let left: Vec<String> = ws
-        .check(&Scope::default())
+    let mut ws = load::load(dir.path(), Settings::default());
+    fix_workspace(&mut ws, &Scope::default(), &Evidence::default(), false)
+        .expect("the fix loop converges");
+    let left: Vec<String> = check_workspace(&ws, &Scope::default())
         .into_iter()
         .filter(|d| d.rule == RuleId::TocDrift && d.severity > Severity::Info)
         .map(|d| d.message)

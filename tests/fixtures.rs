@@ -60,7 +60,7 @@ fn run_fixes(rule: RuleId) {
 }
 
 /// A `fail` case has findings of its rule; a `pass` case has none at all.
-fn assert_outcome(rule: RuleId, kind: &str, path: &Path, report: &lockstep::app::Report) {
+fn assert_outcome(rule: RuleId, kind: &str, path: &Path, report: &lockstep::report::Report) {
     let own = report.diagnostics.iter().filter(|d| d.rule == rule).count();
     match kind {
         "fail" => assert!(own > 0, "{}: expected {rule} findings", path.display()),
@@ -118,7 +118,7 @@ fn run_external(rule: RuleId) {
 }
 
 fn run(rule: RuleId) {
-    if rule.meta().kind == lockstep::rules::RuleKind::External {
+    if rule.scope() == lockstep::registry::Scope::External {
         return run_external(rule);
     }
     run_fixes(rule);
@@ -179,12 +179,7 @@ fixture_tests! {
 
 /// The rules of the shipped packs (`rules/*.toml`).
 fn pack_rules() -> Vec<RuleId> {
-    let packs = lockstep::declarative::packs::shipped();
-    assert_eq!(
-        lockstep::declarative::packs::load_error(),
-        None,
-        "the shipped packs must load"
-    );
+    let packs = lockstep::config::rule_file::packs::load().expect("the shipped packs must load");
     assert_eq!(packs.len(), 4);
     packs
         .iter()

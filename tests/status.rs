@@ -10,7 +10,7 @@ use lockstep::app::CheckOptions;
 use lockstep::app::status::{StatusOptions, status};
 use lockstep::render::status::{StatusFormat, render};
 
-fn report(path: &std::path::Path, langs: &[&str]) -> lockstep::app::status::StatusReport {
+fn report(path: &std::path::Path, langs: &[&str]) -> lockstep::report::status::StatusReport {
     status(&StatusOptions {
         check: CheckOptions {
             paths: vec![path.to_path_buf()],

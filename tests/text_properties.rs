@@ -94,9 +94,9 @@ proptest! {
         let opts = ParseOptions::default().with_text_runs(true);
         let parsed = parse_with(&text, &LineIndex::new(&text), &opts);
         let mut out = Vec::new();
-        for (_, pack) in lockstep::declarative::packs::shipped() {
+        for (_, pack) in lockstep::config::rule_file::packs::load().expect("packs load") {
             for rule in &pack.rules {
-                lockstep::declarative::engine::check(rule, lockstep::source::FileId(0), &text, &parsed, &mut out);
+                lockstep::rules::declarative::check(rule, lockstep::source::FileId(0), &text, &parsed, &mut out);
             }
         }
         for d in &out {

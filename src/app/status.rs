@@ -8,122 +8,18 @@
 //! not for single-edition files such as `CONTRIBUTING.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-
-use rayon::prelude::*;
-use serde::Serialize;
-
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
+use crate::diagnostic::StaleInfo;
+use crate::history::{History, Unavailable};
+use crate::report::status::{Counts, DocumentStatus, SectionRow, State, StatusReport};
 use crate::source::FileId;
-use crate::translation::State;
+use crate::translation::Compared;
+use crate::workspace::Workspace;
 
-use super::{AppError, CheckOptions, Compared, StaleInfo, Workspace, load_settings, roots};
-
-/// Section counts for one language (or one document in one language).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub documents: usize,
-    pub sections: usize,
-    pub translated: usize,
-    pub partial: usize,
-    pub untranslated: usize,
-    pub stale: usize,
-    pub missing: usize,
-    pub extra: usize,
-}
-
-impl Counts {
-    fn add(&mut self, state: State) {
-        match state {
-            State::Translated => self.translated += 1,
-            State::Partial => self.partial += 1,
-            State::Untranslated => self.untranslated += 1,
-            State::Stale => self.stale += 1,
-            State::Missing => self.missing += 1,
-            State::Extra => self.extra += 1,
-        }
-        if state != State::Extra {
-            self.sections += 1;
-        }
-    }
-
-    fn merge(&mut self, o: &Counts) {
-        self.documents += o.documents;
-        self.sections += o.sections;
-        self.translated += o.translated;
-        self.partial += o.partial;
-        self.untranslated += o.untranslated;
-        self.stale += o.stale;
-        self.missing += o.missing;
-        self.extra += o.extra;
-    }
-
-    /// Progress in percent: translated sections, partial ones counting half.
-    pub fn percent(&self) -> f64 {
-        if self.sections == 0 {
-            return 100.0;
-        }
-        100.0 * (self.translated as f64 + 0.5 * self.partial as f64) / self.sections as f64
-    }
-}
-
-/// One source section in one language (or one extra translated section).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SectionRow {
-    pub lang: String,
-    /// The translation file (for `missing`: the file that lacks it, when known).
-    pub file: Option<String>,
-    pub line: Option<usize>,
-    pub heading: Option<String>,
-    pub source_file: Option<String>,
-    pub source_line: Option<usize>,
-    pub source_heading: Option<String>,
-    pub state: State,
-    /// For a partial or untranslated section: its first line still in the
-    /// source language (not part of the JSON format).
-    #[serde(skip)]
-    pub first_untranslated: Option<usize>,
-    /// For a stale section: the sync point and the source diff (not part of
-    /// the JSON format).
-    #[serde(skip)]
-    pub stale: Option<Arc<StaleInfo>>,
-}
-
-/// One source document in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DocumentStatus {
-    pub source: String,
-    /// The translation file, if it exists.
-    pub file: Option<String>,
-    pub counts: Counts,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct StatusReport {
-    /// Why staleness was not checked (no usable git history), if it was not.
-    pub note: Option<String>,
-    /// Per language code: totals.
-    pub languages: BTreeMap<String, Counts>,
-    /// Per language code: per document.
-    pub documents: BTreeMap<String, Vec<DocumentStatus>>,
-    pub sections: Vec<SectionRow>,
-}
-
-impl StatusReport {
-    /// Every source document of the report, sorted.
-    pub fn sources(&self) -> Vec<&str> {
-        let mut sources: Vec<&str> = self
-            .documents
-            .values()
-            .flatten()
-            .map(|d| d.source.as_str())
-            .collect();
-        sources.sort_unstable();
-        sources.dedup();
-        sources
-    }
-}
+use super::{AppError, CheckOptions, load, load_settings, run, scope};
 
 /// How a language's translations are named relative to their sources:
 /// `pages/…` → `pages.ko/…`, `README.md` → `translations/README-ko.md`.
@@ -177,8 +73,14 @@ pub struct StatusOptions {
     pub check: CheckOptions,
 }
 
-/// Computes the status of one workspace.
-pub fn workspace_status(ws: &Workspace, langs: &[String]) -> StatusReport {
+/// Computes the status of one workspace, in the languages `langs` (codes as
+/// found in the tree; all when empty), with the repository's history when it
+/// could be read.
+pub fn workspace_status(
+    ws: &Workspace,
+    langs: &[String],
+    history: Option<&Result<History, Unavailable>>,
+) -> StatusReport {
     // Languages and how their files are named.
     let mut mappings: BTreeMap<String, BTreeSet<Mapping>> = BTreeMap::new();
     for g in &ws.groups {
@@ -198,12 +100,20 @@ pub fn workspace_status(ws: &Workspace, langs: &[String]) -> StatusReport {
         .cloned()
         .collect();
     let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
-    let (comparisons, staleness, note) = ws.compare_all(true, true, |t: FileId| {
+    let comparisons = run::compare_all(ws, true, |t: FileId| {
         ws.editions[t.index()]
             .lang
             .as_deref()
             .is_some_and(|l| wanted.contains(l))
     });
+    let (staleness, note) = if comparisons.is_empty() {
+        (Vec::new(), None)
+    } else {
+        match run::staleness(ws, history, &comparisons) {
+            Ok(s) => (s, None),
+            Err(note) => (Vec::new(), Some(note)),
+        }
+    };
     // Comparisons come in group order: index them by group.
     let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); ws.groups.len()];
     for (k, c) in comparisons.iter().enumerate() {
@@ -404,12 +314,7 @@ fn group_status(
 
 /// `lockstep status` for one documentation root.
 pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
-    let paths = if opts.check.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        opts.check.paths.clone()
-    };
-    let roots = roots(&paths)?;
+    let roots = scope::roots(&opts.check.paths)?;
     if roots.len() != 1 {
         return Err(AppError::Usage(
             "status takes one documentation root".into(),
@@ -417,8 +322,14 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
     }
     let (root, _) = &roots[0];
     let settings = load_settings(root, opts.check.config.as_deref())?;
-    let ws = Workspace::load(root, settings);
-    Ok(workspace_status(&ws, &opts.check.langs))
+    let ws = load::load(root, settings);
+    let langs = scope::resolve_langs(&ws, &opts.check.langs)?;
+    let history = ws
+        .groups
+        .iter()
+        .any(|g| !g.translations.is_empty())
+        .then(|| History::load(&ws.root, &ws.settings.ignore_revs));
+    Ok(workspace_status(&ws, &langs, history.as_ref()))
 }
 
 #[cfg(test)]

@@ -8,13 +8,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Revision;
 use crate::discover;
 use crate::fix::{self, Edit, Fix, line_ending};
-use crate::history::{self, Commit};
+use crate::history;
 use crate::parse::{self, Document};
 use crate::source::{SourceFile, Span};
+use crate::stale::marker_commit;
 
-use super::stale::marker_commit;
 use super::{AppError, load_settings};
 
 #[derive(Debug, Clone, Default)]
@@ -30,17 +31,17 @@ pub struct SyncOutcome {
     pub path: PathBuf,
     pub before: String,
     pub after: String,
-    pub commit: Commit,
+    pub commit: Revision,
     /// What was marked: "the whole file", or section headings.
     pub marked: Vec<String>,
 }
 
-fn marker(commit: &Commit) -> String {
+fn marker(commit: &Revision) -> String {
     format!("<!-- lockstep-synced: {} -->", commit.id)
 }
 
 /// Replaces the commit in an existing marker comment at `span`.
-fn update(text: &str, span: Span, commit: &Commit) -> Option<Edit> {
+fn update(text: &str, span: Span, commit: &Revision) -> Option<Edit> {
     let comment = &text[span.range()];
     let old = marker_commit(comment)?;
     let at = span.start + comment.find(old)?;
@@ -50,7 +51,7 @@ fn update(text: &str, span: Span, commit: &Commit) -> Option<Edit> {
     ))
 }
 
-fn whole_file(text: &str, doc: &Document, commit: &Commit, eol: &str) -> Edit {
+fn whole_file(text: &str, doc: &Document, commit: &Revision, eol: &str) -> Edit {
     let first = doc.sections.get(1).map_or(text.len(), |s| s.span.start);
     if let Some(c) = doc
         .comments
@@ -72,7 +73,7 @@ fn whole_file(text: &str, doc: &Document, commit: &Commit, eol: &str) -> Edit {
     Edit::replace(Span::empty(at), format!("{}{eol}", marker(commit)))
 }
 
-fn section(text: &str, doc: &Document, s: usize, commit: &Commit, eol: &str) -> Edit {
+fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -> Edit {
     let span = doc.sections[s].span;
     if let Some(c) = doc
         .comments
@@ -106,9 +107,11 @@ pub fn sync(opts: &SyncOptions) -> Result<SyncOutcome, AppError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let commit = history::head(dir).map_err(|e| AppError::Usage(format!("cannot sync: {e}")))?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", path.display())))?;
+    let commit = history::head(dir).map_err(|e| AppError::Git(format!("cannot sync: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| AppError::Io {
+        path: path.clone(),
+        message: format!("cannot read it: {e}"),
+    })?;
     let file = SourceFile::new(path.display().to_string(), text);
     let doc = parse::parse_with(
         &file.text,

@@ -1,22 +1,28 @@
-//! Configuration: `lockstep.toml` and command-line overrides → [`Settings`].
+//! Configuration: `lockstep.toml`, rule files and command-line selections →
+//! [`Settings`], validated.
 //!
 //! Raw serde types live in [`raw`]; [`Settings::resolve`] validates them
-//! (rule names, severities, layout patterns, sizes) and reports every problem
-//! as a [`ConfigError`] that points at the file, line and column.
+//! (rule names, severities, layout patterns, globs, sizes) into the objects
+//! the later stages use, and reports every problem as a [`ConfigError`] that
+//! points at the file, line and column. Rule files (the shipped packs and a
+//! project's `rule-dirs`) are loaded here too ([`rule_file`]); running them
+//! is the rules stage's job. Reading the configuration and rule files is the
+//! only I/O here.
 
+pub mod error;
 pub mod raw;
+pub mod rule_file;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Severity;
 use crate::discover::layout::Layout;
-use crate::rules::RuleId;
-use crate::source::LineIndex;
+use crate::discover::{Globs, lang};
+use crate::registry::{RuleId, Severity};
 
-pub const CONFIG_FILE: &str = "lockstep.toml";
+pub use self::error::ConfigError;
+pub use crate::discover::CONFIG_FILE;
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// How fragment case differences are judged.
@@ -50,9 +56,10 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Shipped packs enabled by `packs`.
     pub packs: Vec<String>,
-    /// Declarative rules (every shipped pack's, and the project's) and the
-    /// glossary. Which of the rules run is up to `severities`.
-    pub declared: crate::declarative::RuleSet,
+    /// The declarative rules this root knows — its project rules, the rules
+    /// of the packs it enables, and shipped rules it names elsewhere — and
+    /// the glossary. Which of them run is up to `severities`.
+    pub declared: rule_file::RuleSet,
     /// How external links are checked (`dead-link`, `--external`).
     pub external: External,
     /// `[[overrides]]`: rule levels for some files, in file order.
@@ -68,39 +75,20 @@ pub struct Override {
     pub rules: Vec<(RuleId, Option<Severity>)>,
 }
 
-/// Gitignore-style globs (`vendor/`, `*.ko.md`, `docs/**/draft.md`),
-/// matched against paths relative to the documentation root.
-#[derive(Debug, Clone)]
-pub struct Globs(ignore::gitignore::Gitignore);
-
-impl Default for Globs {
-    fn default() -> Self {
-        Globs(ignore::gitignore::Gitignore::empty())
-    }
-}
-
-impl Globs {
-    fn new(
-        globs: &[toml::Spanned<String>],
-        err: &dyn Fn(Range<usize>, String) -> ConfigError,
-    ) -> Result<Globs, ConfigError> {
-        let mut b = ignore::gitignore::GitignoreBuilder::new("");
-        for glob in globs {
-            b.add_line(None, glob.get_ref())
-                .map_err(|e| err(glob.span(), format!("invalid glob: {e}")))?;
-        }
-        let all = globs
-            .first()
-            .map_or(0..0, |g| g.span().start..globs[globs.len() - 1].span().end);
-        b.build()
-            .map(Globs)
-            .map_err(|e| err(all, format!("invalid glob: {e}")))
-    }
-
-    /// Whether `path` (relative to the root) or a folder above it matches.
-    pub fn matches(&self, path: &str) -> bool {
-        self.0.matched_path_or_any_parents(path, false).is_ignore()
-    }
+/// Builds gitignore-style globs, pointing at the bad one on error.
+fn globs(
+    globs: &[toml::Spanned<String>],
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Globs, ConfigError> {
+    Globs::new(globs.iter().map(|g| g.get_ref().as_str())).map_err(|(i, m)| {
+        let span = match i {
+            Some(i) => globs[i].span(),
+            None => globs
+                .first()
+                .map_or(0..0, |g| g.span().start..globs[globs.len() - 1].span().end),
+        };
+        err(span, format!("invalid glob: {m}"))
+    })
 }
 
 /// `[external-links]`, validated.
@@ -119,19 +107,20 @@ pub struct External {
 }
 
 impl Default for External {
+    /// The defaults of `[external-links]` (the network edge uses them too).
     fn default() -> Self {
-        let n = crate::net::NetOptions::default();
+        use std::time::Duration;
         Self {
             include: Vec::new(),
             exclude: Vec::new(),
-            max_concurrency: n.max_concurrency,
-            per_host: n.per_host,
-            connect_timeout: n.connect_timeout,
-            timeout: n.timeout,
-            retries: n.retries,
-            max_redirects: n.max_redirects,
+            max_concurrency: 32,
+            per_host: 2,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            retries: 3,
+            max_redirects: 5,
             cache: true,
-            cache_max_age: std::time::Duration::from_secs(24 * 3600),
+            cache_max_age: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -164,76 +153,25 @@ impl Default for Settings {
             ignore_revs: Vec::new(),
             config_path: None,
             packs: Vec::new(),
-            declared: Self::shipped_rules(),
+            declared: rule_file::RuleSet::default(),
             external: External::default(),
             overrides: Vec::new(),
         }
     }
 }
 
-/// A configuration problem, located in its file when possible.
-#[derive(Debug, Clone)]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub text: String,
-    pub span: Option<Range<usize>>,
-    pub message: String,
-}
-
-impl ConfigError {
-    pub(crate) fn at(
-        path: &Path,
-        text: &str,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            path: path.to_path_buf(),
-            text: text.to_string(),
-            span: Some(span),
-            message: message.into(),
-        }
-    }
-
-    /// 1-based line and column of the error, if located.
-    pub fn line_col(&self) -> Option<(usize, usize)> {
-        let span = self.span.as_ref()?;
-        let lc = LineIndex::new(&self.text).line_col(&self.text, span.start);
-        Some((lc.line, lc.column))
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line_col() {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
 impl Settings {
     /// Reads and validates the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            text: String::new(),
-            span: None,
-            message: format!("cannot read configuration: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::file(path, format!("cannot read configuration: {e}")))?;
         Self::from_toml(path, &text)
     }
 
     /// Parses and validates configuration text (`path` names it in errors).
     pub fn from_toml(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            text: text.to_string(),
-            span: e.span(),
-            message: e.message().trim().to_string(),
-        })?;
+        let raw: raw::RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError::toml(path, text, &e))?;
         let mut settings = Self::resolve(raw, path, text)?;
         settings.config_path = Some(path.to_path_buf());
         Ok(settings)
@@ -244,7 +182,7 @@ impl Settings {
         let err = |span: Range<usize>, msg: String| ConfigError::at(path, text, span, msg);
         let mut s = Settings::default();
         if let Some(lang) = raw.source_lang {
-            if !crate::discover::lang::is_code_shaped(lang.get_ref()) {
+            if !lang::is_code_shaped(lang.get_ref()) {
                 return Err(err(
                     lang.span(),
                     format!("`{}` is not a language code", lang.get_ref()),
@@ -253,13 +191,13 @@ impl Settings {
             s.source_lang = lang.into_inner();
         }
         for (code, language) in raw.languages.unwrap_or_default() {
-            if !crate::discover::lang::is_code_shaped(code.get_ref()) {
+            if !lang::is_code_shaped(code.get_ref()) {
                 return Err(err(
                     code.span(),
                     format!("`{}` is not a language code", code.get_ref()),
                 ));
             }
-            if !crate::discover::lang::is_code_shaped(language.get_ref()) {
+            if !lang::is_code_shaped(language.get_ref()) {
                 return Err(err(
                     language.span(),
                     format!(
@@ -283,25 +221,27 @@ impl Settings {
             s.layouts.push(parsed);
         }
         for pack in raw.packs.unwrap_or_default() {
-            let Some(set) = crate::declarative::packs::get(pack.get_ref()) else {
+            if !rule_file::packs::names().contains(&pack.get_ref().as_str()) {
                 return Err(err(
                     pack.span(),
                     format!(
                         "unknown rule pack `{}`: the shipped packs are {}",
                         pack.get_ref(),
-                        crate::declarative::packs::names().join(", ")
+                        rule_file::packs::names().join(", ")
                     ),
                 ));
-            };
+            }
+            let set = rule_file::packs::get(pack.get_ref())?;
             for r in &set.rules {
                 s.severities.insert(r.id, r.severity);
             }
+            s.declared.append(set.clone());
             s.packs.push(pack.into_inner());
         }
         if let Some(dirs) = raw.rule_dirs {
             let base = path.parent().unwrap_or(Path::new("."));
             let before = s.declared.rules.len();
-            crate::declarative::load_dirs(path, text, base, &dirs, &mut s.declared)?;
+            rule_file::load_dirs(path, text, base, &dirs, &mut s.declared)?;
             for r in &s.declared.rules[before..] {
                 s.severities.insert(r.id, r.severity);
             }
@@ -313,16 +253,15 @@ impl Settings {
             s.external = resolve_external(e, &err)?;
         }
         for (name, severity) in raw.rules.unwrap_or_default() {
-            let (rule, level) = rule_level(&name, &severity, &err)?;
+            let (rule, level) = rule_level(&mut s.declared, &name, &severity, &err)?;
             s.severities.insert(rule, level);
         }
         for o in raw.overrides.unwrap_or_default() {
-            let files = Globs::new(&o.files, &err)?;
-            let rules = o
-                .rules
-                .iter()
-                .map(|(name, severity)| rule_level(name, severity, &err))
-                .collect::<Result<_, _>>()?;
+            let files = globs(&o.files, &err)?;
+            let mut rules = Vec::new();
+            for (name, severity) in &o.rules {
+                rules.push(rule_level(&mut s.declared, name, severity, &err)?);
+            }
             s.overrides.push(Override { files, rules });
         }
         if let Some(case) = raw.anchor_case {
@@ -340,7 +279,7 @@ impl Settings {
         if let Some(size) = raw.max_file_size {
             s.max_file_size = parse_size(size.get_ref()).map_err(|m| err(size.span(), m))?;
         }
-        s.exclude = Globs::new(&raw.exclude.unwrap_or_default(), &err)?;
+        s.exclude = globs(&raw.exclude.unwrap_or_default(), &err)?;
         for rev in raw.ignore_revs.unwrap_or_default() {
             let r = rev.get_ref().trim();
             if r.len() < 7 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -357,14 +296,14 @@ impl Settings {
         Ok(s)
     }
 
-    /// Every shipped pack's rules (off until `packs` or `--select` turns
-    /// them on).
-    fn shipped_rules() -> crate::declarative::RuleSet {
-        let mut set = crate::declarative::RuleSet::default();
-        for (_, pack) in crate::declarative::packs::shipped() {
-            set.rules.extend(pack.rules.iter().cloned());
-        }
-        set
+    /// The rule named `name` for this root (see [`rule_file::RuleSet::resolve`]).
+    pub fn rule_named(&mut self, name: &str) -> Result<Option<RuleId>, ConfigError> {
+        self.declared.resolve(name)
+    }
+
+    /// " (did you mean `x`?)" among every rule this root could name.
+    pub fn did_you_mean_rule(&self, name: &str) -> String {
+        self.declared.suggest(name)
     }
 
     /// Whether parsing must build text runs: a declarative rule or the
@@ -433,31 +372,30 @@ impl Settings {
         self.languages
             .get(code)
             .cloned()
-            .unwrap_or_else(|| crate::discover::lang::canonical(code))
+            .unwrap_or_else(|| lang::canonical(code))
     }
 }
 
 /// A `rule = "level"` pair of `[rules]` or `[[overrides]]`.
 fn rule_level(
+    declared: &mut rule_file::RuleSet,
     name: &toml::Spanned<String>,
     severity: &toml::Spanned<String>,
     err: &dyn Fn(Range<usize>, String) -> ConfigError,
 ) -> Result<(RuleId, Option<Severity>), ConfigError> {
-    let Some(rule) = RuleId::from_name(name.get_ref()) else {
+    let Some(rule) = declared.resolve(name.get_ref())? else {
         return Err(err(
             name.span(),
             format!(
                 "unknown rule `{}`{}",
                 name.get_ref(),
-                crate::rules::did_you_mean(name.get_ref())
+                declared.suggest(name.get_ref())
             ),
         ));
     };
     let level = match severity.get_ref().as_str() {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" => Some(Severity::Info),
         "off" => None,
+        s if Severity::from_name(s).is_some() => Severity::from_name(s),
         other => {
             return Err(err(
                 severity.span(),
@@ -482,7 +420,7 @@ fn resolve_external(
                 .iter()
                 .map(|p| {
                     regex::RegexBuilder::new(p.get_ref())
-                        .size_limit(crate::declarative::REGEX_SIZE_LIMIT)
+                        .size_limit(rule_file::REGEX_SIZE_LIMIT)
                         .build()
                         .map_err(|e| err(p.span(), format!("invalid regex: {e}")))
                 })

@@ -17,7 +17,38 @@ use std::sync::Mutex;
 
 use ignore::WalkState;
 
-use crate::config::Settings;
+/// The configuration file at a documentation root (it also marks the root).
+pub const CONFIG_FILE: &str = "lockstep.toml";
+
+/// Gitignore-style globs (`vendor/`, `*.ko.md`, `docs/**/draft.md`),
+/// matched against paths relative to the documentation root.
+#[derive(Debug, Clone)]
+pub struct Globs(ignore::gitignore::Gitignore);
+
+impl Default for Globs {
+    fn default() -> Self {
+        Globs(ignore::gitignore::Gitignore::empty())
+    }
+}
+
+impl Globs {
+    /// Builds the globs; on error, which glob (if known) and why.
+    pub fn new<'a>(
+        globs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Globs, (Option<usize>, String)> {
+        let mut b = ignore::gitignore::GitignoreBuilder::new("");
+        for (i, glob) in globs.into_iter().enumerate() {
+            b.add_line(None, glob)
+                .map_err(|e| (Some(i), e.to_string()))?;
+        }
+        b.build().map(Globs).map_err(|e| (None, e.to_string()))
+    }
+
+    /// Whether `path` (relative to the root) or a folder above it matches.
+    pub fn matches(&self, path: &str) -> bool {
+        self.0.matched_path_or_any_parents(path, false).is_ignore()
+    }
+}
 
 /// Extensions treated as Markdown.
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
@@ -71,8 +102,8 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
 /// Walks `root` in parallel. Folders named `.git` are skipped, hidden files
 /// are not (links to `.github/…` are common), and `.gitignore` and `.ignore`
 /// files apply even outside a git repository. Markdown files matching the
-/// settings' `exclude` globs are not checked, but still exist for links.
-pub fn walk(root: &Path, settings: &Settings) -> Tree {
+/// `exclude` globs are not checked, but still exist for links.
+pub fn walk(root: &Path, exclude: &Globs) -> Tree {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut builder = ignore::WalkBuilder::new(root);
     builder
@@ -81,7 +112,7 @@ pub fn walk(root: &Path, settings: &Settings) -> Tree {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git");
-    let excluded = &settings.exclude;
+    let excluded = exclude;
     let found = Mutex::new(Found::default());
     builder.build_parallel().run(|| {
         let found = &found;
@@ -220,7 +251,7 @@ pub fn root_for(path: &Path) -> PathBuf {
         .unwrap_or(Path::new("."));
     let mut dir = Some(parent);
     while let Some(d) = dir {
-        if d.join(crate::config::CONFIG_FILE).is_file() || d.join(".git").exists() {
+        if d.join(CONFIG_FILE).is_file() || d.join(".git").exists() {
             return d.to_path_buf();
         }
         // A relative path's ancestors end in the current folder.

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::Outcome;
+use crate::external::Outcome;
 
 pub const CACHE_FILE: &str = ".lockstep-cache";
 

@@ -20,7 +20,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, Url};
-use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 pub use self::addr::AddressPolicy;
@@ -48,69 +47,47 @@ pub struct NetOptions {
     pub use_env_proxy: bool,
     /// Name → addresses instead of DNS (tests, benchmarks); still filtered.
     pub overrides: HashMap<String, Vec<IpAddr>>,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
+    /// Told how the checks advance.
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 impl Default for NetOptions {
+    /// The defaults of `[external-links]`.
     fn default() -> Self {
+        let c = crate::config::External::default();
         Self {
-            max_concurrency: 32,
-            per_host: 2,
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(20),
-            max_redirects: 5,
-            retries: 3,
+            max_concurrency: c.max_concurrency,
+            per_host: c.per_host,
+            connect_timeout: c.connect_timeout,
+            timeout: c.timeout,
+            max_redirects: c.max_redirects,
+            retries: c.retries,
             backoff: Duration::from_millis(500),
             max_retry_wait: Duration::from_secs(60),
             policy: AddressPolicy::default(),
             use_env_proxy: false,
             overrides: HashMap::new(),
-            progress: false,
+            progress: None,
         }
     }
 }
 
-/// What checking a URL found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Outcome {
-    /// 2xx; `final_url` when redirects led elsewhere.
-    Ok {
-        status: u16,
-        final_url: Option<String>,
-    },
-    /// A final 4xx or 5xx (after retries for 5xx).
-    Dead { status: u16 },
-    /// Still 429 after every retry, or asked to wait longer than allowed.
-    RateLimited { status: u16 },
-    /// No answer within the timeout.
-    Timeout { seconds: u64 },
-    /// DNS, connection, TLS or redirect trouble.
-    Failed { error: String },
-    /// Not connected to: the address is not public (see [`AddressPolicy`]).
-    Blocked { reason: String },
-}
-
-impl Outcome {
-    /// Facts about the remote server, worth remembering between runs.
-    pub fn cacheable(&self) -> bool {
-        matches!(self, Outcome::Ok { .. } | Outcome::Dead { .. })
+impl std::fmt::Debug for dyn Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
     }
 }
 
-/// The URL as requested: without its fragment (never sent over HTTP; not
-/// checked remotely).
-pub fn request_url(url: &str) -> Result<Url, String> {
-    let mut u = Url::parse(url).map_err(|e| format!("not a valid URL ({e})"))?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return Err(format!("`{}` is not an http(s) URL", u.scheme()));
-    }
-    if u.host_str().is_none_or(str::is_empty) {
-        return Err("the URL has no host".into());
-    }
-    u.set_fragment(None);
-    Ok(u)
+pub use crate::external::{Outcome, request_url};
+
+/// Told how a batch of URL checks advances (the binary draws a progress
+/// bar on a terminal); called from the checking threads.
+pub trait Progress: Send + Sync {
+    /// `total` URLs are about to be checked.
+    fn start(&self, total: usize);
+    /// One more URL is done.
+    fn advance(&self);
+    fn finish(&self);
 }
 
 struct Limits {
@@ -191,18 +168,10 @@ pub fn check_urls(urls: &[Url], opts: &NetOptions) -> Result<HashMap<Url, Outcom
             hosts: Mutex::new(HashMap::new()),
         },
     });
-    let progress = (opts.progress && urls.len() > 5).then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(urls.len() as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "checking links {bar:30} {pos}/{len} {wide_msg}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let progress = opts.progress.clone();
+    if let Some(p) = &progress {
+        p.start(urls.len());
+    }
     let results = runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
         for url in urls {
@@ -212,7 +181,7 @@ pub fn check_urls(urls: &[Url], opts: &NetOptions) -> Result<HashMap<Url, Outcom
             tasks.spawn(async move {
                 let outcome = checker.check(&url).await;
                 if let Some(b) = &bar {
-                    b.inc(1);
+                    b.advance();
                 }
                 (url, outcome)
             });
@@ -228,8 +197,8 @@ pub fn check_urls(urls: &[Url], opts: &NetOptions) -> Result<HashMap<Url, Outcom
         }
         Ok(out)
     });
-    if let Some(b) = progress {
-        b.finish_and_clear();
+    if let Some(p) = progress {
+        p.finish();
     }
     runtime.shutdown_background();
     results

@@ -9,8 +9,8 @@
 
 use std::io::{self, Write};
 
-use crate::app::Report;
 use crate::diagnostic::Severity;
+use crate::report::Report;
 
 use super::{Renderer, safe};
 

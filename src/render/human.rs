@@ -13,14 +13,15 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::app::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::Report;
 use crate::source::SourceFile;
 
-use super::{RenderOptions, Renderer, safe};
+use super::{RenderOptions, Renderer, plural, safe};
 
 pub struct Human {
     handler: GraphicalReportHandler,
+    quiet: bool,
 }
 
 impl Human {
@@ -34,7 +35,10 @@ impl Human {
             .with_width(opts.width.unwrap_or(100))
             .with_links(false)
             .with_context_lines(1);
-        Self { handler }
+        Self {
+            handler,
+            quiet: opts.quiet,
+        }
     }
 
     /// Renders one diagnostic to a string; `source_file` is the file of its
@@ -88,6 +92,9 @@ impl Renderer for Human {
             };
             out.write_all(text.as_bytes())?;
         }
+        if self.quiet {
+            return Ok(());
+        }
         for note in &report.notes {
             writeln!(out, "note: {}", safe::escape(note))?;
         }
@@ -127,8 +134,6 @@ pub fn summary(report: &Report) -> String {
     if report.diagnostics.is_empty() {
         return format!("No problems found ({checked} checked).");
     }
-    let mut files: Vec<_> = report.diagnostics.iter().map(|d| d.file).collect();
-    files.dedup();
     let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
     if infos > 0 {
         parts.push(plural(infos, "note"));
@@ -136,16 +141,8 @@ pub fn summary(report: &Report) -> String {
     format!(
         "Found {} in {} ({checked} checked).",
         join_and(&parts),
-        plural(files.len(), "file")
+        plural(report.files_with_findings(), "file")
     )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn join_and(parts: &[String]) -> String {

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::app::Report;
 use crate::diagnostic::Severity;
+use crate::report::Report;
 
 use super::Renderer;
 

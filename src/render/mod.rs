@@ -1,19 +1,26 @@
 //! Output formats: one file per format, all behind [`Renderer`].
 //!
 //! Renderers receive the finished, sorted [`Report`] and write it; they never
-//! decide what is a finding. Lines and columns are computed here, from byte
+//! decide what is a finding. Every form the binary prints is made here: the
+//! findings in each format, the status report ([`status`]), the fix summary
+//! and diff ([`fix`]), the rule list and rule self-tests ([`rules`]), and a
+//! fatal error ([`error`]). Everything that comes from a user's file goes
+//! through [`safe`] before it reaches a terminal or a CI log. Lines and columns are computed here, from byte
 //! spans (1-based; columns count Unicode scalar values).
 
+pub mod error;
+pub mod fix;
 mod github;
 mod human;
 mod json;
+pub mod rules;
 pub mod safe;
 mod sarif;
 pub mod status;
 
 use std::io::{self, Write};
 
-use crate::app::Report;
+use crate::report::Report;
 
 pub use self::github::Github;
 pub use self::human::{Human, note_line};
@@ -40,6 +47,17 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width for wrapping human output.
     pub width: Option<usize>,
+    /// Findings only: no notes about the run, no summary (`--quiet`).
+    pub quiet: bool,
+}
+
+/// "1 file", "2 files".
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::app::Report;
+use crate::diagnostic::RuleId;
 use crate::diagnostic::Severity;
-use crate::rules::RuleId;
+use crate::report::Report;
 
 use super::Renderer;
 
@@ -75,7 +75,6 @@ impl Renderer for Sarif {
             .collect();
         declared.sort();
         let listed: Vec<RuleId> = RuleId::ALL.iter().copied().chain(declared).collect();
-        let shipped = crate::declarative::packs::names();
         let rules: Vec<Value> = listed
             .iter()
             .map(|r| {
@@ -94,7 +93,7 @@ impl Renderer for Sarif {
                     "properties": { "pack": r.pack() },
                 });
                 // Pages exist for built-in rules and the shipped packs'.
-                if r.pack() == "built-in" || shipped.contains(&r.pack()) {
+                if r.origin().has_doc_page() {
                     rule["helpUri"] = json!(format!(
                         "{INFORMATION_URI}/blob/main/docs/rules/{}.md",
                         m.name

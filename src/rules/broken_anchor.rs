@@ -1,20 +1,21 @@
 //! `broken-anchor`: a `#fragment` that matches no id in its target file.
 
 use crate::config::AnchorCase;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::index::{AnchorSet, Target};
 use crate::parse::{Link, slug};
 use crate::source::Span;
 
-use super::{FileContext, RuleId, RuleKind, RuleMeta};
+use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "broken-anchor",
     summary: "A `#fragment` link matches no heading id, custom id or HTML anchor in its target",
     severity: Severity::Error,
     default_on: true,
-    kind: RuleKind::Corpus,
+    scope: Scope::Corpus,
+    fix: FixAvailability::SafeAndUnsafe,
     docs: r#"## What it does
 Checks every link with a fragment — `#id` in the same file or `other.md#id` in
 another Markdown file of the tree — against the ids its target really has:
@@ -49,6 +50,8 @@ closest match. Only the fragment after `#` is replaced. Links whose destination 
 located in the source (reference links) get no fix.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // TOC entries are `toc-drift`'s to judge, unless that rule is off (for

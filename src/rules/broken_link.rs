@@ -1,16 +1,17 @@
 //! `broken-link`: a relative link to a file or folder that does not exist.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::index::Target;
 
-use super::{FileContext, RuleId, RuleKind, RuleMeta};
+use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "broken-link",
     summary: "A relative link points to a file or folder that does not exist",
     severity: Severity::Error,
     default_on: true,
-    kind: RuleKind::Corpus,
+    scope: Scope::Corpus,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Resolves every relative link (Markdown inline, reference and HTML `<a href>`)
 against the folder of the file it is written in — or the documentation root
@@ -41,6 +42,8 @@ reported, as it would be broken on GitHub.
 No automatic fix.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     for link in &ctx.doc.links {

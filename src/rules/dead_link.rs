@@ -2,24 +2,21 @@
 //! success (only with `--external`).
 //!
 //! The network is not touched here: `app` collects the URLs, the `net`
-//! module checks them, and this rule turns each outcome into diagnostics, one
+//! edge checks them, and this rule turns each outcome into diagnostics, one
 //! per place the URL occurs.
 
-use std::collections::HashMap;
+use crate::diagnostic::Diagnostic;
+use crate::external::{Outcome, describe_status, occurrences};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix};
-use crate::net::Outcome;
-use crate::source::{FileId, SourceFile, Span};
-
-use super::{RuleId, RuleKind, RuleMeta};
+use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "dead-link",
     summary: "An external link does not answer with a success (checked with --external)",
     severity: Severity::Error,
     default_on: false,
-    kind: RuleKind::External,
+    scope: Scope::External,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 With `--external` (or `external = true`), checks every `http(s)` URL in the documentation —
 Markdown links and images, autolinks, bare URLs, HTML `href`/`src`, reference definitions — once
@@ -48,38 +45,11 @@ No automatic fix. (`redirected-link` offers the final URL of a redirect as an un
 "#,
 };
 
-/// One place a URL occurs: its file, its span (the destination as written).
-#[derive(Debug, Clone)]
-pub struct Occurrence {
-    pub file: FileId,
-    pub span: Span,
-    /// The URL as written.
-    pub url: String,
-    /// The URL as requested (no fragment); `Err` when it cannot be.
-    pub request: Result<String, String>,
-}
+pub(super) const CHECK: Check = Check::File(check);
 
-fn reason(status: u16) -> String {
-    match reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-    {
-        Some(r) => format!("HTTP {status} {r}"),
-        None => format!("HTTP {status}"),
-    }
-}
-
-/// Diagnostics for the occurrences whose URLs were checked. `dead` and
-/// `redirects` say which of the two rules are on.
-pub fn diagnostics(
-    occurrences: &[Occurrence],
-    outcomes: &HashMap<String, Outcome>,
-    files: &[SourceFile],
-    dead: bool,
-    redirects: bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for o in occurrences {
+pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(outcomes) = ctx.external else { return };
+    for o in occurrences(ctx.doc) {
         let outcome = match &o.request {
             Err(why) => Outcome::Failed { error: why.clone() },
             Ok(u) => match outcomes.get(u) {
@@ -89,38 +59,19 @@ pub fn diagnostics(
         };
         let url = &o.url;
         let d = |severity: Severity, message: String| {
-            Diagnostic::new(RuleId::DeadLink, o.file, o.span, message).with_severity(severity)
+            Diagnostic::new(RuleId::DeadLink, ctx.id, o.span, message).with_severity(severity)
         };
         match outcome {
-            Outcome::Ok { final_url, .. } => {
-                if let (true, Some(final_url)) = (redirects, final_url) {
-                    let mut diag = Diagnostic::new(
-                        RuleId::RedirectedLink,
-                        o.file,
-                        o.span,
-                        format!("`{url}` redirects to `{final_url}`"),
-                    );
-                    // Offered where the URL is written literally (and had no fragment).
-                    let literal =
-                        files[o.file.index()].text.get(o.span.range()) == Some(url.as_str());
-                    if literal && !url.contains('#') {
-                        diag = diag
-                            .with_help(format!("replace it with `{final_url}`"))
-                            .with_fix(Fix::unsafe_(vec![Edit::replace(o.span, final_url)]));
-                    }
-                    out.push(diag);
-                }
-            }
-            _ if !dead => {}
+            Outcome::Ok { .. } => {}
             Outcome::Dead { status } => out.push(d(
                 Severity::Error,
-                format!("`{url}` is dead: {}", reason(status)),
+                format!("`{url}` is dead: {}", describe_status(status)),
             )),
             Outcome::RateLimited { status } => out.push(d(
                 Severity::Warning,
                 format!(
                     "`{url}` was not checked: the server keeps answering {}",
-                    reason(status)
+                    describe_status(status)
                 ),
             )),
             Outcome::Timeout { seconds } => out.push(d(
@@ -138,5 +89,4 @@ pub fn diagnostics(
             ),
         }
     }
-    out
 }

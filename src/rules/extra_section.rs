@@ -1,15 +1,16 @@
 //! `extra-section`: a translated section with no counterpart in the source.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "extra-section",
     summary: "A translated section has no counterpart in the source edition",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Reports sections of a translation that align with no section of the source edition (see
 `missing-section` for how sections are aligned). A section with subsections is reported once.
@@ -31,6 +32,8 @@ source too.
 No automatic fix.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for &(t, below) in &ctx.comparison.extra {

@@ -1,16 +1,17 @@
 //! `file-too-large`: a Markdown file over the size cap, skipped unread.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-use super::{RuleId, RuleKind, RuleMeta};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "file-too-large",
     summary: "A Markdown file is larger than `max-file-size` and was not checked",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::System,
+    scope: Scope::System,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Reports a Markdown file larger than the size cap (`max-file-size` in
 `lockstep.toml`, default 10 MiB). The file is not read at all, so it is left
@@ -32,6 +33,8 @@ No automatic fix. This diagnostic cannot be switched off; raise the cap or
 exclude the file (`exclude = ["vendor/**"]`).
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Pipeline;
 
 /// `file` was skipped because it has `size` bytes, over `max`.
 pub fn diagnostic(file: FileId, size: u64, max: u64) -> Diagnostic {

@@ -1,18 +1,19 @@
 //! `glossary-term`: a translated section does not use the glossary's term
 //! for a term its source section uses.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::parse::Document;
 use crate::source::Span;
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "glossary-term",
     summary: "A translated section does not use the glossary's term for a term its source section uses",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Checks every aligned pair of sections against the glossary (`[[glossary]]` entries in the
 project's rule files): when the source section uses a term, the translated section must use
@@ -50,6 +51,8 @@ Put a cache in front of the database.   데이터베이스 앞에 임시 저장�
 No automatic fix: where the term goes in the sentence is the translator's call.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 /// The visible text runs of section `s`.
 fn section_runs(doc: &Document, s: usize) -> impl Iterator<Item = crate::parse::TextRun<'_>> {

@@ -1,15 +1,16 @@
 //! `image-mismatch`: a section shows other images than its source section.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "image-mismatch",
     summary: "A translated section shows other local images than its source section",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Compares the local images of each aligned section with its source section's, resolved to
 files — so `images/x.png` in `README.md` and `../images/x.png` in
@@ -32,6 +33,8 @@ none — was translated from an older source, or lost its diagram on the way.
 No automatic fix.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for diff in &ctx.comparison.images {

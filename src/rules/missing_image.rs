@@ -1,16 +1,17 @@
 //! `missing-image`: a local image whose file does not exist.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::index::Target;
 
-use super::{FileContext, RuleId, RuleKind, RuleMeta};
+use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "missing-image",
     summary: "A local image (Markdown or HTML) points to a file that does not exist",
     severity: Severity::Error,
     default_on: true,
-    kind: RuleKind::Corpus,
+    scope: Scope::Corpus,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Resolves every local image — Markdown `![alt](path)` and HTML `<img src>` /
 `<source srcset>` — like `broken-link` resolves links (relative to the file,
@@ -34,6 +35,8 @@ must reach them with a different relative path (`../images/x.png` instead of
 No automatic fix.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     for image in &ctx.doc.images {

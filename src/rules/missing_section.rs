@@ -1,16 +1,17 @@
 //! `missing-section`: a source section with no counterpart in a translation.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "missing-section",
     summary: "A section of the source edition has no counterpart in a translation",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Aligns each translation with its source edition section by section (by heading level and
 position, and by what survives translation: images, code blocks, link targets, numbers and
@@ -36,6 +37,8 @@ reports `## Kafka` missing from the Korean edition, before `## 보안`.
 No automatic fix: the section needs translating.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     let cmp = ctx.comparison;

@@ -1,230 +1,152 @@
-//! The rule registry and the contexts rules run in.
+//! The rule engine: every rule, and the contexts rules run in.
 //!
-//! Each rule lives in its own file with its documentation (What it does /
-//! Why / Example / Fix safety), printed by `lockstep rules <id>`. Rules are
-//! pure functions from a context to diagnostics: no I/O, no printing, no
-//! threads. [`RuleId`] is the typed name of a rule; strings appear only at the
-//! configuration and command-line boundary.
+//! Each built-in rule lives in its own file with its metadata (`META`: what
+//! it sees, which fixes it offers, its documentation — What it does / Why /
+//! Example / Fix safety — printed by `lockstep rules <id>`) and its check
+//! (`CHECK`). The table in [`crate::registry::builtin_rules!`] lists them
+//! once; this module makes the rule modules, [`RuleId::meta`] and the
+//! dispatch ([`Enabled`]) from it. Declarative rules from rule files run
+//! through [`declarative`].
+//!
+//! Rules are pure and infallible: no I/O, no printing, no threads, no
+//! network and no git — what they need (the index, alignments, staleness,
+//! external link outcomes) is computed before them and handed in.
 
-mod broken_anchor;
-mod broken_link;
-pub mod dead_link;
-mod extra_section;
-mod file_too_large;
-mod glossary_term;
-mod image_mismatch;
-mod io_error;
-mod missing_image;
-mod missing_section;
-mod redirected_link;
-pub mod registry;
-mod stale_section;
-mod toc_drift;
-mod untranslated_section;
-mod unused_suppression;
+pub mod declarative;
 
-use crate::app::StaleInfo;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::config::rule_file::{DeclaredRule, EditionInfo};
+use crate::diagnostic::{Diagnostic, Related, StaleInfo};
+use crate::external::Outcome;
 use crate::index::Index;
 use crate::parse::Document;
 use crate::source::{FileId, SourceFile, Span};
 use crate::translation::Comparison;
-use std::sync::Arc;
 
-/// What a rule sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleKind {
-    /// One file of one edition.
-    Document,
-    /// One file plus the cross-file index.
-    Corpus,
-    /// One aligned section across editions.
-    Section,
-    /// Reported by the pipeline itself (reading files), not by a check.
-    System,
-    /// A pattern rule from a rule file (`rules/*.toml`).
-    Declarative,
-    /// Checks external URLs over the network (`--external`).
-    External,
+pub use crate::registry::{FixAvailability, RuleId, RuleMeta, Scope, Severity};
+
+/// The check of a document, corpus or external rule: one file at a time.
+pub type FileCheck = fn(&FileContext<'_>, &mut Vec<Diagnostic>);
+
+/// The check of a section rule: one translation compared with its source.
+pub type SectionCheck = fn(&SectionContext<'_>, &mut Vec<Diagnostic>);
+
+/// How a rule is run.
+#[derive(Clone, Copy)]
+pub enum Check {
+    File(FileCheck),
+    Section(SectionCheck),
+    /// Reported by the pipeline itself (reading files, suppressions); the
+    /// rule's module makes the diagnostics for it.
+    Pipeline,
 }
 
-impl RuleKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleKind::Document => "document",
-            RuleKind::Corpus => "corpus",
-            RuleKind::Section => "section",
-            RuleKind::System => "system",
-            RuleKind::Declarative => "declarative",
-            RuleKind::External => "external",
-        }
-    }
-}
-
-/// A rule's static description.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub name: &'static str,
-    pub summary: &'static str,
-    pub severity: Severity,
-    /// Whether `check` runs the rule without being asked (`--select` or
-    /// `[rules]` turn the others on).
-    pub default_on: bool,
-    pub kind: RuleKind,
-    /// Markdown: What it does / Why / Example / Fix safety.
-    pub docs: &'static str,
-}
-
-macro_rules! rules {
+macro_rules! define_rules {
     ($($variant:ident => $module:ident),* $(,)?) => {
-        /// A rule: a built-in one, or a declarative one (from a shipped pack
-        /// or a project's rule folder) interned by name in [`registry`].
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum RuleId {
-            $($variant,)*
-            /// A declarative rule: an index into the registry.
-            Declared(u32),
-        }
+        $(mod $module;)*
 
         impl RuleId {
-            /// Every built-in rule.
-            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
-
             pub fn meta(self) -> &'static RuleMeta {
                 match self {
                     $(RuleId::$variant => &$module::META,)*
-                    RuleId::Declared(i) => registry::meta(i),
+                    RuleId::Declared(i) => crate::registry::declared_meta(i),
                 }
             }
+        }
 
-            /// Position among the built-in rules (their order of precedence).
-            fn builtin_index(self) -> Option<usize> {
-                Self::ALL.iter().position(|r| *r == self)
+        /// How a built-in rule runs (`None` for declarative rules, which run
+        /// through [`declarative`]).
+        pub fn check_of(rule: RuleId) -> Option<Check> {
+            match rule {
+                $(RuleId::$variant => Some($module::CHECK),)*
+                RuleId::Declared(_) => None,
             }
         }
     };
 }
+crate::registry::builtin_rules!(define_rules);
 
-rules! {
-    BrokenAnchor => broken_anchor,
-    BrokenLink => broken_link,
-    MissingImage => missing_image,
-    TocDrift => toc_drift,
-    MissingSection => missing_section,
-    ExtraSection => extra_section,
-    UntranslatedSection => untranslated_section,
-    StaleSection => stale_section,
-    GlossaryTerm => glossary_term,
-    DeadLink => dead_link,
-    RedirectedLink => redirected_link,
-    UnusedSuppression => unused_suppression,
-    ImageMismatch => image_mismatch,
-    IoError => io_error,
-    FileTooLarge => file_too_large,
+/// The rules a run has on, worked out once from the settings.
+pub struct Enabled<'a> {
+    file: Vec<(RuleId, FileCheck)>,
+    section: Vec<(RuleId, SectionCheck)>,
+    /// The declarative rules that are on.
+    declared: Vec<&'a DeclaredRule>,
 }
 
-/// Built-in rules in their order, then declarative rules by name: the same
-/// order in every run, whatever order rule files were loaded in.
-impl Ord for RuleId {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        match (self.builtin_index(), other.builtin_index()) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => self.name().cmp(other.name()),
+impl<'a> Enabled<'a> {
+    /// Every rule `settings` turns on.
+    pub fn new(settings: &'a Settings) -> Self {
+        Self::filtered(settings, |_| true)
+    }
+
+    /// Only the enabled rules that can fix something (a fix loop's passes).
+    pub fn fixing(settings: &'a Settings) -> Self {
+        Self::filtered(settings, |r| r.meta().fix.has_fixes())
+    }
+
+    fn filtered(settings: &'a Settings, keep: impl Fn(RuleId) -> bool) -> Self {
+        let mut file = Vec::new();
+        let mut section = Vec::new();
+        for &rule in RuleId::ALL {
+            if !settings.is_enabled(rule) || !keep(rule) {
+                continue;
+            }
+            match check_of(rule) {
+                Some(Check::File(f)) => file.push((rule, f)),
+                Some(Check::Section(f)) => section.push((rule, f)),
+                Some(Check::Pipeline) | None => {}
+            }
         }
-    }
-}
-
-impl PartialOrd for RuleId {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl RuleId {
-    pub fn name(self) -> &'static str {
-        self.meta().name
-    }
-
-    /// A built-in rule, or a declarative rule that has been loaded (the
-    /// shipped packs always are).
-    pub fn from_name(name: &str) -> Option<Self> {
-        crate::declarative::packs::shipped();
-        Self::ALL
+        let declared = settings
+            .declared
+            .rules
             .iter()
-            .copied()
-            .find(|r| r.name() == name)
-            .or_else(|| registry::lookup(name).map(RuleId::Declared))
-    }
-
-    /// Built-in rules, then every declarative rule loaded so far (by name).
-    pub fn all() -> Vec<RuleId> {
-        crate::declarative::packs::shipped();
-        let mut declared: Vec<RuleId> = registry::ids().into_iter().map(RuleId::Declared).collect();
-        declared.sort();
-        Self::ALL.iter().copied().chain(declared).collect()
-    }
-
-    /// Where the rule comes from: `built-in`, a shipped pack's name, or a
-    /// project rule file.
-    pub fn pack(self) -> &'static str {
-        match self {
-            RuleId::Declared(i) => registry::pack(i),
-            _ => "built-in",
+            .filter(|r| settings.is_enabled(r.id) && keep(r.id))
+            .map(|r| r.as_ref())
+            .collect();
+        Self {
+            file,
+            section,
+            declared,
         }
     }
 
-    pub fn default_severity(self) -> Severity {
-        self.meta().severity
+    /// Whether any declarative rule runs (they need the edition's language).
+    pub fn any_declared(&self) -> bool {
+        !self.declared.is_empty()
     }
 
-    /// The rule's documentation page, as printed by `lockstep rules <id>`
-    /// and kept in `docs/rules/<id>.md`.
-    pub fn doc_page(self) -> String {
-        let m = self.meta();
-        let pack = match self {
-            RuleId::Declared(_) => format!(" Pack: {}.", self.pack()),
-            _ => String::new(),
-        };
-        format!(
-            "# {}\n\n{}\n\nDefault severity: {}{}. Kind: {} rule.{pack}\n\n{}",
-            m.name,
-            m.summary,
-            m.severity,
-            if m.default_on {
-                ""
-            } else {
-                ", off unless selected"
-            },
-            m.kind.as_str(),
-            m.docs
-        )
+    /// Whether any section rule runs (alignment is only computed then).
+    pub fn any_section(&self) -> bool {
+        !self.section.is_empty()
     }
 
-    /// System diagnostics cannot be switched off: a file that was not checked
-    /// must never pass silently.
-    pub fn always_on(self) -> bool {
-        self.meta().kind == RuleKind::System
+    /// Runs every enabled document, corpus and external rule on one file.
+    pub fn check_file(&self, ctx: &FileContext<'_>) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (_, check) in &self.file {
+            check(ctx, &mut out);
+        }
+        for rule in &self.declared {
+            if rule.applies_to(&ctx.file.path, ctx.edition) {
+                declarative::check(rule, ctx.id, &ctx.file.text, ctx.doc, &mut out);
+            }
+        }
+        out
     }
-}
 
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+    /// Runs every enabled section rule on one translation.
+    pub fn check_sections(&self, ctx: &SectionContext<'_>) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (_, check) in &self.section {
+            check(ctx, &mut out);
+        }
+        out
     }
-}
-
-/// " (did you mean `x`?)" for a misspelt rule name, or "".
-pub fn did_you_mean(name: &str) -> String {
-    RuleId::all()
-        .iter()
-        .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!(" (did you mean `{n}`?)"))
-        .unwrap_or_default()
 }
 
 /// How similar a wanted id `a` is to an existing id `b`, from 0 to 1:
@@ -246,7 +168,8 @@ pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_levenshtein(a, b)
 }
 
-/// What a document or corpus rule sees: one parsed file and the index.
+/// What a document, corpus or external rule sees: one parsed file, the
+/// index, and (with `--external`) the outcomes of the URL checks.
 pub struct FileContext<'a> {
     pub id: FileId,
     pub file: &'a SourceFile,
@@ -254,33 +177,9 @@ pub struct FileContext<'a> {
     pub index: &'a Index,
     pub settings: &'a Settings,
     /// The file's edition, for rules limited to some languages.
-    pub edition: crate::declarative::EditionInfo<'a>,
-    /// The declarative rules that are on (worked out once per run).
-    pub declared: &'a [&'a crate::declarative::DeclaredRule],
-}
-
-/// Runs every enabled document and corpus rule on one file.
-pub fn check_file(ctx: &FileContext<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let s = ctx.settings;
-    if s.is_enabled(RuleId::BrokenAnchor) {
-        broken_anchor::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::BrokenLink) {
-        broken_link::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::MissingImage) {
-        missing_image::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::TocDrift) {
-        toc_drift::check(ctx, &mut out);
-    }
-    for rule in ctx.declared {
-        if rule.applies_to(&ctx.file.path, ctx.edition) {
-            crate::declarative::engine::check(rule, ctx.id, &ctx.file.text, ctx.doc, &mut out);
-        }
-    }
-    out
+    pub edition: EditionInfo<'a>,
+    /// Outcomes of the external link checks, by URL as requested.
+    pub external: Option<&'a HashMap<String, Outcome>>,
 }
 
 /// One edition of a document, as a section rule sees it.
@@ -349,40 +248,34 @@ impl SectionContext<'_> {
     }
 }
 
-/// Runs every enabled section rule on one translation.
-pub fn check_sections(ctx: &SectionContext<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let s = ctx.settings;
-    if s.is_enabled(RuleId::MissingSection) {
-        missing_section::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::ExtraSection) {
-        extra_section::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::UntranslatedSection) {
-        untranslated_section::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::ImageMismatch) {
-        image_mismatch::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::StaleSection) {
-        stale_section::check(ctx, &mut out);
-    }
-    if s.is_enabled(RuleId::GlossaryTerm) {
-        glossary_term::check(ctx, &mut out);
-    }
-    out
-}
-
-/// Whether any section rule is enabled (alignment is only computed then).
-pub fn any_section_rule(settings: &Settings) -> bool {
-    RuleId::ALL
-        .iter()
-        .any(|r| r.meta().kind == RuleKind::Section && settings.is_enabled(*r))
-}
-
-/// Diagnostics for a file that could not be read.
+/// Diagnostics the pipeline reports itself, made by their rules' modules.
 pub use self::file_too_large::diagnostic as file_too_large;
 pub use self::io_error::diagnostic as io_error;
 pub use self::stale_section::unchecked as stale_unchecked;
 pub use self::unused_suppression::diagnostic as unused_suppression;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's `META` and `CHECK` agree on what it sees.
+    #[test]
+    fn scopes_match_checks() {
+        for &rule in RuleId::ALL {
+            let check = check_of(rule).expect("built-in");
+            let ok = match (rule.scope(), check) {
+                (Scope::Document | Scope::Corpus | Scope::External, Check::File(_)) => true,
+                (Scope::Section, Check::Section(_)) => true,
+                (Scope::System, Check::Pipeline) => true,
+                // Suppressions are applied by the pipeline, per file.
+                (Scope::Document, Check::Pipeline) => rule == RuleId::UnusedSuppression,
+                _ => false,
+            };
+            assert!(
+                ok,
+                "{rule}: scope {:?} does not match its check",
+                rule.scope()
+            );
+        }
+    }
+}

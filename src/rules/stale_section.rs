@@ -2,17 +2,18 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "stale-section",
     summary: "A translated section's source section changed since the translation was synced",
     severity: Severity::Warning,
     default_on: true,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Uses the git history to find translated sections that are out of date. The *sync point* of a
 translated section is the newest commit that changed any of its lines (deleting lines inside it
@@ -50,6 +51,8 @@ No automatic fix. After reviewing a source change that needs no translation chan
 `lockstep sync FILE --section ID` to record the section as synced at HEAD.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(stale) = ctx.stale else { return };

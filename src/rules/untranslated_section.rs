@@ -1,16 +1,17 @@
 //! `untranslated-section`: a translated section whose prose is still in the source language.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::translation::State;
 
-use super::{RuleId, RuleKind, RuleMeta, SectionContext};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "untranslated-section",
     summary: "A section of a translation is still (partly) in the source language",
     severity: Severity::Info,
     default_on: false,
-    kind: RuleKind::Section,
+    scope: Scope::Section,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Judges the prose of each aligned section — paragraphs and table cells; code blocks, inline
 code, URLs, images and raw HTML are left out. A block is *untranslated* when it is identical
@@ -49,6 +50,8 @@ always judges sections; turn the rule on for `check` with `--select untranslated
 or `untranslated-section = "info"` (or `"warning"`) under `[rules]`.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Section(check);
 
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for (s, j) in ctx.comparison.judgements.iter().enumerate() {

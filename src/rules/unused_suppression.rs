@@ -1,16 +1,17 @@
 //! `unused-suppression`: a `lockstep-disable` comment that suppresses nothing.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-use super::{RuleId, RuleKind, RuleMeta};
+use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "An inline suppression comment suppresses nothing, or names an unknown rule",
     severity: Severity::Info,
     default_on: true,
-    kind: RuleKind::Document,
+    scope: Scope::Document,
+    fix: FixAvailability::None,
     docs: r#"## What it does
 Findings can be suppressed inline:
 
@@ -38,6 +39,8 @@ No automatic fix: remove the comment. A suppression of a rule that did not run (
 is still needed cannot be known.
 "#,
 };
+
+pub(super) const CHECK: Check = Check::Pipeline;
 
 /// An unused or unknown suppression at `span`.
 pub fn diagnostic(file: FileId, span: Span, message: String) -> Diagnostic {

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use lockstep::app::{self, CheckOptions, Report};
+use lockstep::app::{self, CheckOptions};
 use lockstep::render::{Human, RenderOptions};
+use lockstep::report::Report;
 use lockstep::rules::RuleId;
 
 /// Runs `lockstep <command>` (a shell command line, redirections allowed)
@@ -279,6 +280,7 @@ pub fn human(report: &Report) -> String {
     let h = Human::new(RenderOptions {
         color: false,
         width: Some(100),
+        quiet: false,
     });
     let mut out = String::new();
     for d in &report.diagnostics {

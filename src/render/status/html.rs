@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::app::status::{Counts, StatusReport};
-use crate::translation::State;
+use crate::report::status::State;
+use crate::report::status::{Counts, StatusReport};
 
 /// Rows of the document overview shown at most (large multi-file trees).
 const MAX_DOCUMENT_ROWS: usize = 400;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::app::status::{SectionRow, StatusReport};
+use crate::report::status::{SectionRow, StatusReport};
 
 #[derive(Serialize)]
 struct Language<'a> {

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::app::status::StatusReport;
-use crate::translation::State;
+use crate::report::status::State;
+use crate::report::status::StatusReport;
 
 /// Rows of the per-document table shown at most.
 const MAX_DOCUMENTS: usize = 200;

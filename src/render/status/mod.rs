@@ -6,7 +6,7 @@ mod markdown;
 mod svg;
 mod table;
 
-use crate::app::status::StatusReport;
+use crate::report::status::StatusReport;
 
 pub use self::svg::badge;
 

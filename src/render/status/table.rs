@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::app::status::StatusReport;
+use crate::report::status::StatusReport;
 
 const COLUMNS: [&str; 9] = [
     "lang",

@@ -6,7 +6,7 @@ mod rewrite;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix, line_ending};
 use crate::index::decode;
 use crate::parse::toc::normalise_title;
@@ -14,14 +14,15 @@ use crate::parse::{Document, Heading, Toc, TocEntry, TocKind};
 use crate::source::Span;
 
 use self::matching::{EntryKey, HeadingKey};
-use super::{FileContext, RuleId, RuleKind, RuleMeta};
+use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "toc-drift",
     summary: "The table of contents does not match the document's headings",
     severity: Severity::Error,
     default_on: true,
-    kind: RuleKind::Document,
+    scope: Scope::Document,
+    fix: FixAvailability::SafeAndUnsafe,
     docs: r###"## What it does
 Finds the document's table of contents — `<!-- TOC -->` … `<!-- /TOC -->` (options such as
 `depthFrom:2 depthTo:3` or `toc.levels=2` may follow `TOC`), doctoc's `<!-- START doctoc -->`
@@ -67,6 +68,8 @@ one entry per line are rebuilt; in other TOCs only anchors are repaired.
 Unsafe (`--unsafe-fixes`): rewriting entry texts to the heading texts.
 "###,
 };
+
+pub(super) const CHECK: Check = Check::File(check);
 
 /// Everything the rule knows about one entry.
 struct Entry<'a> {

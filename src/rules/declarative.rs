@@ -1,12 +1,11 @@
-//! Running declarative rules over a parsed document, and testing their
-//! examples. Pure: no I/O.
+//! Running declarative rules (loaded by `config::rule_file`) over a parsed
+//! document, and testing their examples. Pure: no I/O.
 
+use crate::config::rule_file::DeclaredRule;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::fix::{self, Edit, Fix, Offered};
 use crate::parse::{Document, ParseOptions, parse_with};
 use crate::source::{FileId, LineIndex, Span};
-
-use super::DeclaredRule;
 
 /// The findings of `rule` in `doc` (whose text is `text`).
 pub fn check(
@@ -119,17 +118,27 @@ pub fn test_examples(rule: &DeclaredRule) -> Vec<String> {
             problems.push(format!("fail example not reported: {:?}", ex));
             continue;
         }
-        let fixes: Vec<&Fix> = found.iter().filter_map(|d| d.fix.as_deref()).collect();
-        if !fixes.is_empty() {
+        if found.iter().any(|d| d.fix.is_some()) {
+            // The same loop as `lockstep fix` (unsafe fixes included).
             let mut text = ex.clone();
-            // The fix loop's bound: fixes that keep finding work do not converge.
-            for _ in 0..crate::app::fix::MAX_PASSES {
-                let found = findings(rule, &text);
-                let fixes: Vec<&Fix> = found.iter().filter_map(|d| d.fix.as_deref()).collect();
-                if fixes.is_empty() {
-                    break;
-                }
-                text = crate::fix::apply(&text, &fixes).0;
+            let converged = fix::converge(&mut text, true, |t: &String| {
+                findings(rule, t)
+                    .into_iter()
+                    .filter_map(|d| {
+                        Some(Offered {
+                            key: (),
+                            rule: d.rule,
+                            fix: d.fix?,
+                        })
+                    })
+                    .collect()
+            });
+            if converged.is_err() {
+                problems.push(format!(
+                    "fail example: its fixes do not converge: {:?} became {:?}",
+                    ex, text
+                ));
+                continue;
             }
             let left = findings(rule, &text);
             if !left.is_empty() {
@@ -157,15 +166,39 @@ pub fn test_examples(rule: &DeclaredRule) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declarative::{RuleSet, parse_file};
+    use crate::config::rule_file::{RuleSet, RuleSource, packs, parse_file};
     use std::path::Path;
+    use std::sync::Arc;
 
-    fn rule(body: &str) -> std::sync::Arc<DeclaredRule> {
+    fn rule(body: &str) -> Arc<DeclaredRule> {
         let text = format!("[[rule]]\nid = \"t\"\nmessage = \"m {{0}}\"\n{body}");
-        parse_file(Path::new("t.toml"), "t.toml", &text, &RuleSet::default())
-            .unwrap()
-            .rules
-            .remove(0)
+        parse_file(
+            Path::new("t.toml"),
+            "t.toml",
+            &text,
+            &RuleSet::default(),
+            RuleSource::Project,
+        )
+        .unwrap()
+        .rules
+        .remove(0)
+    }
+
+    #[test]
+    fn the_shipped_packs_load_and_their_examples_pass() {
+        let packs = packs::load().expect("the shipped packs load");
+        for (name, set) in packs {
+            assert!(!set.rules.is_empty(), "{name} is empty");
+            for r in &set.rules {
+                assert!(
+                    !r.examples_fail.is_empty() && !r.examples_pass.is_empty(),
+                    "{}: needs fail and pass examples",
+                    r.name
+                );
+                let problems = test_examples(r);
+                assert!(problems.is_empty(), "{}: {problems:?}", r.name);
+            }
+        }
     }
 
     fn spans(rule: &DeclaredRule, text: &str) -> Vec<String> {

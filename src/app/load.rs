@@ -1,0 +1,201 @@
+//! Loading a documentation root: settings, discovery, reading and parsing
+//! every Markdown file once (in parallel), the index.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, ConfigError, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, ReadError, layout};
+use crate::index::{self, AnchorSet, Index};
+use crate::parse::{self, Document, ParseOptions};
+use crate::rules;
+use crate::source::{FileId, SourceFile, Span};
+use crate::workspace::{self, Workspace};
+
+/// Loads the settings for `root`: `--config` if given, else `lockstep.toml`
+/// at the root if present, else defaults.
+pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, ConfigError> {
+    match explicit {
+        Some(path) => Settings::load(path),
+        None => {
+            let path = root.join(CONFIG_FILE);
+            if path.is_file() {
+                Settings::load(&path)
+            } else {
+                Ok(Settings::default())
+            }
+        }
+    }
+}
+
+/// Discovers, reads and parses everything under `root`.
+pub fn load(root: &Path, settings: Settings) -> Workspace {
+    load_some(root, settings, None)
+}
+
+/// Discovers the tree but reads and parses only the Markdown files that
+/// `needed` accepts, their other editions, and the Markdown files those
+/// link to (whose anchors the checks need). The other files exist for
+/// link checks but are not read.
+pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> bool) -> Workspace {
+    load_some(root, settings, Some(needed))
+}
+
+fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bool>) -> Workspace {
+    let mut tree = discover::walk(root, &settings.exclude);
+    let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
+    let classifier = layout::Classifier::new(
+        &tree.markdown,
+        &tree.dirs,
+        &settings.layouts,
+        &settings.source_lang,
+        &extra_codes,
+    );
+    let found = tree
+        .markdown
+        .par_iter()
+        .map(|p| classifier.classify(p))
+        .collect();
+    drop(classifier);
+    let groups = layout::assemble(&tree.markdown, found);
+    // Which files to read: all, or the needed ones with their editions.
+    let mut wanted: Vec<bool> = match needed {
+        None => vec![true; tree.markdown.len()],
+        Some(needed) => {
+            let mut w: Vec<bool> = tree.markdown.iter().map(|p| needed(p)).collect();
+            let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
+            for g in &groups {
+                let members: Vec<usize> = std::iter::once(g.source.as_str())
+                    .chain(g.translations.iter().map(|t| t.path.as_str()))
+                    .filter_map(position)
+                    .collect();
+                if members.iter().any(|&i| w[i]) {
+                    members.iter().for_each(|&i| w[i] = true);
+                }
+            }
+            w
+        }
+    };
+    let max = settings.max_file_size;
+    let parse_options = workspace::parse_options(&settings);
+    let load = |wanted: &[bool], tree: &discover::Tree| -> Vec<Option<Loaded>> {
+        tree.markdown
+            .par_iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                wanted[i].then(|| load_file(root, rel, FileId(i as u32), max, &parse_options))
+            })
+            .collect()
+    };
+    let mut loaded = load(&wanted, &tree);
+    if needed.is_some() {
+        // Second round: Markdown files the loaded ones link to.
+        let known: HashSet<&str> = tree.markdown.iter().map(String::as_str).collect();
+        let mut more = vec![false; wanted.len()];
+        for l in &loaded {
+            let Some((file, Some(doc), _)) = l else {
+                continue;
+            };
+            for link in &doc.links {
+                let Some(target) = index::link_path(&file.path, &link.dest) else {
+                    continue;
+                };
+                if known.contains(target.as_str())
+                    && let Ok(j) = tree.markdown.binary_search(&target)
+                    && !wanted[j]
+                {
+                    more[j] = true;
+                }
+            }
+        }
+        if more.iter().any(|&m| m) {
+            for (slot, extra) in loaded.iter_mut().zip(load(&more, &tree)) {
+                if extra.is_some() {
+                    *slot = extra;
+                }
+            }
+            for (w, m) in wanted.iter_mut().zip(&more) {
+                *w |= m;
+            }
+        }
+    }
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut docs = Vec::with_capacity(loaded.len());
+    let mut read_problems = Vec::new();
+    for (i, l) in loaded.into_iter().enumerate() {
+        match l {
+            Some((file, doc, problem)) => {
+                files.push(file);
+                docs.push(doc);
+                read_problems.extend(problem);
+            }
+            None => {
+                files.push(SourceFile::new(tree.markdown[i].clone(), String::new()));
+                docs.push(None);
+            }
+        }
+    }
+    let editions = workspace::editions(&files, &groups, &settings.source_lang);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let anchors = docs
+        .par_iter()
+        .map(|d| d.as_ref().map(AnchorSet::from_document))
+        .collect();
+    let index = Index::build(&mut tree, &paths, anchors);
+    Workspace {
+        root: root.to_path_buf(),
+        settings,
+        files,
+        docs,
+        editions,
+        groups,
+        index,
+        read_problems,
+    }
+}
+
+/// A file as read: its text, its document (if it parsed), a read problem.
+type Loaded = (SourceFile, Option<Document>, Option<Diagnostic>);
+
+fn load_file(root: &Path, rel: &str, id: FileId, max: u64, opts: &ParseOptions) -> Loaded {
+    match discover::read(root, rel, max) {
+        Ok(text) => {
+            let file = SourceFile::new(rel.to_string(), text);
+            let doc = parse::parse_with(&file.text, &file.lines, opts);
+            (file, Some(doc), None)
+        }
+        Err(ReadError::TooLarge { size, max }) => (
+            SourceFile::new(rel.to_string(), String::new()),
+            None,
+            Some(rules::file_too_large(id, size, max)),
+        ),
+        Err(ReadError::Io(e)) => (
+            SourceFile::new(rel.to_string(), String::new()),
+            None,
+            Some(rules::io_error(
+                id,
+                Span::empty(0),
+                format!("cannot read file: {e}"),
+            )),
+        ),
+        Err(ReadError::InvalidUtf8 { lossy, offset }) => {
+            // The lossy text equals the original up to `offset`.
+            let end = lossy[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            (
+                SourceFile::new(rel.to_string(), lossy),
+                None,
+                Some(rules::io_error(
+                    id,
+                    Span::new(offset, end),
+                    "file is not valid UTF-8; it was not checked".into(),
+                )),
+            )
+        }
+    }
+}

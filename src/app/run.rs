@@ -1,0 +1,409 @@
+//! Running the rules over a loaded workspace: align the translations with
+//! their sources, work out staleness from the history read before, run every
+//! enabled rule (in parallel), apply suppressions and levels, sort.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::rule_file::{EditionInfo, packs};
+use crate::diagnostic::{Diagnostic, RuleId};
+use crate::external::Outcome;
+use crate::history::{History, Unavailable};
+use crate::report::{self, Report};
+use crate::rules::{self, Enabled, FileContext, FileRef, SectionContext};
+use crate::source::FileId;
+use crate::stale::{self, OldSource, Staleness};
+use crate::suppress;
+use crate::translation::{self, Compared, LanguageJudge, SourceSide};
+use crate::workspace::Workspace;
+
+use super::scope::Scope;
+
+/// What the edges gathered before the rules run: the git history (when a
+/// rule needs it) and the outcomes of the external link checks.
+#[derive(Default)]
+pub struct Evidence {
+    /// `None`: not read (no rule needs it).
+    pub history: Option<Result<History, Unavailable>>,
+    /// Outcomes by URL as requested (with `--external`).
+    pub external: Option<HashMap<String, Outcome>>,
+}
+
+impl Evidence {
+    /// Reads the history of `ws`'s repository when `stale-section` is on
+    /// and the run judges translations — once, before any rule.
+    pub fn read_history(&mut self, ws: &Workspace, scope: &Scope) {
+        let needed = ws.settings.is_enabled(RuleId::StaleSection)
+            && ws.groups.iter().any(|g| {
+                g.translations
+                    .iter()
+                    .any(|t| ws.file_id(&t.path).is_some_and(|id| scope.contains(ws, id)))
+            });
+        if needed && self.history.is_none() {
+            self.history = Some(History::load(&ws.root, &ws.settings.ignore_revs));
+        }
+    }
+}
+
+/// Compares every translation `wanted` with its source edition (judging
+/// sections when `judge`).
+pub fn compare_all(
+    ws: &Workspace,
+    judge: bool,
+    wanted: impl Fn(FileId) -> bool + Sync,
+) -> Vec<Compared> {
+    (0..ws.groups.len())
+        .into_par_iter()
+        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted))
+        .collect()
+}
+
+/// Compares each translation of document group `g` (those `wanted`) with
+/// the group's source edition; with `judge`, sections are also judged
+/// translated or not. Files that were not parsed are skipped.
+fn compare_group(
+    ws: &Workspace,
+    g: usize,
+    judge: bool,
+    wanted: &(impl Fn(FileId) -> bool + Sync),
+) -> Vec<Compared> {
+    let group = &ws.groups[g];
+    let Some(src) = ws.file_id(&group.source) else {
+        return Vec::new();
+    };
+    let Some(src_doc) = &ws.docs[src.index()] else {
+        return Vec::new();
+    };
+    let targets: Vec<(FileId, &str)> = group
+        .translations
+        .iter()
+        .filter_map(|t| Some((ws.file_id(&t.path)?, t.lang.as_str())))
+        .filter(|(id, _)| wanted(*id) && ws.docs[id.index()].is_some())
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let source = SourceSide::new(&ws.files[src.index()], src_doc, &ws.index, judge);
+    targets
+        .into_par_iter()
+        .map(|(tid, lang)| {
+            let tr_file = &ws.files[tid.index()];
+            let tr_doc = ws.docs[tid.index()].as_ref().expect("filtered above");
+            let judge = judge.then(|| {
+                LanguageJudge::new(
+                    &ws.settings.language_of(&ws.settings.source_lang),
+                    &ws.settings.language_of(lang),
+                    source.script,
+                    tr_doc.prose.iter().map(|p| p.text.as_str()),
+                )
+            });
+            Compared {
+                group: g,
+                source: src,
+                target: tid,
+                lang: lang.to_string(),
+                comparison: translation::compare(
+                    &source,
+                    tr_file,
+                    tr_doc,
+                    &ws.index,
+                    judge.as_ref(),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The staleness of every source section of every comparison, from the
+/// history read before; fetches the old source versions it needs from git
+/// (one process). `Err`: why staleness was not checked.
+pub fn staleness(
+    ws: &Workspace,
+    history: Option<&Result<History, Unavailable>>,
+    comparisons: &[Compared],
+) -> Result<Staleness, String> {
+    let history = match history {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(format!("staleness was not checked: {e}")),
+        None => return Err("staleness was not checked: the history was not read".into()),
+    };
+    let refs: Vec<&Compared> = comparisons.iter().collect();
+    let mut sources: Vec<FileId> = refs.iter().map(|c| c.source).collect();
+    sources.sort();
+    sources.dedup();
+    let source_touches: HashMap<FileId, Vec<u32>> = sources
+        .par_iter()
+        .map(|&id| (id, stale::touches(ws, history, id)))
+        .collect();
+    let candidates: Vec<stale::Candidate> = refs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, c)| stale::candidates(ws, history, k, c, &source_touches[&c.source]))
+        .collect();
+    let wanted = stale::requests(&candidates, &refs);
+    let texts = history
+        .show(
+            &wanted
+                .iter()
+                .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+    let old: HashMap<(u32, FileId), OldSource> = wanted
+        .par_iter()
+        .zip(texts.into_par_iter())
+        .filter_map(|(&(commit, id), text)| Some(((commit, id), OldSource::new(ws, id, text?)?)))
+        .collect();
+    let mut result: Staleness = refs
+        .iter()
+        .map(|c| {
+            let n = ws.docs[c.source.index()]
+                .as_ref()
+                .map_or(0, |d| d.sections.len());
+            vec![None; n]
+        })
+        .collect();
+    let infos: Vec<(usize, usize, Arc<crate::diagnostic::StaleInfo>)> = candidates
+        .par_iter()
+        .filter_map(|cand| {
+            let c = refs[cand.k];
+            let then = old.get(&(cand.sync, c.source))?;
+            let info = stale::info(ws, history, c, cand, then)?;
+            Some((cand.k, cand.s, Arc::new(info)))
+        })
+        .collect();
+    for (k, s, info) in infos {
+        result[k][s] = Some(info);
+    }
+    Ok(result)
+}
+
+/// Runs the `enabled` rules on the files `scope` reports on, with what the
+/// edges gathered; applies suppressions and levels; sorts.
+pub fn run(
+    ws: &Workspace,
+    scope: &Scope,
+    enabled: &Enabled<'_>,
+    evidence: &Evidence,
+) -> Vec<Diagnostic> {
+    let settings = &ws.settings;
+    let mut diagnostics: Vec<Diagnostic> = (0..ws.files.len())
+        .into_par_iter()
+        .filter(|&i| scope.reports_on(ws, FileId(i as u32)))
+        .flat_map_iter(|i| {
+            let id = FileId(i as u32);
+            let found = match &ws.docs[i] {
+                Some(doc) => {
+                    let edition = &ws.editions[i];
+                    // Only declarative rules look at the language.
+                    let language = if enabled.any_declared() {
+                        ws.language(id)
+                    } else {
+                        String::new()
+                    };
+                    enabled.check_file(&FileContext {
+                        id,
+                        file: &ws.files[i],
+                        doc,
+                        index: &ws.index,
+                        settings,
+                        edition: EditionInfo {
+                            language: &language,
+                            is_translation: edition.is_translation,
+                        },
+                        external: evidence.external.as_ref(),
+                    })
+                }
+                None => Vec::new(),
+            };
+            found.into_iter()
+        })
+        .collect();
+    if enabled.any_section() {
+        let judge = settings.is_enabled(RuleId::UntranslatedSection);
+        let comparisons = compare_all(ws, judge, |t| scope.contains(ws, t));
+        let (staleness, note) =
+            if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
+                match staleness(ws, evidence.history.as_ref(), &comparisons) {
+                    Ok(s) => (s, None),
+                    Err(note) => (Vec::new(), Some(note)),
+                }
+            } else {
+                (Vec::new(), None)
+            };
+        let found: Vec<Diagnostic> = comparisons
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(k, c)| {
+                let target_lang = settings.language_of(&c.lang);
+                let ctx = SectionContext {
+                    source: file_ref(ws, c.source),
+                    target: file_ref(ws, c.target),
+                    comparison: &c.comparison,
+                    stale: staleness.get(k).map(Vec::as_slice),
+                    source_lang: &settings.source_lang,
+                    target_lang: &target_lang,
+                    settings,
+                };
+                enabled.check_sections(&ctx)
+            })
+            .collect();
+        diagnostics.extend(found);
+        // Said once: on the first translation checked.
+        if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
+            diagnostics.push(rules::stale_unchecked(first, note));
+        }
+    }
+    // Before the levels: `unused-suppression` findings get theirs too.
+    apply_suppressions(ws, scope, evidence, &mut diagnostics);
+    if !scope.inbound.is_empty() {
+        diagnostics
+            .retain(|d| !scope.inbound.contains(&d.file) || scope.is_about_changed_link(ws, d));
+    }
+    diagnostics.extend(
+        ws.read_problems
+            .iter()
+            .filter(|d| scope.contains(ws, d.file))
+            .cloned(),
+    );
+    apply_levels(ws, &mut diagnostics);
+    report::sort(&mut diagnostics);
+    diagnostics
+}
+
+fn file_ref(ws: &Workspace, id: FileId) -> FileRef<'_> {
+    FileRef {
+        id,
+        file: &ws.files[id.index()],
+        doc: ws.docs[id.index()]
+            .as_ref()
+            .expect("compared files are parsed"),
+    }
+}
+
+/// Applies the inline suppressions (`<!-- lockstep-disable … -->`) of the
+/// files the run reports on.
+fn apply_suppressions(
+    ws: &Workspace,
+    scope: &Scope,
+    evidence: &Evidence,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let files: Vec<FileId> = (0..ws.files.len() as u32)
+        .map(FileId)
+        .filter(|id| {
+            scope.reports_on(ws, *id)
+                && ws.docs[id.index()]
+                    .as_ref()
+                    .is_some_and(|d| d.comments.iter().any(|c| c.text.starts_with("lockstep-")))
+        })
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> =
+        files.iter().map(|&f| (f, Vec::new())).collect();
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        match by_file.get_mut(&d.file) {
+            Some(v) => v.push(d),
+            None => kept.push(d),
+        }
+    }
+    // A suppression of a rule that did not run (in this file: overrides)
+    // cannot be called unused.
+    let history = ws.settings.is_enabled(RuleId::StaleSection)
+        && evidence.history.as_ref().is_some_and(|h| h.is_ok());
+    // Names of shipped rules resolve even when their packs are not on.
+    let names = |n: &str| -> Result<RuleId, String> {
+        RuleId::from_name(n)
+            .or_else(|| packs::load().ok().and_then(|_| RuleId::from_name(n)))
+            .ok_or_else(|| ws.settings.did_you_mean_rule(n))
+    };
+    for (id, mut found) in by_file {
+        if let Some(doc) = &ws.docs[id.index()] {
+            let file = &ws.files[id.index()];
+            let ran = |rule: RuleId| {
+                (rule.always_on() || ws.settings.is_enabled_in(rule, &file.path))
+                    && (rule != RuleId::StaleSection || history)
+            };
+            suppress::apply(id, file, doc, &mut found, &ran, &names);
+        }
+        kept.append(&mut found);
+    }
+    *diagnostics = kept;
+}
+
+/// The configured level of each finding's rule (per file, with overrides);
+/// findings of rules that are off are dropped.
+fn apply_levels(ws: &Workspace, diagnostics: &mut Vec<Diagnostic>) {
+    let settings = &ws.settings;
+    diagnostics.retain_mut(|d| {
+        if d.rule.always_on() {
+            return true;
+        }
+        let level = if settings.overrides.is_empty() {
+            settings.severity(d.rule)
+        } else {
+            settings.severity_in(d.rule, &ws.files[d.file.index()].path)
+        };
+        // The configured level replaces the rule's default; findings a rule
+        // reports below its default (notes, warnings) never rise above it.
+        match level {
+            Some(level) => {
+                d.severity = if d.severity == d.rule.default_severity() {
+                    level
+                } else {
+                    d.severity.min(level)
+                };
+                true
+            }
+            None => false,
+        }
+    });
+}
+
+/// Moves one root's files and diagnostics into `report`, prefixing paths
+/// with `prefix` (for runs over several roots).
+pub fn merge_into(
+    report: &mut Report,
+    ws: Workspace,
+    scope: &Scope,
+    diagnostics: Vec<Diagnostic>,
+    prefix: &str,
+) {
+    report.checked += scope.checked_files(&ws);
+    let offset = report.files.len() as u32;
+    for i in 0..ws.files.len() {
+        report
+            .in_scope
+            .push(ws.docs[i].is_some() && scope.contains(&ws, FileId(i as u32)));
+    }
+    let declared = ws.settings.declared.rules.iter().map(|r| r.id);
+    for rule in RuleId::ALL.iter().copied().chain(declared) {
+        if ws.settings.is_enabled(rule) && !report.rules.contains(&rule) {
+            report.rules.push(rule);
+        }
+    }
+    for (file, edition) in ws.files.into_iter().zip(ws.editions) {
+        report.langs.push(edition.lang);
+        report.files.push(crate::source::SourceFile {
+            path: format!("{prefix}{}", file.path),
+            ..file
+        });
+    }
+    // Freeing 40,000 parsed documents takes a while; nothing waits for it.
+    let heavy = (ws.docs, ws.index);
+    std::thread::spawn(move || drop(heavy));
+    report
+        .diagnostics
+        .extend(diagnostics.into_iter().map(|mut d| {
+            d.file = FileId(d.file.0 + offset);
+            if let Some(s) = &mut d.source {
+                s.file = FileId(s.file.0 + offset);
+            }
+            d
+        }));
+}

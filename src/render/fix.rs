@@ -1,0 +1,57 @@
+//! What `lockstep fix` prints: the diff of the changes (`--diff`), and the
+//! summary after writing them.
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Severity;
+use crate::fix::unified_diff;
+use crate::report::fix::FixReport;
+
+use super::{plural, safe};
+
+/// The unified diff of every change. `mask`: control and bidi characters
+/// from the files are shown masked (on a terminal); raw otherwise, so that
+/// the patch applies.
+pub fn diff(report: &FixReport, mask: bool, out: &mut dyn Write) -> io::Result<()> {
+    for c in &report.changes {
+        let diff = unified_diff(&c.path, &c.before, &c.after);
+        if mask {
+            write!(out, "{}", safe::mask(&diff))?;
+        } else {
+            write!(out, "{diff}")?;
+        }
+    }
+    Ok(())
+}
+
+/// "Fixed 3 problems (toc-drift: 3) in 1 file." and what remains.
+pub fn summary(report: &FixReport, out: &mut dyn Write) -> io::Result<()> {
+    let fixed = report.fixed();
+    if fixed == 0 {
+        writeln!(out, "Nothing to fix.")?;
+    } else {
+        let per_rule: Vec<String> = report
+            .applied
+            .iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect();
+        writeln!(
+            out,
+            "Fixed {} ({}) in {}.",
+            plural(fixed, "problem"),
+            per_rule.join(", "),
+            plural(report.changes.len(), "file"),
+        )?;
+    }
+    let errors = report.remaining.count(Severity::Error);
+    let warnings = report.remaining.count(Severity::Warning);
+    if errors + warnings > 0 {
+        writeln!(
+            out,
+            "{} and {} remain; `lockstep check` shows them.",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+        )?;
+    }
+    Ok(())
+}

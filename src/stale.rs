@@ -1,0 +1,245 @@
+//! Staleness: translated sections whose source changed since they were
+//! synced. Pure: git is read before, at the edge (`history`), and handed in.
+//!
+//! The sync point of a translated section is the newest commit that changed
+//! any of its lines (or deleted lines inside it), or a
+//! `<!-- lockstep-synced: <commit> -->` marker — in the section, or before
+//! the first heading for the whole file — when that is newer. Lines edited
+//! in the working tree count as synced now. A section is stale when its
+//! aligned source section changed after the sync point: the source file as
+//! it was then is aligned with the source file now, and the counterpart
+//! compared with the section now, ignoring whitespace-only changes. The
+//! result carries the unified diff a translator needs.
+//!
+//! The steps, run by `app` (which runs them in parallel and fetches the old
+//! sources from git between them): [`candidates`] per comparison →
+//! [`requests`] → (git) → [`OldSource::new`] per old version → [`info`]
+//! per candidate.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+
+use crate::align;
+use crate::diagnostic::StaleInfo;
+use crate::history::{History, WORKTREE};
+use crate::parse::{self, Document};
+use crate::source::{FileId, LineIndex, SourceFile, Span};
+use crate::translation::Compared;
+use crate::workspace::Workspace;
+
+/// Per comparison, per source section: why its counterpart is stale.
+pub type Staleness = Vec<Vec<Option<Arc<StaleInfo>>>>;
+
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"lockstep-synced:\s*([0-9A-Fa-f]{7,40})").expect("static regex"));
+
+/// The commit a marker comment names, if any.
+pub fn marker_commit(comment: &str) -> Option<&str> {
+    MARKER
+        .captures(comment)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
+/// Sync markers of a translation: for the whole file, and per section.
+fn markers(
+    file: &SourceFile,
+    doc: &Document,
+    history: &History,
+) -> (Option<u32>, HashMap<usize, u32>) {
+    let first_heading = doc
+        .sections
+        .get(1)
+        .map_or(file.text.len(), |s| s.span.start);
+    let mut whole = None;
+    let mut per_section = HashMap::new();
+    if let Some(fm) = doc.front_matter
+        && let Some(c) = marker_commit(file.slice(fm)).and_then(|id| history.resolve(id))
+    {
+        whole = Some(c);
+    }
+    for c in &doc.comments {
+        let Some(commit) = marker_commit(&c.text).and_then(|id| history.resolve(id)) else {
+            continue;
+        };
+        if c.span.start < first_heading {
+            whole = Some(whole.map_or(commit, |w: u32| w.max(commit)));
+        } else {
+            let s = doc.section_at(c.span.start);
+            let e = per_section.entry(s).or_insert(commit);
+            *e = (*e).max(commit);
+        }
+    }
+    (whole, per_section)
+}
+
+/// 0-based line range of a span.
+fn line_range(lines: &LineIndex, span: Span) -> std::ops::Range<usize> {
+    let first = lines.line_of(span.start);
+    let last = lines.line_of(span.end.saturating_sub(1).max(span.start));
+    first..last + 1
+}
+
+fn newest(touches: &[u32], range: std::ops::Range<usize>) -> u32 {
+    touches
+        .get(range.start.min(touches.len())..range.end.min(touches.len()))
+        .and_then(|t| t.iter().copied().max())
+        .unwrap_or(WORKTREE)
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Per line of a file: the newest commit that changed it.
+pub fn touches(ws: &Workspace, history: &History, id: FileId) -> Vec<u32> {
+    let f = &ws.files[id.index()];
+    history.touches(&f.path, &f.text)
+}
+
+/// A stale candidate: source section `s` of comparison `k` changed after
+/// its counterpart was synced at commit `sync`.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub k: usize,
+    pub s: usize,
+    pub sync: u32,
+    pub changed: u32,
+}
+
+/// The sections of comparison `k` (`c`) whose source section changed after
+/// their counterpart's sync point. `source_touches` are the source's.
+pub fn candidates(
+    ws: &Workspace,
+    history: &History,
+    k: usize,
+    c: &Compared,
+    source_touches: &[u32],
+) -> Vec<Candidate> {
+    let tr_file = &ws.files[c.target.index()];
+    let Some(tr_doc) = ws.docs[c.target.index()].as_ref() else {
+        return Vec::new();
+    };
+    let src_file = &ws.files[c.source.index()];
+    let Some(src_doc) = ws.docs[c.source.index()].as_ref() else {
+        return Vec::new();
+    };
+    let tr_touches = touches(ws, history, c.target);
+    let (whole, per_section) = markers(tr_file, tr_doc, history);
+    let mut out = Vec::new();
+    for s in 1..src_doc.sections.len() {
+        let Some(t) = c.comparison.alignment.target_of(s) else {
+            continue;
+        };
+        let mut sync = newest(
+            &tr_touches,
+            line_range(&tr_file.lines, tr_doc.sections[t].span),
+        );
+        if sync == WORKTREE {
+            continue;
+        }
+        for m in whole.iter().chain(per_section.get(&t)) {
+            sync = sync.max(*m);
+        }
+        let changed = newest(
+            source_touches,
+            line_range(&src_file.lines, src_doc.sections[s].span),
+        );
+        if changed > sync {
+            out.push(Candidate {
+                k,
+                s,
+                sync,
+                changed,
+            });
+        }
+    }
+    out
+}
+
+/// The `(commit, source file)` versions the candidates need, sorted, once each.
+pub fn requests(candidates: &[Candidate], comparisons: &[&Compared]) -> Vec<(u32, FileId)> {
+    let mut wanted: Vec<(u32, FileId)> = candidates
+        .iter()
+        .map(|c| (c.sync, comparisons[c.k].source))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    wanted
+}
+
+/// A source file as it was at a sync point, parsed, with its alignment to
+/// the source now.
+pub struct OldSource {
+    file: SourceFile,
+    doc: Document,
+    /// From the source now (as source) to the source then (as target).
+    alignment: align::Alignment,
+}
+
+impl OldSource {
+    /// The old text of source file `id`, parsed and aligned with the file now.
+    pub fn new(ws: &Workspace, id: FileId, text: String) -> Option<Self> {
+        let now = ws.docs[id.index()].as_ref()?;
+        let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
+        let opts = parse::ParseOptions::new(&ws.settings.toc_titles);
+        let doc = parse::parse_with(&file.text, &file.lines, &opts);
+        let features_then = align::features(&doc, &file.path, &ws.index);
+        let features_now = align::features(now, &file.path, &ws.index);
+        let alignment = align::align(&features_now, &features_then);
+        Some(Self {
+            file,
+            doc,
+            alignment,
+        })
+    }
+}
+
+/// Why candidate `cand` is stale — `None` when its source section did not
+/// change beyond whitespace since the sync point.
+pub fn info(
+    ws: &Workspace,
+    history: &History,
+    c: &Compared,
+    cand: &Candidate,
+    then: &OldSource,
+) -> Option<StaleInfo> {
+    let src_file = &ws.files[c.source.index()];
+    let src_doc = ws.docs[c.source.index()].as_ref()?;
+    let now_text = src_file.slice(src_doc.sections[cand.s].span);
+    let old_text = match then.alignment.target_of(cand.s) {
+        Some(o) => then.file.slice(then.doc.sections[o].span),
+        None => "",
+    };
+    if normalise(old_text) == normalise(now_text) {
+        return None;
+    }
+    let sync = history.commit(cand.sync)?.clone();
+    let diff = similar::TextDiff::from_lines(old_text, now_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{} @ {} ({})", src_file.path, sync.short(), sync.date()),
+            &format!("{} now", src_file.path),
+        )
+        .to_string();
+    Some(StaleInfo {
+        sync,
+        changed: history.commit(cand.changed).cloned(),
+        diff,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_recognised() {
+        assert_eq!(marker_commit("lockstep-synced: 0123abcd"), Some("0123abcd"));
+        assert_eq!(marker_commit("lockstep-synced:abc"), None);
+        assert_eq!(marker_commit("TOC"), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! A documentation root, loaded: its settings, every Markdown file read and
+//! parsed, the documents they form (editions), and the index.
+//!
+//! `app::load` builds a [`Workspace`] (in parallel); this module holds it and
+//! answers questions about it. A workspace is plain data: it can re-parse
+//! one file ([`Workspace::update_file`], after a fix or an editor change)
+//! without touching the disk.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::discover::layout::DocGroup;
+use crate::index::{AnchorSet, Index};
+use crate::parse::{self, Document, ParseOptions};
+use crate::source::{FileId, SourceFile};
+
+/// The edition a file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// Index into [`Workspace::groups`] (`usize::MAX`: no document group).
+    pub group: usize,
+    /// The file-name language code for a translation; the source language for
+    /// the source edition of a multi-edition document; `None` for a
+    /// single-edition document.
+    pub lang: Option<String>,
+    pub is_translation: bool,
+}
+
+/// One documentation root, discovered, read, parsed and indexed.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub settings: Settings,
+    /// Every Markdown file, sorted by path; `FileId(i)` is `files[i]`.
+    pub files: Vec<SourceFile>,
+    /// Parsed documents; `None` for files that were not read or could not be.
+    pub docs: Vec<Option<Document>>,
+    pub editions: Vec<Edition>,
+    pub groups: Vec<DocGroup>,
+    pub index: Index,
+    /// Files that could not be read (`io-error`, `file-too-large`).
+    pub read_problems: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// The options every file of this workspace is parsed with.
+    pub fn parse_options(&self) -> ParseOptions {
+        parse_options(&self.settings)
+    }
+
+    /// Replaces a file's text (after a fix, or an edit in an editor):
+    /// re-parses it and refreshes its anchors.
+    pub fn update_file(&mut self, id: FileId, text: String) {
+        let opts = self.parse_options();
+        let path = std::mem::take(&mut self.files[id.index()].path);
+        let file = SourceFile::new(path, text);
+        let doc = parse::parse_with(&file.text, &file.lines, &opts);
+        self.index.set_anchors(id, AnchorSet::from_document(&doc));
+        self.files[id.index()] = file;
+        self.docs[id.index()] = Some(doc);
+    }
+
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| FileId(i as u32))
+    }
+
+    /// The language an edition is written in (canonical tag).
+    pub fn language(&self, id: FileId) -> String {
+        let e = &self.editions[id.index()];
+        self.settings
+            .language_of(e.lang.as_deref().unwrap_or(&self.settings.source_lang))
+    }
+
+    /// The edition codes found (file-name codes of translations, and the
+    /// source language when any document has translations), sorted.
+    pub fn languages(&self) -> Vec<String> {
+        let mut langs: Vec<String> = self
+            .editions
+            .iter()
+            .filter_map(|e| e.lang.clone())
+            .collect();
+        langs.sort();
+        langs.dedup();
+        langs
+    }
+}
+
+/// The parse options the settings call for.
+pub fn parse_options(settings: &Settings) -> ParseOptions {
+    ParseOptions::new(&settings.toc_titles).with_text_runs(settings.needs_text_runs())
+}
+
+/// The edition of every file, from the document groups.
+pub fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
+    let by_path: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut out = vec![
+        Edition {
+            group: usize::MAX,
+            lang: None,
+            is_translation: false,
+        };
+        files.len()
+    ];
+    for (g, group) in groups.iter().enumerate() {
+        if let Some(&i) = by_path.get(group.source.as_str()) {
+            out[i] = Edition {
+                group: g,
+                lang: (!group.translations.is_empty()).then(|| source_lang.to_string()),
+                is_translation: false,
+            };
+        }
+        for t in &group.translations {
+            if let Some(&i) = by_path.get(t.path.as_str()) {
+                out[i] = Edition {
+                    group: g,
+                    lang: Some(t.lang.clone()),
+                    is_translation: true,
+                };
+            }
+        }
+    }
+    out
+}
