@@ -1,0 +1,18 @@
+//! The integration tests: one binary, one module per area. Each module's
+//! first paragraph says what it covers.
+
+mod action;
+mod cli;
+mod common;
+mod corpora;
+mod declarative;
+mod external;
+mod fix_properties;
+mod fixtures;
+mod formats;
+mod net;
+mod pr;
+mod slugs;
+mod status;
+mod support;
+mod text_properties;

@@ -1,0 +1,3 @@
+//! Test servers the integration tests start themselves (loopback only).
+
+pub mod server;
