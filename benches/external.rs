@@ -3,7 +3,7 @@
 //! host): 100 host names that resolve (through the checker's own resolver,
 //! as overrides) to the loopback server, 20 URLs each. Reports URLs/second.
 
-#[path = "../tests/support/server.rs"]
+#[path = "../tests/it/support/server.rs"]
 mod server;
 
 use std::collections::HashMap;

@@ -121,7 +121,8 @@ fn fix_case(rule: RuleId, name: &str, path: &Path) {
 struct ExternalCase {
     server: crate::support::server::Server,
     address: String,
-    tree: tempfile::TempDir,
+    /// Kept alive while the case runs.
+    _tree: tempfile::TempDir,
     options: lockstep::app::CheckOptions,
 }
 
@@ -155,7 +156,7 @@ impl ExternalCase {
         Self {
             server,
             address,
-            tree,
+            _tree: tree,
             options,
         }
     }
