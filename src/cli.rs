@@ -53,17 +53,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
 
-    /// Report only editions in these languages (file-name codes such as ko, ptbr; or the source language)
-    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
-    pub langs: Vec<String>,
-
-    /// Run only these rules
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Do not run these rules
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub only: OnlyArgs,
 
     /// Report only files changed since REF (plus translations whose source changed, and links into changed files)
     #[arg(long, value_name = "REF")]
@@ -119,20 +110,27 @@ pub struct FixArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
-    /// Fix only editions in these languages
-    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
-    pub langs: Vec<String>,
-
-    /// Apply only these rules' fixes
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Do not apply these rules' fixes
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub only: OnlyArgs,
 
     #[command(flatten)]
     pub external: ExternalArgs,
+}
+
+/// Which editions and rules a `check` or `fix` covers.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OnlyArgs {
+    /// Only editions in these languages (file-name codes such as ko, ptbr; or the source language)
+    #[arg(long = "lang", value_name = "LANG", value_delimiter = ',')]
+    pub langs: Vec<String>,
+
+    /// Only these rules
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Not these rules
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]

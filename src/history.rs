@@ -199,6 +199,33 @@ fn apply_hunks(
     out
 }
 
+/// The state of a `git log -p` replay: the touches so far, and the file
+/// whose hunks are being read.
+#[derive(Default)]
+struct Replay {
+    committed: HashMap<String, Touches>,
+    commit: u32,
+    ignored: bool,
+    file: Option<String>,
+    hunks: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Replay {
+    /// Applies the current file's hunks (or its deletion).
+    fn flush(&mut self, deleted: bool) {
+        if let Some(path) = self.file.take() {
+            if deleted {
+                self.committed.remove(&path);
+            } else {
+                let old = self.committed.remove(&path).unwrap_or_default();
+                let new = apply_hunks(&old, &self.hunks, self.commit, self.ignored);
+                self.committed.insert(path, new);
+            }
+        }
+        self.hunks.clear();
+    }
+}
+
 impl History {
     /// Reads the history of the repository around `root`. `ignore_revs`
     /// adds to the repository's `.git-blame-ignore-revs`.
@@ -274,30 +301,10 @@ impl History {
             .map_err(|e| Unavailable::NoGit(e.to_string()))?;
         let stdout = child.stdout.take().expect("piped");
         let mut reader = BufReader::with_capacity(1 << 16, stdout);
-        let mut committed: HashMap<String, Touches> = HashMap::new();
         let mut line = Vec::new();
-        let mut commit: u32 = 0;
-        let mut is_ignored = false;
-        let mut file: Option<String> = None;
+        let mut r = Replay::default();
         let mut deleted = false;
-        let mut hunks: Vec<(usize, usize, usize, usize)> = Vec::new();
         let prefix = self.prefix.clone();
-        let flush = |committed: &mut HashMap<String, Touches>,
-                     file: &mut Option<String>,
-                     deleted: bool,
-                     hunks: &mut Vec<(usize, usize, usize, usize)>,
-                     commit: u32,
-                     ignored: bool| {
-            if let Some(path) = file.take() {
-                if deleted {
-                    committed.remove(&path);
-                } else {
-                    let old = committed.remove(&path).unwrap_or_default();
-                    committed.insert(path, apply_hunks(&old, hunks, commit, ignored));
-                }
-            }
-            hunks.clear();
-        };
         loop {
             line.clear();
             let n = reader
@@ -309,30 +316,16 @@ impl History {
             let text = String::from_utf8_lossy(&line);
             let text = text.trim_end_matches(['\n', '\r']);
             if let Some(header) = text.strip_prefix('\0') {
-                flush(
-                    &mut committed,
-                    &mut file,
-                    deleted,
-                    &mut hunks,
-                    commit,
-                    is_ignored,
-                );
+                r.flush(deleted);
                 let (id, time) = header.split_once(' ').unwrap_or((header, "0"));
-                commit = self.commits.len() as u32;
-                is_ignored = ignored.iter().any(|r| id.starts_with(r.as_str()));
+                r.commit = self.commits.len() as u32;
+                r.ignored = ignored.iter().any(|i| id.starts_with(i.as_str()));
                 self.commits.push(Revision {
                     id: id.to_string(),
                     time: time.trim().parse().unwrap_or(0),
                 });
             } else if text.starts_with("diff --git ") {
-                flush(
-                    &mut committed,
-                    &mut file,
-                    deleted,
-                    &mut hunks,
-                    commit,
-                    is_ignored,
-                );
+                r.flush(deleted);
                 deleted = false;
             } else if let Some(path) = text.strip_prefix("+++ ") {
                 if path == "/dev/null" {
@@ -340,7 +333,7 @@ impl History {
                 } else {
                     let path = unquote(path);
                     let path = path.strip_prefix("b/").unwrap_or(&path);
-                    file = path
+                    r.file = path
                         .strip_prefix(prefix.as_str())
                         .filter(|p| crate::discover::is_markdown(p))
                         .map(str::to_string);
@@ -349,8 +342,8 @@ impl History {
                 if deleted || path != "/dev/null" {
                     let path = unquote(path);
                     let path = path.strip_prefix("a/").unwrap_or(&path);
-                    if file.is_none() {
-                        file = path
+                    if r.file.is_none() {
+                        r.file = path
                             .strip_prefix(prefix.as_str())
                             .filter(|p| crate::discover::is_markdown(p))
                             .map(str::to_string);
@@ -359,17 +352,10 @@ impl History {
             } else if text.starts_with("@@ ")
                 && let Some(h) = parse_hunk(text)
             {
-                hunks.push(h);
+                r.hunks.push(h);
             }
         }
-        flush(
-            &mut committed,
-            &mut file,
-            deleted,
-            &mut hunks,
-            commit,
-            is_ignored,
-        );
+        r.flush(deleted);
         let mut stderr = String::new();
         if let Some(mut e) = child.stderr.take() {
             let _ = e.read_to_string(&mut stderr);
@@ -383,7 +369,7 @@ impl History {
         if self.commits.is_empty() {
             // No commit touched Markdown; HEAD exists, so keep going empty.
         }
-        self.committed = committed;
+        self.committed = r.committed;
         Ok(())
     }
 

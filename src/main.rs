@@ -144,9 +144,9 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
     let opts = CheckOptions {
         paths: args.paths.clone(),
         config: cli.config.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        langs: args.langs.clone(),
+        select: args.only.select.clone(),
+        ignore: args.only.ignore.clone(),
+        langs: args.only.langs.clone(),
         changed_since: args.changed_since.clone(),
         external: external_options(&args.external),
     };
@@ -202,9 +202,9 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
         check: CheckOptions {
             paths: args.paths.clone(),
             config: cli.config.clone(),
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-            langs: args.langs.clone(),
+            select: args.only.select.clone(),
+            ignore: args.only.ignore.clone(),
+            langs: args.only.langs.clone(),
             changed_since: None,
             external: external_options(&args.external),
         },

@@ -527,23 +527,17 @@ impl<'t> Builder<'t> {
         }
         for a in scan.attrs {
             let span = Span::new(map.offset(a.start), map.offset(a.end));
+            let html_link = |dest: String| Link {
+                kind: LinkKind::Html,
+                dest,
+                span,
+                dest_span: Some(span),
+                text: String::new(),
+                text_span: None,
+            };
             match a.name.as_str() {
-                "href" => self.doc.links.push(Link {
-                    kind: LinkKind::Html,
-                    dest: a.value,
-                    span,
-                    dest_span: Some(span),
-                    text: String::new(),
-                    text_span: None,
-                }),
-                "src" => self.doc.images.push(Link {
-                    kind: LinkKind::Html,
-                    dest: a.value,
-                    span,
-                    dest_span: Some(span),
-                    text: String::new(),
-                    text_span: None,
-                }),
+                "href" => self.doc.links.push(html_link(a.value)),
+                "src" => self.doc.images.push(html_link(a.value)),
                 _ => self.doc.anchors.push(Anchor { id: a.value, span }),
             }
         }
@@ -627,25 +621,15 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
     (LinkKind::Inline, Some(Span::new(from + start, from + stop)))
 }
 
-/// The text GitHub renders for a node: text, code and link text kept; raw HTML
-/// tags and images (with their alt text) dropped.
-pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
-    let mut out = String::new();
+/// Visits `node` and its descendants in document order; where `enter`
+/// returns false, the node's descendants are skipped.
+fn walk<'a>(node: &'a AstNode<'a>, mut enter: impl FnMut(&'a AstNode<'a>) -> bool) {
     let mut skip_until: Option<&'a AstNode<'a>> = None;
     for edge in node.traverse() {
         match edge {
             NodeEdge::Start(n) => {
-                if skip_until.is_some() {
-                    continue;
-                }
-                match &n.data().value {
-                    NodeValue::Text(t) => out.push_str(t),
-                    NodeValue::Code(c) => out.push_str(&c.literal),
-                    NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
-                    NodeValue::Math(m) => out.push_str(&m.literal),
-                    NodeValue::FootnoteReference(f) => out.push_str(&f.ix.to_string()),
-                    NodeValue::Image(_) if !n.same_node(node) => skip_until = Some(n),
-                    _ => {}
+                if skip_until.is_none() && !enter(n) {
+                    skip_until = Some(n);
                 }
             }
             NodeEdge::End(n) => {
@@ -655,6 +639,24 @@ pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
             }
         }
     }
+}
+
+/// The text GitHub renders for a node: text, code and link text kept; raw HTML
+/// tags and images (with their alt text) dropped.
+pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    walk(node, |n| {
+        match &n.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+            NodeValue::Math(m) => out.push_str(&m.literal),
+            NodeValue::FootnoteReference(f) => out.push_str(&f.ix.to_string()),
+            NodeValue::Image(_) if !n.same_node(node) => return false,
+            _ => {}
+        }
+        true
+    });
     out
 }
 
@@ -662,37 +664,22 @@ pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
 /// autolinked URLs, images or raw HTML; line breaks become spaces.
 pub fn prose_text<'a>(node: &'a AstNode<'a>) -> String {
     let mut out = String::new();
-    let mut skip_until: Option<&'a AstNode<'a>> = None;
-    for edge in node.traverse() {
-        match edge {
-            NodeEdge::Start(n) => {
-                if skip_until.is_some() {
-                    continue;
-                }
-                match &n.data().value {
-                    NodeValue::Text(t) => out.push_str(t),
-                    NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
-                    NodeValue::Code(_) => out.push(' '),
-                    NodeValue::Image(_) => skip_until = Some(n),
-                    NodeValue::Link(l) => {
-                        // An autolink's text is its URL: not prose.
-                        let autolink = n.first_child().is_some_and(|c| {
-                            matches!(&c.data().value, NodeValue::Text(t) if l.url.ends_with(t.as_ref()))
-                        });
-                        if autolink {
-                            skip_until = Some(n);
-                        }
-                    }
-                    _ => {}
-                }
+    walk(node, |n| {
+        match &n.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            NodeValue::Code(_) => out.push(' '),
+            NodeValue::Image(_) => return false,
+            // An autolink's text is its URL: not prose.
+            NodeValue::Link(l) => {
+                return !n.first_child().is_some_and(|c| {
+                    matches!(&c.data().value, NodeValue::Text(t) if l.url.ends_with(t.as_ref()))
+                });
             }
-            NodeEdge::End(n) => {
-                if skip_until.is_some_and(|s| s.same_node(n)) {
-                    skip_until = None;
-                }
-            }
+            _ => {}
         }
-    }
+        true
+    });
     out
 }
 
