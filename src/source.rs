@@ -67,11 +67,19 @@ pub struct LineCol {
 /// Byte offsets of line starts, for offset → line/column conversion.
 ///
 /// A UTF-8 byte order mark at the start of the file is not part of line 1's
-/// columns.
+/// columns. Columns count characters; in long lines, checkpoints every
+/// [`MARK_EVERY`] bytes keep each conversion short (a line of 40,000 links
+/// must not cost 40,000 × its length).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// In lines longer than [`MARK_EVERY`]: (byte offset, characters from
+    /// the start of its line), sorted.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between column checkpoints in long lines.
+const MARK_EVERY: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -79,7 +87,24 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(bom);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { starts }
+        let mut marks = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            if end.saturating_sub(start) <= MARK_EVERY {
+                continue;
+            }
+            let (mut at, mut chars) = (start, 0);
+            loop {
+                let next = floor_char_boundary(text, (at + MARK_EVERY).min(end));
+                if next <= at || next >= end {
+                    break;
+                }
+                chars += text[at..next].chars().count();
+                marks.push((next, chars));
+                at = next;
+            }
+        }
+        Self { starts, marks }
     }
 
     pub fn line_count(&self) -> usize {
@@ -104,8 +129,17 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line].min(offset);
-        let column = text[start..offset].chars().count() + 1;
+        let mut start = self.starts[line].min(offset);
+        let mut before = 0;
+        if offset - start > MARK_EVERY {
+            let k = self.marks.partition_point(|&(b, _)| b <= offset);
+            if let Some(&(b, c)) = k.checked_sub(1).map(|k| &self.marks[k])
+                && b >= start
+            {
+                (start, before) = (b, c);
+            }
+        }
+        let column = before + text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
             column,
@@ -195,6 +229,20 @@ mod tests {
         let last = text.find("last").unwrap();
         assert_eq!(idx.line_col(text, last), LineCol { line: 3, column: 1 });
         assert_eq!(idx.line_span(text, 2), Span::new(3, x + 1));
+    }
+
+    #[test]
+    fn long_lines_count_columns_through_checkpoints() {
+        let line: String = "한a".repeat(5000);
+        let text = format!("x\n{line}\n{line}");
+        let idx = LineIndex::new(&text);
+        for (i, (offset, _)) in text.char_indices().enumerate().step_by(997) {
+            let expected = text[..offset]
+                .rsplit_once('\n')
+                .map_or(text[..offset].chars().count(), |(_, l)| l.chars().count());
+            let lc = idx.line_col(&text, offset);
+            assert_eq!(lc.column, expected + 1, "char {i}");
+        }
     }
 
     #[test]

@@ -622,20 +622,16 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
 }
 
 /// Visits `node` and its descendants in document order; where `enter`
-/// returns false, the node's descendants are skipped.
+/// returns false, the node's descendants are skipped — never walked, so
+/// nested images (alt text inside alt text) cost nothing per level.
 fn walk<'a>(node: &'a AstNode<'a>, mut enter: impl FnMut(&'a AstNode<'a>) -> bool) {
-    let mut skip_until: Option<&'a AstNode<'a>> = None;
-    for edge in node.traverse() {
-        match edge {
-            NodeEdge::Start(n) => {
-                if skip_until.is_none() && !enter(n) {
-                    skip_until = Some(n);
-                }
-            }
-            NodeEdge::End(n) => {
-                if skip_until.is_some_and(|s| s.same_node(n)) {
-                    skip_until = None;
-                }
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if enter(n) {
+            let mut child = n.last_child();
+            while let Some(c) = child {
+                stack.push(c);
+                child = c.previous_sibling();
             }
         }
     }
