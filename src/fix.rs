@@ -163,37 +163,54 @@ impl Texts for String {
     }
 }
 
-/// What a converged fix loop did.
+/// What a fix loop did.
 #[derive(Debug)]
 pub struct Converged<K> {
-    /// Fixes applied, per rule.
+    /// Fixes applied to the texts that settled, per rule.
     pub applied: BTreeMap<RuleId, usize>,
-    /// Each changed text as it was before the first fix.
+    /// Each changed text that settled, as it was before the first fix.
     pub originals: BTreeMap<K, String>,
     pub passes: usize,
+    /// Texts whose fixes never settled — still changing after
+    /// [`MAX_PASSES`] passes, or back to an earlier state (fixes undoing
+    /// each other) — with the rules involved. They are restored to their
+    /// original text and left out; the others are fixed.
+    pub unsettled: BTreeMap<K, Vec<RuleId>>,
+}
+
+impl<K> Converged<K> {
+    /// Whether every text settled.
+    pub fn settled(&self) -> bool {
+        self.unsettled.is_empty()
+    }
 }
 
 /// The fix loop: `check` the texts, apply every applicable fix that does not
-/// overlap another, repeat until no fix changes anything. Fails — naming the
-/// rules still producing changes — after [`MAX_PASSES`] passes, or as soon
-/// as a text returns to an earlier state (fixes undoing each other).
+/// overlap another, repeat until no fix changes anything. A text whose fixes
+/// do not settle within [`MAX_PASSES`] passes, or that returns to an earlier
+/// state, is restored and reported in [`Converged::unsettled`]; the loop goes
+/// on with the others.
 pub fn converge<T: Texts>(
     texts: &mut T,
     unsafe_fixes: bool,
     mut check: impl FnMut(&T) -> Vec<Offered<T::Key>>,
-) -> Result<Converged<T::Key>, Vec<RuleId>> {
-    let mut applied: BTreeMap<RuleId, usize> = BTreeMap::new();
+) -> Converged<T::Key> {
+    let mut applied: BTreeMap<T::Key, BTreeMap<RuleId, usize>> = BTreeMap::new();
     let mut originals: BTreeMap<T::Key, String> = BTreeMap::new();
+    let mut unsettled: BTreeMap<T::Key, Vec<RuleId>> = BTreeMap::new();
     let mut seen: HashSet<(T::Key, u64)> = HashSet::new();
+    let mut passes = 0;
     for pass in 1..=MAX_PASSES {
+        passes = pass;
         let offered = check(texts);
         let mut by_key: BTreeMap<T::Key, Vec<&Offered<T::Key>>> = BTreeMap::new();
         for o in &offered {
-            if o.fix.applicability == Applicability::Safe || unsafe_fixes {
+            let wanted = o.fix.applicability == Applicability::Safe || unsafe_fixes;
+            if wanted && !unsettled.contains_key(&o.key) {
                 by_key.entry(o.key).or_default().push(o);
             }
         }
-        let mut changed: Vec<RuleId> = Vec::new();
+        let mut changed = false;
         for (key, os) in by_key {
             let fixes: Vec<&Fix> = os.iter().map(|o| o.fix.as_ref()).collect();
             let old = texts.text(key);
@@ -201,35 +218,44 @@ pub fn converge<T: Texts>(
             if new == old {
                 continue;
             }
-            if !seen.insert((key, hash(&new))) {
-                // Back to an earlier state: the fixes undo each other.
-                changed.extend(used.iter().map(|&i| os[i].rule));
-                changed.sort();
-                changed.dedup();
-                return Err(changed);
+            let mut rules: Vec<RuleId> = used.iter().map(|&i| os[i].rule).collect();
+            rules.sort();
+            rules.dedup();
+            // Back to an earlier state (the fixes undo each other), or still
+            // changing on the last pass: give this text up.
+            if !seen.insert((key, hash(&new))) || pass == MAX_PASSES {
+                if let Some(original) = originals.remove(&key) {
+                    texts.set_text(key, original);
+                }
+                applied.remove(&key);
+                unsettled.insert(key, rules);
+                continue;
             }
+            changed = true;
+            let counts = applied.entry(key).or_default();
             for &i in &used {
-                *applied.entry(os[i].rule).or_default() += 1;
-                changed.push(os[i].rule);
+                *counts.entry(os[i].rule).or_default() += 1;
             }
             let old = old.to_string();
             originals.entry(key).or_insert(old);
             texts.set_text(key, new);
         }
-        if changed.is_empty() {
-            return Ok(Converged {
-                applied,
-                originals,
-                passes: pass,
-            });
-        }
-        if pass == MAX_PASSES {
-            changed.sort();
-            changed.dedup();
-            return Err(changed);
+        if !changed {
+            break;
         }
     }
-    unreachable!("the loop returns on its last pass")
+    let mut per_rule: BTreeMap<RuleId, usize> = BTreeMap::new();
+    for counts in applied.values() {
+        for (rule, n) in counts {
+            *per_rule.entry(*rule).or_default() += n;
+        }
+    }
+    Converged {
+        applied: per_rule,
+        originals,
+        passes,
+        unsettled,
+    }
 }
 
 fn hash(s: &str) -> u64 {
@@ -292,25 +318,67 @@ mod tests {
     }
 
     #[test]
-    fn a_fix_that_never_settles_fails_naming_its_rule() {
+    fn a_fix_that_never_settles_is_given_up_naming_its_rule() {
         let mut text = String::from("a");
         // Always appends: every pass changes the text.
-        let err = converge(&mut text, false, |t| {
+        let done = converge(&mut text, false, |t| {
             offer(Fix::safe(vec![Edit::replace(Span::empty(t.len()), "a")]))
-        })
-        .unwrap_err();
-        assert_eq!(err, [RuleId::TocDrift]);
+        });
+        assert_eq!(done.unsettled[&()], [RuleId::TocDrift]);
+        assert_eq!(text, "a", "restored");
+        assert!(done.applied.is_empty() && done.originals.is_empty());
     }
 
     #[test]
     fn fixes_that_undo_each_other_are_caught() {
         let mut text = String::from("a");
-        let err = converge(&mut text, false, |t| {
+        let done = converge(&mut text, false, |t| {
             let next = if t == "a" { "b" } else { "a" };
             offer(Fix::safe(vec![Edit::replace(Span::new(0, 1), next)]))
-        })
-        .unwrap_err();
-        assert_eq!(err, [RuleId::TocDrift]);
+        });
+        assert_eq!(done.unsettled[&()], [RuleId::TocDrift]);
+        assert_eq!(text, "a");
+    }
+
+    /// One text that never settles does not stop the others.
+    #[test]
+    fn the_others_are_fixed_when_one_text_does_not_settle() {
+        struct Two([String; 2]);
+        impl Texts for Two {
+            type Key = usize;
+            fn text(&self, k: usize) -> &str {
+                &self.0[k]
+            }
+            fn set_text(&mut self, k: usize, t: String) {
+                self.0[k] = t;
+            }
+        }
+        let mut texts = Two(["a".into(), "x".into()]);
+        let done = converge(&mut texts, false, |t: &Two| {
+            let mut out = Vec::new();
+            // Text 0 grows forever; text 1 is fixed once.
+            out.push(Offered {
+                key: 0,
+                rule: RuleId::TocDrift,
+                fix: Arc::new(Fix::safe(vec![Edit::replace(
+                    Span::empty(t.0[0].len()),
+                    "a",
+                )])),
+            });
+            if t.0[1] == "x" {
+                out.push(Offered {
+                    key: 1,
+                    rule: RuleId::BrokenAnchor,
+                    fix: Arc::new(Fix::safe(vec![Edit::replace(Span::new(0, 1), "y")])),
+                });
+            }
+            out
+        });
+        assert_eq!(texts.0, ["a", "y"]);
+        assert_eq!(done.unsettled.keys().copied().collect::<Vec<_>>(), [0]);
+        assert_eq!(done.applied[&RuleId::BrokenAnchor], 1);
+        assert!(!done.applied.contains_key(&RuleId::TocDrift));
+        assert_eq!(done.originals.keys().copied().collect::<Vec<_>>(), [1]);
     }
 
     #[test]
@@ -323,9 +391,9 @@ mod tests {
             }
         };
         let mut text = String::from("a");
-        let done = converge(&mut text, false, check).unwrap();
+        let done = converge(&mut text, false, check);
         assert!(done.applied.is_empty() && done.originals.is_empty());
-        let done = converge(&mut text, true, check).unwrap();
+        let done = converge(&mut text, true, check);
         assert_eq!(done.applied[&RuleId::TocDrift], 1);
         assert_eq!(done.originals[&()], "a");
         assert_eq!(text, "b");

@@ -134,7 +134,7 @@ fn external_options(a: &cli::ExternalArgs) -> ExternalOptions {
 
 /// Writes a file the user asked for (`--output`, `--write-baseline`).
 fn write_output(path: &Path, text: &str) -> Result<(), AppError> {
-    lockstep::write::write_new_or_atomic(path, text.as_bytes()).map_err(|e| AppError::Io {
+    lockstep::write::write_output(path, text.as_bytes()).map_err(|e| AppError::Io {
         path: path.to_path_buf(),
         message: format!("cannot write it: {e}"),
     })
@@ -212,28 +212,57 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
     };
     let report = app::fix::fix(&opts)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failed = !report.unsettled.is_empty() || report.remaining.has_io_error();
+    for (path, rules) in &report.unsettled {
+        let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
+        eprintln!(
+            "error: the fixes of {} did not settle after {} passes (rules: {}); it was left as it is",
+            render::safe::escape(path),
+            lockstep::fix::MAX_PASSES,
+            names.join(", ")
+        );
+    }
     if args.diff {
         // Raw when piped (a patch must apply); masked on a terminal.
         render::fix::diff(&report, io::stdout().is_terminal(), &mut out)?;
         out.flush()?;
-        return Ok(if report.changes.is_empty() {
+        return Ok(if failed {
+            Outcome::Error
+        } else if report.changes.is_empty() {
             Outcome::Clean
         } else {
             Outcome::Findings
         });
     }
+    let mut written = Vec::new();
     for c in &report.changes {
-        if let Err(e) = lockstep::write::write_atomic(&c.abs, c.after.as_bytes()) {
-            out.flush()?;
-            eprintln!("error: cannot write {}: {e}", c.path);
-            return Ok(Outcome::Error);
+        match lockstep::write::replace(&c.abs, c.before.as_bytes(), c.after.as_bytes()) {
+            Ok(()) => written.push(c.path.as_str()),
+            Err(e) => {
+                failed = true;
+                eprintln!("error: cannot write {}: {e}", render::safe::escape(&c.path));
+            }
         }
+    }
+    if failed && !written.is_empty() && written.len() < report.changes.len() {
+        eprintln!(
+            "note: these files were fixed: {}",
+            written
+                .iter()
+                .map(|p| render::safe::escape(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if !cli.quiet {
         render::fix::summary(&report, &mut out)?;
     }
     out.flush()?;
-    Ok(report_outcome(&report.remaining))
+    Ok(if failed {
+        Outcome::Error
+    } else {
+        report_outcome(&report.remaining)
+    })
 }
 
 fn run_status(cli: &Cli, args: &StatusArgs) -> Result<Outcome, Failure> {
@@ -283,7 +312,11 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<Outcome, Failure> {
         config: cli.config.clone(),
     })?;
     if outcome.after != outcome.before
-        && let Err(e) = lockstep::write::write_atomic(&outcome.path, outcome.after.as_bytes())
+        && let Err(e) = lockstep::write::replace(
+            &outcome.path,
+            outcome.before.as_bytes(),
+            outcome.after.as_bytes(),
+        )
     {
         eprintln!("error: cannot write {}: {e}", outcome.path.display());
         return Ok(Outcome::Error);

@@ -6,10 +6,7 @@
 //! evidence) says what remains. Nothing is written here: the caller writes
 //! the changed files, or shows their diff.
 
-use std::collections::BTreeMap;
-
-use crate::diagnostic::RuleId;
-use crate::fix::{self, Offered, Texts};
+use crate::fix::{self, Converged, Offered, Texts};
 use crate::report::fix::{Change, FixReport};
 use crate::rules::Enabled;
 use crate::source::FileId;
@@ -40,22 +37,18 @@ impl Texts for Workspace {
     }
 }
 
-/// The fixes applied per rule, each changed file's original text, and the
-/// number of passes.
-pub type Fixed = (BTreeMap<RuleId, usize>, BTreeMap<FileId, String>, usize);
-
 /// Runs the fix loop on one workspace: the rules that can fix, on the
-/// files in `scope`. Returns what was fixed, or the rules still producing
-/// changes when the loop did not converge.
+/// files in `scope`. Files whose fixes do not settle are left as they were
+/// and listed in [`Converged::unsettled`].
 pub fn fix_workspace(
     ws: &mut Workspace,
     scope: &Scope,
     evidence: &Evidence,
     unsafe_fixes: bool,
-) -> Result<Fixed, Vec<RuleId>> {
+) -> Converged<FileId> {
     let settings = ws.settings.clone();
     let enabled = Enabled::fixing(&settings);
-    let done = fix::converge(ws, unsafe_fixes, |ws: &Workspace| {
+    fix::converge(ws, unsafe_fixes, |ws: &Workspace| {
         run::run(ws, scope, &enabled, evidence)
             .into_iter()
             .filter_map(|d| {
@@ -66,8 +59,7 @@ pub fn fix_workspace(
                 })
             })
             .collect()
-    })?;
-    Ok((done.applied, done.originals, done.passes))
+    })
 }
 
 /// `lockstep fix` over every root. Nothing is written here.
@@ -86,15 +78,18 @@ pub fn fix(opts: &FixOptions) -> Result<FixReport, AppError> {
             external: super::external::check(&ws, &scope, &check.external, &mut Vec::new())?,
             ..Evidence::default()
         };
-        let (applied, originals, passes) =
-            fix_workspace(&mut ws, &scope, &evidence, opts.unsafe_fixes)
-                .map_err(|rules| AppError::NoConvergence { rules })?;
-        outcome.passes = outcome.passes.max(passes);
-        for (rule, n) in applied {
+        let done = fix_workspace(&mut ws, &scope, &evidence, opts.unsafe_fixes);
+        outcome.passes = outcome.passes.max(done.passes);
+        for (rule, n) in done.applied {
             *outcome.applied.entry(rule).or_default() += n;
         }
         let prefix = prefix(&root, multi);
-        for (id, before) in originals {
+        for (id, rules) in done.unsettled {
+            outcome
+                .unsettled
+                .push((format!("{prefix}{}", ws.files[id.index()].path), rules));
+        }
+        for (id, before) in done.originals {
             let file = &ws.files[id.index()];
             outcome.changes.push(Change {
                 path: format!("{prefix}{}", file.path),

@@ -19,11 +19,12 @@ use crate::workspace::{self, Workspace};
 /// at the root if present, else defaults.
 pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, ConfigError> {
     match explicit {
-        Some(path) => Settings::load(path),
+        Some(path) => Settings::load_explicit(path, root),
         None => {
             let path = root.join(CONFIG_FILE);
-            if path.is_file() {
-                Settings::load(&path)
+            // Present (as a file, a link, anything): it must be readable.
+            if std::fs::symlink_metadata(&path).is_ok() {
+                Settings::load(&path, root)
             } else {
                 Ok(Settings::default())
             }
@@ -44,8 +45,10 @@ pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> boo
     load_some(root, settings, Some(needed))
 }
 
-fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bool>) -> Workspace {
-    let mut tree = discover::walk(root, &settings.exclude);
+/// Walks `root` and groups its Markdown files into documents with editions
+/// (nothing is read).
+pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout::DocGroup>) {
+    let tree = discover::walk(root, &settings.exclude);
     let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
     let classifier = layout::Classifier::new(
         &tree.markdown,
@@ -61,6 +64,11 @@ fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bo
         .collect();
     drop(classifier);
     let groups = layout::assemble(&tree.markdown, found);
+    (tree, groups)
+}
+
+fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bool>) -> Workspace {
+    let (mut tree, groups) = discover(root, &settings);
     // Which files to read: all, or the needed ones with their editions.
     let mut wanted: Vec<bool> = match needed {
         None => vec![true; tree.markdown.len()],

@@ -21,7 +21,6 @@ pub mod sync;
 use std::path::PathBuf;
 
 use crate::config::{CONFIG_FILE, ConfigError};
-use crate::diagnostic::RuleId;
 use crate::history;
 use crate::report::Report;
 use crate::rules::Enabled;
@@ -46,8 +45,6 @@ pub enum AppError {
     Git(String),
     /// The network edge could not run.
     Network(String),
-    /// `fix` kept changing files after the maximum number of passes.
-    NoConvergence { rules: Vec<RuleId> },
 }
 
 impl std::fmt::Display for AppError {
@@ -56,15 +53,6 @@ impl std::fmt::Display for AppError {
             AppError::Usage(m) | AppError::Git(m) | AppError::Network(m) => f.write_str(m),
             AppError::Config(e) => e.fmt(f),
             AppError::Io { path, message } => write!(f, "{}: {message}", path.display()),
-            AppError::NoConvergence { rules } => {
-                let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
-                write!(
-                    f,
-                    "fixes did not converge after {} passes (rules: {}); nothing was written",
-                    crate::fix::MAX_PASSES,
-                    names.join(", ")
-                )
-            }
         }
     }
 }

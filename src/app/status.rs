@@ -19,6 +19,7 @@ use crate::source::FileId;
 use crate::translation::Compared;
 use crate::workspace::Workspace;
 
+use super::scope::Scope;
 use super::{AppError, CheckOptions, load, load_settings, run, scope};
 
 /// How a language's translations are named relative to their sources:
@@ -78,9 +79,11 @@ pub struct StatusOptions {
 /// could be read.
 pub fn workspace_status(
     ws: &Workspace,
-    langs: &[String],
+    scope: &Scope,
     history: Option<&Result<History, Unavailable>>,
 ) -> StatusReport {
+    let langs = &scope.langs;
+    let in_scope = |g: usize| scope.groups.as_ref().is_none_or(|s| s.contains(&g));
     // Languages and how their files are named.
     let mut mappings: BTreeMap<String, BTreeSet<Mapping>> = BTreeMap::new();
     for g in &ws.groups {
@@ -101,10 +104,8 @@ pub fn workspace_status(
         .collect();
     let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
     let comparisons = run::compare_all(ws, true, |t: FileId| {
-        ws.editions[t.index()]
-            .lang
-            .as_deref()
-            .is_some_and(|l| wanted.contains(l))
+        let e = &ws.editions[t.index()];
+        in_scope(e.group) && e.lang.as_deref().is_some_and(|l| wanted.contains(l))
     });
     let (staleness, note) = if comparisons.is_empty() {
         (Vec::new(), None)
@@ -121,6 +122,7 @@ pub fn workspace_status(
     }
     let per_group: Vec<Vec<(String, DocumentStatus, Vec<SectionRow>)>> = (0..ws.groups.len())
         .into_par_iter()
+        .filter(|&g| in_scope(g))
         .map(|g| {
             let mine: Vec<WithStaleness<'_>> = by_group[g]
                 .iter()
@@ -320,16 +322,23 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
             "status takes one documentation root".into(),
         ));
     }
-    let (root, _) = &roots[0];
+    let (root, files) = &roots[0];
     let settings = load_settings(root, opts.check.config.as_deref())?;
     let ws = load::load(root, settings);
     let langs = scope::resolve_langs(&ws, &opts.check.langs)?;
+    // A file limits the report to its document (all its editions).
+    let scope = scope::scope_for(&ws, files.as_deref(), langs);
+    if let Some(f) = scope::unchecked_args(&ws, files.as_deref()).first() {
+        return Err(AppError::Usage(format!(
+            "`{f}` is not a Markdown file of the documentation (or `exclude` excludes it)"
+        )));
+    }
     let history = ws
         .groups
         .iter()
         .any(|g| !g.translations.is_empty())
         .then(|| History::load(&ws.root, &ws.settings.ignore_revs));
-    Ok(workspace_status(&ws, &langs, history.as_ref()))
+    Ok(workspace_status(&ws, &scope, history.as_ref()))
 }
 
 #[cfg(test)]

@@ -92,17 +92,61 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -
     )
 }
 
+/// A marker belongs in a translation: refuses a source edition, a document
+/// with no other edition, and a file outside the documentation.
+fn check_is_translation(
+    root: &Path,
+    path: &Path,
+    settings: &crate::config::Settings,
+    usage: &dyn Fn(String) -> AppError,
+) -> Result<(), AppError> {
+    let rel = path
+        .canonicalize()
+        .ok()
+        .zip(root.canonicalize().ok())
+        .and_then(|(p, r)| Some(p.strip_prefix(r).ok()?.to_str()?.replace('\\', "/")));
+    let Some(rel) = rel else {
+        return Err(usage(format!(
+            "is outside the documentation root {}",
+            root.display()
+        )));
+    };
+    let (_, groups) = super::load::discover(root, settings);
+    if let Some(g) = groups.iter().find(|g| g.source == rel) {
+        return Err(usage(if g.translations.is_empty() {
+            "has no other editions: there is nothing to sync it with".into()
+        } else {
+            "is the source edition of its document; `lockstep sync` marks a translation as synced with its source".into()
+        }));
+    }
+    if !groups
+        .iter()
+        .any(|g| g.translations.iter().any(|t| t.path == rel))
+    {
+        return Err(usage(
+            "is not a Markdown file of the documentation (or `exclude` excludes it)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Computes the markers to write for `opts`; writing is the caller's.
 pub fn sync(opts: &SyncOptions) -> Result<SyncOutcome, AppError> {
     let path = &opts.file;
-    if !path.is_file() {
-        return Err(AppError::Usage(format!(
-            "`{}` is not a file",
-            path.display()
-        )));
+    let usage = |m: String| AppError::Usage(format!("`{}` {m}", path.display()));
+    // The same path rules as `fix`: a regular file, inside the root.
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(usage(
+                "is a symbolic link: lockstep writes only regular files".into(),
+            ));
+        }
+        Ok(m) if m.is_file() => {}
+        _ => return Err(usage("is not a file".into())),
     }
     let root = discover::root_for(path);
     let settings = load_settings(&root, opts.config.as_deref())?;
+    check_is_translation(&root, path, &settings, &usage)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

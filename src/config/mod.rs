@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod raw;
+pub mod read;
 pub mod rule_file;
 
 use std::collections::BTreeMap;
@@ -75,11 +76,23 @@ pub struct Override {
     pub rules: Vec<(RuleId, Option<Severity>)>,
 }
 
+/// The most globs one list (`exclude`, an override's `files`) may hold.
+pub const MAX_GLOBS: usize = 10_000;
+
 /// Builds gitignore-style globs, pointing at the bad one on error.
 fn globs(
     globs: &[toml::Spanned<String>],
     err: &dyn Fn(Range<usize>, String) -> ConfigError,
 ) -> Result<Globs, ConfigError> {
+    if globs.len() > MAX_GLOBS {
+        return Err(err(
+            globs[MAX_GLOBS].span(),
+            format!(
+                "too many globs ({}): a list takes at most {MAX_GLOBS}",
+                globs.len()
+            ),
+        ));
+    }
     Globs::new(globs.iter().map(|g| g.get_ref().as_str())).map_err(|(i, m)| {
         let span = match i {
             Some(i) => globs[i].span(),
@@ -161,24 +174,54 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads and validates the configuration file at `path`.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::file(path, format!("cannot read configuration: {e}")))?;
-        Self::from_toml(path, &text)
+    /// Reads and validates the configuration file at `path` for the
+    /// documentation root `root`: the file (and the rule files it names)
+    /// must be regular files inside the root.
+    pub fn load(path: &Path, root: &Path) -> Result<Self, ConfigError> {
+        let text = read::read_inside(root, path, "configuration")?;
+        Self::from_toml_in(path, &text, root)
     }
 
-    /// Parses and validates configuration text (`path` names it in errors).
+    /// Reads and validates a configuration file named on the command line
+    /// (`--config`): the user chose it, so it may be anywhere — but if it is
+    /// a symbolic link (which a pull request can plant), the file it leads
+    /// to must be inside the current folder or the documentation root.
+    pub fn load_explicit(path: &Path, root: &Path) -> Result<Self, ConfigError> {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let text = if !is_link {
+            read::read_capped(path, "configuration")?
+        } else {
+            match read::read_inside(Path::new("."), path, "configuration") {
+                Ok(text) => text,
+                Err(_) => read::read_inside(root, path, "configuration")?,
+            }
+        };
+        Self::from_toml_in(path, &text, root)
+    }
+
+    /// Parses and validates configuration text (`path` names it in errors;
+    /// its folder is the documentation root).
     pub fn from_toml(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let root = path.parent().unwrap_or(Path::new("."));
+        Self::from_toml_in(path, text, root)
+    }
+
+    /// Parses and validates configuration text for the documentation root `root`.
+    pub fn from_toml_in(path: &Path, text: &str, root: &Path) -> Result<Self, ConfigError> {
         let raw: raw::RawConfig =
             toml::from_str(text).map_err(|e| ConfigError::toml(path, text, &e))?;
-        let mut settings = Self::resolve(raw, path, text)?;
+        let mut settings = Self::resolve(raw, path, text, root)?;
         settings.config_path = Some(path.to_path_buf());
         Ok(settings)
     }
 
     /// Validates raw configuration.
-    pub fn resolve(raw: raw::RawConfig, path: &Path, text: &str) -> Result<Self, ConfigError> {
+    pub fn resolve(
+        raw: raw::RawConfig,
+        path: &Path,
+        text: &str,
+        root: &Path,
+    ) -> Result<Self, ConfigError> {
         let err = |span: Range<usize>, msg: String| ConfigError::at(path, text, span, msg);
         let mut s = Settings::default();
         if let Some(lang) = raw.source_lang {
@@ -241,7 +284,7 @@ impl Settings {
         if let Some(dirs) = raw.rule_dirs {
             let base = path.parent().unwrap_or(Path::new("."));
             let before = s.declared.rules.len();
-            rule_file::load_dirs(path, text, base, &dirs, &mut s.declared)?;
+            rule_file::load_dirs(path, text, base, root, &dirs, &mut s.declared)?;
             for r in &s.declared.rules[before..] {
                 s.severities.insert(r.id, r.severity);
             }

@@ -239,8 +239,10 @@ pub fn read(root: &Path, rel: &str, max: u64) -> Result<String, ReadError> {
 }
 
 /// The documentation root for a path given on the command line: a folder is
-/// a root; for a file, the nearest ancestor holding `lockstep.toml` or `.git`,
-/// else the file's folder.
+/// a root; for a file, the nearest folder above it holding `lockstep.toml`
+/// or `.git` (the current folder's ancestors included); else the current
+/// folder when the file is inside it, else the file's folder. The root is
+/// returned relative to the current folder when the path was relative.
 pub fn root_for(path: &Path) -> PathBuf {
     if path.is_dir() {
         return path.to_path_buf();
@@ -249,17 +251,44 @@ pub fn root_for(path: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut dir = Some(parent);
-    while let Some(d) = dir {
-        if d.join(CONFIG_FILE).is_file() || d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        // A relative path's ancestors end in the current folder.
-        dir = match d.parent() {
-            _ if d == Path::new(".") => None,
-            Some(p) if p.as_os_str().is_empty() => Some(Path::new(".")),
-            p => p,
-        };
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
+    let Ok(start) = parent.canonicalize() else {
+        return parent.to_path_buf();
+    };
+    let marked = start
+        .ancestors()
+        .find(|d| d.join(CONFIG_FILE).is_file() || d.join(".git").exists());
+    let chosen = match (marked, &cwd) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(cwd)) if start.starts_with(cwd) => cwd.clone(),
+        (None, _) => return parent.to_path_buf(),
+    };
+    if path.is_absolute() {
+        return chosen;
     }
-    parent.to_path_buf()
+    match &cwd {
+        Some(cwd) => relative_to(&chosen, cwd),
+        None => chosen,
+    }
+}
+
+/// `target` as a path relative to `base` (both absolute): `.`, `docs`, `../..`.
+fn relative_to(target: &Path, base: &Path) -> PathBuf {
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }

@@ -42,12 +42,33 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The largest cache file read.
+pub const MAX_CACHE_SIZE: u64 = 32 << 20;
+
+/// The cache file's text, if it is a regular file within the size cap.
+fn read_capped(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_CACHE_SIZE {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_CACHE_SIZE + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= MAX_CACHE_SIZE).then_some(text)
+}
+
 impl Cache {
-    /// The cache in `root`, entries younger than `max_age`.
+    /// The cache in `root`, entries younger than `max_age`. The file may
+    /// come from a pull request: it is read only when it is a regular file
+    /// (not a link, a FIFO or a device) of at most [`MAX_CACHE_SIZE`] bytes;
+    /// otherwise it is ignored (and replaced when the cache is saved).
     pub fn load(root: &Path, max_age: Duration) -> Self {
         let path = root.join(CACHE_FILE);
-        let entries = std::fs::read_to_string(&path)
-            .ok()
+        let entries = read_capped(&path)
             .and_then(|t| serde_json::from_str::<File>(&t).ok())
             .filter(|f| f.version == 1)
             .map(|f| f.entries)
@@ -94,7 +115,7 @@ impl Cache {
         })
         .map_err(std::io::Error::other)?;
         text.push('\n');
-        crate::write::write_new_or_atomic(&self.path, text.as_bytes())
+        crate::write::write_output(&self.path, text.as_bytes())
     }
 
     pub fn len(&self) -> usize {

@@ -27,6 +27,9 @@ pub struct FixReport {
     /// What `check` reports after the fixes.
     pub remaining: Report,
     pub passes: usize,
+    /// Files whose fixes never settled (left as they were), with the rules
+    /// involved.
+    pub unsettled: Vec<(String, Vec<RuleId>)>,
 }
 
 impl FixReport {

@@ -307,7 +307,8 @@ pub fn human(report: &Report) -> String {
     out
 }
 
-/// Copies a folder tree (files and folders only).
+/// Copies a folder tree (files and folders only); the copies are writable
+/// (the shared corpora are read-only).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -317,6 +318,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
             copy_tree(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
+            let mut p = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            p.set_readonly(false);
+            std::fs::set_permissions(&target, p).unwrap();
         }
     }
 }
@@ -357,7 +362,7 @@ fn fix_with(root: &Path, unsafe_fixes: bool, select: &[RuleId]) -> (String, usiz
     let mut diff = String::new();
     for c in &outcome.changes {
         diff.push_str(&lockstep::fix::unified_diff(&c.path, &c.before, &c.after));
-        lockstep::write::write_atomic(&c.abs, c.after.as_bytes()).unwrap();
+        lockstep::write::replace(&c.abs, c.before.as_bytes(), c.after.as_bytes()).unwrap();
     }
     (diff, outcome.changes.len())
 }

@@ -160,8 +160,12 @@ fn fix_text(text: &str) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), text).unwrap();
     let mut ws = load::load(dir.path(), Settings::default());
-    fix_workspace(&mut ws, &Scope::default(), &Evidence::default(), false)
-        .expect("the fix loop converges");
+    let done = fix_workspace(&mut ws, &Scope::default(), &Evidence::default(), false);
+    assert!(
+        done.settled(),
+        "the fix loop converges: {:?}",
+        done.unsettled
+    );
     let left: Vec<String> = check_workspace(&ws, &Scope::default())
         .into_iter()
         .filter(|d| d.rule == RuleId::TocDrift && d.severity > Severity::Info)

@@ -93,6 +93,16 @@ fn globs(list: &[Spanned<String>], err: &ErrFn<'_>) -> Result<Option<GlobSet>, C
     if list.is_empty() {
         return Ok(None);
     }
+    if list.len() > crate::config::MAX_GLOBS {
+        return Err(err(
+            list[crate::config::MAX_GLOBS].span(),
+            format!(
+                "too many globs ({}): a list takes at most {}",
+                list.len(),
+                crate::config::MAX_GLOBS
+            ),
+        ));
+    }
     let mut b = GlobSetBuilder::new();
     for g in list {
         let glob = GlobBuilder::new(g.get_ref())

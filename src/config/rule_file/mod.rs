@@ -227,11 +227,18 @@ pub fn parse_file(
     let err = |span: Range<usize>, msg: String| ConfigError::at(path, text, span, msg);
     let file: raw::RawRuleFile =
         toml::from_str(text).map_err(|e| ConfigError::toml(path, text, &e))?;
-    let line_of = |offset: usize| {
-        crate::source::LineIndex::new(text)
-            .line_col(text, offset)
-            .line
-    };
+    let count = file.rule.as_ref().map_or(0, Vec::len) + file.glossary.as_ref().map_or(0, Vec::len);
+    if source == RuleSource::Project && count > load::MAX_RULES {
+        return Err(ConfigError::file(
+            path,
+            format!(
+                "too many rules: the file defines {count} rules and glossary entries; lockstep loads at most {}",
+                load::MAX_RULES
+            ),
+        ));
+    }
+    let lines = crate::source::LineIndex::new(text);
+    let line_of = |offset: usize| lines.line_col(text, offset).line;
     let mut out = RuleSet::default();
     for r in file.rule.unwrap_or_default() {
         let (rule, span) = compile::rule(r, display, text, &err, &line_of)?;
