@@ -68,22 +68,41 @@ pub(super) fn pair_certain(
     }
 
     // 2. Certain: same id ignoring case, a fragment or text that slugs to the
-    //    id, or the same text.
+    //    id, or the same text. The first untaken heading (in order) that
+    //    matches any of these wins; lookups go through maps, so a TOC of
+    //    100,000 entries is not compared with every heading.
+    let mut by_lower: HashMap<String, Cursor> = HashMap::new();
+    let mut by_exact: HashMap<&str, Cursor> = HashMap::new();
+    let mut by_text: HashMap<&str, Cursor> = HashMap::new();
+    for (h, heading) in headings.iter().enumerate() {
+        for id in &heading.ids {
+            by_lower.entry(id.to_lowercase()).or_default().push(h);
+            by_exact.entry(id).or_default().push(h);
+        }
+        if !heading.text.is_empty() {
+            by_text.entry(heading.text.as_str()).or_default().push(h);
+        }
+    }
     for (e, entry) in entries.iter().enumerate() {
         if pairs[e].is_some() {
             continue;
         }
-        let frag_lower = entry.fragment.to_lowercase();
         let frag_slug = slug::slug(&entry.fragment);
         let text_slug = slug::slug(&entry.text);
-        let found = (0..headings.len()).find(|&h| {
-            !taken[h]
-                && (headings[h].ids.iter().any(|id| {
-                    id.to_lowercase() == frag_lower
-                        || *id == frag_slug
-                        || (!text_slug.is_empty() && *id == text_slug)
-                }) || (!entry.text.is_empty() && headings[h].text == entry.text))
-        });
+        let mut found: Option<usize> = None;
+        let mut consider = |c: Option<&mut Cursor>| {
+            if let Some(h) = c.and_then(|c| c.first_untaken(&taken)) {
+                found = Some(found.map_or(h, |f| f.min(h)));
+            }
+        };
+        consider(by_lower.get_mut(&entry.fragment.to_lowercase()));
+        consider(by_exact.get_mut(frag_slug.as_str()));
+        if !text_slug.is_empty() {
+            consider(by_exact.get_mut(text_slug.as_str()));
+        }
+        if !entry.text.is_empty() {
+            consider(by_text.get_mut(entry.text.as_str()));
+        }
         if let Some(h) = found {
             taken[h] = true;
             pairs[e] = Some(h);
@@ -91,6 +110,30 @@ pub(super) fn pair_certain(
     }
 
     pairs
+}
+
+/// Headings sharing a key, in order, with how far the taken ones reach.
+#[derive(Default)]
+struct Cursor {
+    headings: Vec<usize>,
+    next: usize,
+}
+
+impl Cursor {
+    fn push(&mut self, h: usize) {
+        if self.headings.last() != Some(&h) {
+            self.headings.push(h);
+        }
+    }
+
+    /// The first heading not taken yet (headings are only ever taken, so
+    /// the cursor never moves back).
+    fn first_untaken(&mut self, taken: &[bool]) -> Option<usize> {
+        while self.next < self.headings.len() && taken[self.headings[self.next]] {
+            self.next += 1;
+        }
+        self.headings.get(self.next).copied()
+    }
 }
 
 /// Step 3: by position and similarity, between the pairs made so far.
@@ -163,10 +206,6 @@ pub(super) fn increasing_pairs(pairs: &[Option<usize>]) -> Vec<usize> {
     out
 }
 
-fn similarity(a: &str, b: &str) -> f64 {
-    super::super::id_similarity(&a.to_lowercase(), &b.to_lowercase())
-}
-
 /// Pairs the unmatched entries and headings of one gap. Equal counts pair in
 /// order (the headings were renamed); so do equal counts at one nesting
 /// depth. What remains is aligned by similarity of fragment or text.
@@ -202,19 +241,30 @@ fn align_gap(
             out.extend(es.into_iter().zip(hs));
         }
     }
+    let paired_e: std::collections::HashSet<usize> = out.iter().map(|(e, _)| *e).collect();
+    let paired_h: std::collections::HashSet<usize> = out.iter().map(|(_, h)| *h).collect();
     let rest_e: Vec<usize> = gap_entries
         .iter()
         .copied()
-        .filter(|e| !out.iter().any(|(x, _)| x == e))
+        .filter(|e| !paired_e.contains(e))
         .collect();
     let rest_h: Vec<usize> = gap_headings
         .iter()
         .copied()
-        .filter(|h| !out.iter().any(|(_, y)| y == h))
+        .filter(|h| !paired_h.contains(h))
         .collect();
     out.extend(align_similar(entries, headings, &rest_e, &rest_h));
     out
 }
+
+/// Gaps up to this many entry × heading cells are aligned exactly; larger
+/// ones within a band around the diagonal (a translation keeps its order).
+const FULL_ALIGNMENT_CELLS: usize = 250_000;
+
+/// The most cells a large gap's banded alignment computes: its band
+/// narrows as the gap grows (from 200 to 8 columns either side), so no
+/// gap costs more than about a second.
+const BANDED_ALIGNMENT_CELLS: usize = 1_000_000;
 
 /// The best monotonic alignment of pairs whose fragment or text is similar enough.
 fn align_similar(
@@ -225,37 +275,92 @@ fn align_similar(
 ) -> Vec<(usize, usize)> {
     const THRESHOLD: f64 = 0.5;
     let (m, n) = (gap_entries.len(), gap_headings.len());
+    if m == 0 || n == 0 {
+        return Vec::new();
+    }
+    let lower = |s: &str| s.to_lowercase();
+    let e_frag: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect();
+    let e_text: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].text)).collect();
+    let h_ids: Vec<Vec<String>> = gap_headings
+        .iter()
+        .map(|&h| headings[h].ids.iter().map(|id| lower(id)).collect())
+        .collect();
+    let h_text: Vec<String> = gap_headings.iter().map(|&h| lower(&headings[h].text)).collect();
     let score = |i: usize, j: usize| {
-        let (e, h) = (&entries[gap_entries[i]], &headings[gap_headings[j]]);
-        let by_id = h
-            .ids
+        let by_id = h_ids[j]
             .iter()
-            .map(|id| similarity(&e.fragment, id))
+            .map(|id| super::super::id_similarity(&e_frag[i], id))
             .fold(0.0, f64::max);
-        by_id.max(similarity(&e.text, &h.text))
+        by_id.max(super::super::id_similarity(&e_text[i], &h_text[j]))
     };
-    // best[i][j]: best total for entries i.. and headings j..
-    let mut best = vec![vec![0.0f64; n + 1]; m + 1];
+    // Columns considered in row i: all, or a band around the diagonal.
+    let band = m.saturating_mul(n) > FULL_ALIGNMENT_CELLS;
+    let width = (BANDED_ALIGNMENT_CELLS / (2 * m)).clamp(8, 200);
+    let cols = |i: usize| -> (usize, usize) {
+        if !band {
+            return (0, n);
+        }
+        let center = i * n / m;
+        (center.saturating_sub(width), (center + width + 1).min(n))
+    };
+    // best[i][j - lo(i)]: best total for entries i.. and headings j..;
+    // outside a row's band, 0 (skipping everything is always possible).
+    let mut best: Vec<Vec<f64>> = (0..=m)
+        .map(|i| {
+            let (lo, hi) = if i < m { cols(i) } else { (0, 0) };
+            vec![0.0; hi - lo + 1]
+        })
+        .collect();
+    let get = |best: &Vec<Vec<f64>>, i: usize, j: usize| -> f64 {
+        if i >= m {
+            return 0.0;
+        }
+        let (lo, hi) = cols(i);
+        if j < lo || j > hi {
+            0.0
+        } else {
+            best[i][j - lo]
+        }
+    };
+    let mut scores: Vec<Vec<f64>> = Vec::with_capacity(m);
     for i in (0..m).rev() {
-        for j in (0..n).rev() {
+        let (lo, hi) = cols(i);
+        let mut row_scores = vec![0.0; hi - lo];
+        for j in (lo..hi).rev() {
             let s = score(i, j);
+            row_scores[j - lo] = s;
             let take = if s >= THRESHOLD {
-                s + best[i + 1][j + 1]
+                s + get(&best, i + 1, j + 1)
             } else {
                 0.0
             };
-            best[i][j] = take.max(best[i + 1][j]).max(best[i][j + 1]);
+            let v = take
+                .max(get(&best, i + 1, j))
+                .max(get(&best, i, j + 1));
+            best[i][j - lo] = v;
         }
+        scores.push(row_scores);
     }
+    scores.reverse();
     let mut out = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < m && j < n {
-        let s = score(i, j);
-        if s >= THRESHOLD && (best[i][j] - (s + best[i + 1][j + 1])).abs() < 1e-9 {
+        let (lo, hi) = cols(i);
+        if j < lo {
+            j = lo;
+            continue;
+        }
+        if j >= hi {
+            i += 1;
+            continue;
+        }
+        let s = scores[i][j - lo];
+        let here = get(&best, i, j);
+        if s >= THRESHOLD && (here - (s + get(&best, i + 1, j + 1))).abs() < 1e-9 {
             out.push((gap_entries[i], gap_headings[j]));
             i += 1;
             j += 1;
-        } else if (best[i][j] - best[i + 1][j]).abs() < 1e-9 {
+        } else if (here - get(&best, i + 1, j)).abs() < 1e-9 {
             i += 1;
         } else {
             j += 1;

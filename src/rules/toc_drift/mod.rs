@@ -3,7 +3,7 @@
 mod matching;
 mod rewrite;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
@@ -206,9 +206,10 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     // Entries that keep a non-heading anchor: the list is not ours to rebuild.
     let mut rebuildable = toc.plain_list.is_some();
 
+    let lookup = Lookup::new(doc, &heading_keys);
     for (e, entry) in entries.iter().enumerate() {
         match pairs[e] {
-            None => match unpaired(doc, &expected, &heading_keys, entry, levels) {
+            None => match unpaired(doc, &expected, &lookup, entry, levels) {
                 Unpaired::NonHeadingAnchor => rebuildable = false,
                 Unpaired::Finding(severity, message, help) => {
                     findings.structural.push(
@@ -474,16 +475,49 @@ enum Unpaired {
     Finding(Severity, String, String),
 }
 
+/// Where an unpaired entry's fragment leads, looked up without scanning.
+struct Lookup<'a> {
+    /// Id → the first expected heading (index into the heading keys) it reaches.
+    expected: HashMap<&'a str, usize>,
+    /// Id or custom id → the first heading of the document with it.
+    headings: HashMap<&'a str, usize>,
+    anchors: HashSet<&'a str>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(doc: &'a Document, heading_keys: &[HeadingKey<'a>]) -> Self {
+        let mut expected = HashMap::new();
+        for (h, k) in heading_keys.iter().enumerate() {
+            for id in &k.ids {
+                expected.entry(*id).or_insert(h);
+            }
+        }
+        let mut headings = HashMap::new();
+        for (i, h) in doc.headings.iter().enumerate() {
+            headings.entry(h.id.as_str()).or_insert(i);
+            if let Some(c) = &h.custom_id {
+                headings.entry(c.as_str()).or_insert(i);
+            }
+        }
+        let anchors = doc.anchors.iter().map(|a| a.id.as_str()).collect();
+        Self {
+            expected,
+            headings,
+            anchors,
+        }
+    }
+}
+
 fn unpaired(
     doc: &Document,
     expected: &[usize],
-    heading_keys: &[HeadingKey<'_>],
+    lookup: &Lookup<'_>,
     entry: &Entry<'_>,
     levels: (u8, u8),
 ) -> Unpaired {
     let frag = entry.fragment.as_str();
     // Its heading is in the TOC but already has an entry.
-    if let Some(h) = heading_keys.iter().position(|k| k.ids.contains(&frag)) {
+    if let Some(&h) = lookup.expected.get(frag) {
         let heading = &doc.headings[expected[h]];
         return Unpaired::Finding(
             Severity::Warning,
@@ -494,11 +528,7 @@ fn unpaired(
             "remove the duplicate".into(),
         );
     }
-    if let Some(heading) = doc
-        .headings
-        .iter()
-        .find(|h| h.id == frag || h.custom_id.as_deref() == Some(frag))
-    {
+    if let Some(heading) = lookup.headings.get(frag).map(|&i| &doc.headings[i]) {
         let why = if heading.omit_from_toc {
             "a heading marked `<!-- omit from toc -->`".to_string()
         } else {
@@ -513,7 +543,7 @@ fn unpaired(
             "remove the entry".into(),
         );
     }
-    if doc.anchors.iter().any(|a| a.id == frag)
+    if lookup.anchors.contains(frag)
         || frag.is_empty()
         || frag.eq_ignore_ascii_case("top")
     {
