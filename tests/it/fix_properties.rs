@@ -4,6 +4,8 @@
 //! Section bodies may hold a link with an upper-cased anchor after link
 //! reference definitions (where comrak's positions need repair): its fix
 //! must land on exactly that link, and the definitions stay as they were.
+//! And `fix` changes only lines that `check` reported a fixable finding on
+//! (it may move or re-indent others, never change their text).
 
 use lockstep::app::fix::fix_workspace;
 use lockstep::app::{Evidence, Scope, check_workspace, load};
@@ -156,15 +158,74 @@ fn document(
     doc
 }
 
+/// The lines of `before` that the fix changed or removed although no finding
+/// of the first `check` touches them: `fix` may only change what `check`
+/// reports.
+pub(crate) fn unreported_changes(
+    before: &str,
+    after: &str,
+    findings: &[lockstep::diagnostic::Diagnostic],
+) -> Vec<String> {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut starts = vec![0];
+    for l in before.split_inclusive('\n') {
+        starts.push(starts.last().unwrap() + l.len());
+    }
+    let lines: Vec<&str> = before.split_inclusive('\n').collect();
+    let reported = |line: usize| {
+        let (a, b) = (starts[line], starts[line + 1]);
+        findings
+            .iter()
+            .any(|d| d.span.start < b && a < d.span.end.max(d.span.start + 1))
+    };
+    let mut out = Vec::new();
+    for op in diff.ops() {
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        for line in op.old_range() {
+            if reported(line) {
+                continue;
+            }
+            // Lines with the same text are interchangeable (the diff may pick
+            // either of two duplicates, or move either of two swapped
+            // entries), and re-nesting a reported entry may re-indent its
+            // neighbours: the line's text must survive as often as it was
+            // there, but for the reported lines with that text.
+            let text = lines[line].trim();
+            let count = |t: &str| t.split_inclusive('\n').filter(|l| l.trim() == text).count();
+            let reported_twins = (0..lines.len())
+                .filter(|&l| lines[l].trim() == text && reported(l))
+                .count();
+            if count(after) + reported_twins < count(before) {
+                out.push(lines[line].to_string());
+            }
+        }
+        if op.old_range().is_empty() && findings.is_empty() {
+            out.push(format!("(inserted without a finding) {:?}", op));
+        }
+    }
+    out
+}
+
 fn fix_text(text: &str) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), text).unwrap();
     let mut ws = load::load(dir.path(), Settings::default());
+    let reported: Vec<_> = check_workspace(&ws, &Scope::default())
+        .into_iter()
+        .filter(|d| d.fix.is_some())
+        .collect();
     let done = fix_workspace(&mut ws, &Scope::default(), &Evidence::default(), false);
     assert!(
         done.settled(),
         "the fix loop converges: {:?}",
         done.unsettled
+    );
+    let unreported = unreported_changes(text, &ws.files[0].text, &reported);
+    assert!(
+        unreported.is_empty(),
+        "fix changed lines check did not report: {unreported:?}\n{text}"
     );
     let left: Vec<String> = check_workspace(&ws, &Scope::default())
         .into_iter()

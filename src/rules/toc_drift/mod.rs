@@ -302,6 +302,28 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // A marked block with content but no entries (an over-indented list
+    // reads as code): rebuilding it replaces that content, so say so there.
+    let inside = &text[toc.span.range()];
+    if toc.entries.is_empty() && toc.kind != TocKind::Titled && !inside.trim().is_empty() {
+        let lead = inside.len() - inside.trim_start().len();
+        let content = Span::new(
+            toc.span.start + lead,
+            toc.span.start + inside.trim_end().len(),
+        );
+        findings.structural.push(
+            Diagnostic::new(
+                RuleId::TocDrift,
+                ctx.id,
+                content,
+                format!("the {} holds no list of links", toc.kind.describe()),
+            )
+            .with_severity(Severity::Warning)
+            .with_help(
+                "a TOC is a list of `[text](#id)` links (a list indented by four spaces reads as code)",
+            ),
+        );
+    }
     let toc_line = ctx.file.line_col(toc.span.start).line;
     for (h, &hi) in expected.iter().enumerate() {
         if entry_of[h].is_none() {
@@ -332,6 +354,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         .enumerate()
         .map(|(h, &hi)| rewrite::Line {
             heading: &doc.headings[hi],
+            ids: &heading_keys[h].ids,
             entry: entry_of[h].map(|e| &toc.entries[e]),
             depth: depths[h],
         })
@@ -596,7 +619,7 @@ impl Findings {
             }
             let span = toc.plain_list?;
             let list = rewrite::rebuild(text, ctx.doc, &toc.entries, lines, rewrite_texts, eol);
-            let edit = vec![Edit::replace(span, list)];
+            let edit = rewrite::line_edits(text, span, &list);
             let fix = if rewrite_texts {
                 Fix::unsafe_(edit)
             } else {

@@ -5,12 +5,18 @@
 //! adjusted when the depth is wrong. New entries copy the list's style: the
 //! bullet of their neighbours and the indentation unit of the list.
 
+use crate::fix::Edit;
+use crate::index::decode;
 use crate::parse::{Document, Heading, TocEntry};
 use crate::source::Span;
 
 /// One line of the rebuilt list.
 pub(super) struct Line<'a> {
     pub heading: &'a Heading,
+    /// Every id that reaches the heading (its GitHub id, a custom id, HTML
+    /// anchors in or before it): an entry pointing at any of them works and
+    /// keeps its fragment.
+    pub ids: &'a [&'a str],
     pub entry: Option<&'a TocEntry>,
     pub depth: usize,
 }
@@ -68,9 +74,11 @@ pub(super) fn link_text(heading: &Heading) -> String {
 
 /// The rebuilt list (without a final line ending), for the lines in order.
 ///
-/// Entries whose depth is right keep their indentation. If that leaves the
-/// list nested differently from the plan (an odd indentation elsewhere now
-/// reads as a parent), every line is indented canonically instead.
+/// Entries whose depth is right keep their indentation; the others (and
+/// new entries) are indented for their depth — first from the list's
+/// base indentation, then, if that does not nest as planned, relative to
+/// the entry above them. Only if neither works (an odd indentation elsewhere
+/// reads as a parent) is every line indented canonically.
 pub(super) fn rebuild(
     text: &str,
     doc: &Document,
@@ -79,12 +87,24 @@ pub(super) fn rebuild(
     rewrite_texts: bool,
     eol: &str,
 ) -> String {
-    let minimal = rebuild_with(text, doc, entries, lines, rewrite_texts, eol, false);
-    if nests_as_planned(&minimal, lines) {
-        minimal
-    } else {
-        rebuild_with(text, doc, entries, lines, rewrite_texts, eol, true)
+    for mode in [Indent::FromBase, Indent::FromParent] {
+        let list = rebuild_with(text, doc, entries, lines, rewrite_texts, eol, mode);
+        if nests_as_planned(&list, lines) {
+            return list;
+        }
     }
+    rebuild_with(text, doc, entries, lines, rewrite_texts, eol, Indent::Canonical)
+}
+
+/// How lines whose depth changes are indented.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Indent {
+    /// The list's base indentation plus a unit per level.
+    FromBase,
+    /// The indentation of the entry they nest under, plus a unit.
+    FromParent,
+    /// Every line, from the base (existing lines too).
+    Canonical,
 }
 
 /// Whether `list` parses into entries at the planned depths.
@@ -109,8 +129,9 @@ fn rebuild_with(
     lines: &[Line<'_>],
     rewrite_texts: bool,
     eol: &str,
-    canonical: bool,
+    mode: Indent,
 ) -> String {
+    let canonical = mode == Indent::Canonical;
     let unit = indent_unit(text, entries);
     // The shallowest indentation of a top-level entry.
     let base = entries
@@ -121,8 +142,26 @@ fn rebuild_with(
         .unwrap_or_default()
         .to_string();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // The indentation of the latest line at each depth.
+    let mut at_depth: Vec<String> = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let indent = format!("{base}{}", unit.repeat(line.depth));
+        let indent = match (mode, line.depth) {
+            // A new top-level entry takes the indentation of the next
+            // existing one below it (it goes before that one).
+            (Indent::FromParent, 0) if line.entry.is_none() => lines[k + 1..]
+                .iter()
+                .find(|l| l.depth == 0 && l.entry.is_some_and(|e| e.depth == 0))
+                .and_then(|l| l.entry)
+                .map(|e| leading(&text[e.line.range()]).to_string())
+                .or_else(|| at_depth.first().cloned())
+                .unwrap_or_else(|| base.clone()),
+            (Indent::FromParent, 0) => at_depth.first().cloned().unwrap_or_else(|| base.clone()),
+            (Indent::FromParent, d) => match at_depth.get(d - 1) {
+                Some(parent) => format!("{parent}{unit}"),
+                None => format!("{base}{}", unit.repeat(d)),
+            },
+            _ => format!("{base}{}", unit.repeat(line.depth)),
+        };
         let rendered = match line.entry {
             Some(e) => reuse(text, doc, e, line, &indent, rewrite_texts, canonical),
             None => {
@@ -134,6 +173,8 @@ fn rebuild_with(
                 )
             }
         };
+        at_depth.truncate(line.depth);
+        at_depth.push(leading(&rendered).to_string());
         out.push(rendered);
     }
     out.join(eol)
@@ -156,7 +197,10 @@ fn reuse(
         let src = &text[dest.range()];
         if let Some(hash) = src.find('#') {
             let frag = Span::new(dest.start + hash + 1, dest.end);
-            if text[frag.range()] != *line.heading.id {
+            // A fragment that works (as written, or percent-decoded) stays.
+            let decoded = decode(&text[frag.range()]);
+            let decoded = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
+            if !line.ids.contains(&decoded) {
                 edits.push((frag, line.heading.id.clone()));
             }
         }
@@ -184,6 +228,35 @@ fn reuse(
     } else {
         format!("{indent}{}", body.trim_start_matches([' ', '\t']))
     }
+}
+
+/// The edits that turn the list at `span` into `list`: only the lines that
+/// differ are replaced (a fix never rewrites a line it does not change).
+pub(super) fn line_edits(text: &str, span: Span, list: &str) -> Vec<Edit> {
+    let old = &text[span.range()];
+    let diff = similar::TextDiff::from_lines(old, list);
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = list.split_inclusive('\n').collect();
+    let mut starts = Vec::with_capacity(old_lines.len() + 1);
+    let mut at = span.start;
+    for l in &old_lines {
+        starts.push(at);
+        at += l.len();
+    }
+    starts.push(at);
+    let mut edits = Vec::new();
+    for op in diff.ops() {
+        let (o, n) = (op.old_range(), op.new_range());
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        let replacement: String = new_lines[n].concat();
+        edits.push(Edit::replace(
+            Span::new(starts[o.start], starts[o.end]),
+            replacement,
+        ));
+    }
+    edits
 }
 
 /// The marker for a new entry: the one used by the nearest earlier entry at
