@@ -265,10 +265,16 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
-/// The line ending a file uses: CRLF when its first line ends with one.
+/// The line ending a file uses: its first line's (LF, CRLF or a lone CR).
 pub fn line_ending(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match text.find(['\n', '\r']) {
+        Some(i) if text.as_bytes()[i] == b'\r' => {
+            if text.as_bytes().get(i + 1) == Some(&b'\n') {
+                "\r\n"
+            } else {
+                "\r"
+            }
+        }
         _ => "\n",
     }
 }
@@ -405,5 +411,6 @@ mod tests {
         assert_eq!(line_ending("a\r\nb\n"), "\r\n");
         assert_eq!(line_ending("a\nb\r\n"), "\n");
         assert_eq!(line_ending("a"), "\n");
+        assert_eq!(line_ending("a\rb\r"), "\r");
     }
 }

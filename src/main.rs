@@ -234,20 +234,16 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
             Outcome::Findings
         });
     }
-    let mut written = Vec::new();
-    for c in &report.changes {
-        match lockstep::write::replace(&c.abs, c.before.as_bytes(), c.after.as_bytes()) {
-            Ok(()) => written.push(c.path.as_str()),
-            Err(e) => {
-                failed = true;
-                eprintln!("error: cannot write {}: {e}", render::safe::escape(&c.path));
-            }
-        }
+    let result = app::fix::write_changes(&report);
+    for (path, e) in &result.failed {
+        failed = true;
+        eprintln!("error: cannot write {}: {e}", render::safe::escape(path));
     }
-    if failed && !written.is_empty() && written.len() < report.changes.len() {
+    if !result.failed.is_empty() && !result.written.is_empty() {
         eprintln!(
             "note: these files were fixed: {}",
-            written
+            result
+                .written
                 .iter()
                 .map(|p| render::safe::escape(p).into_owned())
                 .collect::<Vec<_>>()

@@ -86,7 +86,14 @@ impl LineIndex {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(bom);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        // Line endings are LF, CRLF, or a lone CR (CommonMark's, and
+        // comrak's): old Mac files have only CRs.
+        let bytes = text.as_bytes();
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         let mut marks = Vec::new();
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(text.len());
@@ -164,6 +171,7 @@ impl LineIndex {
         if end > start && bytes[end - 1] == b'\n' {
             end -= 1;
         }
+        // (a CR before it, or a lone CR, ends the line too)
         if end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
@@ -243,6 +251,17 @@ mod tests {
             let lc = idx.line_col(&text, offset);
             assert_eq!(lc.column, expected + 1, "char {i}");
         }
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "a\rbc\r\nd\ne";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_col(text, 2), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.line_span(text, 1), Span::new(0, 1));
+        assert_eq!(idx.line_span(text, 2), Span::new(2, 4));
     }
 
     #[test]

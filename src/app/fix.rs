@@ -104,3 +104,26 @@ pub fn fix(opts: &FixOptions) -> Result<FixReport, AppError> {
     }
     Ok(outcome)
 }
+
+/// What writing the fixed files did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Files written, as displayed.
+    pub written: Vec<String>,
+    /// Files not written, with why.
+    pub failed: Vec<(String, crate::write::WriteError)>,
+}
+
+/// Writes every changed file of `report` — each only if it still holds
+/// what was read (see [`crate::write::replace`]); a file that cannot be
+/// written is skipped and named, the others are written.
+pub fn write_changes(report: &FixReport) -> Written {
+    let mut out = Written::default();
+    for c in &report.changes {
+        match crate::write::replace(&c.abs, c.before.as_bytes(), c.after.as_bytes()) {
+            Ok(()) => out.written.push(c.path.clone()),
+            Err(e) => out.failed.push((c.path.clone(), e)),
+        }
+    }
+    out
+}

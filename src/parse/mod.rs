@@ -137,6 +137,9 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub front_matter: Option<Span>,
     pub toc: Option<Toc>,
+    /// A TOC start marker with no end marker after it, and the end marker
+    /// it wants.
+    pub toc_unclosed: Option<(Span, &'static str)>,
     /// Paragraphs and table cells, in document order.
     pub prose: Vec<Prose>,
     pub code_blocks: Vec<CodeBlock>,
@@ -271,6 +274,9 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
     }
     build_sections(&mut doc, text.len());
     doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles);
+    if doc.toc.as_ref().is_none_or(|t| t.kind == TocKind::Titled) {
+        doc.toc_unclosed = toc::unclosed(&doc);
+    }
     doc
 }
 

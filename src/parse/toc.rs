@@ -193,6 +193,27 @@ fn find_marked(text: &str, lines: &LineIndex, doc: &Document, items: &[ListItem]
     None
 }
 
+/// A TOC start marker with no end marker after it (an end marker before
+/// it, or none at all), with what end marker it wants.
+pub(super) fn unclosed(doc: &Document) -> Option<(Span, &'static str)> {
+    let mut iter = doc.comments.iter();
+    while let Some(c) = iter.next() {
+        let Some((kind, _)) = start_marker(&c.text) else {
+            continue;
+        };
+        if !iter.clone().any(|e| is_end_marker(kind, &e.text)) {
+            let wanted = match kind {
+                TocKind::Doctoc => "<!-- END doctoc -->",
+                TocKind::MarkdownToc => "<!-- tocstop -->",
+                _ => "<!-- /TOC -->",
+            };
+            return Some((c.span, wanted));
+        }
+        return None;
+    }
+    None
+}
+
 /// Trimmed, lowercased, without a trailing colon.
 pub fn normalise_title(t: &str) -> String {
     t.trim().trim_end_matches([':', '：']).trim().to_lowercase()

@@ -81,6 +81,17 @@ struct Entry<'a> {
 }
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some((span, wanted)) = ctx.doc.toc_unclosed {
+        out.push(
+            Diagnostic::new(
+                RuleId::TocDrift,
+                ctx.id,
+                span,
+                "this TOC start marker has no end marker after it; the TOC is not checked",
+            )
+            .with_help(format!("end the TOC with `{wanted}` after its last entry")),
+        );
+    }
     let Some(toc) = &ctx.doc.toc else { return };
     let doc = ctx.doc;
     let text = ctx.file.text.as_str();
@@ -304,7 +315,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     // A marked block with content but no entries (an over-indented list
     // reads as code): rebuilding it replaces that content, so say so there.
-    let inside = &text[toc.span.range()];
+    let inside = text.get(toc.span.range()).unwrap_or_default();
     if toc.entries.is_empty() && toc.kind != TocKind::Titled && !inside.trim().is_empty() {
         let lead = inside.len() - inside.trim_start().len();
         let content = Span::new(

@@ -234,9 +234,9 @@ fn reuse(
 /// differ are replaced (a fix never rewrites a line it does not change).
 pub(super) fn line_edits(text: &str, span: Span, list: &str) -> Vec<Edit> {
     let old = &text[span.range()];
-    let diff = similar::TextDiff::from_lines(old, list);
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = list.split_inclusive('\n').collect();
+    let old_lines = lines_inclusive(old);
+    let new_lines = lines_inclusive(list);
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_lines, &new_lines);
     let mut starts = Vec::with_capacity(old_lines.len() + 1);
     let mut at = span.start;
     for l in &old_lines {
@@ -245,7 +245,7 @@ pub(super) fn line_edits(text: &str, span: Span, list: &str) -> Vec<Edit> {
     }
     starts.push(at);
     let mut edits = Vec::new();
-    for op in diff.ops() {
+    for op in &ops {
         let (o, n) = (op.old_range(), op.new_range());
         if matches!(op, similar::DiffOp::Equal { .. }) {
             continue;
@@ -257,6 +257,32 @@ pub(super) fn line_edits(text: &str, span: Span, list: &str) -> Vec<Edit> {
         ));
     }
     edits
+}
+
+/// The lines of `s` with their endings (LF, CRLF or a lone CR).
+fn lines_inclusive(s: &str) -> Vec<&str> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\n' => i + 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push(&s[start..end]);
+        start = end;
+        i = end;
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
 }
 
 /// The marker for a new entry: the one used by the nearest earlier entry at
