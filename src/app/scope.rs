@@ -64,10 +64,15 @@ impl Scope {
         self.langs.iter().any(|l| same_code(l, lang))
     }
 
-    /// Number of files in scope that were parsed.
+    /// Number of files in scope that were read — parsed, or found
+    /// unreadable (those are reported too, so they count as checked).
     pub fn checked_files(&self, ws: &Workspace) -> usize {
+        let unreadable: HashSet<FileId> = ws.read_problems.iter().map(|d| d.file).collect();
         (0..ws.files.len())
-            .filter(|&i| ws.docs[i].is_some() && self.contains(ws, FileId(i as u32)))
+            .map(|i| FileId(i as u32))
+            .filter(|&id| {
+                (ws.docs[id.index()].is_some() || unreadable.contains(&id)) && self.contains(ws, id)
+            })
             .count()
     }
 

@@ -13,6 +13,7 @@ mod formats;
 mod layers;
 mod net;
 mod pr;
+mod safety;
 mod slugs;
 mod status;
 mod support;
