@@ -403,6 +403,16 @@ impl History {
         Ok(())
     }
 
+    /// Records that the file at `path` held `on_disk` in the working tree,
+    /// for a file changed in memory (by `fix`) and not written yet: its
+    /// changed lines then count as the working tree's, as they will once it
+    /// is written.
+    pub fn assume_on_disk(&mut self, path: &str, on_disk: &str) {
+        if !self.modified.contains_key(path) {
+            self.modified.insert(path.to_string(), on_disk.to_string());
+        }
+    }
+
     pub fn commits(&self) -> &[Revision] {
         &self.commits
     }

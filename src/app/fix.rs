@@ -84,6 +84,7 @@ pub fn fix(opts: &FixOptions) -> Result<FixReport, AppError> {
             *outcome.applied.entry(rule).or_default() += n;
         }
         let prefix = prefix(&root, multi);
+        let originals_count = done.originals.len();
         for (id, rules) in done.unsettled {
             outcome
                 .unsettled
@@ -99,6 +100,13 @@ pub fn fix(opts: &FixOptions) -> Result<FixReport, AppError> {
             });
         }
         evidence.read_history(&ws, &scope);
+        // The final check sees the fixed texts as they will be on disk.
+        if let Some(Ok(history)) = evidence.history.as_mut() {
+            for c in &outcome.changes[outcome.changes.len() - originals_count..] {
+                let rel = c.path.strip_prefix(&prefix).unwrap_or(&c.path);
+                history.assume_on_disk(rel, &c.before);
+            }
+        }
         let diagnostics = run::run(&ws, &scope, &Enabled::new(&ws.settings), &evidence);
         run::merge_into(&mut outcome.remaining, ws, &scope, diagnostics, &prefix);
     }

@@ -263,8 +263,8 @@ const FULL_ALIGNMENT_CELLS: usize = 250_000;
 
 /// The most cells a large gap's banded alignment computes: its band
 /// narrows as the gap grows (from 200 to 8 columns either side), so no
-/// gap costs more than about a second.
-const BANDED_ALIGNMENT_CELLS: usize = 1_000_000;
+/// gap costs more than a few hundred milliseconds.
+const BANDED_ALIGNMENT_CELLS: usize = 250_000;
 
 /// The best monotonic alignment of pairs whose fragment or text is similar enough.
 fn align_similar(

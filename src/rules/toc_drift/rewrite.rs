@@ -197,8 +197,10 @@ fn reuse(
         let src = &text[dest.range()];
         if let Some(hash) = src.find('#') {
             let frag = Span::new(dest.start + hash + 1, dest.end);
-            // A fragment that works (as written, or percent-decoded) stays.
-            let decoded = decode(&text[frag.range()]);
+            // A fragment that works stays — as parsed: entities and escapes
+            // resolved, percent-decoded.
+            let parsed = link.dest.split_once('#').map_or("", |(_, f)| f);
+            let decoded = decode(parsed);
             let decoded = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
             if !line.ids.contains(&decoded) {
                 edits.push((frag, line.heading.id.clone()));
