@@ -31,10 +31,14 @@ pub enum Outcome {
     Failed { error: String },
     /// Not connected to: the address is not public.
     Blocked { reason: String },
+    /// Not finished when the run's deadline (`[external-links] deadline`)
+    /// passed: waiting for its turn, a retry or an answer.
+    DeadlinePassed { deadline_ms: u64 },
 }
 
 impl Outcome {
-    /// Facts about the remote server, worth remembering between runs.
+    /// Facts about the remote server, worth remembering between runs (not
+    /// timeouts, failures, refusals or a run that ran out of time).
     pub fn cacheable(&self) -> bool {
         matches!(self, Outcome::Ok { .. } | Outcome::Dead { .. })
     }
@@ -82,6 +86,17 @@ pub fn occurrences(doc: &Document) -> Vec<Occurrence> {
         });
     }
     out
+}
+
+/// A duration for messages: `5 min`, `20 s`, `500 ms`.
+pub fn describe_duration(ms: u64) -> String {
+    if ms >= 60_000 && ms.is_multiple_of(60_000) {
+        format!("{} min", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
 }
 
 /// `HTTP 404 Not Found`: the status and its standard reason phrase.
@@ -174,5 +189,10 @@ mod tests {
             "https://example.com/a"
         );
         assert!(request_url("ftp://x").is_err());
+        assert_eq!(describe_duration(300_000), "5 min");
+        assert_eq!(describe_duration(90_000), "90 s");
+        assert_eq!(describe_duration(1000), "1 s");
+        assert_eq!(describe_duration(250), "250 ms");
+        assert!(!Outcome::DeadlinePassed { deadline_ms: 1 }.cacheable());
     }
 }

@@ -11,7 +11,12 @@
 //! their new lines inherit the commits of the lines they replaced.
 //!
 //! History is followed along first parents: a merged branch's changes are
-//! attributed to the merge commit that brought them.
+//! attributed to the merge commit that brought them. Renames are followed
+//! (`-M`): a moved file keeps its lines' history, and the rename's own
+//! changes apply on top — `git mv` of a translation does not resync it.
+//! Paths are read exactly as git writes them: C-quoted when they hold a
+//! quote, a backslash or a control character, and with a TAB after names
+//! that hold a space on `---`/`+++` lines; lists are read NUL-separated.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -63,8 +68,21 @@ pub struct History {
     commits: Vec<Revision>,
     /// Committed state, by path relative to the documentation root.
     committed: HashMap<String, Touches>,
+    /// Markdown files moved: `(commit, from, to)`, oldest first.
+    renames: Vec<Rename>,
     /// Files whose working-tree text differs from HEAD, with the HEAD text.
     modified: HashMap<String, String>,
+}
+
+/// A Markdown file moved by a commit: `(commit, from, to)`, paths relative
+/// to the documentation root.
+type Rename = (u32, String, String);
+
+/// The committed state a `git log -p` replay ends in.
+#[derive(Debug, Default)]
+struct Replayed {
+    committed: HashMap<String, Touches>,
+    renames: Vec<Rename>,
 }
 
 fn git(dir: &Path) -> Command {
@@ -109,23 +127,35 @@ fn parse_ignore_revs(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Unquotes a path as git prints it (`"a\303\251"` C-style quoting).
+/// A path as git prints it in diff headers: C-quoted (`"a\303\251\tb"`)
+/// when it holds a quote, a backslash or a control character (non-ASCII
+/// bytes stay raw with `core.quotePath=false`), and followed by a TAB on
+/// `---`/`+++` lines when it holds a space. Anything after a quoted path's
+/// closing quote is dropped.
 fn unquote(s: &str) -> String {
-    let Some(inner) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
-        return s.to_string();
+    let Some(inner) = s.strip_prefix('"') else {
+        // An unquoted name holds no TAB of its own: a trailing one is git's.
+        return s.strip_suffix('\t').unwrap_or(s).to_string();
     };
     let mut bytes = Vec::with_capacity(inner.len());
     let mut it = inner.bytes().peekable();
     while let Some(b) = it.next() {
-        if b != b'\\' {
-            bytes.push(b);
-            continue;
+        match b {
+            b'"' => break,
+            b'\\' => {}
+            _ => {
+                bytes.push(b);
+                continue;
+            }
         }
         match it.next() {
-            Some(b'n') => bytes.push(b'\n'),
+            Some(b'a') => bytes.push(0x07),
+            Some(b'b') => bytes.push(0x08),
             Some(b't') => bytes.push(b'\t'),
-            Some(b'"') => bytes.push(b'"'),
-            Some(b'\\') => bytes.push(b'\\'),
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b'v') => bytes.push(0x0b),
+            Some(b'f') => bytes.push(0x0c),
+            Some(b'r') => bytes.push(b'\r'),
             Some(d @ b'0'..=b'7') => {
                 let mut v = u32::from(d - b'0');
                 for _ in 0..2 {
@@ -141,6 +171,49 @@ fn unquote(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The path of a `diff --git a/P b/P` line (its text after `diff --git `)
+/// when both sides name the same file — the only way to learn the path of a
+/// diff without `---`/`+++` lines (an empty or binary file, a mode change).
+/// Unquoted names may hold spaces, so the line is split in its middle.
+fn header_path(rest: &str) -> Option<String> {
+    if rest.starts_with('"') {
+        let a = unquote(rest);
+        let quoted_len = quoted_len(rest)?;
+        let b = unquote(rest.get(quoted_len..)?.strip_prefix(' ')?);
+        let (a, b) = (a.strip_prefix("a/")?, b.strip_prefix("b/")?);
+        return (a == b).then(|| a.to_string());
+    }
+    // `a/P b/P`: 2 + len + 3 + len bytes.
+    let len = rest.len().checked_sub(5)? / 2;
+    let a = rest.get(..len + 2)?.strip_prefix("a/")?;
+    let b = rest.get(len + 2..)?.strip_prefix(" b/")?;
+    (a == b).then(|| a.to_string())
+}
+
+/// The length in bytes of the C-quoted string `s` starts with.
+fn quoted_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// A path relative to the documentation root, if it lies below it.
+fn relative(prefix: &str, path: &str) -> Option<String> {
+    path.strip_prefix(prefix).map(str::to_string)
+}
+
+/// Paths as `git … -z` lists them: NUL-separated, never quoted.
+fn nul_separated(list: &str) -> impl Iterator<Item = &str> {
+    list.split('\0').filter(|p| !p.is_empty())
 }
 
 /// `@@ -a,b +c,d @@` → (a, b, c, d); a missing count means 1.
@@ -199,31 +272,194 @@ fn apply_hunks(
     out
 }
 
-/// The state of a `git log -p` replay: the touches so far, and the file
-/// whose hunks are being read.
+/// One file's part of a commit's diff, as read so far.
 #[derive(Default)]
-struct Replay {
-    committed: HashMap<String, Touches>,
-    commit: u32,
-    ignored: bool,
-    file: Option<String>,
+struct FileDiff {
+    /// `--- a/…`: none for an added file.
+    old: Option<String>,
+    /// `+++ b/…`: none for a deleted file.
+    new: Option<String>,
+    /// `rename from …`, `rename to …`.
+    rename_from: Option<String>,
+    rename_to: Option<String>,
+    /// The path of the `diff --git` line when both sides are the same.
+    header: Option<String>,
+    deleted: bool,
     hunks: Vec<(usize, usize, usize, usize)>,
 }
 
+/// The state of a `git log -p` replay: the touches so far, and the file
+/// whose diff is being read.
+#[derive(Default)]
+struct Replay {
+    /// Markdown files below the documentation root, by path relative to it.
+    committed: HashMap<String, Touches>,
+    /// The line counts of the other files below the root, so that a file
+    /// renamed to Markdown (`README` → `README.md`) starts at its length.
+    lengths: HashMap<String, usize>,
+    /// Markdown files moved, oldest first.
+    renames: Vec<Rename>,
+    prefix: String,
+    commit: u32,
+    ignored: bool,
+    file: Option<FileDiff>,
+}
+
 impl Replay {
-    /// Applies the current file's hunks (or its deletion).
-    fn flush(&mut self, deleted: bool) {
-        if let Some(path) = self.file.take() {
-            if deleted {
+    /// Applies the current file's diff: its hunks (at its new path when it
+    /// was renamed, starting from the old path's history) or its deletion.
+    fn flush(&mut self) {
+        let Some(f) = self.file.take() else { return };
+        let prefix = self.prefix.as_str();
+        if f.deleted {
+            if let Some(path) = f.old.or(f.header).and_then(|p| relative(prefix, &p)) {
                 self.committed.remove(&path);
-            } else {
-                let old = self.committed.remove(&path).unwrap_or_default();
-                let new = apply_hunks(&old, &self.hunks, self.commit, self.ignored);
-                self.committed.insert(path, new);
+                self.lengths.remove(&path);
             }
+            return;
         }
-        self.hunks.clear();
+        let Some(path) = f
+            .new
+            .or_else(|| f.rename_to.clone())
+            .or(f.header)
+            .and_then(|p| relative(prefix, &p))
+        else {
+            return;
+        };
+        // Where the lines were before this commit. (A rename from outside
+        // the root cannot be seen: git limits the diff to the root first and
+        // shows an added file.)
+        let from = match &f.rename_from {
+            Some(r) => relative(prefix, r),
+            None => Some(path.clone()),
+        };
+        let is_markdown = crate::discover::is_markdown;
+        if let Some(from) = from.as_ref().filter(|&from| *from != path)
+            && is_markdown(&path)
+        {
+            self.renames.push((self.commit, from.clone(), path.clone()));
+        }
+        if is_markdown(&path) {
+            let old = match from {
+                Some(from) if is_markdown(&from) => {
+                    self.committed.remove(&from).unwrap_or_default()
+                }
+                // Renamed to Markdown: its lines are new as of this commit.
+                Some(from) => vec![self.commit; self.lengths.remove(&from).unwrap_or(0)],
+                None => Vec::new(),
+            };
+            let new = apply_hunks(&old, &f.hunks, self.commit, self.ignored);
+            self.committed.insert(path, new);
+        } else {
+            let old = match from {
+                Some(from) if is_markdown(&from) => {
+                    self.committed.remove(&from).map_or(0, |t| t.len())
+                }
+                Some(from) => self.lengths.remove(&from).unwrap_or(0),
+                None => 0,
+            };
+            let new = f
+                .hunks
+                .iter()
+                .fold(old, |n, &(_, b, _, d)| n.saturating_sub(b) + d);
+            self.lengths.insert(path, new);
+        }
     }
+}
+
+/// Replays a `git log -p` as [`History::replay`] asks for it, read from
+/// `log`: the touches of every Markdown file below `prefix` (by path
+/// relative to it) after the last commit, and the renames on the way; the
+/// commits are appended to `commits`, oldest first.
+fn replay_log(
+    mut log: impl BufRead,
+    prefix: &str,
+    ignored: &[String],
+    commits: &mut Vec<Revision>,
+) -> std::io::Result<Replayed> {
+    let mut line = Vec::new();
+    let mut r = Replay {
+        prefix: prefix.to_string(),
+        ..Replay::default()
+    };
+    // Lines of the current hunk still to come: skipped unread (a removed
+    // line `-- x` would look like a `--- ` header).
+    let mut body = 0usize;
+    loop {
+        line.clear();
+        let n = log.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        match line[0] {
+            b'+' | b'-' if body > 0 => {
+                body -= 1;
+                continue;
+            }
+            // `\ No newline at end of file`
+            b'\\' => continue,
+            _ => body = 0,
+        }
+        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        if let Some(header) = bytes.strip_prefix(b"\0") {
+            r.flush();
+            let header = String::from_utf8_lossy(header);
+            let (id, time) = header.split_once(' ').unwrap_or((&header, "0"));
+            r.commit = commits.len() as u32;
+            r.ignored = ignored.iter().any(|i| id.starts_with(i.as_str()));
+            commits.push(Revision {
+                id: id.to_string(),
+                time: time.trim().parse().unwrap_or(0),
+            });
+            continue;
+        }
+        if bytes.starts_with(b"@@ ") {
+            if let Some(h) = std::str::from_utf8(bytes).ok().and_then(parse_hunk) {
+                body = h.1 + h.3;
+                if let Some(f) = r.file.as_mut() {
+                    f.hunks.push(h);
+                }
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        if let Some(rest) = text.strip_prefix("diff --git ") {
+            r.flush();
+            r.file = Some(FileDiff {
+                header: header_path(rest),
+                ..FileDiff::default()
+            });
+            continue;
+        }
+        // The extended header lines of the current file's diff.
+        let Some(f) = r.file.as_mut().filter(|f| f.hunks.is_empty()) else {
+            continue;
+        };
+        if let Some(path) = text.strip_prefix("+++ ") {
+            if path == "/dev/null" {
+                f.deleted = true;
+            } else {
+                let path = unquote(path);
+                f.new = Some(path.strip_prefix("b/").unwrap_or(&path).to_string());
+            }
+        } else if let Some(path) = text.strip_prefix("--- ") {
+            if path != "/dev/null" {
+                let path = unquote(path);
+                f.old = Some(path.strip_prefix("a/").unwrap_or(&path).to_string());
+            }
+        } else if let Some(path) = text.strip_prefix("rename from ") {
+            f.rename_from = Some(unquote(path));
+        } else if let Some(path) = text.strip_prefix("rename to ") {
+            f.rename_to = Some(unquote(path));
+        } else if text.starts_with("deleted file mode ") {
+            f.deleted = true;
+        }
+    }
+    r.flush();
+    Ok(Replayed {
+        committed: r.committed,
+        renames: r.renames,
+    })
 }
 
 impl History {
@@ -240,8 +476,8 @@ impl History {
             ],
         )?;
         let mut lines = info.lines();
-        let toplevel = PathBuf::from(lines.next().unwrap_or("").trim());
-        let prefix = lines.next().unwrap_or("").trim().to_string();
+        let toplevel = PathBuf::from(lines.next().unwrap_or(""));
+        let prefix = lines.next().unwrap_or("").to_string();
         if lines.next().map(str::trim) == Some("true") {
             return Err(Unavailable::Shallow);
         }
@@ -255,6 +491,7 @@ impl History {
             prefix,
             commits: Vec::new(),
             committed: HashMap::new(),
+            renames: Vec::new(),
             modified: HashMap::new(),
         };
         history.replay(&ignored)?;
@@ -262,14 +499,15 @@ impl History {
         Ok(history)
     }
 
-    /// Pathspecs limiting git to the documentation root. Extensions are
-    /// filtered while parsing instead: glob pathspecs make `git log` several
-    /// times slower on large trees.
+    /// Pathspecs limiting git to the documentation root (literally: a
+    /// folder named `docs [v2]` is no glob). Extensions are filtered while
+    /// parsing instead: glob pathspecs make `git log` several times slower
+    /// on large trees.
     fn pathspecs(&self) -> Vec<String> {
         if self.prefix.is_empty() {
             Vec::new()
         } else {
-            vec![self.prefix.trim_end_matches('/').to_string()]
+            vec![format!(":(literal){}", self.prefix.trim_end_matches('/'))]
         }
     }
 
@@ -280,10 +518,13 @@ impl History {
             "--first-parent",
             "-m",
             "--reverse",
-            "--no-renames",
+            "-M",
             "--unified=0",
             "--no-color",
             "--no-ext-diff",
+            // Whatever `diff.noprefix` or `diff.mnemonicPrefix` say.
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
             "--format=%x00%H %ct",
             "-p",
             "--",
@@ -300,105 +541,84 @@ impl History {
             .spawn()
             .map_err(|e| Unavailable::NoGit(e.to_string()))?;
         let stdout = child.stdout.take().expect("piped");
-        let mut reader = BufReader::with_capacity(1 << 16, stdout);
-        let mut line = Vec::new();
-        let mut r = Replay::default();
-        let mut deleted = false;
-        let prefix = self.prefix.clone();
-        loop {
-            line.clear();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| Unavailable::NoGit(e.to_string()))?;
-            if n == 0 {
-                break;
-            }
-            let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\n', '\r']);
-            if let Some(header) = text.strip_prefix('\0') {
-                r.flush(deleted);
-                let (id, time) = header.split_once(' ').unwrap_or((header, "0"));
-                r.commit = self.commits.len() as u32;
-                r.ignored = ignored.iter().any(|i| id.starts_with(i.as_str()));
-                self.commits.push(Revision {
-                    id: id.to_string(),
-                    time: time.trim().parse().unwrap_or(0),
-                });
-            } else if text.starts_with("diff --git ") {
-                r.flush(deleted);
-                deleted = false;
-            } else if let Some(path) = text.strip_prefix("+++ ") {
-                if path == "/dev/null" {
-                    deleted = true;
-                } else {
-                    let path = unquote(path);
-                    let path = path.strip_prefix("b/").unwrap_or(&path);
-                    r.file = path
-                        .strip_prefix(prefix.as_str())
-                        .filter(|p| crate::discover::is_markdown(p))
-                        .map(str::to_string);
-                }
-            } else if let Some(path) = text.strip_prefix("--- ") {
-                if deleted || path != "/dev/null" {
-                    let path = unquote(path);
-                    let path = path.strip_prefix("a/").unwrap_or(&path);
-                    if r.file.is_none() {
-                        r.file = path
-                            .strip_prefix(prefix.as_str())
-                            .filter(|p| crate::discover::is_markdown(p))
-                            .map(str::to_string);
-                    }
-                }
-            } else if text.starts_with("@@ ")
-                && let Some(h) = parse_hunk(text)
-            {
-                r.hunks.push(h);
-            }
-        }
-        r.flush(deleted);
-        let mut stderr = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_string(&mut stderr);
-        }
+        // Read from a thread: git's warnings (a rename limit reached) must
+        // not fill a pipe nobody reads.
+        let mut stderr_pipe = child.stderr.take().expect("piped");
+        let stderr_reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr_pipe.read_to_string(&mut text);
+            text
+        });
+        let reader = BufReader::with_capacity(1 << 16, stdout);
+        let replayed = replay_log(reader, &self.prefix, ignored, &mut self.commits)
+            .map_err(|e| Unavailable::NoGit(e.to_string()));
+        let stderr = stderr_reader.join().unwrap_or_default();
         let status = child
             .wait()
             .map_err(|e| Unavailable::NoGit(e.to_string()))?;
         if !status.success() {
             return Err(Unavailable::NoGit(stderr.trim().to_string()));
         }
-        if self.commits.is_empty() {
-            // No commit touched Markdown; HEAD exists, so keep going empty.
-        }
-        self.committed = r.committed;
+        // No commit touched Markdown: HEAD exists, so keep going empty.
+        let replayed = replayed?;
+        self.committed = replayed.committed;
+        self.renames = replayed.renames;
         Ok(())
     }
 
     /// Files whose working-tree text differs from HEAD, and their HEAD text.
+    /// A file moved with `git mv` and not yet committed keeps its history,
+    /// as a committed rename does.
     fn load_worktree(&mut self) -> Result<(), Unavailable> {
         let mut args = vec![
             "diff".to_string(),
-            "--name-only".into(),
-            "--no-renames".into(),
+            "--name-status".into(),
+            "-z".into(),
+            "-M".into(),
             "HEAD".into(),
             "--".into(),
         ];
         args.extend(self.pathspecs());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let names = run(&self.toplevel, &args)?;
-        let paths: Vec<String> = names
-            .lines()
-            .map(unquote)
-            .filter_map(|p| p.strip_prefix(self.prefix.as_str()).map(str::to_string))
-            .filter(|p| crate::discover::is_markdown(p))
-            .collect();
-        let requests: Vec<(String, String)> = paths
+        let list = run(&self.toplevel, &args)?;
+        // `<status>\0<path>\0`, or `R<score>\0<from>\0<to>\0` for a rename.
+        let mut fields = nul_separated(&list);
+        // (the path at HEAD, the path now), relative to the root.
+        let mut changed: Vec<(String, String)> = Vec::new();
+        while let Some(status) = fields.next() {
+            let Some(first) = fields.next() else { break };
+            let pair = if status.starts_with(['R', 'C']) {
+                let Some(second) = fields.next() else { break };
+                if status.starts_with('R') {
+                    // The old path is gone from the working tree.
+                    changed.extend(relative(&self.prefix, first).map(|p| (p.clone(), p)));
+                }
+                (first, second)
+            } else {
+                (first, first)
+            };
+            if let (Some(then), Some(now)) = (
+                relative(&self.prefix, pair.0),
+                relative(&self.prefix, pair.1),
+            ) {
+                changed.push((then, now));
+            }
+        }
+        changed.retain(|(_, now)| crate::discover::is_markdown(now));
+        let requests: Vec<(String, String)> = changed
             .iter()
-            .map(|p| ("HEAD".to_string(), format!("{}{p}", self.prefix)))
+            .map(|(then, _)| ("HEAD".to_string(), format!("{}{then}", self.prefix)))
             .collect();
         let texts = cat_file(&self.toplevel, &requests)?;
-        for (path, text) in paths.into_iter().zip(texts) {
+        for ((then, now), text) in changed.into_iter().zip(texts) {
+            if then != now {
+                if let Some(t) = self.committed.get(&then).cloned() {
+                    self.committed.insert(now.clone(), t);
+                }
+                self.renames.push((WORKTREE, then, now.clone()));
+            }
             // Deleted or new in the working tree: no HEAD text.
-            self.modified.insert(path, text.unwrap_or_default());
+            self.modified.insert(now, text.unwrap_or_default());
         }
         Ok(())
     }
@@ -489,16 +709,30 @@ impl History {
     pub fn show(&self, requests: &[(u32, String)]) -> Result<Vec<Option<String>>, Unavailable> {
         let requests: Vec<(String, String)> = requests
             .iter()
-            .map(|(c, p)| {
-                (
-                    self.commits
-                        .get(*c as usize)
-                        .map_or("HEAD".to_string(), |c| c.id.clone()),
-                    format!("{}{p}", self.prefix),
-                )
+            .map(|(c, p)| match self.commits.get(*c as usize) {
+                Some(commit) => (
+                    commit.id.clone(),
+                    format!("{}{}", self.prefix, self.path_at(p, *c)),
+                ),
+                None => ("HEAD".to_string(), format!("{}{p}", self.prefix)),
             })
             .collect();
         cat_file(&self.toplevel, &requests)
+    }
+
+    /// The path that the file now at `path` had after commit `commit`
+    /// (renames since undone, newest first).
+    fn path_at<'a>(&'a self, path: &'a str, commit: u32) -> &'a str {
+        let mut path = path;
+        for (at, from, to) in self.renames.iter().rev() {
+            if *at <= commit {
+                break;
+            }
+            if to == path {
+                path = from;
+            }
+        }
+        path
     }
 }
 
@@ -510,8 +744,8 @@ pub fn changed_since(
 ) -> Result<std::collections::HashSet<String>, Unavailable> {
     let info = run(root, &["rev-parse", "--show-toplevel", "--show-prefix"])?;
     let mut lines = info.lines();
-    let top = PathBuf::from(lines.next().unwrap_or("").trim());
-    let prefix = lines.next().unwrap_or("").trim().to_string();
+    let top = PathBuf::from(lines.next().unwrap_or(""));
+    let prefix = lines.next().unwrap_or("").to_string();
     let commit = format!("{rev}^{{commit}}");
     if run(root, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
         return Err(Unavailable::Other(format!(
@@ -532,34 +766,81 @@ pub fn changed_since(
     let base = base.trim();
     let mut out = std::collections::HashSet::new();
     for args in [
-        vec!["diff", "--name-only", "--no-renames", base],
-        vec!["ls-files", "--others", "--exclude-standard", "--full-name"],
+        vec!["diff", "--name-only", "-z", "--no-renames", base],
+        vec![
+            "ls-files",
+            "-z",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+        ],
     ] {
         let list = run(&top, &args)?;
-        for line in list.lines() {
-            let path = unquote(line);
-            if let Some(rel) = path.strip_prefix(prefix.as_str()) {
-                out.insert(rel.to_string());
-            }
-        }
+        out.extend(nul_separated(&list).filter_map(|p| relative(&prefix, p)));
     }
     Ok(out)
 }
 
+/// The ways a link may spell the file name `name`: as it is, and with the
+/// characters a URL may not hold raw percent-encoded — all of them, or only
+/// the ASCII ones (spaces, quotes, controls; editors keep other scripts
+/// raw), in upper- and lowercase hex. A name with a newline or a carriage
+/// return is only found encoded (one pattern per line; a link cannot hold
+/// one raw).
+fn spellings(name: &str) -> Vec<String> {
+    let raw = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c);
+    let encode = |all: bool, lower: bool| -> String {
+        let mut out = String::with_capacity(name.len());
+        for c in name.chars() {
+            if raw(c) || (!all && !c.is_ascii()) {
+                out.push(c);
+                continue;
+            }
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                if lower {
+                    out.push_str(&format!("%{b:02x}"));
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+        out
+    };
+    let mut out: Vec<String> = Vec::with_capacity(5);
+    if !name.contains(['\n', '\r']) {
+        out.push(name.to_string());
+    }
+    if !name.chars().all(raw) {
+        for all in [false, true] {
+            for lower in [false, true] {
+                let spelt = encode(all, lower);
+                if !out.contains(&spelt) {
+                    out.push(spelt);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The Markdown files under `root` (tracked or untracked, not ignored) whose
-/// text contains one of `needles` — a cheap pre-selection of the files that
-/// may link to a changed file. Paths are relative to `root`.
+/// text contains one of `needles` (file names, in any of their
+/// [`spellings`]) — a cheap pre-selection of the files that may link to a
+/// changed file. Paths are relative to `root`.
 pub fn files_mentioning(
     root: &Path,
     needles: &[String],
 ) -> Result<std::collections::HashSet<String>, Unavailable> {
     use std::io::Write as _;
     let mut out = std::collections::HashSet::new();
-    let needles: Vec<&str> = needles
+    let mut needles: Vec<String> = needles
         .iter()
-        .map(String::as_str)
-        .filter(|n| !n.is_empty() && !n.contains('\n'))
+        .filter(|n| !n.is_empty())
+        .flat_map(|n| spellings(n))
         .collect();
+    needles.sort_unstable();
+    needles.dedup();
     if needles.is_empty() {
         return Ok(out);
     }
@@ -624,55 +905,68 @@ pub fn head(dir: &Path) -> Result<Revision, Unavailable> {
     })
 }
 
-/// `git cat-file --batch` for `(revision, path)` pairs: one process.
+/// `git cat-file --batch` for `(revision, path)` pairs: one process. A path
+/// with a newline cannot be asked for one request per line: then requests
+/// and answers are NUL-terminated (`-Z`, git 2.43 and later).
 fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<String>>, Unavailable> {
     if requests.is_empty() {
         return Ok(Vec::new());
     }
-    let mut child = git(dir)
-        .args(["cat-file", "--batch"])
+    let nul = requests.iter().any(|(_, p)| p.contains('\n'));
+    let end = if nul { b'\0' } else { b'\n' };
+    let mut command = git(dir);
+    command.args(["cat-file", "--batch"]);
+    if nul {
+        command.arg("-Z");
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| Unavailable::NoGit(e.to_string()))?;
     let mut stdin = child.stdin.take().expect("piped");
-    let input: String = requests
-        .iter()
-        .map(|(rev, path)| format!("{rev}:{path}\n"))
-        .collect();
+    let mut input = Vec::new();
+    for (rev, path) in requests {
+        input.extend_from_slice(rev.as_bytes());
+        input.push(b':');
+        input.extend_from_slice(path.as_bytes());
+        input.push(end);
+    }
     // Write from a thread: git answers while we are still asking.
     let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.write_all(&input);
     });
     let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
     let mut out = Vec::with_capacity(requests.len());
-    let mut header = String::new();
+    let mut header = Vec::new();
     for _ in requests {
         header.clear();
         reader
-            .read_line(&mut header)
+            .read_until(end, &mut header)
             .map_err(|e| Unavailable::NoGit(e.to_string()))?;
-        let parts: Vec<&str> = header.split_whitespace().collect();
-        match parts.as_slice() {
-            [_, "blob", size] => {
-                let size: usize = size.parse().unwrap_or(0);
-                let mut buf = vec![0u8; size + 1];
-                reader
-                    .read_exact(&mut buf)
-                    .map_err(|e| Unavailable::NoGit(e.to_string()))?;
-                buf.truncate(size);
-                out.push(Some(String::from_utf8_lossy(&buf).into_owned()));
-            }
-            [_, _, size] => {
-                // Not a blob (a tree): skip its contents.
-                let size: usize = size.parse().unwrap_or(0);
-                let mut buf = vec![0u8; size + 1];
-                let _ = reader.read_exact(&mut buf);
-                out.push(None);
-            }
-            _ => out.push(None), // "<rev> missing"
+        let header = String::from_utf8_lossy(header.strip_suffix(&[end]).unwrap_or(&header));
+        // `<object> missing` (or `ambiguous`) echoes the request, spaces
+        // and all; an answer is `<id> <type> <size>`, then the contents and
+        // one terminator.
+        if header.ends_with(" missing") || header.ends_with(" ambiguous") {
+            out.push(None);
+            continue;
         }
+        let mut fields = header.rsplitn(3, ' ');
+        let size = fields.next().and_then(|s| s.parse::<usize>().ok());
+        let kind = fields.next();
+        let Some(size) = size.filter(|_| fields.next().is_some()) else {
+            out.push(None); // git stopped answering
+            continue;
+        };
+        let mut buf = vec![0u8; size + 1];
+        reader
+            .read_exact(&mut buf)
+            .map_err(|e| Unavailable::NoGit(e.to_string()))?;
+        buf.truncate(size);
+        // Not a blob (a tree): skipped.
+        out.push((kind == Some("blob")).then(|| String::from_utf8_lossy(&buf).into_owned()));
     }
     let _ = writer.join();
     let _ = child.wait();
@@ -696,6 +990,237 @@ mod tests {
         // An ignored commit's replacements keep the old commits.
         let t = apply_hunks(&t, &[(1, 2, 1, 2)], 3, true);
         assert_eq!(t, [0, 2, 0, 1]);
+    }
+
+    /// Paths as git 2.47 writes them with `core.quotePath=false`: names
+    /// with a space get a TAB on `---`/`+++` lines; quotes, backslashes
+    /// and control characters make the name C-quoted (the TAB follows the
+    /// closing quote); other scripts stay raw.
+    #[test]
+    fn paths_as_git_writes_them() {
+        assert_eq!(unquote("b/docs/a b.md\t"), "b/docs/a b.md");
+        assert_eq!(unquote("b/docs/plain.md"), "b/docs/plain.md");
+        assert_eq!(
+            unquote(r#""b/docs/ko/설치 \"guide\".md""#),
+            r#"b/docs/ko/설치 "guide".md"#
+        );
+        assert_eq!(
+            unquote("\"b/docs/ko/설치 \\\"guide\\\".md\"\t"),
+            "b/docs/ko/설치 \"guide\".md"
+        );
+        assert_eq!(unquote(r#""b/docs/tab\there.md""#), "b/docs/tab\there.md");
+        assert_eq!(unquote(r#""b/docs/new\nline.md""#), "b/docs/new\nline.md");
+        assert_eq!(unquote(r#""docs/back\\slash.md""#), "docs/back\\slash.md");
+        assert_eq!(
+            unquote(r#""docs/cr\r\a\b\v\f.md""#),
+            "docs/cr\r\x07\x08\x0b\x0c.md"
+        );
+        // With core.quotePath=true (octal bytes).
+        assert_eq!(unquote(r#""a/caf\303\251 x.md""#), "a/café x.md");
+        // `rename from`/`rename to` values: no a/ b/, no TAB.
+        assert_eq!(unquote("docs/a b.md"), "docs/a b.md");
+
+        assert_eq!(
+            header_path("a/docs/a b.md b/docs/a b.md").as_deref(),
+            Some("docs/a b.md")
+        );
+        assert_eq!(header_path("a/x b/y b/x b/y").as_deref(), Some("x b/y"));
+        assert_eq!(header_path("a/e.md b/e.md").as_deref(), Some("e.md"));
+        assert_eq!(
+            header_path(r#""a/docs/new\nline.md" "b/docs/new\nline.md""#).as_deref(),
+            Some("docs/new\nline.md")
+        );
+        assert_eq!(
+            header_path(r#""a/설치 \"g\".md" "b/설치 \"g\".md""#).as_deref(),
+            Some("설치 \"g\".md")
+        );
+        // A rename names two paths: none.
+        assert_eq!(header_path("a/docs/a b.md b/docs/c d.md"), None);
+        assert_eq!(header_path(r#""a/x\ty.md" "b/z.md""#), None);
+    }
+
+    /// A `git log --first-parent -m --reverse -M --unified=0 -p` as git
+    /// 2.47 writes it (one commit's changes each): odd names, renames with
+    /// and without changes, a rename from a non-Markdown name, an empty file
+    /// added and deleted, and hunk lines that look like headers.
+    #[test]
+    fn replaying_a_log_follows_renames_and_odd_paths() {
+        let log = concat!(
+            "\u{0}c0 100\n",
+            "\n",
+            "diff --git a/docs/a b.md b/docs/a b.md\n",
+            "new file mode 100644\n",
+            "index 0000000..587be6b\n",
+            "--- /dev/null\n",
+            "+++ b/docs/a b.md\t\n",
+            "@@ -0,0 +1 @@\n",
+            "+x\n",
+            "diff --git \"a/docs/ko/설치 \\\"guide\\\".md\" \"b/docs/ko/설치 \\\"guide\\\".md\"\n",
+            "new file mode 100644\n",
+            "index 0000000..422c2b7\n",
+            "--- /dev/null\n",
+            "+++ \"b/docs/ko/설치 \\\"guide\\\".md\"\t\n",
+            "@@ -0,0 +1,2 @@\n",
+            "+a\n",
+            "+b\n",
+            "diff --git \"a/docs/new\\nline.md\" \"b/docs/new\\nline.md\"\n",
+            "new file mode 100644\n",
+            "index 0000000..b680253\n",
+            "--- /dev/null\n",
+            "+++ \"b/docs/new\\nline.md\"\n",
+            "@@ -0,0 +1 @@\n",
+            "+z\n",
+            "diff --git a/docs/R b/docs/R\n",
+            "new file mode 100644\n",
+            "index 0000000..1206a43\n",
+            "--- /dev/null\n",
+            "+++ b/docs/R\n",
+            "@@ -0,0 +1,2 @@\n",
+            "+q\n",
+            "+w\n",
+            "\\ No newline at end of file\n",
+            "diff --git a/docs/empty.md b/docs/empty.md\n",
+            "new file mode 100644\n",
+            "index 0000000..e69de29\n",
+            "diff --git a/outside.md b/outside.md\n",
+            "new file mode 100644\n",
+            "index 0000000..e69de29\n",
+            "--- /dev/null\n",
+            "+++ b/outside.md\n",
+            "@@ -0,0 +1 @@\n",
+            "+o\n",
+            "\u{0}c1 200\n",
+            "\n",
+            "diff --git a/docs/a b.md b/docs/a b.md\n",
+            "index 587be6b..d735d34 100644\n",
+            "--- a/docs/a b.md\t\n",
+            "+++ b/docs/a b.md\t\n",
+            "@@ -1 +1 @@\n",
+            "-x\n",
+            "+x2\n",
+            "@@ -1,0 +2,3 @@ x2\n",
+            "+++ not a header\n",
+            "+-- nor this\n",
+            "+diff --git a/x b/x\n",
+            "diff --git \"a/docs/ko/설치 \\\"guide\\\".md\" \"b/docs/ko/설치 \\\"guide\\\".md\"\n",
+            "index 422c2b7..0f7bc76 100644\n",
+            "--- \"a/docs/ko/설치 \\\"guide\\\".md\"\t\n",
+            "+++ \"b/docs/ko/설치 \\\"guide\\\".md\"\t\n",
+            "@@ -2 +2 @@ a\n",
+            "-b\n",
+            "+c\n",
+            "diff --git \"a/docs/new\\nline.md\" \"b/docs/new\\nline.md\"\n",
+            "index b680253..1f2a4f5 100644\n",
+            "--- \"a/docs/new\\nline.md\"\n",
+            "+++ \"b/docs/new\\nline.md\"\n",
+            "@@ -1,0 +2 @@ z\n",
+            "+-- gone\n",
+            "diff --git a/docs/empty.md b/docs/empty.md\n",
+            "deleted file mode 100644\n",
+            "index e69de29..0000000\n",
+            "\u{0}c2 300\n",
+            "\n",
+            "diff --git a/docs/a b.md b/docs/c d.md\n",
+            "similarity index 100%\n",
+            "rename from docs/a b.md\n",
+            "rename to docs/c d.md\n",
+            "diff --git a/docs/R b/docs/R.md\n",
+            "similarity index 100%\n",
+            "rename from docs/R\n",
+            "rename to docs/R.md\n",
+            "diff --git \"a/docs/ko/설치 \\\"guide\\\".md\" \"b/docs/ko/t\\tab.md\"\n",
+            "similarity index 100%\n",
+            "rename from \"docs/ko/설치 \\\"guide\\\".md\"\n",
+            "rename to \"docs/ko/t\\tab.md\"\n",
+            "diff --git \"a/docs/new\\nline.md\" \"b/docs/new\\nline.md\"\n",
+            "index 1f2a4f5..b680253 100644\n",
+            "--- \"a/docs/new\\nline.md\"\n",
+            "+++ \"b/docs/new\\nline.md\"\n",
+            "@@ -2 +1,0 @@ z\n",
+            "--- gone\n",
+            "\u{0}c3 400\n",
+            "\n",
+            "diff --git a/docs/c d.md b/docs/e f.md\n",
+            "similarity index 80%\n",
+            "rename from docs/c d.md\n",
+            "rename to docs/e f.md\n",
+            "index 38bed61..68b1bf9 100644\n",
+            "--- a/docs/c d.md\t\n",
+            "+++ b/docs/e f.md\t\n",
+            "@@ -4,0 +5 @@ ok\n",
+            "+more\n",
+        );
+        let mut commits = Vec::new();
+        let replayed = replay_log(log.as_bytes(), "docs/", &[], &mut commits).unwrap();
+        let got = replayed.committed;
+        assert_eq!(commits.len(), 4);
+        assert_eq!(commits[3].id, "c3");
+        assert_eq!(commits[3].time, 400);
+        let mut got: Vec<(String, Touches)> = got.into_iter().collect();
+        got.sort();
+        let want: Vec<(String, Touches)> = vec![
+            ("R.md".into(), vec![2, 2]),
+            ("e f.md".into(), vec![1, 1, 1, 1, 3]),
+            ("ko/t\tab.md".into(), vec![0, 1]),
+            ("new\nline.md".into(), vec![2]),
+        ];
+        assert_eq!(got, want);
+        let renames: Vec<(u32, &str, &str)> = replayed
+            .renames
+            .iter()
+            .map(|(c, a, b)| (*c, a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            renames,
+            [
+                (2, "a b.md", "c d.md"),
+                (2, "R", "R.md"),
+                (2, "ko/설치 \"guide\".md", "ko/t\tab.md"),
+                (3, "c d.md", "e f.md"),
+            ]
+        );
+        // Old versions are asked for at the path of their time.
+        let history = History {
+            toplevel: PathBuf::new(),
+            prefix: "docs/".into(),
+            commits,
+            committed: HashMap::new(),
+            renames: replayed.renames,
+            modified: HashMap::new(),
+        };
+        assert_eq!(history.path_at("e f.md", 3), "e f.md");
+        assert_eq!(history.path_at("e f.md", 2), "c d.md");
+        assert_eq!(history.path_at("e f.md", 1), "a b.md");
+        assert_eq!(history.path_at("e f.md", 0), "a b.md");
+        assert_eq!(history.path_at("ko/t\tab.md", 1), "ko/설치 \"guide\".md");
+        assert_eq!(history.path_at("new\nline.md", 0), "new\nline.md");
+
+        // The same with the rename's commit ignored: the moved lines keep
+        // their commits all the same.
+        let mut commits = Vec::new();
+        let got = replay_log(log.as_bytes(), "docs/", &["c2".into()], &mut commits)
+            .unwrap()
+            .committed;
+        assert_eq!(got["e f.md"], [1, 1, 1, 1, 3]);
+        assert_eq!(got["ko/t\tab.md"], [0, 1]);
+    }
+
+    #[test]
+    fn links_may_spell_a_name_encoded() {
+        assert_eq!(spellings("plain.md"), ["plain.md"]);
+        assert_eq!(
+            spellings("설치 \"guide\".md"),
+            [
+                "설치 \"guide\".md",
+                "설치%20%22guide%22.md",
+                "%EC%84%A4%EC%B9%98%20%22guide%22.md",
+                "%ec%84%a4%ec%b9%98%20%22guide%22.md",
+            ]
+        );
+        assert_eq!(
+            spellings("new\nline.md"),
+            ["new%0Aline.md", "new%0aline.md"]
+        );
     }
 
     #[test]

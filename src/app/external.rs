@@ -105,6 +105,7 @@ pub fn check(
         per_host: config.per_host,
         connect_timeout: config.connect_timeout,
         timeout: config.timeout,
+        deadline: config.deadline,
         max_redirects: config.max_redirects,
         retries: config.retries,
         policy: AddressPolicy {

@@ -113,6 +113,8 @@ pub struct External {
     pub per_host: usize,
     pub connect_timeout: std::time::Duration,
     pub timeout: std::time::Duration,
+    /// The whole batch of checks; URLs not done by then are reported as not checked.
+    pub deadline: std::time::Duration,
     pub retries: u32,
     pub max_redirects: usize,
     pub cache: bool,
@@ -130,6 +132,7 @@ impl Default for External {
             per_host: 2,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
+            deadline: Duration::from_secs(5 * 60),
             retries: 3,
             max_redirects: 5,
             cache: true,
@@ -489,6 +492,15 @@ fn resolve_external(
     };
     x.connect_timeout = duration(e.connect_timeout, x.connect_timeout)?;
     x.timeout = duration(e.timeout, x.timeout)?;
+    if let Some(v) = &e.deadline
+        && parse_duration(v.get_ref()).is_ok_and(|d| d.is_zero())
+    {
+        return Err(err(
+            v.span(),
+            "the deadline must be longer than zero (it bounds the whole batch of checks)".into(),
+        ));
+    }
+    x.deadline = duration(e.deadline, x.deadline)?;
     x.cache_max_age = duration(e.cache_max_age, x.cache_max_age)?;
     if let Some(c) = e.cache {
         x.cache = c;
@@ -602,5 +614,22 @@ mod tests {
     fn wrong_type() {
         let e = load("source-lang = 3\n").unwrap_err();
         assert_eq!(e.line_col(), Some((1, 15)));
+    }
+
+    #[test]
+    fn external_deadline() {
+        use std::time::Duration;
+        let s = load("").unwrap();
+        assert_eq!(s.external.deadline, Duration::from_secs(300));
+        let s = load("[external-links]\ndeadline = \"90s\"\n").unwrap();
+        assert_eq!(s.external.deadline, Duration::from_secs(90));
+        let s = load("[external-links]\ndeadline = 600\n").unwrap();
+        assert_eq!(s.external.deadline, Duration::from_secs(600));
+        let e = load("[external-links]\ndeadline = \"later\"\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((2, 12)));
+        assert!(e.message.contains("expected a duration"), "{}", e.message);
+        let e = load("[external-links]\ndeadline = \"0s\"\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((2, 12)));
+        assert!(e.message.contains("longer than zero"), "{}", e.message);
     }
 }

@@ -61,6 +61,8 @@ pub struct RawExternal {
     pub per_host: Option<Spanned<i64>>,
     pub connect_timeout: Option<Spanned<toml::Value>>,
     pub timeout: Option<Spanned<toml::Value>>,
+    /// The whole batch of checks (default 5 minutes).
+    pub deadline: Option<Spanned<toml::Value>>,
     pub retries: Option<Spanned<i64>>,
     pub max_redirects: Option<Spanned<i64>>,
     /// Keep results in `.lockstep-cache` (default true).

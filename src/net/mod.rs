@@ -4,12 +4,13 @@
 //! [`check_urls`] takes deduplicated URLs and returns an [`Outcome`] per URL;
 //! turning outcomes into diagnostics is the `dead-link` rule's job. Every
 //! limit is explicit — concurrency (global and per host), timeouts (connect
-//! and whole request), redirects, retries — none is left to a library
-//! default. A pull request can add any URL, so by default nothing is
-//! connected to that is not a public unicast address, decided on the
-//! resolved addresses ([`addr::FilteringResolver`]) and again on every
-//! redirect hop; no proxy from the environment unless asked, no cookies,
-//! response bodies never read.
+//! and whole request), redirects, retries, and a deadline for the whole
+//! batch — none is left to a library default. A pull request can add any
+//! URL, so by default nothing is connected to that is not a globally
+//! reachable unicast address ([`addr::blocked`]), decided on the resolved
+//! addresses ([`addr::FilteringResolver`]) and again on every redirect hop;
+//! no proxy from the environment unless asked, no cookies, response bodies
+//! never read.
 
 pub mod addr;
 pub mod cache;
@@ -35,6 +36,8 @@ pub struct NetOptions {
     pub connect_timeout: Duration,
     /// The whole request, connecting included.
     pub timeout: Duration,
+    /// The whole batch: URLs not done by then are [`Outcome::DeadlinePassed`].
+    pub deadline: Duration,
     pub max_redirects: usize,
     /// Retries after a 429 or 5xx response.
     pub retries: u32,
@@ -60,6 +63,7 @@ impl Default for NetOptions {
             per_host: c.per_host,
             connect_timeout: c.connect_timeout,
             timeout: c.timeout,
+            deadline: c.deadline,
             max_redirects: c.max_redirects,
             retries: c.retries,
             backoff: Duration::from_millis(500),
@@ -116,6 +120,8 @@ struct Checker {
     resolver: FilteringResolver,
     opts: NetOptions,
     limits: Limits,
+    /// When the batch's deadline passes (set when the runtime starts).
+    deadline: tokio::time::Instant,
 }
 
 /// Checks every URL once (they should be deduplicated and without
@@ -158,28 +164,35 @@ pub fn check_urls(urls: &[Url], opts: &NetOptions) -> Result<HashMap<Url, Outcom
     let client = builder
         .build()
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
-    let checker = Arc::new(Checker {
-        client,
-        resolver,
-        opts: opts.clone(),
-        limits: Limits {
-            global: Semaphore::new(opts.max_concurrency.max(1)),
-            per_host: opts.per_host,
-            hosts: Mutex::new(HashMap::new()),
-        },
-    });
     let progress = opts.progress.clone();
     if let Some(p) = &progress {
         p.start(urls.len());
     }
     let results = runtime.block_on(async {
+        // One deadline for the batch: a check still waiting for a permit, a
+        // retry or an answer when it passes is dropped (closing its
+        // connection) and reported as not checked; no request starts after it.
+        let deadline = tokio::time::Instant::now() + opts.deadline;
+        let checker = Arc::new(Checker {
+            client,
+            resolver,
+            opts: opts.clone(),
+            limits: Limits {
+                global: Semaphore::new(opts.max_concurrency.max(1)),
+                per_host: opts.per_host,
+                hosts: Mutex::new(HashMap::new()),
+            },
+            deadline,
+        });
         let mut tasks = tokio::task::JoinSet::new();
         for url in urls {
             let checker = Arc::clone(&checker);
             let url = url.clone();
             let bar = progress.clone();
             tasks.spawn(async move {
-                let outcome = checker.check(&url).await;
+                let outcome = tokio::time::timeout_at(deadline, checker.check(&url))
+                    .await
+                    .unwrap_or_else(|_| checker.deadline_passed());
                 if let Some(b) = &bar {
                     b.advance();
                 }
@@ -211,6 +224,12 @@ enum Hop {
 }
 
 impl Checker {
+    fn deadline_passed(&self) -> Outcome {
+        Outcome::DeadlinePassed {
+            deadline_ms: u64::try_from(self.opts.deadline.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
     async fn check(&self, start: &Url) -> Outcome {
         let mut url = start.clone();
         let mut seen: HashSet<Url> = HashSet::from([url.clone()]);
@@ -312,6 +331,12 @@ impl Checker {
                 let Ok(_all) = self.limits.global.acquire().await else {
                     return Hop::Done(shutting_down());
                 };
+                // Permits freed by checks the deadline cut off must not
+                // start new requests in the moment before this one is cut
+                // off too.
+                if tokio::time::Instant::now() >= self.deadline {
+                    return Hop::Done(self.deadline_passed());
+                }
                 let mut r = self.send(Method::HEAD, url).await;
                 if let Ok(resp) = &r
                     && matches!(resp.status().as_u16(), 403 | 405 | 501)

@@ -6,7 +6,7 @@
 //! per place the URL occurs.
 
 use crate::diagnostic::Diagnostic;
-use crate::external::{Outcome, describe_status, occurrences};
+use crate::external::{Outcome, describe_duration, describe_status, occurrences};
 
 use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
 
@@ -22,9 +22,12 @@ With `--external` (or `external = true`), checks every `http(s)` URL in the docu
 Markdown links and images, autolinks, bare URLs, HTML `href`/`src`, reference definitions — once
 each, and reports every place a URL occurs when it is dead: an HTTP 4xx or 5xx status (5xx and
 429 after retries), a DNS, connection or TLS failure, or a redirect loop. A timeout or a server
-that keeps rate-limiting is a warning (the link may be fine). A URL whose host is not a public
-address (loopback, private, link-local, …) is not connected to and is reported as a note
-(`--allow-private` checks it). `#fragments` are not checked remotely.
+that keeps rate-limiting is a warning (the link may be fine), and so is a URL the run had no
+time left for: the whole batch of checks has a deadline (`deadline` in `[external-links]`,
+5 minutes by default). A URL whose host is not a public address (loopback, private, link-local,
+documentation, benchmarking and the other special-purpose blocks of the IANA registries) is not
+connected to and is reported as a note (`--allow-private` checks it). `#fragments` are not
+checked remotely.
 
 HEAD is tried first and GET when HEAD is refused (403, 405, 501); at most 5 redirects are
 followed, each hop checked against the address policy again. Results are cached in
@@ -82,6 +85,18 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 Severity::Error,
                 format!("`{url}` could not be reached: {error}"),
             )),
+            Outcome::DeadlinePassed { deadline_ms } => out.push(
+                d(
+                    Severity::Warning,
+                    format!(
+                        "`{url}` was not checked: the run's deadline ({}) passed before its check finished",
+                        describe_duration(deadline_ms)
+                    ),
+                )
+                .with_help(
+                    "raise `deadline` in `[external-links]` of lockstep.toml, or check fewer URLs (`include`, `exclude`)",
+                ),
+            ),
             Outcome::Blocked { reason } => out.push(
                 d(Severity::Info, format!("`{url}` was not checked: {reason}")).with_help(
                     "lockstep connects only to public addresses; --allow-private lifts this",

@@ -164,7 +164,10 @@ fn git(dir: &Path, args: &[&str], date: &str) -> String {
 /// ones, dated 2024-01-NN; `{{commit:<NN-name>}}` in a file becomes that
 /// commit's id); then `worktree/` is copied without committing;
 /// `ignore-revs` lists commit folders for `.git-blame-ignore-revs`; a file
-/// named `shallow` makes the result a `--depth 1` clone.
+/// named `shallow` makes the result a `--depth 1` clone; `renames` has lines
+/// `<NN-name>: <from> -> <to>`, moved with `git mv` before that commit's
+/// files are written (a commit folder holding the moved file unchanged
+/// makes a pure rename).
 pub fn history_fixture(case: &Path) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
@@ -202,8 +205,21 @@ pub fn history_fixture(case: &Path) -> tempfile::TempDir {
             std::fs::write(&target, substitute(&text, commits)).unwrap();
         }
     };
+    let renames = std::fs::read_to_string(case.join("renames")).unwrap_or_default();
     for (n, dir) in dirs.iter().enumerate() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for line in renames.lines().filter(|l| !l.trim().is_empty()) {
+            let (at, mv) = line.split_once(": ").expect("`<commit>: <from> -> <to>`");
+            let (from, to) = mv.split_once(" -> ").expect("`<from> -> <to>`");
+            assert!(
+                dirs.iter().any(|d| d.ends_with(at)),
+                "renames: no commit folder {at}"
+            );
+            if at == name {
+                std::fs::create_dir_all(repo.join(to).parent().unwrap()).unwrap();
+                git(&repo, &["mv", from, to], "2024-01-01T00:00:00Z");
+            }
+        }
         copy_substituted(dir, &commits);
         let date = format!("2024-01-{:02}T12:00:00Z", n + 1);
         git(&repo, &["add", "-A"], &date);

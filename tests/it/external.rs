@@ -99,6 +99,110 @@ fn private_addresses_are_notes_and_never_contacted() {
     assert_eq!(s.stats.connections.load(Ordering::SeqCst), 0);
 }
 
+/// Special-purpose addresses beyond the private ones (benchmarking,
+/// documentation, IETF protocol assignments, 6to4 relay anycast, 6to4 and
+/// Teredo addresses carrying loopback): notes, never contacted.
+#[test]
+fn special_purpose_addresses_are_notes_and_never_contacted() {
+    let s = Server::start();
+    let port = s.addr.port();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let hosts = [
+        ("198.18.0.1", "benchmarking address (198.18.0.1)"),
+        ("192.0.2.1", "documentation address (192.0.2.1)"),
+        ("198.51.100.1", "documentation address (198.51.100.1)"),
+        ("203.0.113.1", "documentation address (203.0.113.1)"),
+        (
+            "192.0.0.1",
+            "reserved address (IETF protocol assignments) (192.0.0.1)",
+        ),
+        (
+            "192.88.99.1",
+            "reserved address (deprecated 6to4 relay anycast) (192.88.99.1)",
+        ),
+        ("[2001:db8::1]", "documentation address (2001:db8::1)"),
+        (
+            "[2002:7f00:1::]",
+            "6to4 address of 127.0.0.1, a loopback address (2002:7f00:1::)",
+        ),
+        (
+            "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+            "Teredo address of 127.0.0.1, a loopback address (2001:0:4136:e378:8000:63bf:80ff:fffe)",
+        ),
+    ];
+    let urls: Vec<String> = hosts
+        .iter()
+        .map(|(h, _)| format!("http://{h}:{port}/ok"))
+        .collect();
+    let text: String = urls.iter().map(|u| format!("- <{u}>\n")).collect();
+    write(dir, "README.md", &format!("# Links\n\n{text}"));
+    let o = run(dir, &["--external", "--no-cache"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want: Vec<String> = hosts
+        .iter()
+        .zip(&urls)
+        .enumerate()
+        .map(|(i, ((_, reason), url))| {
+            format!(
+                "info dead-link README.md:{}:4 `{url}` was not checked: {reason}",
+                i + 3
+            )
+        })
+        .collect();
+    assert_eq!(findings(&o), want);
+    assert_eq!(s.stats.connections.load(Ordering::SeqCst), 0);
+}
+
+/// `deadline` in `[external-links]`: a URL still unanswered when it passes
+/// is a warning (the run does not fail), the others keep their outcomes,
+/// and it is not cached — the next run asks again.
+#[test]
+fn the_deadline_is_a_warning_and_never_cached() {
+    let s = Server::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (ok, hang) = (s.url("/ok"), s.url("/hang"));
+    write(
+        dir,
+        "README.md",
+        &format!("# Slow\n\n<{ok}> and <{hang}>\n"),
+    );
+    write(
+        dir,
+        "lockstep.toml",
+        "[external-links]\ndeadline = \"2s\"\ntimeout = \"10s\"\n",
+    );
+    let o = run(dir, &["--external", "--allow-private"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want = [format!(
+        "warning dead-link README.md:3:{} `{hang}` was not checked: the run's deadline (2 s) passed before its check finished",
+        col(dir, 3, &hang, 0)
+    )];
+    assert_eq!(findings(&o), want);
+    let cache: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(".lockstep-cache")).unwrap()).unwrap();
+    let entries = cache["entries"].as_object().unwrap();
+    assert_eq!(entries.keys().collect::<Vec<_>>(), [&ok]);
+    // Again: `/ok` from the cache, `/hang` asked for once more.
+    assert_eq!(
+        findings(&run(dir, &["--external", "--allow-private"])),
+        want
+    );
+    assert_eq!(s.stats.hits("/ok"), 1);
+    assert_eq!(s.stats.hits("/hang"), 2);
+}
+
 #[test]
 fn the_cache_saves_requests_until_it_expires() {
     let s = Server::start();

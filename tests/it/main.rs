@@ -10,6 +10,7 @@ mod external;
 mod fix_properties;
 mod fixtures;
 mod formats;
+mod history;
 mod layers;
 mod net;
 mod pr;

@@ -239,6 +239,137 @@ fn blocked_addresses_are_never_connected_to() {
     assert_eq!(s.stats.connections.load(Ordering::SeqCst), 1);
 }
 
+/// The special-purpose blocks beyond the private ones, and addresses that
+/// carry a loopback address inside a tunnel: refused as literals, as what a
+/// name resolves to and as a redirect's target — even with loopback allowed,
+/// as in these tests — and never connected to.
+#[test]
+fn special_purpose_addresses_are_never_connected_to() {
+    let s = Server::start();
+    let port = s.addr.port();
+    let mut overrides = HashMap::new();
+    overrides.insert(
+        "bench.example.test".to_string(),
+        vec!["198.18.0.1".parse::<IpAddr>().unwrap()],
+    );
+    overrides.insert(
+        "tunnel.example.test".to_string(),
+        vec!["2002:7f00:1::".parse::<IpAddr>().unwrap()],
+    );
+    let opts = NetOptions {
+        overrides,
+        ..loopback_options()
+    };
+    let cases = [
+        (
+            "198.18.0.1".to_string(),
+            "benchmarking address (198.18.0.1)",
+        ),
+        ("192.0.2.1".into(), "documentation address (192.0.2.1)"),
+        (
+            "198.51.100.1".into(),
+            "documentation address (198.51.100.1)",
+        ),
+        ("203.0.113.1".into(), "documentation address (203.0.113.1)"),
+        (
+            "192.0.0.1".into(),
+            "reserved address (IETF protocol assignments) (192.0.0.1)",
+        ),
+        (
+            "192.88.99.1".into(),
+            "reserved address (deprecated 6to4 relay anycast) (192.88.99.1)",
+        ),
+        (
+            "[2001:db8::1]".into(),
+            "documentation address (2001:db8::1)",
+        ),
+        (
+            "[2002:7f00:1::]".into(),
+            "6to4 address of 127.0.0.1, a loopback address (2002:7f00:1::)",
+        ),
+        (
+            "[2001:0:4136:e378:8000:63bf:80ff:fffe]".into(),
+            "Teredo address of 127.0.0.1, a loopback address (2001:0:4136:e378:8000:63bf:80ff:fffe)",
+        ),
+        (
+            "[64:ff9b:1::7f00:1]".into(),
+            "reserved address (local-use IPv4/IPv6 translation) (64:ff9b:1::7f00:1)",
+        ),
+        (
+            "bench.example.test".into(),
+            "bench.example.test resolves to a benchmarking address (198.18.0.1)",
+        ),
+        (
+            "tunnel.example.test".into(),
+            "tunnel.example.test resolves to a 6to4 address of 127.0.0.1, a loopback address (2002:7f00:1::)",
+        ),
+    ];
+    let mut urls: Vec<String> = cases
+        .iter()
+        .map(|(host, _)| format!("http://{host}:{port}/ok"))
+        .collect();
+    // A redirect from the (allowed) test server to a 6to4 address.
+    let redirect = s.url(&format!("/to?http://[2002:7f00:1::]:{port}/ok"));
+    urls.push(redirect.clone());
+    let got = check(&urls, &opts);
+    for ((_, reason), url) in cases.iter().zip(&urls) {
+        assert_eq!(
+            got[&request_url(url).unwrap().to_string()],
+            Outcome::Blocked {
+                reason: reason.to_string()
+            },
+            "{url}"
+        );
+    }
+    assert_eq!(
+        got[&request_url(&redirect).unwrap().to_string()],
+        Outcome::Blocked {
+            reason: "6to4 address of 127.0.0.1, a loopback address (2002:7f00:1::)".into()
+        }
+    );
+    // Only the redirect itself reached the server.
+    assert_eq!(s.stats.hits("/to"), 1);
+    assert_eq!(s.stats.connections.load(Ordering::SeqCst), 1);
+    assert_eq!(s.stats.requests.load(Ordering::SeqCst), 1);
+}
+
+/// The deadline bounds the whole batch: with one request at a time to the
+/// slow server, the request in flight (`/hang` answers after 5 s) and the
+/// two waiting behind it are all cut off when the deadline passes, while
+/// the other server's URL, checked meanwhile, keeps its outcome. The
+/// counts say that the waiting ones were never sent. (A 2 s deadline: far
+/// above what the fast request takes, far below `/hang` and the 10 s
+/// request timeout, so the outcome does not depend on the machine's speed.)
+#[test]
+fn the_deadline_bounds_the_whole_batch() {
+    let slow = Server::start();
+    let fast = Server::start();
+    let hanging: Vec<String> = (0..3).map(|i| slow.url(&format!("/hang?i={i}"))).collect();
+    let mut urls = hanging.clone();
+    urls.push(fast.url("/ok"));
+    let opts = NetOptions {
+        per_host: 1,
+        timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(2),
+        ..loopback_options()
+    };
+    let got = check(&urls, &opts);
+    assert_eq!(got.len(), 4);
+    assert_eq!(
+        got[&fast.url("/ok")],
+        Outcome::Ok {
+            status: 200,
+            final_url: None
+        }
+    );
+    for u in &hanging {
+        assert_eq!(got[u], Outcome::DeadlinePassed { deadline_ms: 2000 }, "{u}");
+    }
+    assert_eq!(slow.stats.connections.load(Ordering::SeqCst), 1);
+    assert_eq!(slow.stats.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(fast.stats.requests.load(Ordering::SeqCst), 1);
+}
+
 #[test]
 fn fragments_are_not_requested_and_odd_urls_are_refused() {
     assert_eq!(
@@ -274,11 +405,13 @@ fn the_cache_keeps_facts_not_accidents() {
     c.put("https://b/", &Outcome::Dead { status: 404 });
     c.put("https://c/", &Outcome::Timeout { seconds: 20 });
     c.put("https://d/", &Outcome::Blocked { reason: "x".into() });
+    c.put("https://e/", &Outcome::DeadlinePassed { deadline_ms: 1000 });
     c.save().unwrap();
     let c = Cache::load(tmp.path(), Duration::from_secs(3600));
     assert_eq!(c.len(), 2);
     assert_eq!(c.get("https://b/"), Some(Outcome::Dead { status: 404 }));
     assert_eq!(c.get("https://c/"), None);
+    assert_eq!(c.get("https://e/"), None);
     // Expired entries are neither used nor kept.
     let c = Cache::load(tmp.path(), Duration::ZERO);
     assert_eq!(c.get("https://a/"), None);

@@ -235,6 +235,14 @@ fn serve(
                 "http://169.254.169.254/latest/meta-data/".into(),
             )],
         ),
+        // `/to?<url>`: a redirect to whatever the query says.
+        "/to" => (
+            302,
+            vec![(
+                "Location".into(),
+                target.split_once('?').map_or("/", |x| x.1).to_string(),
+            )],
+        ),
         "/head-405" if method == "HEAD" => (405, vec![]),
         "/head-405" => (200, vec![]),
         "/hang" => {

@@ -1,0 +1,258 @@
+//! Git history at its edges, end to end: translations whose paths git
+//! quotes or pads in its output (a space, quotes, another script, a tab, a
+//! newline, a backslash) go stale exactly as a plain path does, and are
+//! found by `--changed-since` and in the working tree; a translation moved
+//! with `git mv` keeps its sync point. (The fixture cases
+//! `stale-section/*/renamed-*` show renames in the snapshots.)
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use lockstep::rules::RuleId;
+
+use crate::common::{self, write};
+
+const SOURCE: &str = "# Guide\n\n## Install\n\nDownload the installer and run it.\n\n## Usage\n\nRun the tool in the root of your repository.\n";
+const SOURCE_CHANGED: &str = "# Guide\n\n## Install\n\nDownload the installer, check its signature and run it.\n\n## Usage\n\nRun the tool in the root of your repository.\n";
+const TRANSLATION: &str = "# 가이드\n\n## 설치\n\n설치 프로그램을 내려받아 실행하세요.\n\n## 사용법\n\n저장소의 루트에서 도구를 실행하세요.\n";
+const TRANSLATION_UPDATED: &str = "# 가이드\n\n## 설치\n\n설치 프로그램을 내려받아 서명을 확인한 뒤 실행하세요.\n\n## 사용법\n\n저장소의 루트에서 도구를 실행하세요.\n";
+
+/// The names tried: git quotes the ones with a quote, a control character
+/// or a backslash, and pads the ones with a space.
+const ODD_NAMES: &[&str] = &[
+    "설치 \"guide\".md",
+    "a b.md",
+    "tab\there.md",
+    "new\nline.md",
+    "back\\slash.md",
+    "dash -> arrow.md",
+];
+
+/// Commit ids masked (they differ with the file names).
+fn masked(text: &str) -> String {
+    regex::Regex::new(r"\b[0-9a-f]{10}\b")
+        .unwrap()
+        .replace_all(text, "<id>")
+        .into_owned()
+}
+
+/// A `history_fixture` case: the files of each commit, and `renames`.
+fn case(commits: &[(&str, &[(String, &str)])], renames: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (commit, files) in commits {
+        for (path, text) in *files {
+            write(tmp.path(), &format!("commits/{commit}/{path}"), text);
+        }
+    }
+    if !renames.is_empty() {
+        write(tmp.path(), "renames", renames);
+    }
+    tmp
+}
+
+/// `docs/en/<name>` translated at `docs/ko/<name>`, then the source changed.
+fn translated_then_changed(name: &str) -> tempfile::TempDir {
+    let (en, ko) = (format!("docs/en/{name}"), format!("docs/ko/{name}"));
+    let case = case(
+        &[
+            (
+                "01-translate",
+                &[(en.clone(), SOURCE), (ko.clone(), TRANSLATION)],
+            ),
+            ("02-source", &[(en, SOURCE_CHANGED)]),
+        ],
+        "",
+    );
+    common::history_fixture(case.path())
+}
+
+/// `stale-section` on the repository: the compact and the human forms.
+fn stale(repo: &Path) -> (String, String) {
+    let report = common::check(repo, &[RuleId::StaleSection]);
+    (common::compact(&report), common::human(&report))
+}
+
+#[test]
+fn odd_paths_go_stale_like_plain_ones() {
+    let plain = translated_then_changed("plain.md");
+    let (want, want_human) = stale(&plain.path().join("repo"));
+    assert_eq!(want.lines().count(), 1, "{want}");
+    assert!(
+        want.starts_with("docs/ko/plain.md:3:1: warning[stale-section] section `설치` is stale"),
+        "{want}"
+    );
+    // The old source text, fetched with `git cat-file`, is shown.
+    assert!(
+        want_human.contains("-Download the installer and run it."),
+        "{want_human}"
+    );
+    for name in ODD_NAMES {
+        let repo = translated_then_changed(name);
+        let (got, got_human) = stale(&repo.path().join("repo"));
+        assert_eq!(
+            masked(&got.replace(name, "plain.md")),
+            masked(&want),
+            "{name:?}"
+        );
+        assert!(
+            got_human.contains("what changed in the source section since then")
+                && got_human.contains("-Download the installer and run it.")
+                && got_human.contains("+Download the installer, check its signature and run it."),
+            "{name:?}: {got_human}"
+        );
+    }
+}
+
+/// The working tree and `--changed-since` name odd paths exactly: a
+/// translation updated but not committed is synced "now", and the changed
+/// and untracked files are the ones listed.
+#[test]
+fn odd_paths_in_the_working_tree_and_changed_since() {
+    for name in ODD_NAMES {
+        let repo = translated_then_changed(name);
+        let root = repo.path().join("repo");
+        write(&root, &format!("docs/ko/{name}"), TRANSLATION_UPDATED);
+        let (got, _) = stale(&root);
+        assert_eq!(got, "", "{name:?}: the working-tree edit was not seen");
+        write(&root, &format!("docs/new/{name}"), "# New\n");
+        let changed = lockstep::history::changed_since(&root, "HEAD").unwrap();
+        let want: HashSet<String> = [format!("docs/ko/{name}"), format!("docs/new/{name}")]
+            .into_iter()
+            .collect();
+        assert_eq!(changed, want, "{name:?}");
+    }
+}
+
+/// A file linking to an odd name, in any usual spelling, is found as
+/// mentioning it (the pre-selection of `--changed-since`).
+#[test]
+fn links_to_odd_names_are_found_encoded_or_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    common::git_now(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "raw.md", "[a](<docs/설치 \"guide\".md>)\n");
+    write(dir, "spaces.md", "[a](docs/설치%20%22guide%22.md)\n");
+    write(
+        dir,
+        "all.md",
+        "[a](docs/%ec%84%a4%ec%b9%98%20%22guide%22.md)\n",
+    );
+    write(dir, "other.md", "[a](docs/guide.md)\n");
+    write(dir, "newline.md", "[a](docs/new%0Aline.md)\n");
+    let found = lockstep::history::files_mentioning(
+        dir,
+        &["설치 \"guide\".md".to_string(), "new\nline.md".to_string()],
+    )
+    .unwrap();
+    let want: HashSet<String> = ["raw.md", "spaces.md", "all.md", "newline.md"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(found, want);
+}
+
+/// `git mv` of a translation with an odd name, then nothing: still stale,
+/// as the plain `stale-section/fail/renamed-translation` fixture is; moved
+/// and then really updated: not stale.
+#[test]
+fn renamed_translations_keep_their_sync_point() {
+    for name in ["plain", "설치 \"guide\"", "a b"] {
+        let (en, ko, moved) = (
+            format!("docs/{name}.md"),
+            format!("docs/{name}-ko.md"),
+            format!("docs/{name}.ko.md"),
+        );
+        let commits: &[(&str, &[(String, &str)])] = &[
+            (
+                "01-translate",
+                &[(en.clone(), SOURCE), (ko.clone(), TRANSLATION)],
+            ),
+            ("02-source", &[(en.clone(), SOURCE_CHANGED)]),
+            ("03-rename", &[(moved.clone(), TRANSLATION)]),
+        ];
+        let renames = format!("03-rename: {ko} -> {moved}\n");
+        let case_dir = case(commits, &renames);
+        let repo = common::history_fixture(case_dir.path());
+        let root = repo.path().join("repo");
+        assert!(!root.join(&ko).exists() && root.join(&moved).exists());
+        let (got, _) = stale(&root);
+        assert_eq!(got.lines().count(), 1, "{name}: {got}");
+        assert!(
+            got.starts_with(&format!(
+                "{moved}:3:1: warning[stale-section] section `설치` is stale: its source section changed in "
+            )),
+            "{name}: {got}"
+        );
+        // The sync point is the translation's commit, not the rename's.
+        let log = common::git_now(&root, &["log", "--format=%h", "--abbrev=10", "--reverse"]);
+        let ids: Vec<&str> = log.lines().collect();
+        assert!(
+            got.contains(&format!(
+                "changed in {} (2024-01-02) since it was synced at {} (2024-01-01)",
+                ids[1], ids[0]
+            )),
+            "{name}: {got}"
+        );
+
+        let mut updated = commits.to_vec();
+        let update = [(moved.clone(), TRANSLATION_UPDATED)];
+        updated.push(("04-update", &update));
+        let case_dir = case(&updated, &renames);
+        let repo = common::history_fixture(case_dir.path());
+        let (got, _) = stale(&repo.path().join("repo"));
+        assert_eq!(got, "", "{name}");
+    }
+}
+
+/// `git mv` not yet committed: the moved translation, and a moved source
+/// with its translation, keep their history as a committed move does (the
+/// old source text is found at its old path).
+#[test]
+fn uncommitted_moves_keep_the_sync_point() {
+    for (moves, translation) in [
+        (
+            &[("docs/a b-ko.md", "docs/a b.ko.md")][..],
+            "docs/a b.ko.md",
+        ),
+        (
+            &[
+                ("docs/a b.md", "docs/설치 \"guide\".md"),
+                ("docs/a b-ko.md", "docs/설치 \"guide\"-ko.md"),
+            ][..],
+            "docs/설치 \"guide\"-ko.md",
+        ),
+    ] {
+        let commits: &[(&str, &[(String, &str)])] = &[
+            (
+                "01-translate",
+                &[
+                    ("docs/a b.md".into(), SOURCE),
+                    ("docs/a b-ko.md".into(), TRANSLATION),
+                ],
+            ),
+            ("02-source", &[("docs/a b.md".into(), SOURCE_CHANGED)]),
+        ];
+        let case_dir = case(commits, "");
+        let repo = common::history_fixture(case_dir.path());
+        let root = repo.path().join("repo");
+        for (from, to) in moves {
+            common::git_now(&root, &["mv", from, to]);
+        }
+        let (got, human) = stale(&root);
+        assert_eq!(got.lines().count(), 1, "{moves:?}: {got}");
+        assert!(
+            got.starts_with(&format!("{translation}:3:1: warning[stale-section]")),
+            "{moves:?}: {got}"
+        );
+        let log = common::git_now(&root, &["log", "--format=%h", "--abbrev=10", "--reverse"]);
+        let ids: Vec<&str> = log.lines().collect();
+        assert!(
+            got.contains(&format!("since it was synced at {} (2024-01-01)", ids[0])),
+            "{moves:?}: {got}"
+        );
+        assert!(
+            human.contains("-Download the installer and run it."),
+            "{moves:?}: {human}"
+        );
+    }
+}
