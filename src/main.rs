@@ -74,7 +74,7 @@ fn main() -> ExitCode {
     };
     match &result {
         Err(Failure::App(e)) => eprint!("{}", render_error(&cli, e)),
-        Err(Failure::Io(e)) => eprintln!("error: {e}"),
+        Err(Failure::Io(e)) => eprint!("{}", render::error::render(&e.to_string(), None, false)),
         _ => {}
     }
     ExitCode::from(exit_code(&result))
@@ -158,7 +158,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
             eprintln!(
                 "Wrote {n} finding{} to the baseline {}.",
                 if n == 1 { "" } else { "s" },
-                path.display()
+                render::safe::escape(&path.display().to_string())
             );
         }
         return Ok(if report.has_io_error() {
@@ -225,7 +225,8 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
     for c in &report.changes {
         if let Err(e) = lockstep::write::write_atomic(&c.abs, c.after.as_bytes()) {
             out.flush()?;
-            eprintln!("error: cannot write {}: {e}", c.path);
+            let message = format!("cannot write {}: {e}", c.path);
+            eprint!("{}", render::error::render(&message, None, false));
             return Ok(Outcome::Error);
         }
     }
@@ -285,19 +286,22 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<Outcome, Failure> {
     if outcome.after != outcome.before
         && let Err(e) = lockstep::write::write_atomic(&outcome.path, outcome.after.as_bytes())
     {
-        eprintln!("error: cannot write {}: {e}", outcome.path.display());
+        let message = format!("cannot write {}: {e}", outcome.path.display());
+        eprint!("{}", render::error::render(&message, None, false));
         return Ok(Outcome::Error);
     }
     if !cli.quiet {
-        let mut out = io::stdout().lock();
-        writeln!(
-            out,
+        // The path and the headings come from the user's files.
+        let line = format!(
             "{}: marked {} as synced at {} ({}).",
             outcome.path.display(),
             outcome.marked.join(", "),
             outcome.commit.short(),
             outcome.commit.date()
-        )?;
+        );
+        let line = render::safe::escape(&line);
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", render::safe::guard(&line))?;
     }
     Ok(Outcome::Clean)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
-use super::Renderer;
+use super::{Renderer, safe};
 
 pub struct Json;
 
@@ -119,7 +119,9 @@ impl Renderer for Json {
             },
             notes: &report.notes,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // No `##[` for a CI log to take as a workflow command (same JSON value).
+        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
+        out.write_all(&safe::guard_json(json))?;
         writeln!(out)
     }
 }

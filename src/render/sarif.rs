@@ -15,7 +15,7 @@ use crate::diagnostic::RuleId;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
-use super::Renderer;
+use super::{Renderer, safe};
 
 pub struct Sarif;
 
@@ -164,7 +164,9 @@ impl Renderer for Sarif {
                 "results": results,
             }]
         });
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // No `##[` for a CI log to take as a workflow command (same JSON value).
+        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
+        out.write_all(&safe::guard_json(json))?;
         writeln!(out)
     }
 }
