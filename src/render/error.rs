@@ -10,8 +10,9 @@ use std::ops::Range;
 
 use crate::source::{LineIndex, Span};
 
+use super::columns::Columns;
 use super::safe;
-use super::snippet::{Columns, Excerpt};
+use super::snippet::Excerpt;
 
 /// Where in a file an error is, and what to say there.
 pub struct Snippet<'a> {

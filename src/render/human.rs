@@ -15,7 +15,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::Report;
 use crate::source::SourceFile;
 
-use super::snippet::{Columns, Excerpt};
+use super::columns::{self, Columns};
+use super::snippet::Excerpt;
 use super::{RenderOptions, Renderer, plural, safe};
 
 /// Lines of context shown above and below a finding.
@@ -147,20 +148,20 @@ fn note_line_at(
     source: Option<&SourceFile>,
     columns: &mut Columns,
 ) -> String {
-    let (line, column) = columns.line_col(&file.text, &file.lines, d.span.start);
+    let lc = columns.line_col(file, d.span.start);
     let mut s = format!(
         "note[{}]: {}:{}:{}: {}",
         d.rule.name(),
         safe::escape(&file.path),
-        line + 1,
-        column + 1,
+        lc.line,
+        lc.column,
         safe::escape(&d.message)
     );
     if let (Some(r), Some(f)) = (&d.source, source) {
         s.push_str(&format!(
             " (source: {}:{})",
             safe::escape(&f.path),
-            f.lines.line_of(r.span.start.min(f.text.len())) + 1
+            columns::line(f, r.span.start)
         ));
     }
     s.push('\n');

@@ -10,6 +10,7 @@
 //! ([`snippet`]). Lines and columns are computed here, from byte spans
 //! (1-based; columns count Unicode scalar values).
 
+mod columns;
 pub mod error;
 pub mod fix;
 mod github;

@@ -8,12 +8,11 @@
 //! the real line and column. Building one costs time proportional to what it
 //! shows, not to the file, so rendering is linear in the number of findings.
 
-use std::collections::HashMap;
-
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::source::{LineIndex, Span, floor_char_boundary};
 
+use super::columns::Columns;
 use super::safe;
 
 /// A line longer than this many characters is shown as a window of at most
@@ -32,34 +31,6 @@ const MIN_LEAD_CHARS: usize = 16;
 pub const MAX_SPAN_LINES: usize = 8;
 
 const ELLIPSIS: &str = "…";
-
-/// Line and character column of offsets in files, remembering the last
-/// position asked for in each file: for findings in order, counting
-/// characters from the previous finding instead of from the line start keeps
-/// a line with thousands of findings linear.
-#[derive(Default)]
-pub struct Columns {
-    last: HashMap<usize, (usize, usize, usize)>,
-}
-
-impl Columns {
-    /// 0-based line and column (in characters) of byte `offset` in `text`
-    /// (rounded down to a character boundary).
-    pub fn line_col(&mut self, text: &str, lines: &LineIndex, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = lines.line_of(offset);
-        let line_start = lines.line_start(line + 1).min(offset);
-        let key = text.as_ptr() as usize;
-        let column = match self.last.get(&key) {
-            Some(&(l, at, c)) if l == line && line_start <= at && at <= offset => {
-                c + text[at..offset].chars().count()
-            }
-            _ => text[line_start..offset].chars().count(),
-        };
-        self.last.insert(key, (line, offset, column));
-        (line, column)
-    }
-}
 
 /// The lines of one snippet, made safe and short, as miette source code.
 pub struct Excerpt {
@@ -120,7 +91,7 @@ impl Excerpt {
         let body = lines.line_start(1).min(len);
         let start = floor_char_boundary(text, span.start.min(len)).max(body);
         let end = floor_char_boundary(text, span.end.min(len)).max(start);
-        let (first, column) = columns.line_col(text, lines, start);
+        let (first, column) = columns.line_col0(text, lines, start);
         let last = lines.line_of(end.saturating_sub(1).max(start));
         let cut = last - first >= MAX_SPAN_LINES;
         let shown_last = if cut {
@@ -385,16 +356,5 @@ mod tests {
         let e = excerpt(&text, Span::new(0, text.len()));
         assert_eq!(e.text.lines().count(), MAX_SPAN_LINES);
         assert!(labelled(&e).ends_with("line 7…"));
-    }
-
-    #[test]
-    fn columns_continue_from_the_last_position() {
-        let text = "ab한c\nxyz";
-        let lines = LineIndex::new(text);
-        let mut c = Columns::default();
-        assert_eq!(c.line_col(text, &lines, 1), (0, 1));
-        assert_eq!(c.line_col(text, &lines, 5), (0, 3));
-        assert_eq!(c.line_col(text, &lines, 2), (0, 2));
-        assert_eq!(c.line_col(text, &lines, 9), (1, 2));
     }
 }
