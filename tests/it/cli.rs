@@ -947,3 +947,74 @@ fn fix_diff_quotes_odd_file_names_and_still_applies() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(stdout(&o), "");
 }
+
+/// A stale section's diff (whose context lines start with a space, then the
+/// file's text) and the line `sync` prints (with the heading) are safe to
+/// print in a CI log: no workflow command, no raw bidi or format character.
+#[test]
+fn stale_diffs_and_sync_lines_are_safe_to_print() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\n::error file=README.md::ctx\nRun it.\n",
+    );
+    write(
+        dir,
+        "README-ko.md",
+        "# 가이드\n\n## 설치 \u{202E}\u{200B} ::error file=x::y ##[error]z\n\n실행하세요.\n",
+    );
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "translate"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\n::error file=README.md::ctx\nRun it as root.\n",
+    );
+    git(dir, &["commit", "-qam", "source"]);
+    for format in ["human", "github"] {
+        let o = lockstep(
+            &["check", "--select", "stale-section", "--format", format],
+            dir,
+        );
+        let out = stdout(&o);
+        assert!(out.contains("+Run it as root."), "{out}");
+        if format == "github" {
+            // One command per finding, and nothing else.
+            assert_eq!(out.lines().count(), 1, "{out}");
+            let message = out.strip_prefix("::warning file=README-ko.md,").unwrap();
+            assert_safe_to_print(format, message);
+        } else {
+            assert_safe_to_print(format, &out);
+        }
+    }
+    let o = lockstep(
+        &["check", "--select", "stale-section", "--color", "never"],
+        dir,
+    );
+    assert!(
+        stdout(&o).contains("\n     \\u{3a}:error file=README.md::ctx\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lockstep(
+        &[
+            "sync",
+            "README-ko.md",
+            "--section",
+            "설치--error-filexy-errorz",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "README-ko.md: marked section `설치 \\u{202e}\\u{200b} ::error file=x::y ##\\u{5b}error]z` as synced at "
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_safe_to_print("sync", &stdout(&o));
+}

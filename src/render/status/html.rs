@@ -23,6 +23,8 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // `##[` is a workflow command anywhere in a line of a CI log.
+            '[' if out.ends_with("##") => out.push_str("&#91;"),
             c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
@@ -388,6 +390,7 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+        assert_eq!(esc("##[error]x [y]"), "##&#91;error]x [y]");
         assert_eq!(
             href("translations/README ko.md", Some(4)),
             "translations/README%20ko.md#L4"
