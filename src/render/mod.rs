@@ -7,7 +7,7 @@
 //! fatal error ([`error`]). Everything that comes from a user's file goes
 //! through [`safe`] before it reaches a terminal or a CI log; source
 //! snippets show only the lines they need, cut to a window when long
-//! ([`snippet`]). Lines and columns are computed here, from byte spans
+//! (`snippet`). Lines and columns are computed here, from byte spans
 //! (1-based; columns count Unicode scalar values).
 
 mod columns;

@@ -101,7 +101,7 @@ pub fn mask(text: &str) -> Cow<'_, str> {
 }
 
 /// The visible stand-in of an unsafe character: same UTF-8 length.
-pub(crate) fn masked(c: char) -> char {
+fn masked(c: char) -> char {
     match c.len_utf8() {
         1 => '?',
         2 => '\u{B7}',
