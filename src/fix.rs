@@ -280,20 +280,89 @@ pub fn line_ending(text: &str) -> &'static str {
 }
 
 /// A unified diff of `old` → `new` for `path` (empty when they are equal).
+/// The names in the header are quoted as git quotes them ([`quote_path`])
+/// when `path` has a control character (a newline, say), so the header
+/// stays two lines and the patch still applies.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    unified_diff_quoting(path, old, new, char::is_control)
+}
+
+/// [`unified_diff`], quoting the names also when `special` holds for one of
+/// their characters (the renderer adds invisible and bidi characters).
+pub fn unified_diff_quoting(
+    path: &str,
+    old: &str,
+    new: &str,
+    special: impl Fn(char) -> bool,
+) -> String {
     if old == new {
         return String::new();
     }
+    let a = format!("a/{path}");
+    let b = format!("b/{path}");
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(2)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&quote_path(&a, &special), &quote_path(&b, &special))
         .to_string()
+}
+
+/// `name` as git writes it in a diff header: as is, or — when it has a
+/// control character, a character `special` holds for, a `"` or a `\` — in
+/// double quotes, with `\n`, `\t`, `\"`, `\\` … for those characters and
+/// octal bytes (`\342\200\256`) for the others among them. `git apply` and
+/// `patch` read both forms.
+pub fn quote_path(name: &str, special: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let quoted = |c: char| c.is_control() || c == '"' || c == '\\' || special(c);
+    if !name.chars().any(quoted) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    out.push('"');
+    for c in name.chars() {
+        match c {
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\x0b' => out.push_str("\\v"),
+            '\x0c' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if quoted(c) => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diff_headers_quote_names_as_git_does() {
+        let d = unified_diff("x\ny.md", "a\n", "b\n");
+        assert!(
+            d.starts_with("--- \"a/x\\ny.md\"\n+++ \"b/x\\ny.md\"\n@@"),
+            "{d}"
+        );
+        assert_eq!(
+            quote_path("a/plain 한.md", char::is_control),
+            "a/plain 한.md"
+        );
+        assert_eq!(
+            quote_path("a/q\"\\\t\x1b\u{202E}.md", |c| c == '\u{202E}'),
+            "\"a/q\\\"\\\\\\t\\033\\342\\200\\256.md\""
+        );
+    }
 
     #[test]
     fn applies_identical_once_and_skips_overlaps() {

@@ -74,7 +74,7 @@ fn main() -> ExitCode {
     };
     match &result {
         Err(Failure::App(e)) => eprint!("{}", render_error(&cli, e)),
-        Err(Failure::Io(e)) => eprintln!("error: {e}"),
+        Err(Failure::Io(e)) => eprint!("{}", render::error::render(&e.to_string(), None, false)),
         _ => {}
     }
     ExitCode::from(exit_code(&result))
@@ -158,7 +158,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
             eprintln!(
                 "Wrote {n} finding{} to the baseline {}.",
                 if n == 1 { "" } else { "s" },
-                path.display()
+                render::safe::escape(&path.display().to_string())
             );
         }
         return Ok(if report.has_io_error() {
@@ -314,19 +314,22 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<Outcome, Failure> {
             outcome.after.as_bytes(),
         )
     {
-        eprintln!("error: cannot write {}: {e}", outcome.path.display());
+        let message = format!("cannot write {}: {e}", outcome.path.display());
+        eprint!("{}", render::error::render(&message, None, false));
         return Ok(Outcome::Error);
     }
     if !cli.quiet {
-        let mut out = io::stdout().lock();
-        writeln!(
-            out,
+        // The path and the headings come from the user's files.
+        let line = format!(
             "{}: marked {} as synced at {} ({}).",
             outcome.path.display(),
             outcome.marked.join(", "),
             outcome.commit.short(),
             outcome.commit.date()
-        )?;
+        );
+        let line = render::safe::escape(&line);
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", render::safe::guard(&line))?;
     }
     Ok(Outcome::Clean)
 }

@@ -4,17 +4,19 @@
 use std::io::{self, Write};
 
 use crate::diagnostic::Severity;
-use crate::fix::unified_diff;
+use crate::fix::unified_diff_quoting;
 use crate::report::fix::FixReport;
 
 use super::{plural, safe};
 
-/// The unified diff of every change. `mask`: control and bidi characters
-/// from the files are shown masked (on a terminal); raw otherwise, so that
-/// the patch applies.
+/// The unified diff of every change. `mask`: control, bidi and other
+/// invisible characters from the files are shown masked (on a terminal);
+/// raw otherwise, so that the patch applies byte for byte. Either way a file
+/// name with such characters is quoted in the header as git quotes it
+/// (`"a/x\nb"`).
 pub fn diff(report: &FixReport, mask: bool, out: &mut dyn Write) -> io::Result<()> {
     for c in &report.changes {
-        let diff = unified_diff(&c.path, &c.before, &c.after);
+        let diff = unified_diff_quoting(&c.path, &c.before, &c.after, safe::is_unsafe);
         if mask {
             write!(out, "{}", safe::mask(&diff))?;
         } else {
@@ -33,7 +35,7 @@ pub fn summary(report: &FixReport, out: &mut dyn Write) -> io::Result<()> {
         let per_rule: Vec<String> = report
             .applied
             .iter()
-            .map(|(r, n)| format!("{r}: {n}"))
+            .map(|(r, n)| format!("{}: {n}", safe::escape(&r.to_string())))
             .collect();
         writeln!(
             out,

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
+use super::columns::{self, Columns};
 use super::{Renderer, safe};
 
 pub struct Github;
@@ -32,13 +33,14 @@ pub fn escape_property(s: &str) -> String {
 
 impl Renderer for Github {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut columns = Columns::default();
         for d in &report.diagnostics {
             let file = &report.files[d.file.index()];
-            let start = file.line_col(d.span.start);
+            let start = columns.line_col(file, d.span.start);
             let last = if d.span.is_empty() {
                 start
             } else {
-                file.line_col(d.span.end - 1)
+                columns.line_col(file, d.span.end - 1)
             };
             let level = match d.severity {
                 Severity::Error => "error",
@@ -67,7 +69,7 @@ impl Renderer for Github {
                 message.push_str(&format!(
                     "\nsource: {}:{}",
                     report.display_path(s.file),
-                    f.line_col(s.span.start).line
+                    columns::line(f, s.span.start)
                 ));
             }
             if let Some(st) = &d.stale {

@@ -1,23 +1,26 @@
 //! Human output: miette's graphical reports, one per diagnostic, and a summary.
 //!
-//! The source snippet comes from [`FileSource`], a `miette::SourceCode` over
-//! our own line index: it finds lines in O(log n) instead of rescanning the
-//! file for each diagnostic, and reports columns in characters.
+//! The source snippet is an [`Excerpt`]: only the lines it shows, masked,
+//! with long lines cut to a window around the span — so a finding costs the
+//! same whatever the size of its file or line. Columns come from
+//! [`Columns`], which counts on from the previous finding in the same line.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::Report;
 use crate::source::SourceFile;
 
+use super::columns::{self, Columns};
+use super::snippet::Excerpt;
 use super::{RenderOptions, Renderer, plural, safe};
+
+/// Lines of context shown above and below a finding.
+const CONTEXT_LINES: usize = 1;
 
 pub struct Human {
     handler: GraphicalReportHandler,
@@ -34,7 +37,7 @@ impl Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(opts.width.unwrap_or(100))
             .with_links(false)
-            .with_context_lines(1);
+            .with_context_lines(CONTEXT_LINES);
         Self {
             handler,
             quiet: opts.quiet,
@@ -49,11 +52,21 @@ impl Human {
         d: &Diagnostic,
         source_file: Option<&SourceFile>,
     ) -> String {
+        self.render_at(file, d, source_file, &mut Columns::default())
+    }
+
+    fn render_at(
+        &self,
+        file: &SourceFile,
+        d: &Diagnostic,
+        source_file: Option<&SourceFile>,
+        columns: &mut Columns,
+    ) -> String {
+        let src = excerpt(file, d.span, columns);
         let related = match (&d.source, source_file) {
             (Some(r), Some(f)) => vec![RelatedView {
-                message: &r.message,
-                span: r.span,
-                src: FileSource::new(f),
+                message: safe::escape(&r.message),
+                src: excerpt(f, r.span, columns),
             }],
             _ => Vec::new(),
         };
@@ -61,12 +74,16 @@ impl Human {
             d,
             message: safe::escape(&d.message),
             help: d.help.as_deref().map(safe::escape),
-            src: FileSource::new(file),
+            src,
             related,
         };
         let mut s = String::new();
         if self.handler.render_report(&mut s, &view).is_err() {
-            s = format!("{}: {}\n", file.path, d.message);
+            s = format!(
+                "{}: {}\n",
+                safe::escape(&file.path),
+                safe::escape(&d.message)
+            );
         }
         if let Some(stale) = &d.stale {
             s.push_str("  what changed in the source section since then:\n");
@@ -76,19 +93,36 @@ impl Human {
                 s.push('\n');
             }
         }
-        s
+        // Wrapped help text or an indented diff line could start with `::`.
+        match safe::guard(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(g) => g,
+        }
     }
+}
+
+/// The snippet of `span` in `file`, its path escaped for the header.
+fn excerpt(file: &SourceFile, span: crate::source::Span, columns: &mut Columns) -> Excerpt {
+    Excerpt::new(
+        safe::escape(&file.path).into_owned(),
+        &file.text,
+        &file.lines,
+        span,
+        CONTEXT_LINES,
+        columns,
+    )
 }
 
 impl Renderer for Human {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut columns = Columns::default();
         for d in &report.diagnostics {
             let file = &report.files[d.file.index()];
             let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
             let text = if d.severity == Severity::Info {
-                note_line(file, d, source)
+                note_line_at(file, d, source, &mut columns)
             } else {
-                self.render_one(file, d, source)
+                self.render_at(file, d, source, &mut columns)
             };
             out.write_all(text.as_bytes())?;
         }
@@ -105,7 +139,16 @@ impl Renderer for Human {
 /// A note on one line: notes are many (entry texts, untranslated sections)
 /// and informational, so they do not get a source snippet each.
 pub fn note_line(file: &SourceFile, d: &Diagnostic, source: Option<&SourceFile>) -> String {
-    let lc = file.line_col(d.span.start);
+    note_line_at(file, d, source, &mut Columns::default())
+}
+
+fn note_line_at(
+    file: &SourceFile,
+    d: &Diagnostic,
+    source: Option<&SourceFile>,
+    columns: &mut Columns,
+) -> String {
+    let lc = columns.line_col(file, d.span.start);
     let mut s = format!(
         "note[{}]: {}:{}:{}: {}",
         d.rule.name(),
@@ -117,8 +160,8 @@ pub fn note_line(file: &SourceFile, d: &Diagnostic, source: Option<&SourceFile>)
     if let (Some(r), Some(f)) = (&d.source, source) {
         s.push_str(&format!(
             " (source: {}:{})",
-            f.path,
-            f.line_col(r.span.start).line
+            safe::escape(&f.path),
+            columns::line(f, r.span.start)
         ));
     }
     s.push('\n');
@@ -158,26 +201,25 @@ struct View<'a> {
     d: &'a Diagnostic,
     message: Cow<'a, str>,
     help: Option<Cow<'a, str>>,
-    src: FileSource<'a>,
+    src: Excerpt,
     related: Vec<RelatedView<'a>>,
 }
 
 /// The source section of a cross-edition finding, shown below it.
 struct RelatedView<'a> {
-    message: &'a str,
-    span: crate::source::Span,
-    src: FileSource<'a>,
+    message: Cow<'a, str>,
+    src: Excerpt,
 }
 
 impl fmt::Debug for RelatedView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for RelatedView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -193,9 +235,7 @@ impl miette::Diagnostic for RelatedView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, (self.span.start, self.span.len())),
-        )))
+        Some(Box::new(std::iter::once(self.src.label(None, true))))
     }
 }
 
@@ -246,73 +286,6 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.d.span;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, (span.start, span.len())),
-        )))
-    }
-}
-
-/// A file's text as miette source code, using the file's line index; unsafe
-/// characters are masked (same byte lengths, so spans stay valid).
-struct FileSource<'a> {
-    file: &'a SourceFile,
-    text: Cow<'a, str>,
-}
-
-impl<'a> FileSource<'a> {
-    fn new(file: &'a SourceFile) -> Self {
-        Self {
-            file,
-            text: safe::mask(&file.text),
-        }
-    }
-}
-
-impl SourceCode for FileSource<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text: &str = &self.text;
-        let lines = &self.file.lines;
-        let start = span.offset();
-        let end = start + span.len();
-        if end > text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let first = lines.line_of(start);
-        let last = lines.line_of(end.saturating_sub(1).max(start));
-        let name = self.file.path.clone();
-        if before == 0 && after == 0 {
-            let line_start = lines.line_start(first + 1).min(start);
-            let column = text[line_start..start].chars().count();
-            return Ok(Box::new(MietteSpanContents::new_named(
-                name,
-                &text.as_bytes()[start..end],
-                *span,
-                first,
-                column,
-                last - first,
-            )));
-        }
-        let ctx_first = first.saturating_sub(before);
-        let ctx_last = (last + after).min(lines.line_count() - 1);
-        let s = lines.line_start(ctx_first + 1);
-        let e = if ctx_last + 1 < lines.line_count() {
-            lines.line_start(ctx_last + 2)
-        } else {
-            text.len()
-        };
-        Ok(Box::new(MietteSpanContents::new_named(
-            name,
-            &text.as_bytes()[s..e],
-            (s, e - s).into(),
-            ctx_first,
-            0,
-            ctx_last - ctx_first,
-        )))
+        Some(Box::new(std::iter::once(self.src.label(None, true))))
     }
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
-use super::Renderer;
+use super::columns::{self, Columns};
+use super::{Renderer, safe};
 
 pub struct Json;
 
@@ -70,13 +71,14 @@ struct Summary {
 
 impl Renderer for Json {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut columns = Columns::default();
         let diagnostics = report
             .diagnostics
             .iter()
             .map(|d| {
                 let file = &report.files[d.file.index()];
-                let start = file.line_col(d.span.start);
-                let end = file.line_col(d.span.end);
+                let start = columns.line_col(file, d.span.start);
+                let end = columns.line_col(file, d.span.end);
                 JsonDiagnostic {
                     rule: d.rule.name(),
                     severity: d.severity,
@@ -92,7 +94,7 @@ impl Renderer for Json {
                         let f = &report.files[s.file.index()];
                         JsonSource {
                             file: &f.path,
-                            line: f.line_col(s.span.start).line,
+                            line: columns::line(f, s.span.start),
                         }
                     }),
                     diff: d.stale.as_ref().map(|s| s.diff.as_str()),
@@ -119,7 +121,9 @@ impl Renderer for Json {
             },
             notes: &report.notes,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // No `##[` for a CI log to take as a workflow command (same JSON value).
+        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
+        out.write_all(&safe::guard_json(json))?;
         writeln!(out)
     }
 }

@@ -5,9 +5,12 @@
 //! findings in each format, the status report ([`status`]), the fix summary
 //! and diff ([`fix`]), the rule list and rule self-tests ([`rules`]), and a
 //! fatal error ([`error`]). Everything that comes from a user's file goes
-//! through [`safe`] before it reaches a terminal or a CI log. Lines and columns are computed here, from byte
-//! spans (1-based; columns count Unicode scalar values).
+//! through [`safe`] before it reaches a terminal or a CI log; source
+//! snippets show only the lines they need, cut to a window when long
+//! (`snippet`). Lines and columns are computed here, from byte spans
+//! (1-based; columns count Unicode scalar values).
 
+mod columns;
 pub mod error;
 pub mod fix;
 mod github;
@@ -16,6 +19,7 @@ mod json;
 pub mod rules;
 pub mod safe;
 mod sarif;
+mod snippet;
 pub mod status;
 
 use std::io::{self, Write};

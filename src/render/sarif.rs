@@ -15,7 +15,8 @@ use crate::diagnostic::RuleId;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
-use super::Renderer;
+use super::columns::Columns;
+use super::{Renderer, safe};
 
 pub struct Sarif;
 
@@ -43,10 +44,15 @@ fn full_description(docs: &str) -> String {
         .join(" ")
 }
 
-fn region(report: &Report, file: crate::source::FileId, span: crate::source::Span) -> Value {
+fn region(
+    report: &Report,
+    columns: &mut Columns,
+    file: crate::source::FileId,
+    span: crate::source::Span,
+) -> Value {
     let f = &report.files[file.index()];
-    let start = f.line_col(span.start);
-    let end = f.line_col(span.end);
+    let start = columns.line_col(f, span.start);
+    let end = columns.line_col(f, span.end);
     json!({
         "startLine": start.line,
         "startColumn": start.column,
@@ -55,11 +61,16 @@ fn region(report: &Report, file: crate::source::FileId, span: crate::source::Spa
     })
 }
 
-fn location(report: &Report, file: crate::source::FileId, span: crate::source::Span) -> Value {
+fn location(
+    report: &Report,
+    columns: &mut Columns,
+    file: crate::source::FileId,
+    span: crate::source::Span,
+) -> Value {
     json!({
         "physicalLocation": {
             "artifactLocation": { "uri": report.display_path(file) },
-            "region": region(report, file, span),
+            "region": region(report, columns, file, span),
         }
     })
 }
@@ -103,6 +114,7 @@ impl Renderer for Sarif {
             })
             .collect();
         let fingerprints = report.fingerprints();
+        let mut columns = Columns::default();
         let results: Vec<Value> = report
             .diagnostics
             .iter()
@@ -118,11 +130,11 @@ impl Renderer for Sarif {
                     "ruleIndex": rule_index,
                     "level": level(d.severity),
                     "message": { "text": text },
-                    "locations": [location(report, d.file, d.span)],
+                    "locations": [location(report, &mut columns, d.file, d.span)],
                     "partialFingerprints": { "lockstep/v1": fp },
                 });
                 if let Some(s) = &d.source {
-                    let mut related = location(report, s.file, s.span);
+                    let mut related = location(report, &mut columns, s.file, s.span);
                     related["id"] = json!(1);
                     related["message"] = json!({ "text": s.message });
                     result["relatedLocations"] = json!([related]);
@@ -164,7 +176,9 @@ impl Renderer for Sarif {
                 "results": results,
             }]
         });
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // No `##[` for a CI log to take as a workflow command (same JSON value).
+        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
+        out.write_all(&safe::guard_json(json))?;
         writeln!(out)
     }
 }

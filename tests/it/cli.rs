@@ -1,7 +1,7 @@
 //! The `lockstep` binary end to end: exit codes, output formats, scoping,
 //! configuration errors, and the tree walk's safety rules.
 
-use crate::common::{git_now as git, lockstep, write};
+use crate::common::{assert_safe_to_print, git_now as git, lockstep, write};
 
 use std::fs;
 use std::process::{Command, Output, Stdio};
@@ -828,4 +828,193 @@ fn fix_diff_masks_control_characters_on_a_terminal() {
         !shown.contains('\u{1}') && !shown.contains('\u{7f}'),
         "{shown:?}"
     );
+}
+
+/// A pull request can change lockstep.toml and the project's rule files:
+/// their errors print the message escaped and the snippet masked (same
+/// lengths, so the pointer stays under the right character), in every
+/// output format.
+#[test]
+fn configuration_and_rule_file_errors_are_safe_to_print() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "README.md", "# A\n");
+    let run = |what: &str, want: &[&str]| {
+        for format in ["human", "github"] {
+            let o = lockstep(&["check", ".", "--format", format], dir);
+            assert_eq!(o.status.code(), Some(2), "{what}");
+            let err = stderr(&o);
+            for w in want {
+                assert!(err.contains(w), "{what}: {w:?} not in:\n{err}");
+            }
+            assert_safe_to_print(what, &err);
+            assert!(stdout(&o).is_empty());
+        }
+    };
+
+    // A key that decodes to newlines around a workflow command.
+    write(
+        dir,
+        "lockstep.toml",
+        "\"x\\n::error file=README.md,line=1::injected\\n\" = 1\n",
+    );
+    run(
+        "key with newlines",
+        &[
+            "lockstep.toml:1:1: unknown field `x\\u{a}::error file=README.md,line=1::injected\\u{a}`",
+        ],
+    );
+
+    // Raw control, bidi and format characters in the file itself.
+    write(
+        dir,
+        "lockstep.toml",
+        "source-lang = \"en\" # \u{202E}\u{200B}\u{2060}\u{FEFF}\u{2028}\u{85}\nexclude = ['\u{1b}[31m\u{7}\u{0}']\n",
+    );
+    run(
+        "raw characters in lockstep.toml",
+        &[
+            "lockstep.toml:2:13:",
+            // Masked with same-length stand-ins.
+            "source-lang = \"en\" # \u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{B7}",
+            "exclude = ['?[31m",
+        ],
+    );
+
+    // Rule files.
+    write(dir, "lockstep.toml", "rule-dirs = [\"rules\"]\n");
+    write(
+        dir,
+        "rules/x.toml",
+        "[[rule]]\nid = \"x\\n::error file=README.md::injected\\r##[error]y\"\nmessage = \"m\"\npattern = \"a\"\n",
+    );
+    run(
+        "rule id with newlines",
+        &["x.toml:2:6: rule id `x\\u{a}::error file=README.md::injected\\u{d}##\\u{5b}error]y`"],
+    );
+    write(
+        dir,
+        "rules/x.toml",
+        "[[rule]]\nid = \"x\"\nmessage = \"m\"\npattern = '(\u{1b}[31m\u{7}\u{0}\u{202E}'\n",
+    );
+    run(
+        "raw characters in a rule file",
+        &["x.toml:4:13:", "pattern = '(?[31m??\u{FFFD}'"],
+    );
+    write(
+        dir,
+        "rules/x.toml",
+        "[[rule]]\nid = \"x\"\nmessage = \"m\"\npattern = \"(\u{202E}\u{200B}::error::x ##[error]\"\n",
+    );
+    run(
+        "bad pattern with bidi and format characters",
+        &[
+            "x.toml:4:11: invalid pattern",
+            "pattern = \"(\u{FFFD}\u{FFFD}::error::x ##?error]\"",
+        ],
+    );
+}
+
+/// `fix --diff` piped stays a patch that applies byte for byte; a file name
+/// with a newline or a bidi override is quoted in its header the way git
+/// quotes it, so the header cannot be split or reordered, and `git apply`
+/// still reads it.
+#[cfg(unix)]
+#[test]
+fn fix_diff_quotes_odd_file_names_and_still_applies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let name = "we\u{202E}ird\nname.md";
+    if fs::write(dir.join(name), DRIFTED).is_err() {
+        eprintln!("skipped: the filesystem refuses the file name {name:?}");
+        return;
+    }
+    git(dir, &["init", "-q"]);
+    let o = lockstep(&["fix", "--diff"], dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diff = stdout(&o);
+    assert!(
+        diff.starts_with(
+            "--- \"a/we\\342\\200\\256ird\\nname.md\"\n+++ \"b/we\\342\\200\\256ird\\nname.md\"\n@@ -2,6 +2,5 @@\n"
+        ),
+        "{diff}"
+    );
+    assert_safe_to_print("fix --diff", &diff);
+    fs::write(dir.join("fix.patch"), &diff).unwrap();
+    git(dir, &["apply", "fix.patch"]);
+    fs::remove_file(dir.join("fix.patch")).unwrap();
+    let o = lockstep(&["fix", "--diff"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+}
+
+/// A stale section's diff (whose context lines start with a space, then the
+/// file's text) and the line `sync` prints (with the heading) are safe to
+/// print in a CI log: no workflow command, no raw bidi or format character.
+#[test]
+fn stale_diffs_and_sync_lines_are_safe_to_print() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\n::error file=README.md::ctx\nRun it.\n",
+    );
+    write(
+        dir,
+        "README-ko.md",
+        "# 가이드\n\n## 설치 \u{202E}\u{200B} ::error file=x::y ##[error]z\n\n실행하세요.\n",
+    );
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "translate"]);
+    write(
+        dir,
+        "README.md",
+        "# Guide\n\n## Install\n\n::error file=README.md::ctx\nRun it as root.\n",
+    );
+    git(dir, &["commit", "-qam", "source"]);
+    for format in ["human", "github"] {
+        let o = lockstep(
+            &["check", "--select", "stale-section", "--format", format],
+            dir,
+        );
+        let out = stdout(&o);
+        assert!(out.contains("+Run it as root."), "{out}");
+        if format == "github" {
+            // One command per finding, and nothing else.
+            assert_eq!(out.lines().count(), 1, "{out}");
+            let message = out.strip_prefix("::warning file=README-ko.md,").unwrap();
+            assert_safe_to_print(format, message);
+        } else {
+            assert_safe_to_print(format, &out);
+        }
+    }
+    let o = lockstep(
+        &["check", "--select", "stale-section", "--color", "never"],
+        dir,
+    );
+    assert!(
+        stdout(&o).contains("\n     \\u{3a}:error file=README.md::ctx\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lockstep(
+        &[
+            "sync",
+            "README-ko.md",
+            "--section",
+            "설치--error-filexy-errorz",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "README-ko.md: marked section `설치 \\u{202e}\\u{200b} ::error file=x::y ##\\u{5b}error]z` as synced at "
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_safe_to_print("sync", &stdout(&o));
 }

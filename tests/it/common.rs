@@ -382,3 +382,30 @@ fn fix_with(root: &Path, unsafe_fixes: bool, select: &[RuleId]) -> (String, usiz
     }
     (diff, outcome.changes.len())
 }
+
+/// Characters from a user's file (Markdown, configuration, rules) that must
+/// never be printed raw: terminal controls, NUL, bidi overrides, invisible format
+/// characters, line separators.
+const NEVER_RAW: [char; 10] = [
+    '\u{1b}', '\u{7}', '\u{0}', '\r', '\u{85}', '\u{202E}', '\u{200B}', '\u{2060}', '\u{FEFF}',
+    '\u{2028}',
+];
+
+/// No line GitHub Actions would run as a workflow command (it trims leading
+/// blanks, and reads `##[` anywhere), no raw control, bidi or format
+/// character.
+pub fn assert_safe_to_print(what: &str, text: &str) {
+    for line in text.split(['\n', '\r']) {
+        assert!(
+            !line.trim_start().starts_with("::") && !line.contains("##["),
+            "{what}: a workflow command in {line:?}:\n{text}"
+        );
+    }
+    for c in NEVER_RAW {
+        assert!(
+            !text.contains(c),
+            "{what}: raw U+{:04X} in:\n{text}",
+            c as u32
+        );
+    }
+}

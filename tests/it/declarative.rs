@@ -361,3 +361,66 @@ fn untrusted_rule_files_never_panic() {
     let o = lockstep(&["check", "--ignore", "stale-section"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// A project's rule file may come from a pull request: what `lockstep
+/// rules` prints from it (summary, docs page, self-test problems quoting
+/// examples and messages) is escaped, and no line of it can start a
+/// workflow command.
+#[test]
+fn rule_lists_pages_and_tests_print_rule_files_safely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "lockstep.toml", "rule-dirs = [\"rules\"]\n");
+    write(
+        dir,
+        "rules/evil.toml",
+        r#"[[rule]]
+id = "evil"
+message = "m \u202E\r\n::error file=README.md::from-message ##[error]x {0}"
+pattern = 'evil.*'
+docs = """
+First sentence with \u202E, \u200B and \u2060 ::error file=README.md::summary.
+::error file=README.md::from-docs
+  ::warning::indented
+tag \U000E0041, separator \u2028, next line \u0085, ##[error]legacy
+"""
+examples.fail = ["no match here\u202E\n::error::x"]
+examples.pass = ["evil \u200B\r::error::y"]
+"#,
+    );
+    let o = lockstep(&["rules"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let list = stdout(&o);
+    assert!(
+        list.contains(
+            "  rules/evil.toml  warning        First sentence with \\u{202e}, \\u{200b} and \\u{2060} ::error file=README.md::summary\n"
+        ),
+        "{list}"
+    );
+    crate::common::assert_safe_to_print("rules", &list);
+
+    let o = lockstep(&["rules", "evil"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(
+        page.contains("\n\\u{3a}:error file=README.md::from-docs\n"),
+        "{page}"
+    );
+    assert!(page.contains("\n  \\u{3a}:warning::indented\n"), "{page}");
+    assert!(page.contains("##\\u{5b}error]legacy"), "{page}");
+    crate::common::assert_safe_to_print("rules evil", &page);
+
+    let o = lockstep(&["rules", "--test", "rules"], dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let tests = stdout(&o);
+    assert!(
+        tests.contains("FAILED   evil (rules/evil.toml)\n"),
+        "{tests}"
+    );
+    assert!(tests.contains("pass example reported:"), "{tests}");
+    assert!(
+        tests.contains("\\u{202e} ::error file=README.md::from-message ##\\u{5b}error]x"),
+        "{tests}"
+    );
+    crate::common::assert_safe_to_print("rules --test", &tests);
+}

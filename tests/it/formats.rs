@@ -253,3 +253,220 @@ fn sarif_validates_with_declarative_rules() {
             .contains("help: replace `https://example.com` with `<https://example.com>`")
     );
 }
+
+/// Every format character (zero-width, joiners, soft hyphen, the byte order
+/// mark inside text, tag characters), the line and paragraph separators and
+/// U+0085, and newlines decoded from a link (`%0A`) never reach human or
+/// GitHub output raw: messages get `\u{…}` escapes, snippets same-length
+/// stand-ins. No line of any format starts a workflow command, and `##[`
+/// (the legacy form) appears in none.
+#[test]
+fn format_characters_newlines_and_workflow_commands_never_print_raw() {
+    let invisible = [
+        '\u{200B}',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{2060}',
+        '\u{2064}',
+        '\u{FEFF}',
+        '\u{00AD}',
+        '\u{E0041}',
+        '\u{E007F}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{0085}',
+        '\u{061C}',
+        '\u{180E}',
+    ];
+    let hidden: String = invisible.iter().collect();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("README.md"),
+        format!(
+            "# Title{hidden}\n\nSee [a](#a{hidden}b) and [n](#x%0A::error%20file=README.md::injected%0D::warning::w) and [c](#c%E2%80%8B%E2%80%AEd) and [h](#y##[error]z).\n"
+        ),
+    )
+    .unwrap();
+    for format in ["human", "github", "json", "sarif"] {
+        let o = lockstep(
+            &["check", ".", "--format", format, "--color", "never"],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        for line in out.split(['\n', '\r']) {
+            assert!(
+                !line.trim_start().starts_with("::")
+                    || format == "github" && line.starts_with("::error file=README.md,line=3,"),
+                "{format}: a workflow command in {line:?}"
+            );
+            assert!(!line.contains("##["), "{format}: {line:?}");
+        }
+        if format == "json" || format == "sarif" {
+            // JSON escapes (`\u005b`) keep the value as it was.
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert!(v.to_string().contains("##["), "{format}: {out}");
+            continue;
+        }
+        for c in invisible.iter().chain(&['\u{202E}', '\r']) {
+            assert!(
+                !out.contains(*c),
+                "{format}: raw U+{:04X} in:\n{out}",
+                *c as u32
+            );
+        }
+        // Messages show what was there (human output wraps them).
+        let out = out.replace("\n  │ ", "");
+        assert!(out.contains("a\\u{200b}\\u{200c}\\u{200d}\\u{2060}\\u{2064}\\u{feff}\\u{ad}\\u{e0041}\\u{e007f}\\u{2028}\\u{2029}\\u{85}\\u{61c}\\u{180e}b"), "{format}: {out}");
+        assert!(out.contains("c\\u{200b}\\u{202e}d"), "{format}: {out}");
+        assert!(out.contains("y##\\u{5b}error]z"), "{format}: {out}");
+        if format == "human" {
+            // (Wrapping took the space before `file=`.)
+            assert!(
+                out.contains("`x\\u{a}::error")
+                    && out.contains("README.md::injected\\u{d}::warning::w`"),
+                "{out}"
+            );
+            // The snippet: same-length stand-ins, so the underline stays
+            // under the fragment it points at.
+            let snippet = out
+                .lines()
+                .find(|l| l.starts_with(" 3 │ See [a](#a"))
+                .unwrap_or_else(|| panic!("{out}"));
+            assert!(snippet.contains("(#y##?error]z)"), "{snippet}");
+            let line = snippet.trim_start_matches(" 3 │ ");
+            let masked: String = line
+                .chars()
+                .skip("See [a](#a".chars().count())
+                .take(14)
+                .collect();
+            assert_eq!(
+                masked,
+                "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{B7}\u{1F6AB}\u{1F6AB}\u{FFFD}\u{FFFD}\u{B7}\u{B7}\u{FFFD}"
+            );
+        }
+    }
+}
+
+/// Wrapped help text and the stale-section diff are indented lines of user
+/// text: a `::` at their start (after the blanks the runner trims) is
+/// escaped. Built directly, as no rule is needed to show it.
+#[test]
+fn indented_user_text_cannot_start_a_workflow_command() {
+    use lockstep::diagnostic::{Diagnostic, Revision, StaleInfo};
+    use lockstep::rules::RuleId;
+    use lockstep::source::{FileId, SourceFile, Span};
+
+    let file = SourceFile::new("README.md".into(), "# A\n\n[x](#b)\n".into());
+    let human = lockstep::render::Human::new(lockstep::render::RenderOptions {
+        color: false,
+        width: Some(100),
+        quiet: false,
+    });
+    // Help wrapped at width 100: for some lengths the second line would
+    // start with `::error`.
+    let mut wrapped_there = 0;
+    for n in 20..100 {
+        let help = format!("{} ::error file=README.md::injected", "w".repeat(n));
+        let d = Diagnostic::new(RuleId::BrokenAnchor, FileId(0), Span::new(10, 12), "m")
+            .with_help(help)
+            .with_stale(std::sync::Arc::new(StaleInfo {
+                sync: Revision {
+                    id: "0123456789abcdef".into(),
+                    time: 0,
+                },
+                changed: None,
+                diff: "@@ -1,2 +1,2 @@\n ::error file=README.md::context\n-old\n+new\n".into(),
+            }));
+        let out = human.render_one(&file, &d, None);
+        for line in out.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line:?} in:\n{out}");
+        }
+        assert!(
+            out.contains("     \\u{3a}:error file=README.md::context"),
+            "{out}"
+        );
+        if out.contains("\n        \\u{3a}:error file=README.md::injected") {
+            wrapped_there += 1;
+        }
+    }
+    assert!(wrapped_there > 0);
+}
+
+/// Human output is linear in the number of findings: a snippet shows only
+/// its lines, and a line longer than 240 characters as a window around the
+/// finding, with `…` where it was cut. Generated here: 20,000 broken links
+/// on one line, a link between two 100,000-character runs, and a 50,000
+/// character match of a project rule.
+#[test]
+fn human_snippets_stay_small_on_huge_lines() {
+    use lockstep::render::{Format, RenderOptions, renderer};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let links: String = (0..20_000).map(|i| format!("[l](#x{i}) ")).collect();
+    let (a, b, q) = ("a".repeat(100_000), "b".repeat(100_000), "q".repeat(50_000));
+    crate::common::write(
+        dir,
+        "README.md",
+        &format!("# T\n\n{links}\n\n{a} [z](#zz) {b}\n\n{q}\n\nLast.\n"),
+    );
+    crate::common::write(dir, "lockstep.toml", "rule-dirs = [\"rules\"]\n");
+    crate::common::write(
+        dir,
+        "rules/q.toml",
+        "[[rule]]\nid = \"long-q\"\nmessage = \"a long run of q\"\npattern = 'q{1000,}'\nexamples.fail = [\"x\"]\n",
+    );
+    let report = lockstep::app::check(&lockstep::app::CheckOptions {
+        paths: vec![dir.to_path_buf()],
+        select: vec!["broken-anchor".into(), "long-q".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(report.diagnostics.len(), 20_002);
+    let mut out = Vec::new();
+    renderer(
+        Format::Human,
+        RenderOptions {
+            color: false,
+            width: Some(100),
+            quiet: true,
+        },
+    )
+    .render(&report, &mut out)
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let findings: Vec<&str> = out.split("\n\n  ").collect();
+    assert_eq!(findings.len(), 20_002 + 1);
+    for f in &findings {
+        assert!(f.len() < 2048, "{} bytes:\n{f}", f.len());
+    }
+    assert!(out.len() < 20_002 * 1024, "{} bytes", out.len());
+    for line in out.lines() {
+        assert!(line.chars().count() < 300, "{line}");
+    }
+    // The windows keep the underline under the span.
+    for (message, line, span) in [
+        ("the id `zz`", " 5 │ …", "#zz"),
+        ("the id `x10000`", " 3 │ …", "#x10000"),
+    ] {
+        let after = &out[out.find(message).unwrap()..];
+        let lines: Vec<&str> = after.lines().collect();
+        let i = lines.iter().position(|l| l.starts_with(line)).unwrap();
+        let (shown, underline) = (lines[i], lines[i + 1]);
+        assert!(shown.ends_with('…'), "{shown}");
+        let column = |s: &str, at: usize| s[..at].chars().count();
+        let at = shown.find(&format!("({span})")).unwrap() + 1;
+        assert_eq!(
+            column(underline, underline.find('─').unwrap()),
+            column(shown, at),
+            "\n{shown}\n{underline}"
+        );
+        assert_eq!(underline.matches('─').count(), span.len());
+    }
+    // A span longer than the window: cut, and underlined to its `…`.
+    let i = out.find("a long run of q").unwrap();
+    let q = &out[i..];
+    let shown = q.lines().find(|l| l.starts_with(" 7 │ ")).unwrap();
+    assert_eq!(shown, format!(" 7 │ {}…", "q".repeat(239)));
+}

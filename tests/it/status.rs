@@ -179,3 +179,102 @@ fn coding_interview_university_30_languages() {
         render(&r, StatusFormat::Table, false).unwrap()
     );
 }
+
+/// Headings and file names from a pull request reach the Markdown page
+/// GitHub renders in PR comments and job summaries: they stay text. The page
+/// is rendered here as GitHub would (GFM with raw HTML allowed) and checked
+/// for tags, links and table cells it should not have.
+#[test]
+fn markdown_escapes_headings_and_file_names() {
+    // Raw inline HTML is dropped from heading texts when parsing; in code
+    // spans and as entities it is heading text.
+    const EVIL: &str = "<img src=x onerror=alert(1)> </details><script>x</script> | a";
+    const IN_CODE: &str = "`<img src=x onerror=alert(1)>` `</details><script>x</script>` | a";
+    const AS_ENTITIES: &str =
+        "&lt;img src=y onerror=alert(2)&gt; &lt;/details&gt;&lt;script&gt;y&lt;/script&gt;";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // A file name with `<`, `|`, `[`, `` ` `` where the filesystem allows it.
+    let odd = "a<b|c[d]`e.md";
+    let name = if std::fs::write(dir.join(odd), "").is_ok() {
+        std::fs::remove_file(dir.join(odd)).unwrap();
+        odd
+    } else {
+        "odd.md"
+    };
+    let source = format!(
+        "# Title\n\nText.\n\n## {EVIL}\n\nMore text here, in English.\n\n## {IN_CODE}\n\nStill more text, in English.\n\n## {AS_ENTITIES}\n\nText.\n\n## 1. Links https://evil.example www.evil.example `*em*` `$x$` `[l](https://evil.example)`\n\nEven more.\n"
+    );
+    let korean = format!(
+        "# 제목\n\n글.\n\n## {EVIL}\n\n글.\n\n## {IN_CODE}\n\nStill more text, in English.\n"
+    );
+    crate::common::write(dir, &format!("pages/{name}"), &source);
+    crate::common::write(dir, &format!("pages.ko/{name}"), &korean);
+    crate::common::write(dir, "pages/other.md", "# Other\n\nText.\n");
+    let r = report(dir, &[]);
+    let md = render(&r, StatusFormat::Markdown, false).unwrap();
+    // Untranslated in the Korean file, and missing there: listed, escaped.
+    for shown in [
+        "- &lt;img src=x onerror=alert(1)&gt; &lt;/details&gt;&lt;script&gt;x&lt;/script&gt; \\| a [pages.ko/",
+        "- &lt;img src=y onerror=alert(2)&gt; &lt;/details&gt;&lt;script&gt;y&lt;/script&gt; ",
+        "- 1\\. Links https\\://evil.example www\\.evil.example \\*em\\* \\$x\\$ \\[l\\](https\\://evil.example) ",
+    ] {
+        assert!(md.contains(shown), "{shown}\nnot in:\n{md}");
+    }
+    for raw in ["<img", "<script", "</details><script", "](https://", "*em*"] {
+        assert!(!md.contains(raw), "raw {raw:?} in:\n{md}");
+    }
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+
+    let mut o = comrak::Options::default();
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.strikethrough = true;
+    o.extension.math_dollars = true;
+    o.render.r#unsafe = true;
+    let html = comrak::markdown_to_html(&md, &o);
+    for bad in ["<img", "<script", "<em>", "<ol", "data-math"] {
+        assert!(!html.contains(bad), "{bad:?} in:\n{html}");
+    }
+    assert_eq!(
+        html.matches("<details>").count(),
+        html.matches("</details>").count(),
+        "{html}"
+    );
+    // Every link is one lockstep made: to a file of the tree.
+    let mut links = 0;
+    for (i, _) in html.match_indices("<a href=\"") {
+        let href = &html[i + 9..];
+        assert!(href.starts_with("pages"), "{}", &href[..href.len().min(80)]);
+        links += 1;
+    }
+    assert!(links >= 4, "{html}");
+    assert!(
+        html.contains("https://evil.example www.evil.example"),
+        "{html}"
+    );
+    // Every table row has as many cells as its header.
+    for table in html.split("<table>").skip(1) {
+        let table = &table[..table.find("</table>").unwrap()];
+        let header = table
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .matches("</th>")
+            .count();
+        for row in table.split("</tr>").skip(1).filter(|r| r.contains("</td>")) {
+            assert_eq!(row.matches("</td>").count(), header, "{row}");
+        }
+    }
+    // The file name reads as itself, in code and in link text.
+    if name == odd {
+        assert!(
+            html.contains("<code>pages/a&lt;b|c[d]`e.md</code>"),
+            "{html}"
+        );
+        assert!(html.contains(">pages.ko/a&lt;b|c[d]`e.md:9</a>"), "{html}");
+    }
+}

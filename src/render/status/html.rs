@@ -9,6 +9,8 @@ use std::fmt::Write;
 use crate::report::status::State;
 use crate::report::status::{Counts, StatusReport};
 
+use super::href;
+
 /// Rows of the document overview shown at most (large multi-file trees).
 const MAX_DOCUMENT_ROWS: usize = 400;
 
@@ -21,33 +23,13 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // `##[` is a workflow command anywhere in a line of a CI log.
+            '[' if out.ends_with("##") => out.push_str("&#91;"),
             c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
     out
-}
-
-/// A `href` for a path relative to the root, with a GitHub-style line anchor.
-fn href(path: &str, line: Option<usize>) -> String {
-    let mut h: String = path
-        .split('/')
-        .map(|seg| {
-            seg.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("/");
-    if let Some(l) = line {
-        let _ = write!(h, "#L{l}");
-    }
-    h
 }
 
 /// A unified diff with added and removed lines marked for colour.
@@ -408,6 +390,7 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+        assert_eq!(esc("##[error]x [y]"), "##&#91;error]x [y]");
         assert_eq!(
             href("translations/README ko.md", Some(4)),
             "translations/README%20ko.md#L4"

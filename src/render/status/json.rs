@@ -40,12 +40,14 @@ pub(super) fn render(report: &StatusReport) -> String {
             extra: c.extra,
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&Report {
+    let json = serde_json::to_vec_pretty(&Report {
         version: 1,
         languages,
         sections: &report.sections,
     })
     .expect("status serialises");
+    // No `##[` for a CI log to take as a workflow command (same JSON value).
+    let mut s = String::from_utf8(crate::render::safe::guard_json(json)).expect("JSON is UTF-8");
     s.push('\n');
     s
 }

@@ -1,18 +1,81 @@
 //! `lockstep status --format markdown`: the table and per-language lists,
 //! for pasting into an issue or a wiki page.
+//!
+//! GitHub renders this page in pull-request comments and job summaries, and
+//! its headings and file names may come from the pull request: they are
+//! written as plain text ([`text`]), code spans ([`code`]) or percent-encoded
+//! link destinations, never as Markdown or HTML of their own.
 
 use std::fmt::Write;
 
 use crate::report::status::State;
 use crate::report::status::StatusReport;
 
+use crate::render::safe;
+
 /// Rows of the per-document table shown at most.
 const MAX_DOCUMENTS: usize = 200;
 
-fn escape(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
+/// Text from the user's files (a heading, a file name) as Markdown inline
+/// text that renders as itself, for a page GitHub shows in pull requests:
+/// `<`, `>`, `&`, `"` as HTML entities (as the HTML page writes them);
+/// Markdown punctuation backslash-escaped, so that it can open no tag, link,
+/// image, emphasis, code span or math and end no table cell; a list or
+/// heading marker at the start escaped; `://` and `www.` broken so that no
+/// bare link is made; control, bidi and invisible characters as `\u{…}`.
+fn text(s: &str) -> String {
+    let s = safe::escape(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, c) in s.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '!' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A block marker where the text starts a list item's content.
+            '#' | '-' | '+' | '=' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if s[..i].bytes().all(|b| b.is_ascii_digit()) && i > 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if s[i..].starts_with("://") => out.push_str("\\:"),
+            '.' if out.ends_with("www") => out.push_str("\\."),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from the user's files as a code span: nothing inside one is
+/// Markdown or HTML, so only backticks (a longer fence) and, in a table,
+/// `|` (written `\|`, which GFM tables read inside code spans too) need
+/// care; control, bidi and invisible characters as `\u{…}`.
+fn code(s: &str, in_table: bool) -> String {
+    let s = safe::escape(s);
+    let s = if in_table {
+        s.replace('|', "\\|")
+    } else {
+        s.into_owned()
+    };
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || s.starts_with(' ') || s.ends_with(' ') {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
+}
+
+/// A link to `path` (at `line`), its text `path:line`.
+fn link(path: &str, line: usize) -> String {
+    format!("[{}:{line}]({})", text(path), super::href(path, Some(line)))
 }
 
 pub(super) fn render(report: &StatusReport) -> String {
@@ -26,7 +89,8 @@ pub(super) fn render(report: &StatusReport) -> String {
     for (lang, c) in &report.languages {
         let _ = writeln!(
             out,
-            "| `{lang}` | {} | {} | {} | {} | {} | {} | {} | {} | {} {:.0}% |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} {:.0}% |",
+            code(lang, true),
             c.documents,
             c.sections,
             c.translated,
@@ -44,7 +108,7 @@ pub(super) fn render(report: &StatusReport) -> String {
     if sources.len() > 1 {
         out.push_str("\n### Documents\n\n| document |");
         for lang in report.languages.keys() {
-            let _ = write!(out, " `{lang}` |");
+            let _ = write!(out, " {} |", code(lang, true));
         }
         out.push_str("\n|---|");
         for _ in report.languages.keys() {
@@ -52,7 +116,7 @@ pub(super) fn render(report: &StatusReport) -> String {
         }
         out.push('\n');
         for source in sources.iter().take(MAX_DOCUMENTS) {
-            let _ = write!(out, "| `{}` |", escape(source));
+            let _ = write!(out, "| {} |", code(source, true));
             for lang in report.languages.keys() {
                 match report.documents[lang].iter().find(|d| d.source == *source) {
                     Some(d) if d.file.is_none() => out.push_str(" missing |"),
@@ -79,7 +143,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             .iter()
             .filter(|r| &r.lang == lang && r.state != State::Translated)
             .collect();
-        let _ = writeln!(out, "\n### `{lang}`\n");
+        let _ = writeln!(out, "\n### {}\n", code(lang, false));
         if rows.is_empty() {
             out.push_str("Every section is translated.\n");
             continue;
@@ -108,15 +172,15 @@ pub(super) fn render(report: &StatusReport) -> String {
                     .or(r.source_heading.as_deref())
                     .unwrap_or("(untitled)");
                 let place = match (&r.file, r.line) {
-                    (Some(f), Some(l)) => format!("[{}:{l}]({f}#L{l})", f),
-                    (Some(f), None) => format!("`{f}`"),
+                    (Some(f), Some(l)) => link(f, l),
+                    (Some(f), None) => code(f, false),
                     _ => String::new(),
                 };
                 let source = match (&r.source_file, r.source_line) {
-                    (Some(f), Some(l)) => format!(" — source [{}:{l}]({f}#L{l})", f),
+                    (Some(f), Some(l)) => format!(" — source {}", link(f, l)),
                     _ => String::new(),
                 };
-                let _ = writeln!(out, "- {} {place}{source}", escape(heading));
+                let _ = writeln!(out, "- {} {place}{source}", text(heading));
             }
             out.push_str("\n</details>\n\n");
         }

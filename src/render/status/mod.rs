@@ -6,6 +6,8 @@ mod markdown;
 mod svg;
 mod table;
 
+use std::fmt::Write;
+
 use crate::report::status::StatusReport;
 
 pub use self::svg::badge;
@@ -40,6 +42,30 @@ pub fn render(report: &StatusReport, format: StatusFormat, color: bool) -> Resul
             }
         }
     })
+}
+
+/// A `href` for a path relative to the root, with a GitHub-style line
+/// anchor: every byte but unreserved ones percent-encoded, so the path can
+/// end neither an HTML attribute nor a Markdown link destination.
+pub(crate) fn href(path: &str, line: Option<usize>) -> String {
+    let mut h: String = path
+        .split('/')
+        .map(|seg| {
+            seg.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    if let Some(l) = line {
+        let _ = write!(h, "#L{l}");
+    }
+    h
 }
 
 /// A text progress bar of `width` cells.

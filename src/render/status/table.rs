@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::render::safe;
 use crate::report::status::StatusReport;
 
 const COLUMNS: [&str; 9] = [
@@ -25,7 +26,7 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
         .iter()
         .map(|(lang, c)| {
             [
-                lang.clone(),
+                safe::escape(lang).into_owned(),
                 c.documents.to_string(),
                 c.sections.to_string(),
                 c.translated.to_string(),
