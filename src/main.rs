@@ -369,7 +369,6 @@ fn render_error(cli: &Cli, e: &AppError) -> String {
                 path: &path,
                 text: &c.text,
                 span,
-                message: &c.message,
             });
             render::error::render(&e.to_string(), snippet, color)
         }

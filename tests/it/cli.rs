@@ -75,9 +75,15 @@ fn broken_config_exits_2_naming_file_and_line() {
     let o = lockstep(&["check", "."], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(
-        err.contains("lockstep.toml:3:15: invalid severity `loud`"),
-        "{err}"
+    assert_eq!(
+        err,
+        "error: ./lockstep.toml:3:15: invalid severity `loud` for `broken-link`: expected \"error\", \"warning\", \"info\" or \"off\"\n  \
+         ╭─[./lockstep.toml:3:15]\n\
+         2 │ [rules]\n\
+         3 │ broken-link = \"loud\"\n  \
+         ·               ^^^^^^ here\n  \
+         ╰────\n",
+        "said once, with the line it points at"
     );
     assert!(stdout(&o).is_empty());
 
