@@ -79,6 +79,13 @@ pub struct Diagnostic {
     pub stale: Option<Arc<StaleInfo>>,
 }
 
+/// Lines (and findings) longer than this are fingerprinted by the part
+/// around the finding.
+const LONG_LINE: usize = 1000;
+
+/// Bytes either side of a finding that stand for a long line.
+const CONTEXT: usize = 200;
+
 impl Diagnostic {
     /// A diagnostic at the rule's default severity; the engine applies the
     /// configured severity afterwards.
@@ -135,7 +142,28 @@ impl Diagnostic {
             s.split_whitespace().collect::<Vec<_>>().join(" ")
         }
         let line_no = file.line_col(self.span.start).line;
-        let line = file.lines.line_span(&file.text, line_no);
+        let mut line = file.lines.line_span(&file.text, line_no);
+        // In a long line (40,000 links on one line), the part around the
+        // finding stands for the line: hashing every byte of it for every
+        // finding would be quadratic. Ordinary lines are hashed whole.
+        if line.len() > LONG_LINE {
+            let start = crate::source::floor_char_boundary(
+                &file.text,
+                self.span.start.saturating_sub(CONTEXT).max(line.start),
+            );
+            let end = crate::source::ceil_char_boundary(
+                &file.text,
+                (self.span.end + CONTEXT).min(line.end),
+            );
+            line = Span::new(start, end.max(start));
+        }
+        let mut own = self.span;
+        if own.len() > LONG_LINE {
+            own = Span::new(
+                own.start,
+                crate::source::floor_char_boundary(&file.text, own.start + LONG_LINE),
+            );
+        }
         let message: String = self
             .message
             .chars()
@@ -145,7 +173,7 @@ impl Diagnostic {
         for part in [
             self.rule.name(),
             file.path.as_str(),
-            &collapse(file.slice(self.span)),
+            &collapse(file.slice(own)),
             &collapse(file.slice(line)),
             &message,
         ] {
