@@ -223,8 +223,20 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
         );
     }
     if args.diff {
-        // Raw when piped (a patch must apply); masked on a terminal.
-        render::fix::diff(&report, io::stdout().is_terminal(), &mut out)?;
+        // Raw when piped (a patch must apply); masked on a terminal. In a
+        // GitHub Actions log, the runner reads lines of the diff as workflow
+        // commands (`::…` after blanks, `##[` anywhere): commands are
+        // stopped around it.
+        let terminal = io::stdout().is_terminal();
+        let actions = !terminal && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+        let token = actions.then(stop_token);
+        if let Some(t) = &token {
+            writeln!(out, "::stop-commands::{t}")?;
+        }
+        render::fix::diff(&report, terminal, &mut out)?;
+        if let Some(t) = &token {
+            writeln!(out, "::{t}::")?;
+        }
         out.flush()?;
         return Ok(if failed {
             Outcome::Error
@@ -356,6 +368,20 @@ fn run_rules(cli: &Cli, args: &RulesArgs) -> Result<Outcome, Failure> {
     };
     out.flush()?;
     Ok(outcome)
+}
+
+/// A token for `::stop-commands::` no file can guess: the time and the
+/// process id, hashed with a random per-process key.
+fn stop_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    format!("lockstep-{:016x}", h.finish())
 }
 
 /// A fatal error as printed: configuration errors point into the file with

@@ -809,6 +809,48 @@ fn no_history_is_said_once() {
     assert_eq!(o.status.code(), Some(0));
 }
 
+/// In a GitHub Actions log, a diff's lines could be read as workflow
+/// commands: `fix --diff` stops commands around it there.
+#[test]
+fn fix_diff_stops_workflow_commands_on_github() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "README.md",
+        "# A\n\n  ::error file=x::pwned ##[error]also [a](#A)\n",
+    );
+    let run = |actions: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
+        c.args(["fix", "--diff", "."]).current_dir(tmp.path());
+        if actions {
+            c.env("GITHUB_ACTIONS", "true");
+        } else {
+            c.env_remove("GITHUB_ACTIONS");
+        }
+        c.output().unwrap()
+    };
+    let plain = stdout(&run(false));
+    assert!(plain.starts_with("--- a/README.md\n"), "{plain}");
+    let o = run(true);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let token = lines[0]
+        .strip_prefix("::stop-commands::")
+        .expect("commands stopped first");
+    assert!(token.len() > 16);
+    assert_eq!(lines.last().copied(), Some(format!("::{token}::").as_str()));
+    assert_eq!(
+        out.lines()
+            .skip(1)
+            .take(lines.len() - 2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+        plain
+    );
+}
+
 /// `fix --diff` prints a file's control characters raw when piped (the
 /// patch must apply) and masked on a terminal (a pseudo-terminal made by
 /// util-linux `script`; skipped, saying so, where it is missing).
