@@ -14,6 +14,7 @@ mod history;
 mod layers;
 mod net;
 mod pr;
+mod readme;
 mod safety;
 mod slugs;
 mod status;
