@@ -34,20 +34,38 @@ pub fn lockstep_within(args: &[&str], cwd: &Path, limit: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run lockstep");
+    // Drained while it runs: a full pipe must not block it.
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|r| Box::new(r) as _));
+    let err = drain(child.stderr.take().map(|r| Box::new(r) as _));
     let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if started.elapsed() > limit {
             let _ = child.kill();
-            let o = child.wait_with_output().expect("output");
+            let _ = child.wait();
+            let e = err.join().unwrap_or_default();
             panic!(
                 "lockstep {args:?} did not finish within {limit:?}; stderr: {}",
-                stderr(&o)
+                String::from_utf8_lossy(&e)
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
     }
 }
 
@@ -416,5 +434,97 @@ fn counts_agree() {
         stdout(&o).contains("4 errors and 0 warnings remain"),
         "{}",
         stdout(&o)
+    );
+}
+
+/// Inputs built to stall a run finish (a watchdog, not a timing assertion:
+/// the scaling benchmark measures growth) with the findings they should have.
+#[test]
+fn pathological_documents_finish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let n = 20_000;
+    // Images nested 20,000 deep: every level's image is missing.
+    write(
+        dir,
+        "nested.md",
+        &format!("# T\n\n{}a{}\n", "![".repeat(n), "](u)".repeat(n)),
+    );
+    // A TOC of 2,000 entries whose anchors were all renamed, and 10% more
+    // headings than entries.
+    let toc: String = (0..2000)
+        .map(|i| format!("- [Titre {i}](#titre-{i})\n"))
+        .collect();
+    let body: String = (0..2200)
+        .map(|i| format!("## Heading {i}\n\ntext\n\n"))
+        .collect();
+    write(
+        dir,
+        "toc.md",
+        &format!("# T\n\n## Contents\n\n{toc}\n{body}"),
+    );
+    let o = lockstep_within(
+        &["check", ".", "--format", "json"],
+        dir,
+        Duration::from_secs(120),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let count = |file: &str, rule: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == file && d["rule"] == rule)
+            .count()
+    };
+    assert_eq!(count("nested.md", "missing-image"), n);
+    // Nothing alike: 2,000 entries pointing nowhere, 2,200 headings without one.
+    assert_eq!(count("toc.md", "toc-drift"), 4200);
+    let o = lockstep_within(&["fix", "--diff", "."], dir, Duration::from_secs(120));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+/// Configurations built to exhaust memory or time are refused with an
+/// error that names the limit.
+#[test]
+fn oversized_configurations_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "README.md", "# A\n");
+    let globs: String = (0..20_000).map(|i| format!("\"g{i}/*.md\",")).collect();
+    write(dir, "lockstep.toml", &format!("exclude = [{globs}]\n"));
+    let o = lockstep_within(&["check", "."], dir, Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("too many globs (20000): a list takes at most 10000"),
+        "{}",
+        stderr(&o)
+    );
+    let rules: String = (0..20_000)
+        .map(|i| format!("[[rule]]\nid = \"r{i}\"\nmessage = \"m\"\npattern = 'x{i}'\n"))
+        .collect();
+    write(dir, "lockstep.toml", "rule-dirs = [\"rules\"]\n");
+    write(dir, "rules/many.toml", &rules);
+    let o = lockstep_within(&["check", "."], dir, Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("rules/many.toml: the rule file was not read: it is larger than 1024 KiB")
+            || stderr(&o).contains("too many rules"),
+        "{}",
+        stderr(&o)
+    );
+    // Under the size cap, but too many rules.
+    let rules: String = (0..1500)
+        .map(|i| format!("[[rule]]\nid = \"r{i}\"\nmessage = \"m\"\npattern = 'x{i}'\n"))
+        .collect();
+    write(dir, "rules/many.toml", &rules);
+    let o = lockstep_within(&["check", "."], dir, Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("too many rules: the file defines 1500 rules and glossary entries; lockstep loads at most 1000"),
+        "{}",
+        stderr(&o)
     );
 }
