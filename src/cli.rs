@@ -39,6 +39,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Mark a translation (or some sections) as in sync with the source at HEAD
     Sync(SyncArgs),
+    /// Show how a document's translations pair with its source, section by section
+    Align(AlignArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
 }
@@ -161,6 +163,23 @@ pub struct SyncArgs {
     /// Mark only this section (its heading id, e.g. `설치`); repeatable [default: the whole file]
     #[arg(long = "section", value_name = "ID")]
     pub sections: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AlignArgs {
+    /// A translated file, or a source edition (all its translations)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AlignFormatArg::Human)]
+    pub format: AlignFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlignFormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -22,8 +22,8 @@ use lockstep::render::{self, Format, RenderOptions};
 use lockstep::report::Report;
 
 use self::cli::{
-    CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs, StatusArgs,
-    StatusFormatArg, SyncArgs,
+    AlignArgs, AlignFormatArg, CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs,
+    StatusArgs, StatusFormatArg, SyncArgs,
 };
 
 /// How a command ended, before it becomes an exit code.
@@ -70,6 +70,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => run_fix(&cli, args),
         Command::Status(args) => run_status(&cli, args),
         Command::Sync(args) => run_sync(&cli, args),
+        Command::Align(args) => run_align(&cli, args),
         Command::Rules(args) => run_rules(&cli, args),
     };
     match &result {
@@ -342,6 +343,24 @@ fn run_sync(cli: &Cli, args: &SyncArgs) -> Result<Outcome, Failure> {
         let line = render::safe::escape(&line);
         let mut out = io::stdout().lock();
         writeln!(out, "{}", render::safe::guard(&line))?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn run_align(cli: &Cli, args: &AlignArgs) -> Result<Outcome, Failure> {
+    let report = app::align::align(&app::align::AlignOptions {
+        file: args.file.clone(),
+        config: cli.config.clone(),
+    })?;
+    let text = match args.format {
+        AlignFormatArg::Human => render::align::human(&report),
+        AlignFormatArg::Json => render::align::json(&report),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    if let (Some(note), false, AlignFormatArg::Human) = (&report.note, cli.quiet, args.format) {
+        eprintln!("note: {}", render::safe::escape(note));
     }
     Ok(Outcome::Clean)
 }

@@ -99,6 +99,35 @@ pub fn touches(ws: &Workspace, history: &History, id: FileId) -> Vec<u32> {
     history.touches(&f.path, &f.text)
 }
 
+/// The source version translation `id` was made from, for aligning the
+/// two: the commit a file-wide `lockstep-synced` marker names, else the
+/// newest commit that changed one of the translation's headings — the
+/// structure is what alignment needs, and edits made to every edition at
+/// once (a link updated everywhere) leave headings alone. `None` for a
+/// translation whose headings were never committed.
+pub fn sync_point(ws: &Workspace, history: &History, id: FileId) -> Option<u32> {
+    let file = &ws.files[id.index()];
+    let doc = ws.docs[id.index()].as_ref()?;
+    if let (Some(whole), _) = markers(file, doc, history) {
+        return Some(whole);
+    }
+    let touches = touches(ws, history, id);
+    doc.headings
+        .iter()
+        .filter_map(|h| touches.get(file.lines.line_of(h.span.start)).copied())
+        .filter(|&c| c != WORKTREE)
+        .max()
+}
+
+/// The newest commit that changed file `id` (`WORKTREE` when it has
+/// uncommitted changes or was never committed).
+pub fn last_change(ws: &Workspace, history: &History, id: FileId) -> u32 {
+    touches(ws, history, id)
+        .into_iter()
+        .max()
+        .unwrap_or(WORKTREE)
+}
+
 /// A stale candidate: source section `s` of comparison `k` changed after
 /// its counterpart was synced at commit `sync`.
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +162,10 @@ pub fn candidates(
         let Some(t) = c.comparison.alignment.target_of(s) else {
             continue;
         };
+        // Staleness from an uncertain pairing would be confidently wrong.
+        if !c.comparison.alignment.source_certain(s) {
+            continue;
+        }
         let mut sync = newest(
             &tr_touches,
             line_range(&tr_file.lines, tr_doc.sections[t].span),
@@ -186,9 +219,9 @@ impl OldSource {
         let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
         let opts = parse::ParseOptions::new(&ws.settings.toc_titles);
         let doc = parse::parse_with(&file.text, &file.lines, &opts);
-        let features_then = align::features(&doc, &file.path, &ws.index);
-        let features_now = align::features(now, &file.path, &ws.index);
-        let alignment = align::align(&features_now, &features_then);
+        let features_then = align::features_with_words(&doc, &file.path, &ws.index);
+        let features_now = align::features_with_words(now, &file.path, &ws.index);
+        let alignment = align::align_versions(&features_now, &features_then);
         Some(Self {
             file,
             doc,

@@ -35,6 +35,8 @@ pub enum State {
     Stale,
     Missing,
     Extra,
+    /// Its counterpart could not be found with confidence.
+    Uncertain,
 }
 
 impl State {
@@ -46,6 +48,7 @@ impl State {
             State::Stale => "stale",
             State::Missing => "missing",
             State::Extra => "extra",
+            State::Uncertain => "uncertain",
         }
     }
 }
@@ -457,6 +460,10 @@ pub struct Comparison {
     /// Translated sections with no source, top of each subtree, with its size.
     pub extra: Vec<(usize, usize)>,
     pub images: Vec<ImageDiff>,
+    /// Translated sections whose pairing (or lack of one) is uncertain, and
+    /// source sections left unpaired uncertainly.
+    pub uncertain_targets: Vec<usize>,
+    pub uncertain_sources: Vec<usize>,
 }
 
 /// One translation compared with its source edition.
@@ -468,6 +475,9 @@ pub struct Compared {
     /// The translation's language code (as in its file name).
     pub lang: String,
     pub comparison: Comparison,
+    /// The commit (an index into the history) of the source version the
+    /// alignment went through, when history was used.
+    pub through: Option<u32>,
 }
 
 /// The sections of `doc` under `s` (its subtree, `s` excluded).
@@ -556,18 +566,50 @@ impl<'a> SourceSide<'a> {
     }
 }
 
-/// Compares a translation with its source edition. Without a `judge`,
-/// sections are aligned but not judged (`judgements` are all `None`).
+/// What the history tells about a translation: the source edition as it
+/// was when the translation was synced, and how that version's sections
+/// became today's.
+pub struct Prior {
+    /// Features of the source then (as [`align::features`] makes them).
+    pub then: Vec<Features>,
+    /// From the source then (source) to the source now (target).
+    pub then_now: Alignment,
+}
+
+impl Prior {
+    /// `then_doc`: the source edition at the sync point; `now`: today's.
+    pub fn new(then_doc: &Document, now: &Document, path: &str, index: &Index) -> Self {
+        let then_words = align::features_with_words(then_doc, path, index);
+        let now_words = align::features_with_words(now, path, index);
+        Self {
+            then_now: align::align_versions(&then_words, &now_words),
+            then: align::features(then_doc, path, index),
+        }
+    }
+}
+
+/// Compares a translation with its source edition (through `prior`, the
+/// source at the translation's sync point, when the history gave it).
+/// Without a `judge`, sections are aligned but not judged (`judgements`
+/// are all `None`).
 pub fn compare(
     source: &SourceSide<'_>,
     tr_file: &SourceFile,
     tr: &Document,
     index: &Index,
     judge: Option<&LanguageJudge>,
+    prior: Option<&Prior>,
 ) -> Comparison {
     let src = source.doc;
     let tr_features = align::features(tr, &tr_file.path, index);
-    let alignment = align::align(&source.features, &tr_features);
+    let direct = align::align(&source.features, &tr_features);
+    let alignment = match prior {
+        Some(p) => {
+            let tr_then = align::align(&p.then, &tr_features);
+            align::compose(&tr_then, &p.then_now, &direct)
+        }
+        None => direct,
+    };
     let judgements: Vec<Option<Judgement>> = (0..src.sections.len())
         .map(|s| {
             let judge = judge?;
@@ -576,12 +618,24 @@ pub fn compare(
                 .map(|t| judge_section(src, s, &source.blocks[s], tr, t, judge))
         })
         .collect();
-    let missing = tops(src, |s| alignment.target_of(s).is_some());
-    let extra = tops(tr, |t| alignment.source_of(t).is_some());
+    // Only certain decisions make findings: an uncertainly unpaired section
+    // is neither missing nor extra.
+    let missing = tops(src, |s| {
+        alignment.target_of(s).is_some() || !alignment.source_certain(s)
+    });
+    let extra = tops(tr, |t| {
+        alignment.source_of(t).is_some() || !alignment.target_certain(t)
+    });
+    let uncertain_targets: Vec<usize> = (1..tr.sections.len())
+        .filter(|&t| !alignment.target_certain(t))
+        .collect();
+    let uncertain_sources: Vec<usize> = (1..src.sections.len())
+        .filter(|&s| alignment.target_of(s).is_none() && !alignment.source_certain(s))
+        .collect();
     let src_images = &source.images;
     let tr_images = section_images(tr, tr_file, index);
     let mut images = Vec::new();
-    for p in &alignment.pairs {
+    for p in alignment.pairs.iter().filter(|p| p.is_certain()) {
         let (Some(s), Some(t)) = (p.source, p.target) else {
             continue;
         };
@@ -614,6 +668,8 @@ pub fn compare(
         missing,
         extra,
         images,
+        uncertain_targets,
+        uncertain_sources,
     }
 }
 

@@ -5,9 +5,10 @@
 //! discover, read, parse, index — in parallel), gather what the edges
 //! provide before any rule runs (git history, external link outcomes), run
 //! the rules ([`run`]), and merge the roots into one [`Report`]. `fix`,
-//! `status`, `sync` and `rules` are the other commands. This is the only
+//! `status`, `align`, `sync` and `rules` are the other commands. This is the only
 //! module that uses rayon; nothing below it knows about the command line.
 
+pub mod align;
 pub mod baseline;
 pub mod external;
 pub mod fix;

@@ -16,7 +16,7 @@ use crate::rules::{self, Enabled, FileContext, FileRef, SectionContext};
 use crate::source::FileId;
 use crate::stale::{self, OldSource, Staleness};
 use crate::suppress;
-use crate::translation::{self, Compared, LanguageJudge, SourceSide};
+use crate::translation::{self, Compared, LanguageJudge, Prior, SourceSide};
 use crate::workspace::Workspace;
 
 use super::scope::Scope;
@@ -48,15 +48,98 @@ impl Evidence {
 }
 
 /// Compares every translation `wanted` with its source edition (judging
-/// sections when `judge`).
+/// sections when `judge`). With `history`, a translation whose source
+/// changed since it was synced is aligned through the source as it was then.
 pub fn compare_all(
     ws: &Workspace,
     judge: bool,
     wanted: impl Fn(FileId) -> bool + Sync,
+    history: Option<&History>,
 ) -> Vec<Compared> {
-    (0..ws.groups.len())
+    let none = HashMap::new();
+    let mut out: Vec<Compared> = (0..ws.groups.len())
         .into_par_iter()
-        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted))
+        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted, &none))
+        .collect();
+    let Some(history) = history else {
+        return out;
+    };
+    let priors = priors(ws, history, &out);
+    if priors.is_empty() {
+        return out;
+    }
+    let mut groups: Vec<usize> = out
+        .iter()
+        .filter(|c| priors.contains_key(&c.target))
+        .map(|c| c.group)
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let again: HashMap<FileId, Compared> = groups
+        .into_par_iter()
+        .flat_map_iter(|g| compare_group(ws, g, judge, &|t| priors.contains_key(&t), &priors))
+        .map(|c| (c.target, c))
+        .collect();
+    let mut again = again;
+    for c in &mut out {
+        if let Some(better) = again.remove(&c.target) {
+            *c = better;
+        }
+    }
+    out
+}
+
+/// Per translation whose source changed after the translation's sync
+/// point: the source as it was then (read from git in one batch).
+fn priors(
+    ws: &Workspace,
+    history: &History,
+    compared: &[Compared],
+) -> HashMap<FileId, (u32, Arc<Prior>)> {
+    let mut sources: Vec<FileId> = compared.iter().map(|c| c.source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let changed: HashMap<FileId, u32> = sources
+        .par_iter()
+        .map(|&id| (id, stale::last_change(ws, history, id)))
+        .collect();
+    let syncs: Vec<(FileId, u32, FileId)> = compared
+        .par_iter()
+        .filter_map(|c| {
+            let sync = stale::sync_point(ws, history, c.target)?;
+            (changed[&c.source] > sync).then_some((c.target, sync, c.source))
+        })
+        .collect();
+    let mut wanted: Vec<(u32, FileId)> = syncs.iter().map(|&(_, at, src)| (at, src)).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let Ok(texts) = history.show(
+        &wanted
+            .iter()
+            .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
+            .collect::<Vec<_>>(),
+    ) else {
+        return HashMap::new();
+    };
+    let opts = crate::parse::ParseOptions::new(&ws.settings.toc_titles);
+    let old: HashMap<(u32, FileId), Arc<Prior>> = wanted
+        .par_iter()
+        .zip(texts.into_par_iter())
+        .filter_map(|(&(commit, id), text)| {
+            let text = text?;
+            let now = ws.docs[id.index()].as_ref()?;
+            let path = &ws.files[id.index()].path;
+            let lines = crate::source::LineIndex::new(&text);
+            let then = crate::parse::parse_with(&text, &lines, &opts);
+            Some((
+                (commit, id),
+                Arc::new(Prior::new(&then, now, path, &ws.index)),
+            ))
+        })
+        .collect();
+    syncs
+        .into_iter()
+        .filter_map(|(target, at, src)| Some((target, (at, old.get(&(at, src))?.clone()))))
         .collect()
 }
 
@@ -68,6 +151,7 @@ fn compare_group(
     g: usize,
     judge: bool,
     wanted: &(impl Fn(FileId) -> bool + Sync),
+    priors: &HashMap<FileId, (u32, Arc<Prior>)>,
 ) -> Vec<Compared> {
     let group = &ws.groups[g];
     let Some(src) = ws.file_id(&group.source) else {
@@ -110,7 +194,9 @@ fn compare_group(
                     tr_doc,
                     &ws.index,
                     judge.as_ref(),
+                    priors.get(&tid).map(|p| &*p.1),
                 ),
+                through: priors.get(&tid).map(|p| p.0),
             }
         })
         .collect()
@@ -223,7 +309,11 @@ pub fn run(
         .collect();
     if enabled.any_section() {
         let judge = settings.is_enabled(RuleId::UntranslatedSection);
-        let comparisons = compare_all(ws, judge, |t| scope.contains(ws, t));
+        let history = match &evidence.history {
+            Some(Ok(h)) => Some(h),
+            _ => None,
+        };
+        let comparisons = compare_all(ws, judge, |t| scope.contains(ws, t), history);
         let (staleness, note) =
             if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
                 match staleness(ws, evidence.history.as_ref(), &comparisons) {

@@ -230,6 +230,16 @@ fn arg_file(ws: &Workspace, root: &Path, f: &Path) -> Option<FileId> {
     ws.file_id(&rel)
 }
 
+/// The workspace files the command-line `files` name (those it has).
+pub fn arg_files(ws: &Workspace, files: Option<&[PathBuf]>) -> Vec<FileId> {
+    let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
+    files
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| arg_file(ws, &root, f))
+        .collect()
+}
+
 /// The files given on the command line that the run does not check: not
 /// Markdown, or excluded by the configuration.
 pub fn unchecked_args(ws: &Workspace, files: Option<&[PathBuf]>) -> Vec<String> {

@@ -103,10 +103,15 @@ pub fn workspace_status(
         .cloned()
         .collect();
     let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
-    let comparisons = run::compare_all(ws, true, |t: FileId| {
-        let e = &ws.editions[t.index()];
-        in_scope(e.group) && e.lang.as_deref().is_some_and(|l| wanted.contains(l))
-    });
+    let comparisons = run::compare_all(
+        ws,
+        true,
+        |t: FileId| {
+            let e = &ws.editions[t.index()];
+            in_scope(e.group) && e.lang.as_deref().is_some_and(|l| wanted.contains(l))
+        },
+        history.and_then(|h| h.as_ref().ok()),
+    );
     let (staleness, note) = if comparisons.is_empty() {
         (Vec::new(), None)
     } else {
@@ -215,22 +220,24 @@ fn group_status(
                 for s in 1..src_doc.sections.len() {
                     let (source_line, source_heading) = heading_of(ws, src, s);
                     let stale_info = stale.and_then(|st| st.get(s).cloned().flatten());
-                    let (state, target, first) = match (
-                        &c.comparison.judgements[s],
-                        c.comparison.alignment.target_of(s),
-                    ) {
-                        (Some(j), Some(t)) => (
-                            // A stale section was translated, but from an older source.
-                            match (j.state, &stale_info) {
-                                (State::Translated | State::Partial, Some(_)) => State::Stale,
-                                (state, _) => state,
-                            },
-                            Some(t),
-                            j.first_untranslated
-                                .map(|sp| ws.files[c.target.index()].line_col(sp.start).line),
-                        ),
-                        _ => (State::Missing, None, None),
-                    };
+                    let alignment = &c.comparison.alignment;
+                    let (state, target, first) =
+                        match (&c.comparison.judgements[s], alignment.target_of(s)) {
+                            // Not sure which translated section (if any) is this
+                            // one's: say so rather than guess a state.
+                            (_, t) if !alignment.source_certain(s) => (State::Uncertain, t, None),
+                            (Some(j), Some(t)) => (
+                                // A stale section was translated, but from an older source.
+                                match (j.state, &stale_info) {
+                                    (State::Translated | State::Partial, Some(_)) => State::Stale,
+                                    (state, _) => state,
+                                },
+                                Some(t),
+                                j.first_untranslated
+                                    .map(|sp| ws.files[c.target.index()].line_col(sp.start).line),
+                            ),
+                            _ => (State::Missing, None, None),
+                        };
                     counts.add(state);
                     let (line, heading) =
                         target.map_or((None, None), |t| heading_of(ws, c.target, t));
@@ -252,9 +259,17 @@ fn group_status(
                     });
                 }
                 for t_sec in 1..tr_doc.sections.len() {
-                    if c.comparison.alignment.source_of(t_sec).is_none() {
-                        counts.add(State::Extra);
-                        rows.push(extra_row(ws, lang, c.target, &t.path, t_sec));
+                    let alignment = &c.comparison.alignment;
+                    if alignment.source_of(t_sec).is_none() {
+                        let mut row = extra_row(ws, lang, c.target, &t.path, t_sec);
+                        if alignment.target_certain(t_sec) {
+                            counts.add(State::Extra);
+                        } else {
+                            // Not a source section: counted, but not in `sections`.
+                            row.state = State::Uncertain;
+                            counts.uncertain += 1;
+                        }
+                        rows.push(row);
                     }
                 }
                 Some(t.path.clone())

@@ -143,9 +143,21 @@ pub struct Document {
     /// Paragraphs and table cells, in document order.
     pub prose: Vec<Prose>,
     pub code_blocks: Vec<CodeBlock>,
+    /// Inline code spans, with a hash of their text (for alignment).
+    pub inline_code: Vec<CodeBlock>,
+    /// Where each list item and each table row starts (for alignment: the
+    /// shape of a section survives translation).
+    pub shape: Vec<(usize, Shape)>,
     /// Text runs by scope, in document order — only when parsed with
     /// [`ParseOptions::text_runs`].
     pub texts: TextRuns,
+}
+
+/// A block that gives a section its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    ListItem,
+    TableRow,
 }
 
 /// A list item, in document order.
@@ -405,18 +417,26 @@ impl<'t> Builder<'t> {
                 NodeValue::HtmlInline(h) => self.html(h, ast.sourcepos),
                 NodeValue::FrontMatter(_) => self.doc.front_matter = Some(span),
                 NodeValue::List(_) => self.list_depth += 1,
-                NodeValue::Item(l) => self.list_items.push(ListItem {
+                NodeValue::TableRow(_) => self.doc.shape.push((span.start, Shape::TableRow)),
+                NodeValue::Code(c) => self.doc.inline_code.push(CodeBlock {
                     span,
-                    depth: self.list_depth.saturating_sub(1),
-                    marker: match l.list_type {
-                        ListType::Bullet => l.bullet_char,
-                        ListType::Ordered => match l.delimiter {
-                            comrak::nodes::ListDelimType::Period => b'.',
-                            comrak::nodes::ListDelimType::Paren => b')',
-                        },
-                    },
-                    ordered: l.list_type == ListType::Ordered,
+                    hash: hash_code(&c.literal),
                 }),
+                NodeValue::Item(l) => {
+                    self.doc.shape.push((span.start, Shape::ListItem));
+                    self.list_items.push(ListItem {
+                        span,
+                        depth: self.list_depth.saturating_sub(1),
+                        marker: match l.list_type {
+                            ListType::Bullet => l.bullet_char,
+                            ListType::Ordered => match l.delimiter {
+                                comrak::nodes::ListDelimType::Period => b'.',
+                                comrak::nodes::ListDelimType::Paren => b')',
+                            },
+                        },
+                        ordered: l.list_type == ListType::Ordered,
+                    })
+                }
                 NodeValue::CodeBlock(c) => self.doc.code_blocks.push(CodeBlock {
                     span,
                     hash: hash_code(&c.literal),

@@ -3,13 +3,14 @@
 //! Renderers receive the finished, sorted [`Report`] and write it; they never
 //! decide what is a finding. Every form the binary prints is made here: the
 //! findings in each format, the status report ([`status`]), the fix summary
-//! and diff ([`fix`]), the rule list and rule self-tests ([`rules`]), and a
-//! fatal error ([`error`]). Everything that comes from a user's file goes
+//! and diff ([`fix`]), the section alignment ([`align`]), the rule list and
+//! rule self-tests ([`rules`]), and a fatal error ([`error`]). Everything that comes from a user's file goes
 //! through [`safe`] before it reaches a terminal or a CI log; source
 //! snippets show only the lines they need, cut to a window when long
 //! (`snippet`). Lines and columns are computed here, from byte spans
 //! (1-based; columns count Unicode scalar values).
 
+pub mod align;
 mod columns;
 pub mod error;
 pub mod fix;

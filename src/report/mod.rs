@@ -2,10 +2,11 @@
 //!
 //! [`Report`] is the outcome of `lockstep check` (sorted findings, the files
 //! they point into, a summary); [`status::StatusReport`] that of `lockstep
-//! status`; [`fix::FixReport`] that of `lockstep fix`; [`rules`] the rule
+//! status`; [`align::AlignReport`] that of `lockstep align`; [`fix::FixReport`] that of `lockstep fix`; [`rules`] the rule
 //! list and rule self-tests. Renderers take these and know nothing of how
 //! they were made.
 
+pub mod align;
 pub mod fix;
 pub mod rules;
 pub mod status;

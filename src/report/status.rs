@@ -21,6 +21,8 @@ pub struct Counts {
     pub stale: usize,
     pub missing: usize,
     pub extra: usize,
+    /// Sections whose counterpart could not be found with confidence.
+    pub uncertain: usize,
 }
 
 impl Counts {
@@ -32,6 +34,7 @@ impl Counts {
             State::Stale => self.stale += 1,
             State::Missing => self.missing += 1,
             State::Extra => self.extra += 1,
+            State::Uncertain => self.uncertain += 1,
         }
         if state != State::Extra {
             self.sections += 1;
@@ -47,6 +50,7 @@ impl Counts {
         self.stale += o.stale;
         self.missing += o.missing;
         self.extra += o.extra;
+        self.uncertain += o.uncertain;
     }
 
     /// Progress in percent: translated sections, partial ones counting half.

@@ -74,7 +74,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some((_, target_forms, target_re)) = entry.for_language(ctx.target_lang) else {
             continue;
         };
-        for pair in &ctx.comparison.alignment.pairs {
+        for pair in ctx.comparison.alignment.pairs.iter().filter(|p| p.is_certain()) {
             let (Some(s), Some(t)) = (pair.source, pair.target) else {
                 continue;
             };

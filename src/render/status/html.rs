@@ -48,11 +48,12 @@ fn diff_html(diff: &str) -> String {
         .join("\n")
 }
 
-const STATES: [State; 6] = [
+const STATES: [State; 7] = [
     State::Translated,
     State::Partial,
     State::Stale,
     State::Untranslated,
+    State::Uncertain,
     State::Missing,
     State::Extra,
 ];
@@ -65,6 +66,7 @@ fn count_of(c: &Counts, s: State) -> usize {
         State::Stale => c.stale,
         State::Missing => c.missing,
         State::Extra => c.extra,
+        State::Uncertain => c.uncertain,
     }
 }
 
@@ -101,7 +103,7 @@ const STYLE: &str = r#"
 :root {
   --bg: #f6f8fa; --fg: #1f2328; --muted: #59636e; --card: #ffffff; --line: #d1d9e0;
   --translated: #1f883d; --partial: #bf8700; --untranslated: #fb8500; --stale: #8250df;
-  --missing: #cf222e; --extra: #6e7781; --track: #e6eaef;
+  --missing: #cf222e; --extra: #6e7781; --uncertain: #afb8c1; --track: #e6eaef;
 }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --card: #161b22; --line: #30363d;
@@ -126,6 +128,7 @@ h2 { font-size: 19px; margin: 32px 0 12px; }
 .translated { background: var(--translated); } .partial { background: var(--partial); }
 .untranslated { background: var(--untranslated); } .stale { background: var(--stale); }
 .missing { background: var(--missing); } .extra { background: var(--extra); }
+.uncertain { background: var(--uncertain); }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; color: var(--muted); font-size: 13px; margin: 10px 0 0; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
 table { border-collapse: collapse; width: 100%; background: var(--card); border: 1px solid var(--line);
@@ -211,6 +214,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             (State::Partial, c.partial),
             (State::Untranslated, c.untranslated),
             (State::Stale, c.stale),
+            (State::Uncertain, c.uncertain),
             (State::Missing, c.missing),
             (State::Extra, c.extra),
         ] {

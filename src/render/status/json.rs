@@ -13,6 +13,7 @@ struct Language<'a> {
     partial: usize,
     untranslated: usize,
     stale: usize,
+    uncertain: usize,
     missing: usize,
     extra: usize,
 }
@@ -36,6 +37,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             partial: c.partial,
             untranslated: c.untranslated,
             stale: c.stale,
+            uncertain: c.uncertain,
             missing: c.missing,
             extra: c.extra,
         })

@@ -84,12 +84,12 @@ pub(super) fn render(report: &StatusReport) -> String {
         out.push_str("No translations found.\n");
         return out;
     }
-    out.push_str("| language | documents | sections | translated | partial | untranslated | stale | missing | extra | progress |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.push_str("| language | documents | sections | translated | partial | untranslated | stale | uncertain | missing | extra | progress |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (lang, c) in &report.languages {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} {:.0}% |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} {:.0}% |",
             code(lang, true),
             c.documents,
             c.sections,
@@ -97,6 +97,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             c.partial,
             c.untranslated,
             c.stale,
+            c.uncertain,
             c.missing,
             c.extra,
             super::bar(c.percent(), 10),

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::render::safe;
 use crate::report::status::StatusReport;
 
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 10] = [
     "lang",
     "documents",
     "sections",
@@ -13,6 +13,7 @@ const COLUMNS: [&str; 9] = [
     "partial",
     "untranslated",
     "stale",
+    "uncertain",
     "missing",
     "extra",
 ];
@@ -21,7 +22,7 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
     if report.languages.is_empty() {
         return "No translations found.\n".into();
     }
-    let rows: Vec<[String; 9]> = report
+    let rows: Vec<[String; 10]> = report
         .languages
         .iter()
         .map(|(lang, c)| {
@@ -33,12 +34,13 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
                 c.partial.to_string(),
                 c.untranslated.to_string(),
                 c.stale.to_string(),
+                c.uncertain.to_string(),
                 c.missing.to_string(),
                 c.extra.to_string(),
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..9)
+    let widths: Vec<usize> = (0..10)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].chars().count())

@@ -1,0 +1,315 @@
+//! What a section offers for alignment: evidence that survives translation
+//! (ids, images, code, inline code, link targets, numbers, Latin tokens,
+//! the shape of its lists and tables, its length) and, for aligning two
+//! versions of the same edition, its words.
+
+use std::hash::{Hash, Hasher};
+
+use crate::index::{Index, Target};
+use crate::parse::{Document, Shape};
+
+/// What one section offers for comparison. Sets are sorted hashes.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub level: u8,
+    /// The enclosing section.
+    pub parent: Option<usize>,
+    /// The heading's text, custom id and HTML anchors: equal ids are the
+    /// same section.
+    pub ids: Vec<u64>,
+    /// The heading's generated id: the same section when the other side
+    /// pins it (a custom id or an anchor), not when both generate it (`C++`
+    /// and `C` are both `#c`).
+    pub slug: Option<u64>,
+    /// Local images, by file name.
+    pub images: Vec<u64>,
+    /// Code blocks (contents, indentation ignored).
+    pub code: Vec<u64>,
+    /// Inline code spans.
+    pub inline: Vec<u64>,
+    /// Link targets: resolved local paths and external URLs, without fragments.
+    pub links: Vec<u64>,
+    /// Numbers in the heading and prose (`2.0`, `404`, `1998`).
+    pub numbers: Vec<u64>,
+    /// Distinctive heading tokens: with a digit, or several capitals (`HTTP`, `1.0`, `gRPC`).
+    pub tokens: Vec<u64>,
+    /// Latin words of the prose that keep their form across languages:
+    /// camelCase, with digits, all capitals, or any Latin word in a text
+    /// written mostly in another script.
+    pub latin: Vec<u64>,
+    pub list_items: u32,
+    pub table_rows: u32,
+    /// Characters of prose in the section itself (not its subsections).
+    pub length: f64,
+    /// The heading's text, normalised (for versions of the same edition).
+    pub heading: u64,
+    /// Every word of the heading and prose, lowercased (same edition only).
+    pub words: Vec<u64>,
+}
+
+pub(crate) fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A local image as compared across editions: the file it resolves to (when
+/// it exists) and its file name. A broken path copied from the source still
+/// names the same file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageKey {
+    pub resolved: Option<String>,
+    pub name: String,
+}
+
+impl ImageKey {
+    /// Whether two keys name the same image: the same file, or — when either
+    /// path is broken — the same file name.
+    pub fn same(&self, other: &ImageKey) -> bool {
+        match (&self.resolved, &other.resolved) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.name == other.name,
+        }
+    }
+
+    /// How to show it: the resolved path, else the name.
+    pub fn display(&self) -> &str {
+        self.resolved.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The key of a local image (`None` for remote images and data URIs).
+pub fn image_key(index: &Index, from: &str, dest: &str) -> Option<ImageKey> {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    match index.resolve(from, dest) {
+        Target::File { path, .. } => Some(ImageKey {
+            name: name(&path),
+            resolved: Some(path),
+        }),
+        Target::Missing { path } | Target::OutsideLink { path } | Target::Dir { path } => {
+            Some(ImageKey {
+                resolved: None,
+                name: name(&path),
+            })
+        }
+        Target::EscapesRoot => Some(ImageKey {
+            resolved: None,
+            name: name(dest),
+        }),
+        _ => None,
+    }
+}
+
+/// Distinctive tokens of a heading: containing a digit, two capitals, or a
+/// capital after a lowercase letter.
+pub(crate) fn tokens(text: &str) -> Vec<u64> {
+    let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '#')));
+    sorted(
+        words
+            .map(|w| w.trim_matches('.'))
+            .filter(|w| !w.is_empty())
+            .filter(|w| distinctive(w))
+            .map(|w| hash(&w.to_ascii_lowercase()))
+            .collect(),
+    )
+}
+
+fn distinctive(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit())
+        || w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+        || w.chars().skip(1).any(|c| c.is_ascii_uppercase())
+}
+
+/// Numbers in a text (digits, with inner `.` or `,`), normalised.
+fn numbers(text: &str, out: &mut Vec<u64>) {
+    for w in text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')) {
+        let w = w.trim_matches(['.', ',']);
+        if w.chars().any(|c| c.is_ascii_digit()) {
+            out.push(hash(&w.replace(',', "")));
+        }
+    }
+}
+
+/// Latin words that survive translation (see [`Features::latin`]).
+fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
+    for w in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if w.len() < 3 || !w.chars().any(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if foreign_script || distinctive(w) || w.contains('_') {
+            out.push(hash(&w.to_ascii_lowercase()));
+        }
+    }
+}
+
+/// Words of a text, lowercased (any script).
+fn all_words(text: &str, out: &mut Vec<u64>) {
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if !w.is_empty() {
+            out.push(hash(&w.to_lowercase()));
+        }
+    }
+}
+
+/// Whether most letters of the document's prose are not Latin.
+fn mostly_foreign(doc: &Document) -> bool {
+    let (mut latin, mut other) = (0usize, 0usize);
+    for p in doc.prose.iter().take(200) {
+        for c in p.text.chars().filter(|c| c.is_alphabetic()) {
+            if c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c) {
+                latin += 1;
+            } else {
+                other += 1;
+            }
+        }
+    }
+    other > latin
+}
+
+/// Features of every section of `doc` (the file at `path`), section 0 (the
+/// preamble) included. `words`: also collect every word (for aligning two
+/// versions of the same edition).
+pub fn features(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
+    extract(doc, path, index, false)
+}
+
+/// [`features`] with every word (versions of the same edition).
+pub fn features_with_words(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
+    extract(doc, path, index, true)
+}
+
+fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<Features> {
+    let foreign = mostly_foreign(doc);
+    let mut out: Vec<Features> = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let mut f = Features {
+                level: s.level,
+                parent: s.parent,
+                ..Features::default()
+            };
+            if let Some(h) = s.heading {
+                let heading = &doc.headings[h];
+                let normal: String = heading
+                    .text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                // The same heading text (an untranslated heading) — not the
+                // same generated id: `C++` and `C` are both `#c`.
+                f.ids.push(hash(&("heading", normal.as_str())));
+                f.slug = Some(hash(heading.id.as_str()));
+                if let Some(c) = &heading.custom_id {
+                    f.ids.push(hash(c.as_str()));
+                }
+                f.tokens = tokens(&heading.text);
+                numbers(&heading.text, &mut f.numbers);
+                f.heading = hash(&normal);
+                if with_words {
+                    all_words(&heading.text, &mut f.words);
+                }
+            }
+            f
+        })
+        .collect();
+    if out.is_empty() {
+        return out;
+    }
+    let at = |offset: usize| doc.section_at(offset);
+    for a in &doc.anchors {
+        out[at(a.span.start)].ids.push(hash(a.id.as_str()));
+    }
+    for img in &doc.images {
+        // Compared by file name: a broken path still names the same diagram.
+        if let Some(key) = image_key(index, path, &img.dest) {
+            out[at(img.span.start)].images.push(hash(&key.name));
+        }
+    }
+    for c in &doc.code_blocks {
+        out[at(c.span.start)].code.push(c.hash);
+    }
+    for c in &doc.inline_code {
+        out[at(c.span.start)].inline.push(c.hash);
+    }
+    for l in &doc.links {
+        let key = match index.resolve(path, &l.dest) {
+            Target::External if !l.dest.is_empty() => {
+                Some(l.dest.split('#').next().unwrap_or("").to_string())
+            }
+            Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
+                Some(path)
+            }
+            _ => None,
+        };
+        if let Some(key) = key.filter(|k| !k.is_empty()) {
+            out[at(l.span.start)].links.push(hash(&key));
+        }
+    }
+    for p in &doc.prose {
+        let f = &mut out[at(p.span.start)];
+        f.length += p.text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        numbers(&p.text, &mut f.numbers);
+        latin_words(&p.text, foreign, &mut f.latin);
+        if with_words {
+            all_words(&p.text, &mut f.words);
+        }
+    }
+    for &(start, shape) in &doc.shape {
+        let f = &mut out[at(start)];
+        match shape {
+            Shape::ListItem => f.list_items += 1,
+            Shape::TableRow => f.table_rows += 1,
+        }
+    }
+    for f in &mut out {
+        for set in [
+            &mut f.ids,
+            &mut f.images,
+            &mut f.code,
+            &mut f.inline,
+            &mut f.links,
+            &mut f.numbers,
+            &mut f.latin,
+            &mut f.words,
+        ] {
+            *set = sorted(std::mem::take(set));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_numbers_and_acronyms() {
+        assert_eq!(
+            tokens("HTTP 1.0 -> HTTP 2.0"),
+            tokens("HTTP 2.0와 HTTP 1.0")
+        );
+        assert_eq!(
+            tokens("How does gRPC work?"),
+            tokens("gRPC는 어떻게 작동하나요?")
+        );
+        assert!(tokens("Why is it fast?").is_empty());
+    }
+
+    #[test]
+    fn numbers_are_normalised() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        numbers("In 1998, version 2.0 had 10,000 users.", &mut a);
+        numbers("1998년 버전 2.0의 사용자는 10000명", &mut b);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+}

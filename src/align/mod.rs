@@ -1,0 +1,1198 @@
+//! Section alignment: which translated section renders which source section,
+//! and how sure that is.
+//!
+//! Translators translate headings, so ids differ. Without history, [`align`]
+//! makes one global, level-tolerant optimisation over the two heading
+//! sequences: every candidate pair is scored from evidence that survives
+//! translation ([`features`]: ids, images, code, inline code, link targets,
+//! numbers, Latin tokens, list and table shape, relative length), a level
+//! difference is a penalty (not a wall), and dynamic programming keeps the
+//! order while leaving sections unpaired where that scores better. Then
+//! every decision gets a **margin**: how much worse the best alignment that
+//! decides otherwise is (forward and backward scores give it for every cell).
+//! Sections that moved keep distinctive keys and are paired out of order.
+//!
+//! With history, [`compose`] pairs a translation with the source as it was
+//! when the translation was synced (structures usually match one to one)
+//! and follows the source's own changes to today with [`align_versions`]
+//! (same language: headings and words compare directly).
+//!
+//! A decision whose margin is small is **uncertain**: the rules report no
+//! missing, extra or stale section from it, but say it is uncertain. Pure
+//! and deterministic.
+
+mod features;
+mod score;
+
+use std::collections::HashSet;
+
+pub use self::features::{Features, ImageKey, features, features_with_words, image_key};
+
+use self::score::Scorer;
+
+/// The evidence behind a pairing, as flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Evidence(u16);
+
+impl Evidence {
+    pub const ID: Evidence = Evidence(1);
+    pub const IMAGE: Evidence = Evidence(1 << 1);
+    pub const CODE: Evidence = Evidence(1 << 2);
+    pub const INLINE_CODE: Evidence = Evidence(1 << 3);
+    pub const LINK: Evidence = Evidence(1 << 4);
+    pub const TOKEN: Evidence = Evidence(1 << 5);
+    pub const LATIN: Evidence = Evidence(1 << 6);
+    pub const NUMBER: Evidence = Evidence(1 << 7);
+    pub const LEVEL: Evidence = Evidence(1 << 8);
+    pub const LENGTH: Evidence = Evidence(1 << 9);
+    pub const SHAPE: Evidence = Evidence(1 << 10);
+    /// The order of the sections (the only evidence of a pair between two
+    /// certain ones in a run of equal structure).
+    pub const ORDER: Evidence = Evidence(1 << 11);
+    /// The history: the translation was synced with a source version whose
+    /// section this is.
+    pub const HISTORY: Evidence = Evidence(1 << 12);
+    /// Paired out of order: the section moved.
+    pub const MOVED: Evidence = Evidence(1 << 13);
+    /// Their subsections pair by content: so do they.
+    pub const SUBSECTIONS: Evidence = Evidence(1 << 14);
+
+    const NAMES: [(Evidence, &'static str); 15] = [
+        (Evidence::HISTORY, "history"),
+        (Evidence::ID, "id"),
+        (Evidence::IMAGE, "image"),
+        (Evidence::CODE, "code"),
+        (Evidence::INLINE_CODE, "inline code"),
+        (Evidence::LINK, "link"),
+        (Evidence::TOKEN, "heading token"),
+        (Evidence::LATIN, "Latin words"),
+        (Evidence::NUMBER, "number"),
+        (Evidence::SUBSECTIONS, "subsections"),
+        (Evidence::SHAPE, "shape"),
+        (Evidence::LENGTH, "length"),
+        (Evidence::LEVEL, "level"),
+        (Evidence::ORDER, "order"),
+        (Evidence::MOVED, "moved"),
+    ];
+
+    pub const fn empty() -> Self {
+        Evidence(0)
+    }
+
+    pub const fn bits(self) -> u16 {
+        self.0
+    }
+
+    pub fn contains(self, other: Evidence) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names of the flags, strongest first.
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|(e, _)| self.contains(*e))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for Evidence {
+    type Output = Evidence;
+    fn bitor(self, o: Evidence) -> Evidence {
+        Evidence(self.0 | o.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Evidence {
+    fn bitor_assign(&mut self, o: Evidence) {
+        self.0 |= o.0;
+    }
+}
+
+/// Below this confidence a decision is uncertain.
+pub const CONFIDENT: f64 = 0.5;
+
+/// The margin (in score units) that makes a decision fully confident.
+const FULL_MARGIN: f64 = 0.5;
+
+/// One step of an alignment: a source section, a translated section, or
+/// both, with how sure the decision is (0 to 1) and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    pub source: Option<usize>,
+    pub target: Option<usize>,
+    pub score: f64,
+    pub confidence: f64,
+    pub evidence: Evidence,
+}
+
+impl Pair {
+    pub fn is_certain(&self) -> bool {
+        self.confidence >= CONFIDENT
+    }
+
+    /// Paired on position, level, length and shape only: no shared keys.
+    fn evidence_is_weak(&self) -> bool {
+        const CONTENT: [Evidence; 9] = [
+            Evidence::ID,
+            Evidence::IMAGE,
+            Evidence::CODE,
+            Evidence::INLINE_CODE,
+            Evidence::LINK,
+            Evidence::TOKEN,
+            Evidence::LATIN,
+            Evidence::NUMBER,
+            Evidence::SUBSECTIONS,
+        ];
+        !CONTENT.iter().any(|e| self.evidence.contains(*e))
+    }
+}
+
+/// The alignment of two editions, in document order (moved pairs last).
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    pub pairs: Vec<Pair>,
+    /// Per source section: its step in `pairs`.
+    source_step: Vec<Option<usize>>,
+    /// Per target section: its step in `pairs`.
+    target_step: Vec<Option<usize>>,
+}
+
+impl Alignment {
+    fn new(pairs: Vec<Pair>, n: usize, m: usize) -> Self {
+        let mut source_step = vec![None; n];
+        let mut target_step = vec![None; m];
+        for (k, p) in pairs.iter().enumerate() {
+            if let Some(s) = p.source {
+                source_step[s] = Some(k);
+            }
+            if let Some(t) = p.target {
+                target_step[t] = Some(k);
+            }
+        }
+        Self {
+            pairs,
+            source_step,
+            target_step,
+        }
+    }
+
+    /// The translated section aligned with source section `s`.
+    pub fn target_of(&self, s: usize) -> Option<usize> {
+        self.source_step
+            .get(s)
+            .copied()
+            .flatten()
+            .and_then(|k| self.pairs[k].target)
+    }
+
+    /// The source section aligned with translated section `t`.
+    pub fn source_of(&self, t: usize) -> Option<usize> {
+        self.target_step
+            .get(t)
+            .copied()
+            .flatten()
+            .and_then(|k| self.pairs[k].source)
+    }
+
+    /// The decision about source section `s` (paired or missing).
+    pub fn step_of_source(&self, s: usize) -> Option<&Pair> {
+        self.source_step
+            .get(s)
+            .copied()
+            .flatten()
+            .map(|k| &self.pairs[k])
+    }
+
+    /// The decision about translated section `t` (paired or extra).
+    pub fn step_of_target(&self, t: usize) -> Option<&Pair> {
+        self.target_step
+            .get(t)
+            .copied()
+            .flatten()
+            .map(|k| &self.pairs[k])
+    }
+
+    /// Whether the decision about source section `s` is certain.
+    pub fn source_certain(&self, s: usize) -> bool {
+        self.step_of_source(s).is_some_and(Pair::is_certain)
+    }
+
+    /// Whether the decision about translated section `t` is certain.
+    pub fn target_certain(&self, t: usize) -> bool {
+        self.step_of_target(t).is_some_and(Pair::is_certain)
+    }
+}
+
+/// Aligns `target` sections (a translation) to `source` sections. The
+/// preambles (section 0) always pair.
+pub fn align(source: &[Features], target: &[Features]) -> Alignment {
+    let (n, m) = (source.len(), target.len());
+    if n == 0 || m == 0 {
+        return unpaired(n, m);
+    }
+    let mut scorer = Scorer::new(source, target);
+    let cell = |scorer: &Scorer<'_>, i: usize, j: usize| scorer.score(i + 1, j + 1);
+    let mut grid = Grid::new(n - 1, m - 1, |i, j| cell(&scorer, i, j).0);
+    // Gale–Church needs the translation's length ratio: estimate it again
+    // from the pairs the first pass found (a truncated translation is
+    // shorter than its source, not written more tersely).
+    // Parents of sections that pair by content pair too.
+    let first = grid.path();
+    let mut again = false;
+    if let Some(r) = refined_ratio(source, target, &scorer, &first) {
+        scorer.ratio = r;
+        again = true;
+    }
+    let support = supported(&scorer, source, target, &first);
+    if !support.is_empty() {
+        scorer.support = support;
+        again = true;
+    }
+    if again {
+        grid = Grid::new(n - 1, m - 1, |i, j| cell(&scorer, i, j).0);
+    }
+    let path = grid.path();
+    let mut pairs = vec![Pair {
+        source: Some(0),
+        target: Some(0),
+        score: 1.0,
+        confidence: 1.0,
+        evidence: Evidence::ORDER,
+    }];
+    for step in path {
+        let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
+        let margin = grid.margin(step.0, step.1);
+        let (score, mut evidence) = match (source, target) {
+            (Some(i), Some(j)) => scorer.score(i, j),
+            _ => (0.0, Evidence::empty()),
+        };
+        if source.is_some() && target.is_some() {
+            evidence |= Evidence::ORDER;
+        }
+        pairs.push(Pair {
+            source,
+            target,
+            score,
+            confidence: (margin / FULL_MARGIN).clamp(0.0, 1.0),
+            evidence,
+        });
+    }
+    doubt_uneven_gaps(&scorer, source, target, &mut pairs);
+    doubt_rivals(&scorer, n, m, &mut pairs);
+    pair_moved(&scorer, &mut pairs);
+    doubt_merges(&scorer, source, target, &mut pairs);
+    Alignment::new(pairs, n, m)
+}
+
+/// A pair that rests on position alone while one of its sections matches
+/// another section by content (an anchor's worth) is a guess, in an even
+/// gap too.
+fn doubt_rivals(scorer: &Scorer<'_>, n: usize, m: usize, pairs: &mut [Pair]) {
+    if n.saturating_mul(m) > FULL_CELLS {
+        return;
+    }
+    for p in pairs.iter_mut() {
+        let (Some(i), Some(j)) = (p.source, p.target) else {
+            continue;
+        };
+        if !p.evidence_is_weak() || scorer.support.contains(&(i, j)) {
+            continue;
+        }
+        let rival = (1..m).any(|y| y != j && scorer.content(i, y).0 >= ANCHOR)
+            || (1..n).any(|x| x != i && scorer.content(x, j).0 >= ANCHOR);
+        if rival {
+            p.confidence = p.confidence.min(GUESS);
+        }
+    }
+}
+
+/// A subsection left unpaired whose keys the counterpart of its parent
+/// holds was merged into it (or, the other way, split out of it): its
+/// content is there, so "missing" (or "extra") would be wrong — uncertain.
+fn doubt_merges(scorer: &Scorer<'_>, source: &[Features], target: &[Features], pairs: &mut [Pair]) {
+    let mut target_of = vec![None; source.len()];
+    let mut source_of = vec![None; target.len()];
+    for p in pairs.iter() {
+        if let (Some(i), Some(j)) = (p.source, p.target) {
+            target_of[i] = Some(j);
+            source_of[j] = Some(i);
+        }
+    }
+    // A section missing here and one extra there, in the same place and at
+    // the same level, may be one section rewritten (or replaced): neither
+    // is certain.
+    let mut k = 0;
+    while k < pairs.len() {
+        let end = (k..pairs.len())
+            .find(|&e| pairs[e].source.is_some() && pairs[e].target.is_some())
+            .unwrap_or(pairs.len());
+        let run = &mut pairs[k..end];
+        let levels_s: Vec<u8> = run
+            .iter()
+            .filter_map(|p| p.source)
+            .map(|i| source[i].level)
+            .collect();
+        let levels_t: Vec<u8> = run
+            .iter()
+            .filter_map(|p| p.target)
+            .map(|j| target[j].level)
+            .collect();
+        for p in run.iter_mut() {
+            let rival = match (p.source, p.target) {
+                (Some(i), None) => levels_t.contains(&source[i].level),
+                (None, Some(j)) => levels_s.contains(&target[j].level),
+                _ => false,
+            };
+            if rival {
+                p.confidence = p.confidence.min(GUESS);
+            }
+        }
+        k = end + 1;
+    }
+    // The same among the subsections of one pair of sections.
+    let unpaired_t: Vec<usize> = pairs
+        .iter()
+        .filter(|p| p.source.is_none())
+        .filter_map(|p| p.target)
+        .collect();
+    let unpaired_s: Vec<usize> = pairs
+        .iter()
+        .filter(|p| p.target.is_none())
+        .filter_map(|p| p.source)
+        .collect();
+    let sibling = |i: usize, j: usize| {
+        source[i].level == target[j].level
+            && matches!((source[i].parent, target[j].parent), (Some(a), Some(b)) if a != 0 && target_of[a] == Some(b))
+    };
+    for p in pairs.iter_mut() {
+        let rival = match (p.source, p.target) {
+            (Some(i), None) => unpaired_t.iter().any(|&j| sibling(i, j)),
+            (None, Some(j)) => unpaired_s.iter().any(|&i| sibling(i, j)),
+            _ => false,
+        };
+        if rival {
+            p.confidence = p.confidence.min(GUESS);
+        }
+    }
+    for p in pairs.iter_mut() {
+        let merged = match (p.source, p.target) {
+            (Some(i), None) => source[i]
+                .parent
+                .and_then(|up| target_of[up])
+                .is_some_and(|t| scorer.own_content(i, t) >= MOVED_DOUBT),
+            (None, Some(j)) => target[j]
+                .parent
+                .and_then(|up| source_of[up])
+                .is_some_and(|s| scorer.own_content(s, j) >= MOVED_DOUBT),
+            _ => false,
+        };
+        if merged {
+            p.confidence = p.confidence.min(GUESS);
+        }
+    }
+}
+
+/// The pairs of sections whose subsections pair by content (anchors) in
+/// `path`: every ancestor of the one with every ancestor of the other at
+/// the same distance or less — structure, not a guess.
+fn supported(
+    scorer: &Scorer<'_>,
+    source: &[Features],
+    target: &[Features],
+    path: &[(Option<usize>, Option<usize>)],
+) -> HashSet<(usize, usize)> {
+    let ancestors = |f: &[Features], mut i: usize| {
+        let mut out = Vec::new();
+        while let Some(p) = f[i].parent.filter(|&p| p != 0 && out.len() < 8) {
+            out.push(p);
+            i = p;
+        }
+        out
+    };
+    let mut out = HashSet::new();
+    for &(i, j) in path {
+        let (Some(i), Some(j)) = (i, j) else { continue };
+        let (i, j) = (i + 1, j + 1);
+        if scorer.content(i, j).0 < ANCHOR {
+            continue;
+        }
+        for x in ancestors(source, i) {
+            for y in ancestors(target, j) {
+                out.insert((x, y));
+            }
+        }
+    }
+    out
+}
+
+/// Content evidence that fixes a pair on its own (an anchor).
+const ANCHOR: f64 = 1.0;
+/// Content evidence below which a pair rests on position alone.
+const WEAK: f64 = 0.5;
+/// The confidence a positional guess keeps (uncertain).
+const GUESS: f64 = 0.3;
+
+/// Between two anchors, as many source as translated sections pair one to
+/// one by position — that is what a translation is. Where the counts
+/// differ, something was added or dropped, and which section it was is a
+/// guess unless content or the heading levels say so: a pair that rests on
+/// position alone becomes uncertain when another alignment of the gap
+/// matches the levels as well without it (and so do the sections left
+/// unpaired beside it), however good the margin of the optimisation looks.
+fn doubt_uneven_gaps(
+    scorer: &Scorer<'_>,
+    source: &[Features],
+    target: &[Features],
+    pairs: &mut [Pair],
+) {
+    let content = |p: &Pair| match (p.source, p.target) {
+        (Some(i), Some(j)) if scorer.support.contains(&(i, j)) => Some(ANCHOR),
+        (Some(i), Some(j)) => Some(scorer.content(i, j).0),
+        _ => None,
+    };
+    let mut start = 0;
+    for k in 0..=pairs.len() {
+        let anchor = k == pairs.len() || k == 0 || content(&pairs[k]).is_some_and(|c| c >= ANCHOR);
+        if !anchor {
+            continue;
+        }
+        let run = &mut pairs[start..k];
+        start = k + 1;
+        let gap_s: Vec<usize> = run.iter().filter_map(|p| p.source).collect();
+        let gap_t: Vec<usize> = run.iter().filter_map(|p| p.target).collect();
+        if gap_s.len() == gap_t.len()
+            && run.iter().all(|p| p.source.is_some() && p.target.is_some())
+        {
+            continue;
+        }
+        let levels_s: Vec<u8> = gap_s.iter().map(|&i| source[i].level).collect();
+        let levels_t: Vec<u8> = gap_t.iter().map(|&j| target[j].level).collect();
+        let best = level_matching(&levels_s, &levels_t, None);
+        let mut doubted = false;
+        for p in run.iter_mut() {
+            let (Some(i), Some(j)) = (p.source, p.target) else {
+                continue;
+            };
+            if !content(p).is_some_and(|c| c < WEAK) {
+                continue;
+            }
+            let forced = match (
+                best,
+                gap_s.iter().position(|&x| x == i),
+                gap_t.iter().position(|&y| y == j),
+            ) {
+                (Some(best), Some(a), Some(b)) => {
+                    level_matching(&levels_s, &levels_t, Some((a, b)))
+                        .is_some_and(|without| without < best)
+                }
+                _ => false,
+            };
+            if !forced {
+                p.confidence = p.confidence.min(GUESS);
+                doubted = true;
+            }
+        }
+        if doubted {
+            for p in run
+                .iter_mut()
+                .filter(|p| p.source.is_none() || p.target.is_none())
+            {
+                p.confidence = p.confidence.min(GUESS);
+            }
+        }
+    }
+}
+
+/// Gaps larger than this (sections on one side times the other) are not
+/// searched for alternatives: every positional pair in them is a guess.
+const GAP_CELLS: usize = 2_500;
+
+/// The best order-keeping alignment of two level sequences (+1 for a pair
+/// of equal levels, −1 for a pair of different levels, 0 for a section left
+/// unpaired), without pairing `forbid`; `None` for gaps too large to search.
+fn level_matching(a: &[u8], b: &[u8], forbid: Option<(usize, usize)>) -> Option<i32> {
+    if a.len().saturating_mul(b.len()) > GAP_CELLS {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut best = vec![0i32; (a.len() + 1) * w];
+    for x in 1..=a.len() {
+        for y in 1..=b.len() {
+            let mut v = best[(x - 1) * w + y].max(best[x * w + y - 1]);
+            if forbid != Some((x - 1, y - 1)) {
+                let pair = if a[x - 1] == b[y - 1] { 1 } else { -1 };
+                v = v.max(best[(x - 1) * w + y - 1] + pair);
+            }
+            best[x * w + y] = v;
+        }
+    }
+    Some(best[a.len() * w + b.len()])
+}
+
+/// The length ratio of the pairs a first pass made with content evidence
+/// (or all of them, if few have some), when it differs from the first guess.
+fn refined_ratio(
+    source: &[Features],
+    target: &[Features],
+    scorer: &Scorer<'_>,
+    path: &[(Option<usize>, Option<usize>)],
+) -> Option<f64> {
+    let mut ratios: Vec<f64> = Vec::new();
+    let mut any: Vec<f64> = Vec::new();
+    for &(i, j) in path {
+        let (Some(i), Some(j)) = (i, j) else { continue };
+        let (a, b) = (&source[i + 1], &target[j + 1]);
+        if a.length < 20.0 || b.length < 20.0 {
+            continue;
+        }
+        let r = b.length / a.length;
+        any.push(r);
+        if scorer.content(i + 1, j + 1).0 >= 1.0 {
+            ratios.push(r);
+        }
+    }
+    let pick = if ratios.len() >= 3 { ratios } else { any };
+    if pick.len() < 3 {
+        return None;
+    }
+    let mut pick = pick;
+    pick.sort_by(f64::total_cmp);
+    let median = pick[pick.len() / 2];
+    ((median / scorer.ratio - 1.0).abs() > 0.1).then_some(median)
+}
+
+/// Content that pairs two sections out of order on its own.
+const MOVED_ALONE: f64 = 2.0;
+/// Content that pairs them out of order when nothing else comes close.
+const MOVED_BEST: f64 = 1.2;
+/// Content between an unpaired source section and an unpaired translated
+/// one that makes "missing here, extra there" doubtful.
+const MOVED_DOUBT: f64 = 1.0;
+
+/// Sections left unpaired on both sides that share strong keys (an id, an
+/// image, a code block; or many links and words, with nothing else coming
+/// close) moved: pair them, out of order. Unpaired sections that share some
+/// keys with an unpaired section on the other side may have moved: their
+/// "missing" and "extra" become uncertain.
+fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
+    // Unpaired sections, and those paired by a guess.
+    let loose = |p: &Pair| p.confidence < CONFIDENT && p.evidence_is_weak();
+    let missing: Vec<usize> = pairs
+        .iter()
+        .filter(|p| p.target.is_none() || loose(p))
+        .filter_map(|p| p.source)
+        .collect();
+    let extra: Vec<usize> = pairs
+        .iter()
+        .filter(|p| p.source.is_none() || loose(p))
+        .filter_map(|p| p.target)
+        .collect();
+    if missing.is_empty() || extra.is_empty() || missing.len() * extra.len() > FULL_CELLS {
+        return;
+    }
+    let content: Vec<Vec<(f64, Evidence)>> = missing
+        .iter()
+        .map(|&i| extra.iter().map(|&j| scorer.content(i, j)).collect())
+        .collect();
+    // The best content of each row and column but one cell.
+    let runner_up = |a: usize, b: usize| {
+        let row = (0..extra.len())
+            .filter(|&y| y != b)
+            .map(|y| content[a][y].0);
+        let col = (0..missing.len())
+            .filter(|&x| x != a)
+            .map(|x| content[x][b].0);
+        row.chain(col).fold(0.0f64, f64::max)
+    };
+    let mut found: Vec<(f64, f64, usize, usize)> = Vec::new();
+    for (a, row) in content.iter().enumerate() {
+        for (b, &(c, _)) in row.iter().enumerate() {
+            if c < MOVED_BEST {
+                continue;
+            }
+            let second = runner_up(a, b);
+            if c >= MOVED_ALONE || c >= 2.0 * second + 0.3 {
+                found.push((c, second, a, b));
+            }
+        }
+    }
+    found.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut taken_a = vec![false; missing.len()];
+    let mut taken_b = vec![false; extra.len()];
+    for (c, second, a, b) in found {
+        if taken_a[a] || taken_b[b] {
+            continue;
+        }
+        taken_a[a] = true;
+        taken_b[b] = true;
+        let (i, j) = (missing[a], extra[b]);
+        // The guesses they were in leave their other sections unpaired.
+        let mut left = Vec::new();
+        pairs.retain(|p| {
+            let hit = p.source == Some(i) || p.target == Some(j);
+            if hit {
+                match (p.source, p.target) {
+                    (Some(x), Some(_)) if x != i => left.push((Some(x), None)),
+                    (Some(_), Some(y)) if y != j => left.push((None, Some(y))),
+                    _ => {}
+                }
+            }
+            !hit
+        });
+        for (source, target) in left {
+            pairs.push(Pair {
+                source,
+                target,
+                score: 0.0,
+                confidence: GUESS,
+                evidence: Evidence::empty(),
+            });
+        }
+        pairs.push(Pair {
+            source: Some(i),
+            target: Some(j),
+            score: scorer.score(i, j).0,
+            confidence: ((c - second) / 1.5).clamp(0.0, 1.0),
+            evidence: content[a][b].1 | Evidence::MOVED,
+        });
+    }
+    // What is left unpaired but resembles something unpaired on the other side.
+    for a in (0..missing.len()).filter(|&a| !taken_a[a]) {
+        for b in (0..extra.len()).filter(|&b| !taken_b[b]) {
+            if content[a][b].0 >= MOVED_DOUBT {
+                for p in pairs.iter_mut() {
+                    if (p.source == Some(missing[a]) && p.target.is_none())
+                        || (p.target == Some(extra[b]) && p.source.is_none())
+                    {
+                        p.confidence = p.confidence.min(GUESS);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unpaired(n: usize, m: usize) -> Alignment {
+    let mut pairs: Vec<Pair> = (0..n)
+        .map(|s| Pair {
+            source: Some(s),
+            target: None,
+            score: 0.0,
+            confidence: 1.0,
+            evidence: Evidence::empty(),
+        })
+        .collect();
+    pairs.extend((0..m).map(|t| Pair {
+        source: None,
+        target: Some(t),
+        score: 0.0,
+        confidence: 1.0,
+        evidence: Evidence::empty(),
+    }));
+    Alignment::new(pairs, n, m)
+}
+
+/// Aligns two versions of the same edition (the source then and now): the
+/// same language, so headings and words compare directly.
+pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
+    let (n, m) = (then.len(), now.len());
+    if n == 0 || m == 0 {
+        return unpaired(n, m);
+    }
+    let grid = Grid::new(n - 1, m - 1, |i, j| {
+        score::same_edition(&then[i + 1], &now[j + 1])
+    });
+    let mut pairs = vec![Pair {
+        source: Some(0),
+        target: Some(0),
+        score: 1.0,
+        confidence: 1.0,
+        evidence: Evidence::ORDER,
+    }];
+    for step in grid.path() {
+        let margin = grid.margin(step.0, step.1);
+        let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
+        let score = match (source, target) {
+            (Some(i), Some(j)) => score::same_edition(&then[i], &now[j]),
+            _ => 0.0,
+        };
+        pairs.push(Pair {
+            source,
+            target,
+            score,
+            confidence: (margin / FULL_MARGIN).clamp(0.0, 1.0),
+            evidence: Evidence::HISTORY,
+        });
+    }
+    Alignment::new(pairs, n, m)
+}
+
+/// The translation aligned with the source now, through history: `tr_then`
+/// pairs the translation (target) with the source as it was when the
+/// translation was synced (source); `then_now` pairs that version (source)
+/// with the source now (target). Where both steps are certain the composed
+/// pair is certain and carries [`Evidence::HISTORY`]; every other decision
+/// is taken from `direct` (the alignment without history).
+pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) -> Alignment {
+    let n = direct.source_step.len();
+    let m = direct.target_step.len();
+    let mut target_of: Vec<Option<(usize, f64, Evidence)>> = vec![None; m];
+    let mut source_taken = vec![false; n];
+    for p in &tr_then.pairs {
+        let (Some(old), Some(t)) = (p.source, p.target) else {
+            continue;
+        };
+        let Some(q) = then_now.step_of_source(old) else {
+            continue;
+        };
+        let Some(now) = q.target else { continue };
+        if t < m && now < n && !source_taken[now] && p.is_certain() && q.is_certain() {
+            source_taken[now] = true;
+            let confidence = p.confidence.min(q.confidence);
+            target_of[t] = Some((now, confidence, p.evidence | Evidence::HISTORY));
+        }
+    }
+    // Certain through history, or taken from the direct alignment when it
+    // does not conflict.
+    let mut pairs: Vec<Pair> = Vec::with_capacity(n.max(m));
+    let mut paired_s = vec![false; n];
+    let mut paired_t = vec![false; m];
+    for (t, entry) in target_of.iter().enumerate() {
+        if let Some((s, confidence, evidence)) = *entry {
+            paired_s[s] = true;
+            paired_t[t] = true;
+            let score = direct
+                .step_of_target(t)
+                .filter(|p| p.source == Some(s))
+                .map_or(1.0, |p| p.score);
+            pairs.push(Pair {
+                source: Some(s),
+                target: Some(t),
+                score,
+                confidence,
+                evidence,
+            });
+        }
+    }
+    for p in &direct.pairs {
+        match (p.source, p.target) {
+            (Some(s), Some(t)) if !paired_s[s] && !paired_t[t] => {
+                paired_s[s] = true;
+                paired_t[t] = true;
+                pairs.push(*p);
+            }
+            _ => {}
+        }
+    }
+    // What stays unpaired: certain when history says so (the section is
+    // new since the sync, or the translated one has no source then).
+    for (s, &paired) in paired_s.iter().enumerate() {
+        if !paired {
+            let history_says = then_now
+                .step_of_target(s)
+                .is_some_and(|q| q.source.is_none() && q.is_certain());
+            let direct_says = direct
+                .step_of_source(s)
+                .is_some_and(|p| p.target.is_none() && p.is_certain());
+            pairs.push(Pair {
+                source: Some(s),
+                target: None,
+                score: 0.0,
+                confidence: if history_says || direct_says {
+                    1.0
+                } else {
+                    0.0
+                },
+                evidence: if history_says {
+                    Evidence::HISTORY
+                } else {
+                    Evidence::empty()
+                },
+            });
+        }
+    }
+    for (t, &paired) in paired_t.iter().enumerate() {
+        if !paired {
+            let history_says = tr_then
+                .step_of_target(t)
+                .is_some_and(|q| q.source.is_none() && q.is_certain());
+            let direct_says = direct
+                .step_of_target(t)
+                .is_some_and(|p| p.source.is_none() && p.is_certain());
+            pairs.push(Pair {
+                source: None,
+                target: Some(t),
+                score: 0.0,
+                confidence: if history_says || direct_says {
+                    1.0
+                } else {
+                    0.0
+                },
+                evidence: if history_says {
+                    Evidence::HISTORY
+                } else {
+                    Evidence::empty()
+                },
+            });
+        }
+    }
+    // Document order: by the source, then unpaired translated sections
+    // where they fall.
+    pairs.sort_by_key(|p| {
+        (
+            p.source.unwrap_or(usize::MAX),
+            p.target.unwrap_or(usize::MAX),
+        )
+    });
+    Alignment::new(pairs, n, m)
+}
+
+/// Dynamic programming over the pair scores of two sequences (`n` × `m`),
+/// forward and backward, so that both the best alignment and the best
+/// alignment through any cell are known. Skipping a section scores 0.
+/// Large grids are computed within a band around the diagonal.
+struct Grid {
+    n: usize,
+    m: usize,
+    /// Per prefix row `i` (0..=n): the columns computed, `lo..=hi`.
+    rows: Vec<(usize, usize)>,
+    /// Where each row starts in the flat arrays.
+    offset: Vec<usize>,
+    /// `fwd[(i, j)]`: the best score aligning the first `i` and `j`.
+    fwd: Vec<f32>,
+    /// `bwd[(i, j)]`: the best score aligning all from `i` and from `j`.
+    bwd: Vec<f32>,
+    /// `score[(i, j)]` of pairing section `i` with `j` (same layout).
+    score: Vec<f32>,
+}
+
+/// Grids larger than this are computed within a band around the diagonal.
+const FULL_CELLS: usize = 1_000_000;
+
+impl Grid {
+    fn new(n: usize, m: usize, score: impl Fn(usize, usize) -> f64) -> Self {
+        let width = (n.saturating_mul(m) > FULL_CELLS).then(|| n.abs_diff(m) + 150);
+        let rows: Vec<(usize, usize)> = (0..=n)
+            .map(|i| match width {
+                None => (0, m),
+                Some(w) => {
+                    let center = (i * m).checked_div(n).unwrap_or(0);
+                    (center.saturating_sub(w), (center + w).min(m))
+                }
+            })
+            .collect();
+        let mut offset = Vec::with_capacity(n + 2);
+        let mut total = 0;
+        for &(lo, hi) in &rows {
+            offset.push(total);
+            total += hi - lo + 1;
+        }
+        let mut g = Grid {
+            n,
+            m,
+            rows,
+            offset,
+            fwd: vec![f32::NEG_INFINITY; total],
+            bwd: vec![f32::NEG_INFINITY; total],
+            score: vec![f32::NEG_INFINITY; total],
+        };
+        for i in 0..n {
+            let (lo, hi) = g.rows[i];
+            for j in lo..hi.min(m) {
+                let k = g.at(i, j).expect("in band");
+                g.score[k] = score(i, j) as f32;
+            }
+        }
+        g.set_fwd(0, 0, 0.0);
+        for i in 0..=n {
+            let (lo, hi) = g.rows[i];
+            for j in lo..=hi {
+                if (i, j) == (0, 0) {
+                    continue;
+                }
+                let mut best = f32::NEG_INFINITY;
+                if i > 0 {
+                    best = best.max(g.fwd_at(i - 1, j));
+                }
+                if j > 0 {
+                    best = best.max(g.fwd_at(i, j - 1));
+                }
+                if i > 0 && j > 0 {
+                    best = best.max(g.fwd_at(i - 1, j - 1) + g.pair(i - 1, j - 1));
+                }
+                g.set_fwd(i, j, best);
+            }
+        }
+        g.set_bwd(n, m, 0.0);
+        for i in (0..=n).rev() {
+            let (lo, hi) = g.rows[i];
+            for j in (lo..=hi).rev() {
+                if (i, j) == (n, m) {
+                    continue;
+                }
+                let mut best = f32::NEG_INFINITY;
+                if i < n {
+                    best = best.max(g.bwd_at(i + 1, j));
+                }
+                if j < m {
+                    best = best.max(g.bwd_at(i, j + 1));
+                }
+                if i < n && j < m {
+                    best = best.max(g.bwd_at(i + 1, j + 1) + g.pair(i, j));
+                }
+                g.set_bwd(i, j, best);
+            }
+        }
+        g
+    }
+
+    fn at(&self, i: usize, j: usize) -> Option<usize> {
+        let &(lo, hi) = self.rows.get(i)?;
+        (lo..=hi).contains(&j).then(|| self.offset[i] + j - lo)
+    }
+
+    fn fwd_at(&self, i: usize, j: usize) -> f32 {
+        self.at(i, j).map_or(f32::NEG_INFINITY, |k| self.fwd[k])
+    }
+
+    fn bwd_at(&self, i: usize, j: usize) -> f32 {
+        self.at(i, j).map_or(f32::NEG_INFINITY, |k| self.bwd[k])
+    }
+
+    fn set_fwd(&mut self, i: usize, j: usize, v: f32) {
+        if let Some(k) = self.at(i, j) {
+            self.fwd[k] = v;
+        }
+    }
+
+    fn set_bwd(&mut self, i: usize, j: usize, v: f32) {
+        if let Some(k) = self.at(i, j) {
+            self.bwd[k] = v;
+        }
+    }
+
+    /// The score of pairing `i` with `j`; pairs that lose are never made.
+    fn pair(&self, i: usize, j: usize) -> f32 {
+        match self.at(i, j) {
+            Some(k) if i < self.n && j < self.m && self.score[k] > 0.0 => self.score[k],
+            _ => f32::NEG_INFINITY,
+        }
+    }
+
+    fn total(&self) -> f64 {
+        f64::from(self.fwd_at(self.n, self.m))
+    }
+
+    /// The best total of an alignment that pairs `i` with `j`.
+    fn through(&self, i: usize, j: usize) -> f64 {
+        f64::from(self.fwd_at(i, j) + self.pair(i, j) + self.bwd_at(i + 1, j + 1))
+    }
+
+    /// The best total of an alignment that leaves source `i` unpaired.
+    fn skipping_source(&self, i: usize) -> f64 {
+        let (lo, hi) = self.rows[i];
+        (lo..=hi)
+            .map(|j| f64::from(self.fwd_at(i, j) + self.bwd_at(i + 1, j)))
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// The best total of an alignment that leaves target `j` unpaired.
+    fn skipping_target(&self, j: usize) -> f64 {
+        (0..=self.n)
+            .map(|i| f64::from(self.fwd_at(i, j) + self.bwd_at(i, j + 1)))
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// The best alignment, as steps (both, source only, target only).
+    fn path(&self) -> Vec<(Option<usize>, Option<usize>)> {
+        let (mut i, mut j) = (0, 0);
+        let mut out = Vec::with_capacity(self.n.max(self.m));
+        let eq = |a: f32, b: f32| (a - b).abs() <= 1e-4 * (1.0 + a.abs());
+        while i < self.n || j < self.m {
+            let here = self.bwd_at(i, j);
+            if i < self.n && j < self.m && eq(here, self.pair(i, j) + self.bwd_at(i + 1, j + 1)) {
+                out.push((Some(i), Some(j)));
+                i += 1;
+                j += 1;
+            } else if i < self.n && eq(here, self.bwd_at(i + 1, j)) {
+                out.push((Some(i), None));
+                i += 1;
+            } else if j < self.m && (i == self.n || eq(here, self.bwd_at(i, j + 1))) {
+                out.push((None, Some(j)));
+                j += 1;
+            } else if i < self.n {
+                out.push((Some(i), None));
+                i += 1;
+            } else {
+                out.push((None, Some(j)));
+                j += 1;
+            }
+        }
+        out
+    }
+
+    /// How much worse the best alignment that decides otherwise is: for a
+    /// pair, than pairing either side elsewhere or not at all; for a section
+    /// left unpaired, than pairing it with anything.
+    fn margin(&self, i: Option<usize>, j: Option<usize>) -> f64 {
+        let total = self.total();
+        let row = |i: usize, except: Option<usize>| {
+            let (lo, hi) = self.rows[i];
+            (lo..hi.min(self.m))
+                .filter(|&k| Some(k) != except)
+                .map(|k| self.through(i, k))
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let column = |j: usize, except: Option<usize>| {
+            (0..self.n)
+                .filter(|&k| Some(k) != except && self.at(k, j).is_some())
+                .map(|k| self.through(k, j))
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let margin = match (i, j) {
+            (Some(i), Some(j)) => {
+                let alt = self
+                    .skipping_source(i)
+                    .max(self.skipping_target(j))
+                    .max(row(i, Some(j)))
+                    .max(column(j, Some(i)));
+                total - alt
+            }
+            (Some(i), None) => total - row(i, None),
+            (None, Some(j)) => total - column(j, None),
+            (None, None) => 0.0,
+        };
+        if margin.is_nan() { 0.0 } else { margin }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(level: u8, images: &[u64], length: f64) -> Features {
+        Features {
+            level,
+            images: images.to_vec(),
+            length,
+            ..Features::default()
+        }
+    }
+
+    fn matched(a: &Alignment) -> Vec<(Option<usize>, Option<usize>)> {
+        let mut v: Vec<_> = a.pairs.iter().map(|p| (p.source, p.target)).collect();
+        v.sort_by_key(|(s, t)| (s.unwrap_or(usize::MAX), t.unwrap_or(usize::MAX)));
+        v
+    }
+
+    #[test]
+    fn a_missing_section_does_not_shift_the_rest() {
+        let src = [
+            f(0, &[], 0.0),
+            f(2, &[1], 100.0),
+            f(2, &[2], 100.0),
+            f(2, &[3], 100.0),
+            f(2, &[4], 100.0),
+        ];
+        let tr = [
+            f(0, &[], 0.0),
+            f(2, &[1], 100.0),
+            f(2, &[3], 100.0),
+            f(2, &[4], 100.0),
+        ];
+        let a = align(&src, &tr);
+        assert_eq!(
+            matched(&a),
+            [
+                (Some(0), Some(0)),
+                (Some(1), Some(1)),
+                (Some(2), None),
+                (Some(3), Some(2)),
+                (Some(4), Some(3)),
+            ]
+        );
+        assert!(a.source_certain(2), "the missing section is certain");
+        assert!(a.source_certain(3));
+    }
+
+    #[test]
+    fn an_extra_section_is_left_unpaired() {
+        let src = [f(0, &[], 0.0), f(2, &[1], 50.0), f(2, &[2], 50.0)];
+        let tr = [
+            f(0, &[], 0.0),
+            f(2, &[1], 50.0),
+            f(3, &[9], 50.0),
+            f(2, &[2], 50.0),
+        ];
+        let a = align(&src, &tr);
+        assert_eq!(a.source_of(2), None);
+        assert_eq!(a.target_of(2), Some(3));
+    }
+
+    #[test]
+    fn featureless_sections_pair_in_order_and_certainly() {
+        let src: Vec<_> = (0..5)
+            .map(|i| f(if i == 0 { 0 } else { 2 }, &[], 10.0 * i as f64))
+            .collect();
+        let a = align(&src, &src);
+        assert!(a.pairs.iter().all(|p| p.source == p.target));
+        assert!((1..5).all(|s| a.source_certain(s)));
+    }
+
+    #[test]
+    fn a_level_difference_is_a_penalty_not_a_wall() {
+        // `####` made `###` in the translation: every pair still holds.
+        let levels = [0, 2, 3, 4, 4, 4, 4, 2];
+        let src: Vec<_> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| f(l, &[], 40.0 + 7.0 * i as f64))
+            .collect();
+        let mut tr = src.clone();
+        tr[3].level = 3;
+        let a = align(&src, &tr);
+        assert!((0..levels.len()).all(|s| a.target_of(s) == Some(s)));
+    }
+
+    #[test]
+    fn without_evidence_an_extra_section_is_uncertain() {
+        // Equal lengths, no keys: which translated section is extra cannot
+        // be known.
+        let src: Vec<_> = (0..4)
+            .map(|i| f(if i == 0 { 0 } else { 2 }, &[], 50.0))
+            .collect();
+        let tr: Vec<_> = (0..5)
+            .map(|i| f(if i == 0 { 0 } else { 2 }, &[], 50.0))
+            .collect();
+        let a = align(&src, &tr);
+        let extra = (1..5).find(|&t| a.source_of(t).is_none()).unwrap();
+        assert!(!a.target_certain(extra), "{a:?}");
+    }
+
+    #[test]
+    fn moved_sections_pair_out_of_order() {
+        let src = [
+            f(0, &[], 0.0),
+            f(2, &[1], 50.0),
+            f(2, &[2], 60.0),
+            f(2, &[3], 70.0),
+        ];
+        let tr = [
+            f(0, &[], 0.0),
+            f(2, &[3], 70.0),
+            f(2, &[1], 50.0),
+            f(2, &[2], 60.0),
+        ];
+        let a = align(&src, &tr);
+        assert_eq!(a.target_of(3), Some(1));
+        assert_eq!(a.target_of(1), Some(2));
+        assert!(
+            a.step_of_source(3)
+                .unwrap()
+                .evidence
+                .contains(Evidence::MOVED)
+        );
+    }
+}

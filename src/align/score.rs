@@ -1,0 +1,309 @@
+//! How alike a source section and a translated section are, as a score
+//! that adds evidence: shared keys weighted by how rare they are in each
+//! document (an image used once in each is decisive; a link in every
+//! section is not), the heading level, the section's length relative to the
+//! document (Gale–Church: a text and its translation keep their length
+//! ratio), and the shape of its lists and tables. A pair is worth making
+//! when its score is positive; the alignment maximises the total.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Evidence;
+use super::features::Features;
+
+/// Key kinds, with the weight of a full overlap.
+const KINDS: [(Evidence, f64); 8] = [
+    (Evidence::ID, 4.0),
+    (Evidence::IMAGE, 2.5),
+    (Evidence::CODE, 2.5),
+    (Evidence::INLINE_CODE, 1.2),
+    (Evidence::LINK, 1.2),
+    (Evidence::TOKEN, 1.0),
+    (Evidence::LATIN, 0.8),
+    (Evidence::NUMBER, 0.6),
+];
+
+/// What pairing subsections by content says about their parents.
+const SUBSECTIONS: f64 = 1.0;
+
+fn keys(f: &Features, kind: Evidence) -> &[u64] {
+    match kind {
+        Evidence::ID => &f.ids,
+        Evidence::IMAGE => &f.images,
+        Evidence::CODE => &f.code,
+        Evidence::INLINE_CODE => &f.inline,
+        Evidence::LINK => &f.links,
+        Evidence::TOKEN => &f.tokens,
+        Evidence::LATIN => &f.latin,
+        Evidence::NUMBER => &f.numbers,
+        _ => &[],
+    }
+}
+
+/// The score of every candidate pair of two editions.
+pub(super) struct Scorer<'a> {
+    source: &'a [Features],
+    target: &'a [Features],
+    /// Per key: in how many sections of the source and of the target.
+    df: HashMap<(u16, u64), (u32, u32)>,
+    /// The translation's length per unit of source length.
+    pub ratio: f64,
+    /// Pairs whose subsections pair by content.
+    pub support: HashSet<(usize, usize)>,
+    /// Per section with subsections: its keys and theirs, per kind (a
+    /// translation may merge subsections into one section, or split one).
+    source_deep: Vec<Option<Deep>>,
+    target_deep: Vec<Option<Deep>>,
+    /// Per section: its length with its subsections'.
+    source_len: Vec<f64>,
+    target_len: Vec<f64>,
+}
+
+fn subtree_lengths(features: &[Features]) -> Vec<f64> {
+    let mut len: Vec<f64> = features.iter().map(|f| f.length).collect();
+    for i in (1..features.len()).rev() {
+        if let Some(p) = features[i].parent.filter(|&p| p != 0 && p < i) {
+            len[p] += len[i];
+        }
+    }
+    len
+}
+
+/// The keys of a section and its subsections, per kind of [`KINDS`].
+type Deep = [Vec<u64>; KINDS.len()];
+
+/// What a section's keys and its subsections' keys together say counts
+/// this much of what its own keys say.
+const DEEP: f64 = 0.8;
+
+fn deep_keys(features: &[Features]) -> Vec<Option<Deep>> {
+    let mut deep: Vec<Option<Deep>> = vec![None; features.len()];
+    // Children come after their parents: fold from the end.
+    for i in (1..features.len()).rev() {
+        let Some(p) = features[i].parent.filter(|&p| p != 0 && p < i) else {
+            continue;
+        };
+        let child: Deep = match deep[i].take() {
+            Some(d) => d,
+            None => std::array::from_fn(|k| keys(&features[i], KINDS[k].0).to_vec()),
+        };
+        let parent = deep[p].get_or_insert_with(|| {
+            std::array::from_fn(|k| keys(&features[p], KINDS[k].0).to_vec())
+        });
+        for (into, from) in parent.iter_mut().zip(child.iter()) {
+            into.extend_from_slice(from);
+        }
+        deep[i] = Some(child);
+    }
+    for d in deep.iter_mut().flatten() {
+        for v in d.iter_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+    deep
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(source: &'a [Features], target: &'a [Features]) -> Self {
+        let mut df: HashMap<(u16, u64), (u32, u32)> = HashMap::new();
+        for (side, features) in [(0, source), (1, target)] {
+            for f in features.iter().skip(1) {
+                for (kind, _) in KINDS {
+                    for &k in keys(f, kind) {
+                        let e = df.entry((kind.bits(), k)).or_default();
+                        if side == 0 {
+                            e.0 += 1;
+                        } else {
+                            e.1 += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let total = |f: &[Features]| f.iter().skip(1).map(|x| x.length).sum::<f64>();
+        let (ts, tt) = (total(source), total(target));
+        let ratio = if ts > 0.0 && tt > 0.0 { tt / ts } else { 1.0 };
+        Self {
+            source,
+            target,
+            df,
+            ratio,
+            support: HashSet::new(),
+            source_deep: deep_keys(source),
+            target_deep: deep_keys(target),
+            source_len: subtree_lengths(source),
+            target_len: subtree_lengths(target),
+        }
+    }
+
+    /// The evidence two sections share through keys: a weighted overlap per
+    /// kind, each key counting less the more sections hold it. When either
+    /// has subsections, their keys count too (a little less): a translation
+    /// that merged subsections into their parent still matches it.
+    pub fn content(&self, i: usize, j: usize) -> (f64, Evidence) {
+        let own = self.overlap(
+            |k| keys(&self.source[i], KINDS[k].0),
+            |k| keys(&self.target[j], KINDS[k].0),
+            i,
+            j,
+        );
+        let (ds, dt) = (&self.source_deep[i], &self.target_deep[j]);
+        if ds.is_none() && dt.is_none() {
+            return own;
+        }
+        let deep = self.overlap(
+            |k| {
+                ds.as_ref()
+                    .map_or(keys(&self.source[i], KINDS[k].0), |d| &d[k])
+            },
+            |k| {
+                dt.as_ref()
+                    .map_or(keys(&self.target[j], KINDS[k].0), |d| &d[k])
+            },
+            i,
+            j,
+        );
+        if deep.0 * DEEP > own.0 {
+            (deep.0 * DEEP, deep.1)
+        } else {
+            own
+        }
+    }
+
+    /// [`Self::content`] of the two sections' own keys only.
+    pub fn own_content(&self, i: usize, j: usize) -> f64 {
+        self.overlap(
+            |k| keys(&self.source[i], KINDS[k].0),
+            |k| keys(&self.target[j], KINDS[k].0),
+            i,
+            j,
+        )
+        .0
+    }
+
+    fn overlap<'k>(
+        &'k self,
+        source_keys: impl Fn(usize) -> &'k [u64],
+        target_keys: impl Fn(usize) -> &'k [u64],
+        i: usize,
+        j: usize,
+    ) -> (f64, Evidence) {
+        let (a, b) = (&self.source[i], &self.target[j]);
+        let mut total = 0.0;
+        let mut evidence = Evidence::empty();
+        for (k, (kind, weight)) in KINDS.into_iter().enumerate() {
+            let (x, y) = (source_keys(k), target_keys(k));
+            if x.is_empty() || y.is_empty() {
+                continue;
+            }
+            let mut shared = 0.0;
+            let (mut p, mut q) = (0, 0);
+            while p < x.len() && q < y.len() {
+                match x[p].cmp(&y[q]) {
+                    std::cmp::Ordering::Less => p += 1,
+                    std::cmp::Ordering::Greater => q += 1,
+                    std::cmp::Ordering::Equal => {
+                        let (cs, ct) = self.df.get(&(kind.bits(), x[p])).copied().unwrap_or((1, 1));
+                        shared += 1.0 / f64::from(cs.max(1) * ct.max(1));
+                        p += 1;
+                        q += 1;
+                    }
+                }
+            }
+            if shared > 0.0 {
+                let overlap = (shared / x.len().min(y.len()) as f64).min(1.0);
+                total += weight * overlap;
+                evidence |= kind;
+            }
+        }
+        // An id one side pins to the other's generated id.
+        if !evidence.contains(Evidence::ID) {
+            let pinned = |f: &Features, o: &Features| f.slug.is_some_and(|s| o.ids.contains(&s));
+            if pinned(a, b) || pinned(b, a) {
+                total += KINDS[0].1;
+                evidence |= Evidence::ID;
+            }
+        }
+        // Images and code survive translation: one side without them is
+        // evidence against (softly: translations do drop an image).
+        for kind in [Evidence::IMAGE, Evidence::CODE] {
+            if keys(a, kind).is_empty() != keys(b, kind).is_empty() {
+                total -= 0.3;
+            }
+        }
+        (total, evidence)
+    }
+
+    /// The score of pairing source section `i` with translated section `j`.
+    pub fn score(&self, i: usize, j: usize) -> (f64, Evidence) {
+        let (a, b) = (&self.source[i], &self.target[j]);
+        let (content, mut evidence) = self.content(i, j);
+        let mut s = 0.2 + content;
+        if self.support.contains(&(i, j)) {
+            s += SUBSECTIONS;
+            evidence |= Evidence::SUBSECTIONS;
+        }
+        s += match a.level.abs_diff(b.level) {
+            0 => {
+                evidence |= Evidence::LEVEL;
+                0.3
+            }
+            1 => -0.15,
+            _ => -0.5,
+        };
+        // Gale–Church: the translated length, per unit of source length.
+        // With subsections on either side, their lengths may count too (a
+        // merge): the nearer of the two ratios.
+        let ratio = |x: f64, y: f64| ((y + 5.0) / (self.ratio * x + 5.0)).ln().abs();
+        let mut r = ratio(a.length, b.length);
+        if self.source_deep[i].is_some() || self.target_deep[j].is_some() {
+            r = r.min(ratio(self.source_len[i], self.target_len[j]));
+        }
+        let length = 0.25 - 0.25 * (r / 2.5f64.ln()).min(2.0);
+        if length > 0.1 {
+            evidence |= Evidence::LENGTH;
+        }
+        s += length;
+        let mut shape = 0.0;
+        for (x, y) in [(a.list_items, b.list_items), (a.table_rows, b.table_rows)] {
+            if x + y > 0 {
+                let sim = 1.0 - f64::from(x.abs_diff(y)) / f64::from(x + y);
+                shape += 0.15 * (2.0 * sim - 1.0);
+            }
+        }
+        if shape > 0.05 {
+            evidence |= Evidence::SHAPE;
+        }
+        (s + shape, evidence)
+    }
+}
+
+/// Scores for two versions of the same edition: headings and words compare
+/// directly (same language), so an edited section still matches itself.
+pub(super) fn same_edition(a: &Features, b: &Features) -> f64 {
+    let mut s: f64 = if a.heading == b.heading { 1.5 } else { 0.0 };
+    s += match a.level.abs_diff(b.level) {
+        0 => 0.2,
+        1 => -0.1,
+        _ => -0.4,
+    };
+    let (x, y) = (&a.words, &b.words);
+    if !x.is_empty() || !y.is_empty() {
+        let (mut p, mut q, mut shared) = (0, 0, 0usize);
+        while p < x.len() && q < y.len() {
+            match x[p].cmp(&y[q]) {
+                std::cmp::Ordering::Less => p += 1,
+                std::cmp::Ordering::Greater => q += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    p += 1;
+                    q += 1;
+                }
+            }
+        }
+        let union = x.len() + y.len() - shared;
+        s += 2.0 * shared as f64 / union.max(1) as f64 - 0.5;
+    }
+    s
+}
