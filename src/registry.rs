@@ -31,6 +31,7 @@ macro_rules! builtin_rules {
             RedirectedLink => redirected_link,
             UnusedSuppression => unused_suppression,
             ImageMismatch => image_mismatch,
+            UncertainAlignment => uncertain_alignment,
             IoError => io_error,
             FileTooLarge => file_too_large,
         }
