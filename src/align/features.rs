@@ -224,8 +224,25 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
         return out;
     }
     let at = |offset: usize| doc.section_at(offset);
+    // An anchor with nothing but markup between it and the next heading
+    // (`<a id="install"></a>` on the line above `## Installation`) names
+    // that heading: it belongs to the next section, not to the end of this one.
+    let mut content: Vec<usize> = (doc.prose.iter().map(|p| p.span.start))
+        .chain(doc.images.iter().map(|i| i.span.start))
+        .chain(doc.links.iter().map(|l| l.span.start))
+        .chain(doc.code_blocks.iter().map(|c| c.span.start))
+        .chain(doc.inline_code.iter().map(|c| c.span.start))
+        .collect();
+    content.sort_unstable();
     for a in &doc.anchors {
-        out[at(a.span.start)].ids.push(hash(a.id.as_str()));
+        let mut s = at(a.span.start);
+        if let Some(next) = doc.sections.get(s + 1) {
+            let after = content.partition_point(|&c| c < a.span.end);
+            if content.get(after).is_none_or(|&c| c >= next.span.start) {
+                s += 1;
+            }
+        }
+        out[s].ids.push(hash(a.id.as_str()));
     }
     for img in &doc.images {
         // Compared by file name: a broken path still names the same diagram.
