@@ -605,7 +605,7 @@ pub fn compare(
     let direct = align::align(&source.features, &tr_features);
     let alignment = match prior {
         Some(p) => {
-            let tr_then = align::align(&p.then, &tr_features);
+            let tr_then = align::align_at_sync(&p.then, &tr_features);
             align::compose(&tr_then, &p.then_now, &direct)
         }
         None => direct,

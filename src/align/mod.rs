@@ -729,6 +729,53 @@ pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
     Alignment::new(pairs, n, m)
 }
 
+/// Aligns a translation with the source as it was at the translation's
+/// sync point. A translation is made from, and updated against, that
+/// version, so its structure usually follows it section by section: when
+/// the heading levels of the translation are those of the source then (or
+/// of its first sections: a translation that stops early), and no pair
+/// found by content says otherwise, the sections pair in order, certainly.
+/// Otherwise it is [`align`].
+pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
+    let found = align(then, target);
+    let (n, m) = (then.len(), target.len());
+    if m == 0 || m > n || (1..m).any(|k| then[k].level != target[k].level) {
+        return found;
+    }
+    // A pair resting on content that crosses the order-keeping one wins.
+    let contradicted = found.pairs.iter().any(|p| match (p.source, p.target) {
+        (Some(i), Some(j)) => i != j && p.is_certain() && !p.evidence_is_weak(),
+        (None, Some(_)) => p.is_certain(),
+        _ => false,
+    });
+    if contradicted {
+        return found;
+    }
+    let mut pairs: Vec<Pair> = (0..m)
+        .map(|k| {
+            let (score, evidence) = match found.step_of_target(k) {
+                Some(p) if p.source == Some(k) => (p.score, p.evidence),
+                _ => (0.0, Evidence::ORDER | Evidence::LEVEL),
+            };
+            Pair {
+                source: Some(k),
+                target: Some(k),
+                score,
+                confidence: 1.0,
+                evidence: evidence | Evidence::ORDER | Evidence::LEVEL,
+            }
+        })
+        .collect();
+    pairs.extend((m..n).map(|i| Pair {
+        source: Some(i),
+        target: None,
+        score: 0.0,
+        confidence: 1.0,
+        evidence: Evidence::ORDER,
+    }));
+    Alignment::new(pairs, n, m)
+}
+
 /// The translation aligned with the source now, through history: `tr_then`
 /// pairs the translation (target) with the source as it was when the
 /// translation was synced (source); `then_now` pairs that version (source)
@@ -790,9 +837,15 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
     // new since the sync, or the translated one has no source then).
     for (s, &paired) in paired_s.iter().enumerate() {
         if !paired {
-            let history_says = then_now
-                .step_of_target(s)
-                .is_some_and(|q| q.source.is_none() && q.is_certain());
+            // New since the sync, or its version then was not translated.
+            let history_says = then_now.step_of_target(s).is_some_and(|q| {
+                q.is_certain()
+                    && q.source.is_none_or(|old| {
+                        tr_then
+                            .step_of_source(old)
+                            .is_some_and(|p| p.target.is_none() && p.is_certain())
+                    })
+            });
             let direct_says = direct
                 .step_of_source(s)
                 .is_some_and(|p| p.target.is_none() && p.is_certain());
@@ -815,9 +868,16 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
     }
     for (t, &paired) in paired_t.iter().enumerate() {
         if !paired {
-            let history_says = tr_then
-                .step_of_target(t)
-                .is_some_and(|q| q.source.is_none() && q.is_certain());
+            // Not translated from the source then, or translated from a
+            // section the source has dropped since.
+            let history_says = tr_then.step_of_target(t).is_some_and(|q| {
+                q.is_certain()
+                    && q.source.is_none_or(|old| {
+                        then_now
+                            .step_of_source(old)
+                            .is_some_and(|p| p.target.is_none() && p.is_certain())
+                    })
+            });
             let direct_says = direct
                 .step_of_target(t)
                 .is_some_and(|p| p.source.is_none() && p.is_certain());

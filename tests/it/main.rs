@@ -2,6 +2,7 @@
 //! first paragraph says what it covers.
 
 mod action;
+mod alignment;
 mod cli;
 mod common;
 mod corpora;
