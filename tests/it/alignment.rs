@@ -55,7 +55,10 @@ fn pattern(name: &str, translation: &str) {
         .map(|e| e.unwrap().path())
         .collect();
     commits.sort();
-    assert!(commits.len() >= 2, "{name}: a translation and a later source");
+    assert!(
+        commits.len() >= 2,
+        "{name}: a translation and a later source"
+    );
     for commit in &commits {
         common::copy_tree(commit, flat.path());
     }
