@@ -121,7 +121,11 @@ fn main() {
             }
             files += 1;
             set_files += 1;
+            let only = std::env::var("ALIGNMENT_ONLY").ok();
             for (family, src, tr, truth) in cases {
+                if only.as_deref().is_some_and(|o| o != family) {
+                    continue;
+                }
                 let then = align::features(&src_doc, &source.path, &index);
                 let sdoc = parse::parse(&src.text);
                 let tdoc = parse::parse(&tr.text);
@@ -134,7 +138,14 @@ fn main() {
                 let then_now = align::align_versions(&then_words, &now_words);
                 let composed = align::compose(&tr_then, &then_now, &direct);
                 for (h, alignment) in [&direct, &composed].into_iter().enumerate() {
-                    let s = score(alignment, &truth, |what| {
+                    let name = |d: &lockstep::parse::Document, k: usize| {
+                        d.sections[k].heading.map_or("(preamble)".to_string(), |h| {
+                            format!("{} `{}`", k, d.headings[h].text)
+                        })
+                    };
+                    let ns = |k: usize| name(&sdoc, k);
+                    let nt = |k: usize| name(&tdoc, k);
+                    let s = score(alignment, &truth, &ns, &nt, |what| {
                         if verbose {
                             println!(
                                 "wrong ({family}, {}): {} — {what}",
@@ -219,11 +230,20 @@ fn family_index(name: &str) -> usize {
 
 /// Scores one alignment against the truth; `wrong` is told each wrong
 /// decision.
-fn score(a: &Alignment, truth: &Truth, mut wrong: impl FnMut(String)) -> Score {
+fn score(
+    a: &Alignment,
+    truth: &Truth,
+    ns: &dyn Fn(usize) -> String,
+    nt: &dyn Fn(usize) -> String,
+    mut wrong: impl FnMut(String),
+) -> Score {
     let mut s = Score::default();
     let mut judge = |ok: bool, certain: bool, what: String| {
         if !certain {
             s.uncertain += 1;
+            if std::env::var_os("ALIGNMENT_UNCERTAIN").is_some() {
+                println!("uncertain ({}): {what} (right: {ok})", std::env::var("ALIGNMENT_ONLY").unwrap_or_default());
+            }
         } else if ok {
             s.correct += 1;
         } else {
@@ -236,7 +256,7 @@ fn score(a: &Alignment, truth: &Truth, mut wrong: impl FnMut(String)) -> Score {
         judge(
             got == Some(src),
             a.target_certain(t),
-            format!("translated section {t}: paired with {got:?}, not {src}"),
+            format!("{}: paired with {}, not {}", nt(t), got.map_or("nothing".into(), ns), ns(src)),
         );
     }
     for &t in &truth.extra {
@@ -244,7 +264,7 @@ fn score(a: &Alignment, truth: &Truth, mut wrong: impl FnMut(String)) -> Score {
         judge(
             got.is_none(),
             a.target_certain(t),
-            format!("translated section {t}: paired with {got:?}, not extra"),
+            format!("{}: paired with {}, not extra", nt(t), got.map_or("nothing".into(), ns)),
         );
     }
     for &src in &truth.missing {
@@ -252,7 +272,7 @@ fn score(a: &Alignment, truth: &Truth, mut wrong: impl FnMut(String)) -> Score {
         judge(
             got.is_none(),
             a.source_certain(src),
-            format!("source section {src}: paired with {got:?}, not missing"),
+            format!("{}: paired with {}, not missing", ns(src), got.map_or("nothing".into(), nt)),
         );
     }
     if let Some((first, second, src)) = truth.split {

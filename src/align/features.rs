@@ -120,6 +120,19 @@ pub(crate) fn tokens(text: &str) -> Vec<u64> {
     )
 }
 
+/// A heading's [`tokens`], and its Latin words of four letters or more:
+/// a translated heading often keeps the source's term (`ডাইমেনশন
+/// (Dimension)`, `Installation`).
+fn heading_tokens(text: &str) -> Vec<u64> {
+    let mut out = tokens(text);
+    for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+            out.push(hash(&w.to_ascii_lowercase()));
+        }
+    }
+    sorted(out)
+}
+
 fn distinctive(w: &str) -> bool {
     w.chars().any(|c| c.is_ascii_digit())
         || w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
@@ -210,7 +223,7 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
                 if let Some(c) = &heading.custom_id {
                     f.ids.push(hash(c.as_str()));
                 }
-                f.tokens = tokens(&heading.text);
+                f.tokens = heading_tokens(&heading.text);
                 numbers(&heading.text, &mut f.numbers);
                 f.heading = hash(&normal);
                 if with_words {

@@ -364,6 +364,7 @@ fn doubt_merges(scorer: &Scorer<'_>, source: &[Features], target: &[Features], p
         .collect();
     let sibling = |i: usize, j: usize| {
         source[i].level == target[j].level
+            && near(&source_of, i, j)
             && matches!((source[i].parent, target[j].parent), (Some(a), Some(b)) if a != 0 && target_of[a] == Some(b))
     };
     for p in pairs.iter_mut() {
@@ -458,12 +459,23 @@ fn doubt_uneven_gaps(
         if !anchor {
             continue;
         }
+        let last = k == pairs.len();
         let run = &mut pairs[start..k];
         start = k + 1;
         let gap_s: Vec<usize> = run.iter().filter_map(|p| p.source).collect();
         let gap_t: Vec<usize> = run.iter().filter_map(|p| p.target).collect();
         if gap_s.len() == gap_t.len()
             && run.iter().all(|p| p.source.is_some() && p.target.is_some())
+        {
+            continue;
+        }
+        // The end of a translation that stops early: its last sections
+        // pair, level for level, with the first of the source's rest.
+        if last
+            && gap_t.len() < gap_s.len()
+            && run.iter().take(gap_t.len()).all(|p| {
+                matches!((p.source, p.target), (Some(i), Some(j)) if source[i].level == target[j].level)
+            })
         {
             continue;
         }
@@ -563,6 +575,17 @@ fn refined_ratio(
     ((median / scorer.ratio - 1.0).abs() > 0.1).then_some(median)
 }
 
+/// Whether source section `i` is within two sections of where translated
+/// section `j` falls (after the nearest paired section before it): a
+/// section unpaired there may be `j` moved a little, or rewritten.
+fn near(source_of: &[Option<usize>], i: usize, j: usize) -> bool {
+    let expected = (0..j)
+        .rev()
+        .find_map(|x| source_of[x].map(|s| s + (j - x)))
+        .unwrap_or(j);
+    i.abs_diff(expected) <= 2
+}
+
 /// Content that pairs two sections out of order on its own.
 const MOVED_ALONE: f64 = 2.0;
 /// Content that pairs them out of order when nothing else comes close.
@@ -659,9 +682,20 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
         });
     }
     // What is left unpaired but resembles something unpaired on the other side.
+    let mut source_of = vec![None; scorer.target_len()];
+    for p in pairs.iter() {
+        if let (Some(i), Some(j)) = (p.source, p.target) {
+            source_of[j] = Some(i);
+        }
+    }
     for a in (0..missing.len()).filter(|&a| !taken_a[a]) {
         for b in (0..extra.len()).filter(|&b| !taken_b[b]) {
-            if content[a][b].0 >= MOVED_DOUBT {
+            let (i, j) = (missing[a], extra[b]);
+            // Nothing but their text's length could tell two sections of
+            // the same level apart once they are out of order.
+            let (score, evidence) = scorer.score(i, j);
+            let alike = evidence.contains(Evidence::LEVEL) && score >= 0.5 && near(&source_of, i, j);
+            if content[a][b].0 >= MOVED_DOUBT || alike {
                 for p in pairs.iter_mut() {
                     if (p.source == Some(missing[a]) && p.target.is_none())
                         || (p.target == Some(extra[b]) && p.source.is_none())
@@ -739,7 +773,35 @@ pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
 pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
     let found = align(then, target);
     let (n, m) = (then.len(), target.len());
-    if m == 0 || m > n || (1..m).any(|k| then[k].level != target[k].level) {
+    // A heading or two whose level the translator changed does not break
+    // the structure.
+    let changed = (1..m.min(n)).filter(|&k| then[k].level != target[k].level).count();
+    if m == 0 || m > n || changed > 1.max(m / 10) {
+        return found;
+    }
+    // Nor may content pair a section with another than its counterpart in
+    // order (sections reordered).
+    let scorer = Scorer::new(then, target);
+    let crossed = (1..m).any(|k| {
+        let own = scorer.content(k, k).0;
+        own < ANCHOR
+            && (1..n)
+                .filter(|&x| x != k && x.abs_diff(k) <= 3)
+                .any(|x| scorer.content(x, k).0 >= ANCHOR.max(own + 0.5))
+    });
+    // Or their lengths say two neighbours were swapped (Gale–Church).
+    let total = |f: &[Features]| f.iter().map(|x| x.length).sum::<f64>().max(1.0);
+    let ratio = total(target) / total(then);
+    let misfit = |i: usize, j: usize| {
+        ((target[j].length + 5.0) / (ratio * then[i].length + 5.0))
+            .ln()
+            .abs()
+    };
+    let swapped = (1..m.saturating_sub(1)).any(|k| {
+        target[k].level == target[k + 1].level
+            && misfit(k, k + 1) + misfit(k + 1, k) + 1.0 < misfit(k, k) + misfit(k + 1, k + 1)
+    });
+    if crossed || swapped {
         return found;
     }
     // A pair resting on content that crosses the order-keeping one wins.

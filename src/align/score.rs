@@ -138,9 +138,10 @@ impl<'a> Scorer<'a> {
     }
 
     /// The evidence two sections share through keys: a weighted overlap per
-    /// kind, each key counting less the more sections hold it. When either
-    /// has subsections, their keys count too (a little less): a translation
-    /// that merged subsections into their parent still matches it.
+    /// kind, each key counting less the more sections hold it. When one
+    /// has subsections and the other none, their keys count too (a little
+    /// less): a translation that merged subsections into their parent still
+    /// matches it.
     pub fn content(&self, i: usize, j: usize) -> (f64, Evidence) {
         let own = self.overlap(
             |k| keys(&self.source[i], KINDS[k].0),
@@ -149,7 +150,11 @@ impl<'a> Scorer<'a> {
             j,
         );
         let (ds, dt) = (&self.source_deep[i], &self.target_deep[j]);
-        if ds.is_none() && dt.is_none() {
+        // Only a section with subsections against one without (a merge, or
+        // a split): where both have them, the subsections pair themselves,
+        // and a heading whose level changed must not take its new
+        // subsections' keys to another section.
+        if ds.is_some() == dt.is_some() {
             return own;
         }
         let deep = self.overlap(
@@ -169,6 +174,11 @@ impl<'a> Scorer<'a> {
         } else {
             own
         }
+    }
+
+    /// How many sections the translation has.
+    pub fn target_len(&self) -> usize {
+        self.target.len()
     }
 
     /// [`Self::content`] of the two sections' own keys only.
