@@ -351,6 +351,44 @@ fn doubt_merges(scorer: &Scorer<'_>, source: &[Features], target: &[Features], p
         }
         k = end + 1;
     }
+    // A pair made by its subsections alone next to a section of its level
+    // left unpaired: the subsections may have moved to another parent (the
+    // source dropped a heading), so either may be the counterpart.
+    // (Only when the neighbour's own text fits the other side's as well by
+    // its length: otherwise it is the section the source dropped.)
+    let unpaired_next = |i: usize, j: usize| {
+        let lone_t = j > 1
+            && source_of[j - 1].is_none()
+            && target[j - 1].level == target[j].level
+            && scorer.misfit(i, j - 1) <= scorer.misfit(i, j);
+        let lone_s = i > 1
+            && target_of[i - 1].is_none()
+            && source[i - 1].level == source[i].level
+            && scorer.misfit(i - 1, j) <= scorer.misfit(i, j);
+        (
+            lone_s.then(|| (Some(i - 1), None)),
+            lone_t.then(|| (None, Some(j - 1))),
+        )
+    };
+    let mut doubted: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    for p in pairs.iter_mut() {
+        let (Some(i), Some(j)) = (p.source, p.target) else {
+            continue;
+        };
+        if scorer.support.contains(&(i, j)) && scorer.own_content(i, j) < ANCHOR {
+            let (a, b) = unpaired_next(i, j);
+            if a.is_some() || b.is_some() {
+                p.confidence = p.confidence.min(GUESS);
+                doubted.extend(a);
+                doubted.extend(b);
+            }
+        }
+    }
+    for p in pairs.iter_mut() {
+        if doubted.contains(&(p.source, p.target)) {
+            p.confidence = p.confidence.min(GUESS);
+        }
+    }
     // The same among the subsections of one pair of sections.
     let unpaired_t: Vec<usize> = pairs
         .iter()

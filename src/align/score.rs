@@ -176,6 +176,13 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// How far the own lengths of two sections are from the translation's
+    /// length ratio (Gale–Church; 0 is a perfect fit).
+    pub fn misfit(&self, i: usize, j: usize) -> f64 {
+        let (a, b) = (&self.source[i], &self.target[j]);
+        ((b.length + 5.0) / (self.ratio * a.length + 5.0)).ln().abs()
+    }
+
     /// How many sections the translation has.
     pub fn target_len(&self) -> usize {
         self.target.len()
