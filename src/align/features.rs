@@ -123,6 +123,10 @@ pub(crate) fn tokens(text: &str) -> Vec<u64> {
 /// A heading's [`tokens`], and its Latin words of four letters or more:
 /// a translated heading often keeps the source's term (`ডাইমেনশন
 /// (Dimension)`, `Installation`).
+///
+/// Words of Latin letters (accents folded) are also kept by their first
+/// five letters: cognates (`Configuración`, `Configuration`;
+/// `Compatibilité`, `Compatibility`) share them.
 fn heading_tokens(text: &str) -> Vec<u64> {
     let mut out = tokens(text);
     for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -130,7 +134,37 @@ fn heading_tokens(text: &str) -> Vec<u64> {
             out.push(hash(&w.to_ascii_lowercase()));
         }
     }
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let folded: Option<String> = w.chars().map(fold_latin).collect();
+        if let Some(f) = folded.filter(|f| f.len() >= 5) {
+            out.push(hash(&("cognate", &f[..5])));
+        }
+    }
     sorted(out)
+}
+
+/// A Latin letter, lowercased and without its accent; `None` for any other
+/// character.
+fn fold_latin(c: char) -> Option<char> {
+    let c = c.to_lowercase().next().unwrap_or(c);
+    Some(match c {
+        'a'..='z' => c,
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' | 'ă' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ś' | 'š' | 'ș' | 'ş' => 's',
+        'ț' | 'ţ' | 'ť' => 't',
+        'ź' | 'ż' | 'ž' => 'z',
+        'ł' => 'l',
+        'ř' => 'r',
+        'ď' => 'd',
+        _ => return None,
+    })
 }
 
 fn distinctive(w: &str) -> bool {
