@@ -281,10 +281,36 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     }
     doubt_uneven_gaps(&scorer, source, target, &mut pairs);
     doubt_rivals(&scorer, n, m, &mut pairs);
+    doubt_swaps(&scorer, &mut pairs);
     pair_moved(&scorer, &mut pairs);
     doubt_merges(&scorer, source, target, &mut pairs);
     Alignment::new(pairs, n, m)
 }
+
+/// Two neighbouring pairs that rest on position alone, whose sections
+/// would pair as well the other way round (by level, length and shape):
+/// only their order pairs them.
+fn doubt_swaps(scorer: &Scorer<'_>, pairs: &mut [Pair]) {
+    for k in 1..pairs.len() {
+        let (p, q) = (pairs[k - 1], pairs[k]);
+        let (Some(i1), Some(j1), Some(i2), Some(j2)) = (p.source, p.target, q.source, q.target) else {
+            continue;
+        };
+        if !p.evidence_is_weak() || !q.evidence_is_weak() {
+            continue;
+        }
+        let straight = scorer.score(i1, j1).0 + scorer.score(i2, j2).0;
+        let crossed = scorer.score(i1, j2).0 + scorer.score(i2, j1).0;
+        if crossed >= straight - SWAP_MARGIN {
+            pairs[k - 1].confidence = pairs[k - 1].confidence.min(GUESS);
+            pairs[k].confidence = pairs[k].confidence.min(GUESS);
+        }
+    }
+}
+
+/// How much better in order two neighbouring pairs must score than
+/// crossed to be told apart.
+const SWAP_MARGIN: f64 = 0.1;
 
 /// A pair that rests on position alone while one of its sections matches
 /// another section by content (an anchor's worth) is a guess, in an even
@@ -855,17 +881,19 @@ pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
         .map(|k| {
             let (score, evidence) = match found.step_of_target(k) {
                 Some(p) if p.source == Some(k) => (p.score, p.evidence),
-                _ => (0.0, Evidence::ORDER | Evidence::LEVEL),
+                _ => scorer.score(k, k),
             };
             Pair {
                 source: Some(k),
                 target: Some(k),
                 score,
                 confidence: 1.0,
-                evidence: evidence | Evidence::ORDER | Evidence::LEVEL,
+                evidence: evidence | Evidence::ORDER,
             }
         })
         .collect();
+    // Neighbours that only their order tells apart stay guesses.
+    doubt_swaps(&scorer, &mut pairs[1..]);
     pairs.extend((m..n).map(|i| Pair {
         source: Some(i),
         target: None,
