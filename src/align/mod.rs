@@ -288,8 +288,8 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
 }
 
 /// Two neighbouring pairs that rest on position alone, whose sections
-/// would pair as well the other way round (by level, length and shape):
-/// only their order pairs them.
+/// would pair better the other way round (by level, length and shape):
+/// their order and their text disagree.
 fn doubt_swaps(scorer: &Scorer<'_>, pairs: &mut [Pair]) {
     for k in 1..pairs.len() {
         let (p, q) = (pairs[k - 1], pairs[k]);
@@ -301,16 +301,16 @@ fn doubt_swaps(scorer: &Scorer<'_>, pairs: &mut [Pair]) {
         }
         let straight = scorer.score(i1, j1).0 + scorer.score(i2, j2).0;
         let crossed = scorer.score(i1, j2).0 + scorer.score(i2, j1).0;
-        if crossed >= straight - SWAP_MARGIN {
+        if crossed > straight + SWAP_MARGIN {
             pairs[k - 1].confidence = pairs[k - 1].confidence.min(GUESS);
             pairs[k].confidence = pairs[k].confidence.min(GUESS);
         }
     }
 }
 
-/// How much better in order two neighbouring pairs must score than
-/// crossed to be told apart.
-const SWAP_MARGIN: f64 = 0.1;
+/// How much better crossed than in order two neighbouring pairs must score
+/// to be doubted.
+const SWAP_MARGIN: f64 = 0.05;
 
 /// A pair that rests on position alone while one of its sections matches
 /// another section by content (an anchor's worth) is a guess, in an even
@@ -892,8 +892,7 @@ pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
             }
         })
         .collect();
-    // Neighbours that only their order tells apart stay guesses.
-    doubt_swaps(&scorer, &mut pairs[1..]);
+
     pairs.extend((m..n).map(|i| Pair {
         source: Some(i),
         target: None,
