@@ -249,6 +249,10 @@ impl LanguageJudge {
             (Some(s), Some(t)) if s != t && !other_script => {
                 Some(Detector::with_allowlist(vec![s, t]))
             }
+            // A target language the identifier does not know (Malay,
+            // Swahili …): only "is it the source language?" can be asked,
+            // among every language it knows.
+            (Some(_), None) if !other_script => Some(Detector::new()),
             _ => None,
         };
         Self {
@@ -282,6 +286,20 @@ impl LanguageJudge {
             return Verdict::Unknown;
         }
         match &self.detector {
+            // The target unknown to the identifier: the source language,
+            // recognised reliably, or another language — never the source
+            // language by default.
+            Some(d) if self.target.is_none() => match d.detect(text) {
+                Some(info) if Some(info.lang()) == self.source => {
+                    if info.is_reliable() {
+                        Verdict::Source
+                    } else {
+                        Verdict::Unknown
+                    }
+                }
+                Some(_) => Verdict::Target,
+                None => Verdict::Unknown,
+            },
             Some(d) => match d.detect(text) {
                 // Two candidates only: the winner decides unless it is a toss-up.
                 Some(info) if info.confidence() < 0.15 => Verdict::Unknown,
@@ -680,6 +698,21 @@ mod tests {
     fn judge(target: &str, sample: &str) -> LanguageJudge {
         let script = dominant_script(std::iter::once("The source is written in English."));
         LanguageJudge::new("en", target, script.unwrap(), std::iter::once(sample))
+    }
+
+    /// Malay and Swahili are unknown to the language identifier: their prose
+    /// is not taken for English (Security-101's `translations/ms`, `sw`),
+    /// and English prose still is.
+    #[test]
+    fn languages_the_identifier_does_not_know_are_not_english() {
+        let malay = "Serangan DoS membebankan sistem sasaran, menjadikannya tidak dapat diakses oleh pengguna.";
+        let swahili = "Hati hii imetafsiriwa kwa kutumia huduma ya tafsiri ya AI. Ingawa tunajitahidi kwa usahihi, tafadhali fahamu kuwa tafsiri za kiotomatiki zinaweza kuwa na makosa.";
+        let english = "A denial of service attack overwhelms the target system, making it unavailable to its users.";
+        for (tag, text) in [("ms", malay), ("sw", swahili)] {
+            let j = judge(tag, text);
+            assert_eq!(j.verdict(text), Verdict::Target, "{tag}");
+            assert_eq!(j.verdict(english), Verdict::Source, "{tag}");
+        }
     }
 
     #[test]

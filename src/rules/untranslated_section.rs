@@ -22,7 +22,10 @@ it is written in the source language:
   Russian, Arabic …), by the share of its letters in that script — so `Redis는 빠릅니다` is
   translated and a sentence with no Hangul is not;
 - for a translation in the same script (German, Spanish …), by language identification
-  (whatlang) between the two languages.
+  (whatlang) between the two languages;
+- for a language the identifier does not know (Malay, Swahili …), by whether it
+  recognises the source language reliably among all the languages it knows: anything
+  else counts as translated, never as the source language.
 
 Blocks too short to tell (`Step 1`) are not judged. A section whose judged blocks are all
 untranslated is *untranslated*; one with some is *partial*, and the finding names its first
