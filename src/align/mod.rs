@@ -865,7 +865,16 @@ pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
         target[k].level == target[k + 1].level
             && misfit(k, k + 1) + misfit(k + 1, k) + 1.0 < misfit(k, k) + misfit(k + 1, k + 1)
     });
-    if crossed || swapped {
+    // A translation shorter than the source then may have stopped early —
+    // or skipped sections: the first reading only when each of its sections
+    // pairs at least as well with its counterpart in order as with any later
+    // source section.
+    let abridged = m < n
+        && (1..m).any(|k| {
+            let here = scorer.score(k, k).0;
+            (k + 1..n).any(|x| scorer.score(x, k).0 > here + 0.1)
+        });
+    if crossed || swapped || abridged {
         return found;
     }
     // A pair resting on content that crosses the order-keeping one wins.

@@ -32,10 +32,18 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// Reads the history of `ws`'s repository when `stale-section` is on
-    /// and the run judges translations — once, before any rule.
+    /// Reads the history of `ws`'s repository when a rule that needs it is
+    /// on (`stale-section`, or one that rests on the alignment, which goes
+    /// through the history when there is one) and the run judges
+    /// translations — once, before any rule.
     pub fn read_history(&mut self, ws: &Workspace, scope: &Scope) {
-        let needed = ws.settings.is_enabled(RuleId::StaleSection)
+        let rules = [
+            RuleId::StaleSection,
+            RuleId::MissingSection,
+            RuleId::ExtraSection,
+            RuleId::UncertainAlignment,
+        ];
+        let needed = rules.iter().any(|&r| ws.settings.is_enabled(r))
             && ws.groups.iter().any(|g| {
                 g.translations
                     .iter()

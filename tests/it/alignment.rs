@@ -125,3 +125,12 @@ fn anchors_above_headings() {
 fn localized_references() {
     pattern("localized-references", "README.ru-RU.md");
 }
+
+/// A translation that skipped sections rather than stopping early
+/// (javascript-algorithms `bloom-filter/README.uk-UA.md`): its sections
+/// must not pair in order with the source's first ones, even through
+/// history.
+#[test]
+fn abridged() {
+    pattern("abridged", "README.uk-UA.md");
+}
