@@ -242,7 +242,10 @@ fn score(
         if !certain {
             s.uncertain += 1;
             if std::env::var_os("ALIGNMENT_UNCERTAIN").is_some() {
-                println!("uncertain ({}): {what} (right: {ok})", std::env::var("ALIGNMENT_ONLY").unwrap_or_default());
+                println!(
+                    "uncertain ({}): {what} (right: {ok})",
+                    std::env::var("ALIGNMENT_ONLY").unwrap_or_default()
+                );
             }
         } else if ok {
             s.correct += 1;
@@ -256,7 +259,12 @@ fn score(
         judge(
             got == Some(src),
             a.target_certain(t),
-            format!("{}: paired with {}, not {}", nt(t), got.map_or("nothing".into(), ns), ns(src)),
+            format!(
+                "{}: paired with {}, not {}",
+                nt(t),
+                got.map_or("nothing".into(), ns),
+                ns(src)
+            ),
         );
     }
     for &t in &truth.extra {
@@ -264,7 +272,11 @@ fn score(
         judge(
             got.is_none(),
             a.target_certain(t),
-            format!("{}: paired with {}, not extra", nt(t), got.map_or("nothing".into(), ns)),
+            format!(
+                "{}: paired with {}, not extra",
+                nt(t),
+                got.map_or("nothing".into(), ns)
+            ),
         );
     }
     for &src in &truth.missing {
@@ -272,7 +284,11 @@ fn score(
         judge(
             got.is_none(),
             a.source_certain(src),
-            format!("{}: paired with {}, not missing", ns(src), got.map_or("nothing".into(), nt)),
+            format!(
+                "{}: paired with {}, not missing",
+                ns(src),
+                got.map_or("nothing".into(), nt)
+            ),
         );
     }
     if let Some((first, second, src)) = truth.split {

@@ -233,8 +233,47 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         return unpaired(n, m);
     }
     let mut scorer = Scorer::new(source, target);
-    let cell = |scorer: &Scorer<'_>, i: usize, j: usize| scorer.score(i + 1, j + 1);
-    let mut grid = Grid::new(n - 1, m - 1, |i, j| cell(&scorer, i, j).0);
+    // Large documents: sections that share an id found once in each
+    // edition pair for certain; only the blocks between them are searched.
+    let rows = match (n - 1).saturating_mul(m - 1) > ANCHORED_CELLS {
+        true => {
+            let anchors = scorer.unique_id_pairs();
+            let rows = blocks(n - 1, m - 1, &anchors);
+            let block_too_large = anchors
+                .iter()
+                .chain(std::iter::once(&(n - 1, m - 1)))
+                .scan((0usize, 0usize), |prev, &(i, j)| {
+                    let area = (i + 1).saturating_sub(prev.0) * (j + 1).saturating_sub(prev.1);
+                    *prev = (i + 1, j + 1);
+                    Some(area)
+                })
+                .any(|area| area > FULL_CELLS);
+            if anchors.is_empty() || block_too_large {
+                band(n - 1, m - 1)
+            } else {
+                rows
+            }
+        }
+        false => band(n - 1, m - 1),
+    };
+    // The keys two sections share do not change between the passes: each
+    // cell's content is computed once.
+    let content: Vec<std::cell::Cell<(f32, Evidence)>> =
+        vec![std::cell::Cell::new((f32::NAN, Evidence::empty())); cells(&rows)];
+    let cell = |scorer: &Scorer<'_>, i: usize, j: usize, k: usize| {
+        let (c, e) = content[k].get();
+        let c = if c.is_nan() {
+            let (c, e) = scorer.content(i + 1, j + 1);
+            content[k].set((c as f32, e));
+            (c, e)
+        } else {
+            (f64::from(c), e)
+        };
+        scorer.score_with(i + 1, j + 1, c)
+    };
+    let mut grid = Grid::with_rows(n - 1, m - 1, rows.clone(), |i, j, k| {
+        cell(&scorer, i, j, k).0
+    });
     // Gale–Church needs the translation's length ratio: estimate it again
     // from the pairs the first pass found (a truncated translation is
     // shorter than its source, not written more tersely).
@@ -251,7 +290,7 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         again = true;
     }
     if again {
-        grid = Grid::new(n - 1, m - 1, |i, j| cell(&scorer, i, j).0);
+        grid = Grid::with_rows(n - 1, m - 1, rows, |i, j, k| cell(&scorer, i, j, k).0);
     }
     let path = grid.path();
     let mut pairs = vec![Pair {
@@ -293,7 +332,8 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
 fn doubt_swaps(scorer: &Scorer<'_>, pairs: &mut [Pair]) {
     for k in 1..pairs.len() {
         let (p, q) = (pairs[k - 1], pairs[k]);
-        let (Some(i1), Some(j1), Some(i2), Some(j2)) = (p.source, p.target, q.source, q.target) else {
+        let (Some(i1), Some(j1), Some(i2), Some(j2)) = (p.source, p.target, q.source, q.target)
+        else {
             continue;
         };
         if !p.evidence_is_weak() || !q.evidence_is_weak() {
@@ -758,7 +798,8 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
             // Nothing but their text's length could tell two sections of
             // the same level apart once they are out of order.
             let (score, evidence) = scorer.score(i, j);
-            let alike = evidence.contains(Evidence::LEVEL) && score >= 0.5 && near(&source_of, i, j);
+            let alike =
+                evidence.contains(Evidence::LEVEL) && score >= 0.5 && near(&source_of, i, j);
             if content[a][b].0 >= MOVED_DOUBT || alike {
                 for p in pairs.iter_mut() {
                     if (p.source == Some(missing[a]) && p.target.is_none())
@@ -839,7 +880,9 @@ pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
     let (n, m) = (then.len(), target.len());
     // A heading or two whose level the translator changed does not break
     // the structure.
-    let changed = (1..m.min(n)).filter(|&k| then[k].level != target[k].level).count();
+    let changed = (1..m.min(n))
+        .filter(|&k| then[k].level != target[k].level)
+        .count();
     if m == 0 || m > n || changed > 1.max(m / 10) {
         return found;
     }
@@ -1056,6 +1099,9 @@ struct Grid {
     rows: Vec<(usize, usize)>,
     /// Where each row starts in the flat arrays.
     offset: Vec<usize>,
+    /// Per column `j` (0..=m): the rows that compute it, `lo..=hi` (rows'
+    /// ranges only move right, so these are ranges too).
+    cols: Vec<(usize, usize)>,
     /// `fwd[(i, j)]`: the best score aligning the first `i` and `j`.
     fwd: Vec<f32>,
     /// `bwd[(i, j)]`: the best score aligning all from `i` and from `j`.
@@ -1067,29 +1113,82 @@ struct Grid {
 /// Grids larger than this are computed within a band around the diagonal.
 const FULL_CELLS: usize = 1_000_000;
 
+/// Grids larger than this are computed between sections anchored by an
+/// id found once in each edition (when that leaves no block larger than
+/// [`FULL_CELLS`]).
+const ANCHORED_CELLS: usize = 250_000;
+
+/// The columns each row of a grid computes: all of them, or a band around
+/// the diagonal for large grids.
+fn band(n: usize, m: usize) -> Vec<(usize, usize)> {
+    let width = (n.saturating_mul(m) > FULL_CELLS).then(|| n.abs_diff(m) + 150);
+    (0..=n)
+        .map(|i| match width {
+            None => (0, m),
+            Some(w) => {
+                let center = (i * m).checked_div(n).unwrap_or(0);
+                (center.saturating_sub(w), (center + w).min(m))
+            }
+        })
+        .collect()
+}
+
+/// The columns each row computes when `anchors` (pairs of sections, in
+/// order on both sides) are known to pair: only the blocks between them.
+fn blocks(n: usize, m: usize, anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut rows = Vec::with_capacity(n + 1);
+    let mut b = 0;
+    for &(i, j) in anchors.iter().chain(std::iter::once(&(n, m))) {
+        // From the row after the previous anchor to this one's, the
+        // columns from after the previous anchor's to this one's (the path
+        // steps diagonally out of (i, j)).
+        // (Column j + 1 too: a row scores the pairs of the columns before
+        // its last.)
+        while rows.len() <= i.min(n) {
+            rows.push((b, (j + 1).min(m)));
+        }
+        b = j + 1;
+    }
+    rows
+}
+
+/// How many cells a grid with these rows computes.
+fn cells(rows: &[(usize, usize)]) -> usize {
+    rows.iter().map(|&(lo, hi)| hi + 1 - lo.min(hi + 1)).sum()
+}
+
 impl Grid {
     fn new(n: usize, m: usize, score: impl Fn(usize, usize) -> f64) -> Self {
-        let width = (n.saturating_mul(m) > FULL_CELLS).then(|| n.abs_diff(m) + 150);
-        let rows: Vec<(usize, usize)> = (0..=n)
-            .map(|i| match width {
-                None => (0, m),
-                Some(w) => {
-                    let center = (i * m).checked_div(n).unwrap_or(0);
-                    (center.saturating_sub(w), (center + w).min(m))
-                }
-            })
-            .collect();
+        Self::with_rows(n, m, band(n, m), |i, j, _| score(i, j))
+    }
+
+    /// A grid computing the columns `rows` gives each row; `score(i, j, k)`
+    /// is told the cell's index `k` in the flat arrays (`0..cells(rows)`).
+    fn with_rows(
+        n: usize,
+        m: usize,
+        rows: Vec<(usize, usize)>,
+        score: impl Fn(usize, usize, usize) -> f64,
+    ) -> Self {
         let mut offset = Vec::with_capacity(n + 2);
         let mut total = 0;
         for &(lo, hi) in &rows {
             offset.push(total);
             total += hi - lo + 1;
         }
+        let mut cols = vec![(usize::MAX, 0); m + 1];
+        for (i, &(lo, hi)) in rows.iter().enumerate() {
+            for c in &mut cols[lo..=hi.min(m)] {
+                c.0 = c.0.min(i);
+                c.1 = c.1.max(i);
+            }
+        }
         let mut g = Grid {
             n,
             m,
             rows,
             offset,
+            cols,
             fwd: vec![f32::NEG_INFINITY; total],
             bwd: vec![f32::NEG_INFINITY; total],
             score: vec![f32::NEG_INFINITY; total],
@@ -1098,7 +1197,7 @@ impl Grid {
             let (lo, hi) = g.rows[i];
             for j in lo..hi.min(m) {
                 let k = g.at(i, j).expect("in band");
-                g.score[k] = score(i, j) as f32;
+                g.score[k] = score(i, j, k) as f32;
             }
         }
         g.set_fwd(0, 0, 0.0);
@@ -1196,7 +1295,8 @@ impl Grid {
 
     /// The best total of an alignment that leaves target `j` unpaired.
     fn skipping_target(&self, j: usize) -> f64 {
-        (0..=self.n)
+        let (lo, hi) = self.cols[j];
+        (lo..=hi.min(self.n))
             .map(|i| f64::from(self.fwd_at(i, j) + self.bwd_at(i, j + 1)))
             .fold(f64::NEG_INFINITY, f64::max)
     }
@@ -1242,7 +1342,8 @@ impl Grid {
                 .fold(f64::NEG_INFINITY, f64::max)
         };
         let column = |j: usize, except: Option<usize>| {
-            (0..self.n)
+            let (lo, hi) = self.cols[j];
+            (lo..=hi.min(self.n.saturating_sub(1)))
                 .filter(|&k| Some(k) != except && self.at(k, j).is_some())
                 .map(|k| self.through(k, j))
                 .fold(f64::NEG_INFINITY, f64::max)
@@ -1281,6 +1382,58 @@ mod tests {
         let mut v: Vec<_> = a.pairs.iter().map(|p| (p.source, p.target)).collect();
         v.sort_by_key(|(s, t)| (s.unwrap_or(usize::MAX), t.unwrap_or(usize::MAX)));
         v
+    }
+
+    /// A document too large for the full grid: sections that share a
+    /// unique id anchor it, and the blocks between them are aligned as a
+    /// small document would be (a dropped section, a renamed one).
+    #[test]
+    fn large_documents_align_between_unique_ids() {
+        let section = |k: u64, id: Option<u64>| Features {
+            level: 2,
+            ids: id.into_iter().collect(),
+            length: 100.0 + (k % 7) as f64 * 30.0,
+            ..Features::default()
+        };
+        let src: Vec<Features> = std::iter::once(f(0, &[], 0.0))
+            .chain((0..800).map(|k| section(k, Some(1000 + k))))
+            .collect();
+        // Section 300 dropped; section 500's id changed (renamed).
+        let tr: Vec<Features> = std::iter::once(f(0, &[], 0.0))
+            .chain(
+                (0..800)
+                    .filter(|&k| k != 300)
+                    .map(|k| section(k, (k != 500).then_some(1000 + k))),
+            )
+            .collect();
+        const { assert!(799 * 800 > ANCHORED_CELLS) };
+        let a = align(&src, &tr);
+        let missing: Vec<usize> = a
+            .pairs
+            .iter()
+            .filter(|p| p.target.is_none())
+            .filter_map(|p| p.source)
+            .collect();
+        assert_eq!(missing, vec![301]);
+        assert!(a.source_certain(301));
+        assert_eq!(
+            a.target_of(501),
+            Some(500),
+            "the renamed section pairs by position"
+        );
+        assert_eq!(a.target_of(800), Some(799));
+        assert_eq!(
+            longest_in_order_for_test(&[(0, 5), (1, 1), (2, 2), (3, 0), (4, 3)]),
+            vec![(1, 1), (2, 2), (4, 3)]
+        );
+        assert_eq!(
+            blocks(4, 4, &[(1, 1)]),
+            vec![(0, 2), (0, 2), (2, 4), (2, 4), (2, 4)]
+        );
+    }
+
+    fn longest_in_order_for_test(p: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        super::score::longest_in_order(p)
     }
 
     #[test]

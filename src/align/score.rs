@@ -180,7 +180,30 @@ impl<'a> Scorer<'a> {
     /// length ratio (Gale–Church; 0 is a perfect fit).
     pub fn misfit(&self, i: usize, j: usize) -> f64 {
         let (a, b) = (&self.source[i], &self.target[j]);
-        ((b.length + 5.0) / (self.ratio * a.length + 5.0)).ln().abs()
+        ((b.length + 5.0) / (self.ratio * a.length + 5.0))
+            .ln()
+            .abs()
+    }
+
+    /// Pairs of sections (in order on both sides, grid coordinates: the
+    /// preamble left out) that share an id no other section of either
+    /// edition has.
+    pub fn unique_id_pairs(&self) -> Vec<(usize, usize)> {
+        let kind = Evidence::ID.bits();
+        let unique = |k: &u64| self.df.get(&(kind, *k)) == Some(&(1, 1));
+        let mut target_of: HashMap<u64, usize> = HashMap::new();
+        for (j, f) in self.target.iter().enumerate().skip(1) {
+            for k in f.ids.iter().filter(|k| unique(k)) {
+                target_of.insert(*k, j);
+            }
+        }
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (i, f) in self.source.iter().enumerate().skip(1) {
+            if let Some(&j) = f.ids.iter().find_map(|k| target_of.get(k)) {
+                pairs.push((i - 1, j - 1));
+            }
+        }
+        longest_in_order(&pairs)
     }
 
     /// How many sections the translation has.
@@ -254,8 +277,13 @@ impl<'a> Scorer<'a> {
 
     /// The score of pairing source section `i` with translated section `j`.
     pub fn score(&self, i: usize, j: usize) -> (f64, Evidence) {
+        self.score_with(i, j, self.content(i, j))
+    }
+
+    /// [`Self::score`], given the two sections' [`Self::content`].
+    pub fn score_with(&self, i: usize, j: usize, content: (f64, Evidence)) -> (f64, Evidence) {
         let (a, b) = (&self.source[i], &self.target[j]);
-        let (content, mut evidence) = self.content(i, j);
+        let (content, mut evidence) = content;
         let mut s = 0.2 + content;
         if self.support.contains(&(i, j)) {
             s += SUBSECTIONS;
@@ -323,4 +351,29 @@ pub(super) fn same_edition(a: &Features, b: &Features) -> f64 {
         s += 2.0 * shared as f64 / union.max(1) as f64 - 0.5;
     }
     s
+}
+
+/// The longest subsequence of `pairs` (in order of their first element)
+/// whose second elements increase too.
+pub(super) fn longest_in_order(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // Patience sorting: `tails[l]` ends the best subsequence of length l+1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, &(_, j)) in pairs.iter().enumerate() {
+        let l = tails.partition_point(|&t| pairs[t].1 < j);
+        prev[k] = l.checked_sub(1).map(|p| tails[p]);
+        if l == tails.len() {
+            tails.push(k);
+        } else {
+            tails[l] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(k) = at {
+        out.push(pairs[k]);
+        at = prev[k];
+    }
+    out.reverse();
+    out
 }
