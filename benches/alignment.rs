@@ -393,14 +393,12 @@ fn strip_ids(tr: &File) -> Option<Pinned> {
             continue;
         }
         let body = line.trim_end_matches(['\n', '\r']);
-        if body.starts_with('#') {
-            if let Some(c) = id.captures(body) {
-                let whole = c.get(0).expect("match");
-                ids.insert(n, c[1].to_string());
-                text.push_str(&body[..whole.start()]);
-                text.push_str(&line[body.len()..]);
-                continue;
-            }
+        if let Some(c) = id.captures(body).filter(|_| body.starts_with('#')) {
+            let whole = c.get(0).expect("match");
+            ids.insert(n, c[1].to_string());
+            text.push_str(&body[..whole.start()]);
+            text.push_str(&line[body.len()..]);
+            continue;
         }
         text.push_str(line);
     }
