@@ -213,15 +213,30 @@ pub struct OldSource {
 }
 
 impl OldSource {
+    /// An old version of a source file, already parsed (`doc`), with the
+    /// alignment from that version to the file now (`then_now`).
+    pub fn parsed(file: SourceFile, doc: Document, then_now: &align::Alignment) -> Self {
+        Self {
+            file,
+            doc,
+            alignment: then_now.inverted(),
+        }
+    }
+
     /// The old text of source file `id`, parsed and aligned with the file now.
-    pub fn new(ws: &Workspace, id: FileId, text: String) -> Option<Self> {
-        let now = ws.docs[id.index()].as_ref()?;
+    /// `features_now`: the file now, as [`align::features_with_words`]
+    /// makes them (computed once per file by the caller).
+    pub fn new(
+        ws: &Workspace,
+        id: FileId,
+        text: String,
+        features_now: &[align::Features],
+    ) -> Option<Self> {
         let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
         let opts = parse::ParseOptions::new(&ws.settings.toc_titles);
         let doc = parse::parse_with(&file.text, &file.lines, &opts);
         let features_then = align::features_with_words(&doc, &file.path, &ws.index);
-        let features_now = align::features_with_words(now, &file.path, &ws.index);
-        let alignment = align::align_versions(&features_now, &features_then);
+        let alignment = align::align_versions(features_now, &features_then);
         Some(Self {
             file,
             doc,

@@ -595,12 +595,12 @@ pub struct Prior {
 }
 
 impl Prior {
-    /// `then_doc`: the source edition at the sync point; `now`: today's.
-    pub fn new(then_doc: &Document, now: &Document, path: &str, index: &Index) -> Self {
+    /// `then_doc`: the source edition at the sync point; `now_words`:
+    /// today's, as [`align::features_with_words`] makes them.
+    pub fn new(then_doc: &Document, now_words: &[Features], path: &str, index: &Index) -> Self {
         let then_words = align::features_with_words(then_doc, path, index);
-        let now_words = align::features_with_words(now, path, index);
         Self {
-            then_now: align::align_versions(&then_words, &now_words),
+            then_now: align::align_versions(&then_words, now_words),
             then: align::features(then_doc, path, index),
         }
     }

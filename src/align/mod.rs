@@ -178,6 +178,20 @@ impl Alignment {
         }
     }
 
+    /// The same alignment seen from the other side (targets as sources).
+    pub fn inverted(&self) -> Self {
+        let pairs = self
+            .pairs
+            .iter()
+            .map(|p| Pair {
+                source: p.target,
+                target: p.source,
+                ..*p
+            })
+            .collect();
+        Self::new(pairs, self.target_step.len(), self.source_step.len())
+    }
+
     /// The translated section aligned with source section `s`.
     pub fn target_of(&self, s: usize) -> Option<usize> {
         self.source_step

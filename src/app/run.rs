@@ -55,6 +55,11 @@ impl Evidence {
     }
 }
 
+/// Old versions of source files (by commit and file), parsed and aligned
+/// with the file now: read once, for alignment through history and for
+/// staleness.
+pub type OldSources = HashMap<(u32, FileId), Arc<OldSource>>;
+
 /// Compares every translation `wanted` with its source edition (judging
 /// sections when `judge`). With `history`, a translation whose source
 /// changed since it was synced is aligned through the source as it was then.
@@ -64,58 +69,81 @@ pub fn compare_all(
     wanted: impl Fn(FileId) -> bool + Sync,
     history: Option<&History>,
 ) -> Vec<Compared> {
-    let none = HashMap::new();
-    let mut out: Vec<Compared> = (0..ws.groups.len())
-        .into_par_iter()
-        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted, &none))
-        .collect();
-    let Some(history) = history else {
-        return out;
+    compare_all_keeping(ws, judge, wanted, history).0
+}
+
+/// [`compare_all`], and the old source versions it read (for [`staleness`]).
+pub fn compare_all_keeping(
+    ws: &Workspace,
+    judge: bool,
+    wanted: impl Fn(FileId) -> bool + Sync,
+    history: Option<&History>,
+) -> (Vec<Compared>, OldSources) {
+    let (priors, old) = match history {
+        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted)),
+        None => (HashMap::new(), HashMap::new()),
     };
-    let priors = priors(ws, history, &out);
-    if priors.is_empty() {
-        return out;
-    }
-    let mut groups: Vec<usize> = out
-        .iter()
-        .filter(|c| priors.contains_key(&c.target))
-        .map(|c| c.group)
-        .collect();
-    groups.sort_unstable();
-    groups.dedup();
-    let again: HashMap<FileId, Compared> = groups
+    let out = (0..ws.groups.len())
         .into_par_iter()
-        .flat_map_iter(|g| compare_group(ws, g, judge, &|t| priors.contains_key(&t), &priors))
-        .map(|c| (c.target, c))
+        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted, &priors))
         .collect();
-    let mut again = again;
-    for c in &mut out {
-        if let Some(better) = again.remove(&c.target) {
-            *c = better;
-        }
-    }
-    out
+    (out, old)
+}
+
+/// The features (with every word) of files `ids` as they are now.
+fn features_now(ws: &Workspace, ids: &[FileId]) -> HashMap<FileId, Vec<crate::align::Features>> {
+    ids.par_iter()
+        .filter_map(|&id| {
+            let now = ws.docs[id.index()].as_ref()?;
+            let path = &ws.files[id.index()].path;
+            Some((id, crate::align::features_with_words(now, path, &ws.index)))
+        })
+        .collect()
+}
+
+/// The (source, translation) pairs [`compare_group`] compares.
+fn translation_pairs(
+    ws: &Workspace,
+    wanted: &(impl Fn(FileId) -> bool + Sync),
+) -> Vec<(FileId, FileId)> {
+    ws.groups
+        .iter()
+        .filter_map(|group| {
+            let src = ws.file_id(&group.source)?;
+            ws.docs[src.index()].as_ref()?;
+            Some(
+                group
+                    .translations
+                    .iter()
+                    .filter_map(move |t| ws.file_id(&t.path))
+                    .filter(|&id| wanted(id) && ws.docs[id.index()].is_some())
+                    .map(move |id| (src, id)),
+            )
+        })
+        .flatten()
+        .collect()
 }
 
 /// Per translation whose source changed after the translation's sync
-/// point: the source as it was then (read from git in one batch).
+/// point: the source as it was then (read from git in one batch), and the
+/// old versions read.
 fn priors(
     ws: &Workspace,
     history: &History,
-    compared: &[Compared],
-) -> HashMap<FileId, (u32, Arc<Prior>)> {
-    let mut sources: Vec<FileId> = compared.iter().map(|c| c.source).collect();
+    pairs: &[(FileId, FileId)],
+) -> (HashMap<FileId, (u32, Arc<Prior>)>, OldSources) {
+    let mut sources: Vec<FileId> = pairs.iter().map(|p| p.0).collect();
     sources.sort_unstable();
     sources.dedup();
     let changed: HashMap<FileId, u32> = sources
         .par_iter()
         .map(|&id| (id, stale::last_change(ws, history, id)))
         .collect();
-    let syncs: Vec<(FileId, u32, FileId)> = compared
+    let syncs: Vec<(FileId, u32, FileId)> = pairs
         .par_iter()
-        .filter_map(|c| {
-            let sync = stale::sync_point(ws, history, c.target)?;
-            (changed[&c.source] > sync).then_some((c.target, sync, c.source))
+        .filter_map(|&(source, target)| {
+            let sync = stale::sync_point(ws, history, target)?;
+            (changed[&source] > sync).then_some((target, sync, source))
         })
         .collect();
     let mut wanted: Vec<(u32, FileId)> = syncs.iter().map(|&(_, at, src)| (at, src)).collect();
@@ -127,28 +155,39 @@ fn priors(
             .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
             .collect::<Vec<_>>(),
     ) else {
-        return HashMap::new();
+        return (HashMap::new(), HashMap::new());
     };
+    // Today's features of each source, once.
+    let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();
+    needed.dedup();
+    let now_words = features_now(ws, &needed);
     let opts = crate::parse::ParseOptions::new(&ws.settings.toc_titles);
-    let old: HashMap<(u32, FileId), Arc<Prior>> = wanted
+    type Read = ((u32, FileId), Arc<Prior>, Arc<OldSource>);
+    let read: Vec<Read> = wanted
         .par_iter()
         .zip(texts.into_par_iter())
         .filter_map(|(&(commit, id), text)| {
-            let text = text?;
-            let now = ws.docs[id.index()].as_ref()?;
-            let path = &ws.files[id.index()].path;
-            let lines = crate::source::LineIndex::new(&text);
-            let then = crate::parse::parse_with(&text, &lines, &opts);
-            Some((
-                (commit, id),
-                Arc::new(Prior::new(&then, now, path, &ws.index)),
-            ))
+            let now_words = now_words.get(&id)?;
+            let file = crate::source::SourceFile::new(ws.files[id.index()].path.clone(), text?);
+            let then = crate::parse::parse_with(&file.text, &file.lines, &opts);
+            let prior = Prior::new(&then, now_words, &file.path, &ws.index);
+            let old = OldSource::parsed(file, then, &prior.then_now);
+            Some(((commit, id), Arc::new(prior), Arc::new(old)))
         })
         .collect();
-    syncs
+    let mut priors_by_version: HashMap<(u32, FileId), Arc<Prior>> = HashMap::new();
+    let mut old: OldSources = HashMap::new();
+    for (key, prior, source) in read {
+        priors_by_version.insert(key, prior);
+        old.insert(key, source);
+    }
+    let priors = syncs
         .into_iter()
-        .filter_map(|(target, at, src)| Some((target, (at, old.get(&(at, src))?.clone()))))
-        .collect()
+        .filter_map(|(target, at, src)| {
+            Some((target, (at, priors_by_version.get(&(at, src))?.clone())))
+        })
+        .collect();
+    (priors, old)
 }
 
 /// Compares each translation of document group `g` (those `wanted`) with
@@ -217,6 +256,7 @@ pub fn staleness(
     ws: &Workspace,
     history: Option<&Result<History, Unavailable>>,
     comparisons: &[Compared],
+    read: &OldSources,
 ) -> Result<Staleness, String> {
     let history = match history {
         Some(Ok(h)) => h,
@@ -236,7 +276,11 @@ pub fn staleness(
         .enumerate()
         .flat_map_iter(|(k, c)| stale::candidates(ws, history, k, c, &source_touches[&c.source]))
         .collect();
-    let wanted = stale::requests(&candidates, &refs);
+    // The versions the alignment read already are not read again.
+    let wanted: Vec<(u32, FileId)> = stale::requests(&candidates, &refs)
+        .into_iter()
+        .filter(|key| !read.contains_key(key))
+        .collect();
     let texts = history
         .show(
             &wanted
@@ -245,11 +289,21 @@ pub fn staleness(
                 .collect::<Vec<_>>(),
         )
         .unwrap_or_default();
-    let old: HashMap<(u32, FileId), OldSource> = wanted
+    let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let now_words = features_now(ws, &needed);
+    let mut old: OldSources = wanted
         .par_iter()
         .zip(texts.into_par_iter())
-        .filter_map(|(&(commit, id), text)| Some(((commit, id), OldSource::new(ws, id, text?)?)))
+        .filter_map(|(&(commit, id), text)| {
+            let now = now_words.get(&id)?;
+            Some(((commit, id), Arc::new(OldSource::new(ws, id, text?, now)?)))
+        })
         .collect();
+    for (key, source) in read {
+        old.entry(*key).or_insert_with(|| source.clone());
+    }
     let mut result: Staleness = refs
         .iter()
         .map(|c| {
@@ -321,10 +375,11 @@ pub fn run(
             Some(Ok(h)) => Some(h),
             _ => None,
         };
-        let comparisons = compare_all(ws, judge, |t| scope.contains(ws, t), history);
+        let (comparisons, read) =
+            compare_all_keeping(ws, judge, |t| scope.contains(ws, t), history);
         let (staleness, note) =
             if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
-                match staleness(ws, evidence.history.as_ref(), &comparisons) {
+                match staleness(ws, evidence.history.as_ref(), &comparisons, &read) {
                     Ok(s) => (s, None),
                     Err(note) => (Vec::new(), Some(note)),
                 }

@@ -103,7 +103,7 @@ pub fn workspace_status(
         .cloned()
         .collect();
     let wanted: BTreeSet<&str> = languages.iter().map(String::as_str).collect();
-    let comparisons = run::compare_all(
+    let (comparisons, read) = run::compare_all_keeping(
         ws,
         true,
         |t: FileId| {
@@ -115,7 +115,7 @@ pub fn workspace_status(
     let (staleness, note) = if comparisons.is_empty() {
         (Vec::new(), None)
     } else {
-        match run::staleness(ws, history, &comparisons) {
+        match run::staleness(ws, history, &comparisons, &read) {
             Ok(s) => (s, None),
             Err(note) => (Vec::new(), Some(note)),
         }
