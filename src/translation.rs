@@ -619,9 +619,22 @@ pub fn compare(
     prior: Option<&Prior>,
 ) -> Comparison {
     let src = source.doc;
-    let tr_features = align::features(tr, &tr_file.path, index);
-    let direct = align::align(&source.features, &tr_features);
+    // One section besides the preamble on each side (most pages of a docs
+    // site): nothing to choose, no features needed.
+    let (n, m) = (src.sections.len(), tr.sections.len());
+    let single = (1..=2).contains(&n) && (1..=2).contains(&m);
+    let tr_features = if single {
+        Vec::new()
+    } else {
+        align::features(tr, &tr_file.path, index)
+    };
+    let direct = if single {
+        align::single(n, m)
+    } else {
+        align::align(&source.features, &tr_features)
+    };
     let alignment = match prior {
+        _ if single => direct,
         Some(p) => {
             let tr_then = align::align_at_sync(&p.then, &tr_features);
             align::compose(&tr_then, &p.then_now, &direct)

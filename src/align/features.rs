@@ -135,9 +135,21 @@ fn heading_tokens(text: &str) -> Vec<u64> {
         }
     }
     for w in text.split(|c: char| !c.is_alphanumeric()) {
-        let folded: Option<String> = w.chars().map(fold_latin).collect();
-        if let Some(f) = folded.filter(|f| f.len() >= 5) {
-            out.push(hash(&("cognate", &f[..5])));
+        // The first five letters of a word of Latin letters only.
+        let mut first = [0u8; 5];
+        let mut len = 0;
+        let latin = w.chars().all(|c| match fold_latin(c) {
+            Some(f) => {
+                if len < 5 {
+                    first[len] = f as u8;
+                }
+                len += 1;
+                true
+            }
+            None => false,
+        });
+        if latin && len >= 5 {
+            out.push(hash(&("cognate", &first)));
         }
     }
     sorted(out)
@@ -274,13 +286,16 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
     // An anchor with nothing but markup between it and the next heading
     // (`<a id="install"></a>` on the line above `## Installation`) names
     // that heading: it belongs to the next section, not to the end of this one.
-    let mut content: Vec<usize> = (doc.prose.iter().map(|p| p.span.start))
-        .chain(doc.images.iter().map(|i| i.span.start))
-        .chain(doc.links.iter().map(|l| l.span.start))
-        .chain(doc.code_blocks.iter().map(|c| c.span.start))
-        .chain(doc.inline_code.iter().map(|c| c.span.start))
-        .collect();
-    content.sort_unstable();
+    let mut content: Vec<usize> = Vec::new();
+    if !doc.anchors.is_empty() {
+        content = (doc.prose.iter().map(|p| p.span.start))
+            .chain(doc.images.iter().map(|i| i.span.start))
+            .chain(doc.links.iter().map(|l| l.span.start))
+            .chain(doc.code_blocks.iter().map(|c| c.span.start))
+            .chain(doc.inline_code.iter().map(|c| c.span.start))
+            .collect();
+        content.sort_unstable();
+    }
     for a in &doc.anchors {
         let mut s = at(a.span.start);
         if let Some(next) = doc.sections.get(s + 1) {

@@ -246,6 +246,9 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     if n == 0 || m == 0 {
         return unpaired(n, m);
     }
+    if n <= 2 && m <= 2 {
+        return small(source, target);
+    }
     let mut scorer = Scorer::new(source, target);
     // Large documents: sections that share an id found once in each
     // edition pair for certain; only the blocks between them are searched.
@@ -825,6 +828,84 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
             }
         }
     }
+}
+
+/// Two editions with a preamble and at most one section each (`n`, `m`:
+/// 1 or 2): the sections pair (there is nothing else either could be).
+pub fn single(n: usize, m: usize) -> Alignment {
+    let mut pairs = vec![Pair {
+        source: Some(0),
+        target: Some(0),
+        score: 1.0,
+        confidence: 1.0,
+        evidence: Evidence::ORDER,
+    }];
+    if n == 2 && m == 2 {
+        pairs.push(Pair {
+            source: Some(1),
+            target: Some(1),
+            score: 1.0,
+            confidence: 1.0,
+            evidence: Evidence::ORDER,
+        });
+    } else {
+        pairs.extend((1..n).map(|s| Pair {
+            source: Some(s),
+            target: None,
+            score: 0.0,
+            confidence: 1.0,
+            evidence: Evidence::empty(),
+        }));
+        pairs.extend((1..m).map(|t| Pair {
+            source: None,
+            target: Some(t),
+            score: 0.0,
+            confidence: 1.0,
+            evidence: Evidence::empty(),
+        }));
+    }
+    Alignment::new(pairs, n, m)
+}
+
+/// At most one section besides the preambles on each side (most pages of a
+/// docs site): they pair when the score says they are alike.
+fn small(source: &[Features], target: &[Features]) -> Alignment {
+    let (n, m) = (source.len(), target.len());
+    let mut pairs = vec![Pair {
+        source: Some(0),
+        target: Some(0),
+        score: 1.0,
+        confidence: 1.0,
+        evidence: Evidence::ORDER,
+    }];
+    if n == 2 && m == 2 {
+        let (score, evidence) = Scorer::new(source, target).score(1, 1);
+        if score > 0.0 {
+            pairs.push(Pair {
+                source: Some(1),
+                target: Some(1),
+                score,
+                confidence: (score / FULL_MARGIN).clamp(0.0, 1.0),
+                evidence: evidence | Evidence::ORDER,
+            });
+            return Alignment::new(pairs, n, m);
+        }
+    }
+    pairs.extend((1..n).map(|s| Pair {
+        source: Some(s),
+        target: None,
+        score: 0.0,
+        confidence: 1.0,
+        evidence: Evidence::empty(),
+    }));
+    pairs.extend((1..m).map(|t| Pair {
+        source: None,
+        target: Some(t),
+        score: 0.0,
+        confidence: 1.0,
+        evidence: Evidence::empty(),
+    }));
+    Alignment::new(pairs, n, m)
 }
 
 fn unpaired(n: usize, m: usize) -> Alignment {

@@ -11,6 +11,30 @@ use std::collections::{HashMap, HashSet};
 use super::Evidence;
 use super::features::Features;
 
+/// Keys are hashes already: a multiply mixes them enough for a table
+/// (SipHash was a tenth of the time of a check).
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+
 /// Key kinds, with the weight of a full overlap.
 const KINDS: [(Evidence, f64); 8] = [
     (Evidence::ID, 4.0),
@@ -45,7 +69,7 @@ pub(super) struct Scorer<'a> {
     source: &'a [Features],
     target: &'a [Features],
     /// Per key: in how many sections of the source and of the target.
-    df: HashMap<(u16, u64), (u32, u32)>,
+    df: HashMap<(u16, u64), (u32, u32), KeyHash>,
     /// The translation's length per unit of source length.
     pub ratio: f64,
     /// Pairs whose subsections pair by content.
@@ -106,7 +130,7 @@ fn deep_keys(features: &[Features]) -> Vec<Option<Deep>> {
 
 impl<'a> Scorer<'a> {
     pub fn new(source: &'a [Features], target: &'a [Features]) -> Self {
-        let mut df: HashMap<(u16, u64), (u32, u32)> = HashMap::new();
+        let mut df: HashMap<(u16, u64), (u32, u32), KeyHash> = HashMap::default();
         for (side, features) in [(0, source), (1, target)] {
             for f in features.iter().skip(1) {
                 for (kind, _) in KINDS {
