@@ -590,11 +590,13 @@ fn doubt_uneven_gaps(
         {
             continue;
         }
-        // The end of a translation that stops early: its last sections
-        // pair, level for level, with the first of the source's rest.
+        // The end of a translation that stops early (or of a source that
+        // dropped its last sections): the shorter side's last sections
+        // pair, level for level, with the first of the other side's rest.
+        let shorter = gap_s.len().min(gap_t.len());
         if last
-            && gap_t.len() < gap_s.len()
-            && run.iter().take(gap_t.len()).all(|p| {
+            && gap_t.len() != gap_s.len()
+            && run.iter().take(shorter).all(|p| {
                 matches!((p.source, p.target), (Some(i), Some(j)) if source[i].level == target[j].level)
             })
         {
