@@ -56,8 +56,11 @@ impl Evidence {
     pub const MOVED: Evidence = Evidence(1 << 13);
     /// Their subsections pair by content: so do they.
     pub const SUBSECTIONS: Evidence = Evidence(1 << 14);
+    /// An unpaired translated section whose source section (at the sync
+    /// point) the source has removed since.
+    pub const DROPPED: Evidence = Evidence(1 << 15);
 
-    const NAMES: [(Evidence, &'static str); 15] = [
+    const NAMES: [(Evidence, &'static str); 16] = [
         (Evidence::HISTORY, "history"),
         (Evidence::ID, "id"),
         (Evidence::IMAGE, "image"),
@@ -73,6 +76,7 @@ impl Evidence {
         (Evidence::LEVEL, "level"),
         (Evidence::ORDER, "order"),
         (Evidence::MOVED, "moved"),
+        (Evidence::DROPPED, "dropped from the source"),
     ];
 
     pub const fn empty() -> Self {
@@ -1146,14 +1150,14 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
         if !paired {
             // Not translated from the source then, or translated from a
             // section the source has dropped since.
-            let history_says = tr_then.step_of_target(t).is_some_and(|q| {
-                q.is_certain()
-                    && q.source.is_none_or(|old| {
-                        then_now
-                            .step_of_source(old)
-                            .is_some_and(|p| p.target.is_none() && p.is_certain())
-                    })
-            });
+            let dropped_since = |old: usize| {
+                then_now
+                    .step_of_source(old)
+                    .is_some_and(|p| p.target.is_none() && p.is_certain())
+            };
+            let then = tr_then.step_of_target(t).filter(|q| q.is_certain());
+            let history_says = then.is_some_and(|q| q.source.is_none_or(dropped_since));
+            let dropped = then.and_then(|q| q.source).is_some_and(dropped_since);
             let direct_says = direct
                 .step_of_target(t)
                 .is_some_and(|p| p.source.is_none() && p.is_certain());
@@ -1166,10 +1170,10 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
                 } else {
                     0.0
                 },
-                evidence: if history_says {
-                    Evidence::HISTORY
-                } else {
-                    Evidence::empty()
+                evidence: match (history_says, dropped) {
+                    (true, true) => Evidence::HISTORY | Evidence::DROPPED,
+                    (true, false) => Evidence::HISTORY,
+                    _ => Evidence::empty(),
                 },
             });
         }

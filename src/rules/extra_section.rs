@@ -1,5 +1,6 @@
 //! `extra-section`: a translated section with no counterpart in the source.
 
+use crate::align::Evidence;
 use crate::diagnostic::Diagnostic;
 
 use super::{Check, FixAvailability, RuleId, RuleMeta, Scope, SectionContext, Severity};
@@ -14,6 +15,9 @@ pub(super) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Reports sections of a translation that align with no section of the source edition (see
 `missing-section` for how sections are aligned). A section with subsections is reported once.
+Only certain decisions are reported (uncertain ones go to `uncertain-alignment`). In a git
+repository, a section whose source section existed when the translation was synced and has been
+removed from the source since is reported as such.
 
 ## Why
 A section the source no longer has — removed or merged upstream — keeps misinforming readers
@@ -47,18 +51,33 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             1 => " (and its subsection)".into(),
             n => format!(" (and its {n} subsections)"),
         };
+        // Through history: the source had this section when the
+        // translation was synced, and has removed it since.
+        let dropped = ctx
+            .comparison
+            .alignment
+            .step_of_target(t)
+            .is_some_and(|p| p.evidence.contains(Evidence::DROPPED));
+        let (why, help) = if dropped {
+            (
+                ": the source has removed it since this translation was synced",
+                "remove it too, or restore it in the source edition",
+            )
+        } else {
+            ("", "remove it, or add it to the source edition")
+        };
         out.push(
             Diagnostic::new(
                 RuleId::ExtraSection,
                 ctx.target.id,
                 ctx.heading_line(ctx.target, heading.span),
                 format!(
-                    "section `{}`{sub} has no counterpart in {}",
+                    "section `{}`{sub} has no counterpart in {}{why}",
                     heading.text.trim(),
                     ctx.source.file.path
                 ),
             )
-            .with_help("remove it, or add it to the source edition"),
+            .with_help(help),
         );
     }
 }
