@@ -91,11 +91,12 @@ fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/alignment-data");
     let sets = discover(&data);
     if sets.is_empty() {
+        // Said, not silent; but `cargo bench` goes on with the other benches.
         eprintln!(
-            "no alignment data in {}: run scripts/fetch-alignment-data first",
+            "alignment accuracy NOT measured: no data in {} (run scripts/fetch-alignment-data)",
             data.display()
         );
-        std::process::exit(2);
+        return;
     }
     let mut table: Vec<(String, [Score; 2])> = FAMILIES
         .iter()
