@@ -134,3 +134,65 @@ fn localized_references() {
 fn abridged() {
     pattern("abridged", "README.uk-UA.md");
 }
+
+/// `lockstep align`: a source file shows each translation; `--format json`
+/// has every decision; a folder or a file with no other edition is a usage
+/// error (exit 2).
+#[test]
+fn align_command_forms_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &common::repo().join("fixtures/uncertain-alignment/fail/positional-gap"),
+        dir.path(),
+    );
+    let from_source = common::lockstep(&["align", "README.md"], dir.path());
+    assert!(from_source.status.success());
+    let text = String::from_utf8_lossy(&from_source.stdout);
+    assert!(text.starts_with("README-ko.md ↔ README.md\n"), "{text}");
+
+    let json = common::lockstep(&["align", "README-ko.md", "--format", "json"], dir.path());
+    assert!(json.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let a = &v["alignments"][0];
+    assert_eq!(a["translation"], "README-ko.md");
+    assert_eq!(a["source"], "README.md");
+    assert!(a["through"].is_null());
+    let decisions: Vec<(String, bool)> = a["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["decision"].as_str().unwrap().to_string(),
+                p["certain"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("paired".to_string(), true),
+            ("paired".to_string(), false),
+            ("missing".to_string(), false),
+            ("paired".to_string(), false),
+            ("paired".to_string(), true),
+        ]
+    );
+    assert_eq!(
+        v["note"],
+        "aligned without history: the documentation is not in a git repository"
+    );
+
+    let folder = common::lockstep(&["align", "."], dir.path());
+    assert_eq!(folder.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&folder.stderr).contains("is a folder"));
+    std::fs::write(dir.path().join("NOTES.md"), "# Notes\n").unwrap();
+    let alone = common::lockstep(&["align", "NOTES.md"], dir.path());
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&alone.stderr).contains("has no other editions"),
+        "{}",
+        String::from_utf8_lossy(&alone.stderr)
+    );
+}
