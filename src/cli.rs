@@ -206,6 +206,8 @@ pub struct RulesArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Human,
+    /// One line per finding: `file:line:col: severity[rule] message`
+    Concise,
     Json,
     Sarif,
     Github,

@@ -181,6 +181,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
+        FormatArg::Concise => Format::Concise,
     };
     let stdout = io::stdout();
     let render_opts = RenderOptions {

@@ -87,10 +87,20 @@ impl Human {
         }
         if let Some(stale) = &d.stale {
             s.push_str("  what changed in the source section since then:\n");
-            for line in stale.diff.lines() {
+            let lines: Vec<&str> = stale.diff.lines().collect();
+            // A long diff is cut: the whole of it is in JSON and SARIF.
+            let shown = if lines.len() > DIFF_LINES + 1 {
+                DIFF_LINES
+            } else {
+                lines.len()
+            };
+            for line in &lines[..shown] {
                 s.push_str("    ");
                 s.push_str(&safe::escape(line));
                 s.push('\n');
+            }
+            if shown < lines.len() {
+                s.push_str(&format!("    … {} more lines\n", lines.len() - shown));
             }
         }
         // Wrapped help text or an indented diff line could start with `::`.
@@ -100,6 +110,9 @@ impl Human {
         }
     }
 }
+
+/// Lines of a stale section's source diff shown in human output.
+const DIFF_LINES: usize = 12;
 
 /// The snippet of `span` in `file`, its path escaped for the header.
 fn excerpt(file: &SourceFile, span: crate::source::Span, columns: &mut Columns) -> Excerpt {

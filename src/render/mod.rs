@@ -12,6 +12,7 @@
 
 pub mod align;
 mod columns;
+mod concise;
 pub mod error;
 pub mod fix;
 mod github;
@@ -27,6 +28,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+pub use self::concise::Concise;
 pub use self::github::Github;
 pub use self::human::{Human, note_line};
 pub use self::json::Json;
@@ -41,6 +43,7 @@ pub trait Renderer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
@@ -68,6 +71,7 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
     match format {
         Format::Human => Box::new(Human::new(opts)),
+        Format::Concise => Box::new(Concise::new(opts)),
         Format::Json => Box::new(Json),
         Format::Sarif => Box::new(Sarif),
         Format::Github => Box::new(Github),

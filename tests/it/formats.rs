@@ -202,7 +202,7 @@ fn human_and_github_output_never_print_control_or_bidi_characters() {
         "# Evil \u{202E}txt.exe\n\nSee [x](#\u{202E}gnp.exe) and [y](#\u{1b}[31mred) and [z](#a\u{7}b).\n",
     )
     .unwrap();
-    for format in ["human", "github"] {
+    for format in ["human", "concise", "github"] {
         let o = lockstep(
             &["check", ".", "--format", format, "--color", "never"],
             tmp.path(),
@@ -287,7 +287,7 @@ fn format_characters_newlines_and_workflow_commands_never_print_raw() {
         ),
     )
     .unwrap();
-    for format in ["human", "github", "json", "sarif"] {
+    for format in ["human", "concise", "github", "json", "sarif"] {
         let o = lockstep(
             &["check", ".", "--format", format, "--color", "never"],
             tmp.path(),

@@ -256,3 +256,50 @@ fn uncommitted_moves_keep_the_sync_point() {
         );
     }
 }
+
+/// A long source diff is cut in human output after 12 lines ("… N more
+/// lines"); JSON keeps all of it.
+#[test]
+fn long_stale_diffs_are_cut_in_human_output_only() {
+    let old: String = (1..=20)
+        .map(|k| format!("- step {k}: run the tool\n"))
+        .collect();
+    let new: String = (1..=20)
+        .map(|k| format!("- step {k}: run the tool again\n"))
+        .collect();
+    let source = |body: &str| format!("# Guide\n\n## Steps\n\n{body}");
+    let (s1, s2) = (source(&old), source(&new));
+    let ko = "# 가이드\n\n## 단계\n\n- 1단계: 도구를 실행하세요\n";
+    let case = case(
+        &[
+            (
+                "01-translate",
+                &[
+                    ("README.md".to_string(), s1.as_str()),
+                    ("README-ko.md".to_string(), ko),
+                ],
+            ),
+            ("02-source", &[("README.md".to_string(), s2.as_str())]),
+        ],
+        "",
+    );
+    let repo = common::history_fixture(case.path());
+    let root = repo.path().join("repo");
+    let human = common::lockstep(
+        &["check", "--select", "stale-section", "--color", "never"],
+        &root,
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    // 3 header lines, 2 of context, 20 removed, 20 added: 12 shown.
+    assert!(text.contains("    … 33 more lines\n"), "{text}");
+    assert_eq!(text.matches("    -- step").count(), 7, "{text}");
+    assert_eq!(text.matches("    +- step").count(), 0, "{text}");
+    let json = common::lockstep(
+        &["check", "--select", "stale-section", "--format", "json"],
+        &root,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let diff = v["diagnostics"][0]["diff"].as_str().unwrap();
+    assert_eq!(diff.lines().count(), 45, "{diff}");
+    assert_eq!(diff.matches("+- step").count(), 20, "{diff}");
+}
