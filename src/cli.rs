@@ -206,7 +206,7 @@ pub struct RulesArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Human,
-    /// One line per finding: `file:line:col: severity[rule] message`
+    /// One line per finding: `file:line:col: severity [rule] message`
     Concise,
     Json,
     Sarif,

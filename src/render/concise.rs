@@ -1,5 +1,5 @@
 //! `--format concise`: one line per finding,
-//! `file:line:col: severity[rule] message`, then the run's notes and the
+//! `file:line:col: severity [rule] message`, then the run's notes and the
 //! summary (as in human output; neither with `--quiet`). Made for grepping,
 //! editors' error lists and long CI logs: no snippets, no help, no diffs.
 
@@ -28,7 +28,7 @@ impl Renderer for Concise {
             let file = &report.files[d.file.index()];
             let at = columns.line_col(file, d.span.start);
             let line = format!(
-                "{}:{}:{}: {}[{}] {}",
+                "{}:{}:{}: {} [{}] {}",
                 report.display_path(d.file),
                 at.line,
                 at.column,
