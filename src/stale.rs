@@ -35,6 +35,50 @@ pub type Staleness = Vec<Vec<Option<Arc<StaleInfo>>>>;
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"lockstep-synced:\s*([0-9A-Fa-f]{7,40})").expect("static regex"));
 
+/// A sync point in front matter, in the conventions projects already use:
+/// `lockstep-synced:`, OpenTelemetry's `default_lang_commit:` and MDN's
+/// `sourceCommit:` (under `l10n:`).
+static FRONT_MATTER_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^[ \t]*(?:lockstep-synced|default_lang_commit|sourceCommit)[ \t]*:[ \t]*["']?([0-9A-Fa-f]{7,40})["']?[ \t]*\r?$"#,
+    )
+    .expect("static regex")
+});
+
+/// The commit a front matter names as its sync point, with its byte range
+/// in `front_matter`.
+pub fn front_matter_commit(front_matter: &str) -> Option<(std::ops::Range<usize>, &str)> {
+    let m = FRONT_MATTER_MARKER.captures(front_matter)?.get(1)?;
+    Some((m.range(), m.as_str()))
+}
+
+/// Sync markers naming a commit the history does not have (unknown, or
+/// too short to be unambiguous): where they are and the commit they name.
+pub fn unknown_markers(
+    file: &SourceFile,
+    doc: &Document,
+    history: &History,
+) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    if let Some(fm) = doc.front_matter
+        && let Some((range, id)) = front_matter_commit(file.slice(fm))
+        && history.resolve(id).is_none()
+    {
+        out.push((
+            Span::new(fm.start + range.start, fm.start + range.end),
+            id.to_string(),
+        ));
+    }
+    for c in &doc.comments {
+        if let Some(id) = marker_commit(&c.text)
+            && history.resolve(id).is_none()
+        {
+            out.push((c.span, id.to_string()));
+        }
+    }
+    out
+}
+
 /// The commit a marker comment names, if any.
 pub fn marker_commit(comment: &str) -> Option<&str> {
     MARKER
@@ -56,7 +100,7 @@ fn markers(
     let mut whole = None;
     let mut per_section = HashMap::new();
     if let Some(fm) = doc.front_matter
-        && let Some(c) = marker_commit(file.slice(fm)).and_then(|id| history.resolve(id))
+        && let Some(c) = front_matter_commit(file.slice(fm)).and_then(|(_, id)| history.resolve(id))
     {
         whole = Some(c);
     }
@@ -283,6 +327,25 @@ pub fn info(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_conventions_are_recognised() {
+        let otel = "---\ntitle: Concepts\ndefault_lang_commit: ebd92bb\n---\n";
+        assert_eq!(front_matter_commit(otel).map(|(_, c)| c), Some("ebd92bb"));
+        let mdn =
+            "---\ntitle: x\nl10n:\n  sourceCommit: 0123456789abcdef0123456789abcdef01234567\n---\n";
+        assert_eq!(
+            front_matter_commit(mdn).map(|(_, c)| c),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
+        let ours = "---\nlockstep-synced: \"abcdef0\"\n---\n";
+        let (range, c) = front_matter_commit(ours).unwrap();
+        assert_eq!((c, &ours[range]), ("abcdef0", "abcdef0"));
+        assert_eq!(
+            front_matter_commit("---\nsource_commit: abcdef0\n---\n"),
+            None
+        );
+    }
 
     #[test]
     fn markers_are_recognised() {

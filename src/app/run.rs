@@ -404,6 +404,24 @@ pub fn run(
             })
             .collect();
         diagnostics.extend(found);
+        // Sync markers naming a commit the history does not have.
+        if let (true, Some(Ok(history))) = (
+            settings.is_enabled(RuleId::StaleSection),
+            evidence.history.as_ref(),
+        ) {
+            for c in &comparisons {
+                let (file, doc) = (
+                    &ws.files[c.target.index()],
+                    ws.docs[c.target.index()].as_ref(),
+                );
+                for (span, id) in doc
+                    .map(|d| stale::unknown_markers(file, d, history))
+                    .unwrap_or_default()
+                {
+                    diagnostics.push(rules::stale_marker_unknown(c.target, span, &id));
+                }
+            }
+        }
         // Said once: on the first translation checked.
         if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
             diagnostics.push(rules::stale_unchecked(first, note));

@@ -4,7 +4,9 @@
 //!
 //! Writes or updates `<!-- lockstep-synced: <commit> -->` markers — before
 //! the first heading for the whole file, under a section's heading for that
-//! section — and touches nothing else.
+//! section — and touches nothing else. A front matter that already names the
+//! file's sync point (OpenTelemetry's `default_lang_commit`, MDN's
+//! `sourceCommit`) is updated in place instead.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +16,7 @@ use crate::fix::{self, Edit, Fix, line_ending};
 use crate::history;
 use crate::parse::{self, Document};
 use crate::source::{SourceFile, Span};
-use crate::stale::marker_commit;
+use crate::stale::{front_matter_commit, marker_commit};
 
 use super::{AppError, load_settings};
 
@@ -52,6 +54,18 @@ fn update(text: &str, span: Span, commit: &Revision) -> Option<Edit> {
 }
 
 fn whole_file(text: &str, doc: &Document, commit: &Revision, eol: &str) -> Edit {
+    // A front matter that names the sync point (`default_lang_commit`,
+    // `sourceCommit`, `lockstep-synced`) is updated in place, the commit
+    // abbreviated as the project abbreviates it.
+    if let Some(fm) = doc.front_matter
+        && let Some((range, old)) = front_matter_commit(&text[fm.range()])
+    {
+        let id = &commit.id[..old.len().clamp(7, commit.id.len())];
+        return Edit::replace(
+            Span::new(fm.start + range.start, fm.start + range.end),
+            id.to_string(),
+        );
+    }
     let first = doc.sections.get(1).map_or(text.len(), |s| s.span.start);
     if let Some(c) = doc
         .comments

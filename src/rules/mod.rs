@@ -252,6 +252,7 @@ impl SectionContext<'_> {
 pub use self::file_too_large::diagnostic as file_too_large;
 pub use self::io_error::diagnostic as io_error;
 pub use self::stale_section::unchecked as stale_unchecked;
+pub use self::stale_section::unknown_marker as stale_marker_unknown;
 pub use self::unused_suppression::diagnostic as unused_suppression;
 
 #[cfg(test)]

@@ -96,6 +96,21 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// "Staleness was not checked: …", said once, on `file`.
+/// A sync marker (a `lockstep-synced` comment, `default_lang_commit` or
+/// `sourceCommit` in front matter) naming a commit the history does not
+/// have: it is ignored, and the sync point comes from the history.
+pub fn unknown_marker(file: FileId, at: Span, commit: &str) -> Diagnostic {
+    Diagnostic::new(
+        RuleId::StaleSection,
+        file,
+        at,
+        format!(
+            "sync marker names commit `{commit}`, which is not in this repository's history (unknown, or too short to be unambiguous): it is ignored"
+        ),
+    )
+    .with_help("run `lockstep sync` on this file to record the commit it is in sync with now")
+}
+
 pub fn unchecked(file: FileId, why: String) -> Diagnostic {
     Diagnostic::new(RuleId::StaleSection, file, Span::empty(0), why).with_severity(Severity::Info)
 }

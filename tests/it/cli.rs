@@ -1066,3 +1066,69 @@ fn stale_diffs_and_sync_lines_are_safe_to_print() {
     );
     assert_safe_to_print("sync", &stdout(&o));
 }
+
+/// `lockstep sync` on a translation whose front matter names its sync point
+/// (OpenTelemetry's `default_lang_commit`, MDN's `sourceCommit`) updates
+/// that value in place, abbreviated as the file had it, and writes nothing
+/// else; the section is then no longer stale.
+#[test]
+fn sync_updates_front_matter_conventions_in_place() {
+    for (key, indent) in [("default_lang_commit", ""), ("sourceCommit", "  ")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        write(dir, "README.md", "# Guide\n\n## Install\n\nRun it.\n");
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-qm", "source"]);
+        let first = String::from_utf8(
+            Command::new("git")
+                .args(["rev-parse", "--short=7", "HEAD"])
+                .current_dir(dir)
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let parent = if indent.is_empty() { "" } else { "l10n:\n" };
+        let ko = format!(
+            "---\ntitle: 가이드\n{parent}{indent}{key}: {}\n---\n\n# 가이드\n\n## 설치\n\n실행하세요.\n",
+            first.trim()
+        );
+        write(dir, "README-ko.md", &ko);
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-qm", "translate"]);
+        write(
+            dir,
+            "README.md",
+            "# Guide\n\n## Install\n\nRun it as root.\n",
+        );
+        git(dir, &["commit", "-qam", "source changed"]);
+        let stale = |dir: &std::path::Path| {
+            let o = lockstep(
+                &["check", "--select", "stale-section", "--format", "json"],
+                dir,
+            );
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            v["diagnostics"].as_array().unwrap().len()
+        };
+        assert_eq!(stale(dir), 1, "{key}: stale before the sync");
+        let o = lockstep(&["sync", "README-ko.md"], dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let head = String::from_utf8(
+            Command::new("git")
+                .args(["rev-parse", "HEAD"])
+                .current_dir(dir)
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let after = fs::read_to_string(dir.join("README-ko.md")).unwrap();
+        assert_eq!(
+            after,
+            ko.replace(first.trim(), &head.trim()[..7]),
+            "{key}: only the commit changes"
+        );
+        assert_eq!(stale(dir), 0, "{key}: in sync after");
+    }
+}
