@@ -375,6 +375,7 @@ fn replay_log(
     mut log: impl BufRead,
     prefix: &str,
     ignored: &[String],
+    skip: &regex::RegexSet,
     commits: &mut Vec<Revision>,
 ) -> std::io::Result<Replayed> {
     let mut line = Vec::new();
@@ -404,9 +405,11 @@ fn replay_log(
         if let Some(header) = bytes.strip_prefix(b"\0") {
             r.flush();
             let header = String::from_utf8_lossy(header);
-            let (id, time) = header.split_once(' ').unwrap_or((&header, "0"));
+            let (id, rest) = header.split_once(' ').unwrap_or((&header, "0"));
+            let (time, subject) = rest.split_once(' ').unwrap_or((rest, ""));
             r.commit = commits.len() as u32;
-            r.ignored = ignored.iter().any(|i| id.starts_with(i.as_str()));
+            r.ignored =
+                ignored.iter().any(|i| id.starts_with(i.as_str())) || skip.is_match(subject);
             commits.push(Revision {
                 id: id.to_string(),
                 time: time.trim().parse().unwrap_or(0),
@@ -465,7 +468,14 @@ fn replay_log(
 impl History {
     /// Reads the history of the repository around `root`. `ignore_revs`
     /// adds to the repository's `.git-blame-ignore-revs`.
-    pub fn load(root: &Path, ignore_revs: &[String]) -> Result<Self, Unavailable> {
+    ///
+    /// Commits whose subject matches one of `skip_subjects` (regexes,
+    /// validated by the configuration) are skipped as ignored revisions are.
+    pub fn load(
+        root: &Path,
+        ignore_revs: &[String],
+        skip_subjects: &[String],
+    ) -> Result<Self, Unavailable> {
         let info = run(
             root,
             &[
@@ -494,7 +504,8 @@ impl History {
             renames: Vec::new(),
             modified: HashMap::new(),
         };
-        history.replay(&ignored)?;
+        let skip = regex::RegexSet::new(skip_subjects).unwrap_or_else(|_| regex::RegexSet::empty());
+        history.replay(&ignored, &skip)?;
         history.load_worktree()?;
         Ok(history)
     }
@@ -512,7 +523,7 @@ impl History {
     }
 
     /// One `git log` pass, replayed forward.
-    fn replay(&mut self, ignored: &[String]) -> Result<(), Unavailable> {
+    fn replay(&mut self, ignored: &[String], skip: &regex::RegexSet) -> Result<(), Unavailable> {
         let mut args: Vec<String> = [
             "log",
             "--first-parent",
@@ -525,7 +536,8 @@ impl History {
             // Whatever `diff.noprefix` or `diff.mnemonicPrefix` say.
             "--src-prefix=a/",
             "--dst-prefix=b/",
-            "--format=%x00%H %ct",
+            // Id, time and subject (a subject has no line break).
+            "--format=%x00%H %ct %s",
             "-p",
             "--",
         ]
@@ -550,7 +562,7 @@ impl History {
             text
         });
         let reader = BufReader::with_capacity(1 << 16, stdout);
-        let replayed = replay_log(reader, &self.prefix, ignored, &mut self.commits)
+        let replayed = replay_log(reader, &self.prefix, ignored, skip, &mut self.commits)
             .map_err(|e| Unavailable::NoGit(e.to_string()));
         let stderr = stderr_reader.join().unwrap_or_default();
         let status = child
@@ -1151,7 +1163,14 @@ mod tests {
             "+more\n",
         );
         let mut commits = Vec::new();
-        let replayed = replay_log(log.as_bytes(), "docs/", &[], &mut commits).unwrap();
+        let replayed = replay_log(
+            log.as_bytes(),
+            "docs/",
+            &[],
+            &regex::RegexSet::empty(),
+            &mut commits,
+        )
+        .unwrap();
         let got = replayed.committed;
         assert_eq!(commits.len(), 4);
         assert_eq!(commits[3].id, "c3");
@@ -1198,9 +1217,15 @@ mod tests {
         // The same with the rename's commit ignored: the moved lines keep
         // their commits all the same.
         let mut commits = Vec::new();
-        let got = replay_log(log.as_bytes(), "docs/", &["c2".into()], &mut commits)
-            .unwrap()
-            .committed;
+        let got = replay_log(
+            log.as_bytes(),
+            "docs/",
+            &["c2".into()],
+            &regex::RegexSet::empty(),
+            &mut commits,
+        )
+        .unwrap()
+        .committed;
         assert_eq!(got["e f.md"], [1, 1, 1, 1, 3]);
         assert_eq!(got["ko/t\tab.md"], [0, 1]);
     }

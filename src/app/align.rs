@@ -59,7 +59,11 @@ pub fn align(opts: &AlignOptions) -> Result<AlignReport, AppError> {
             opts.file.display()
         )));
     }
-    let history = History::load(&ws.root, &ws.settings.ignore_revs);
+    let history = History::load(
+        &ws.root,
+        &ws.settings.ignore_revs,
+        &ws.settings.skip_commits,
+    );
     let note = history
         .as_ref()
         .err()

@@ -50,7 +50,11 @@ impl Evidence {
                     .any(|t| ws.file_id(&t.path).is_some_and(|id| scope.contains(ws, id)))
             });
         if needed && self.history.is_none() {
-            self.history = Some(History::load(&ws.root, &ws.settings.ignore_revs));
+            self.history = Some(History::load(
+                &ws.root,
+                &ws.settings.ignore_revs,
+                &ws.settings.skip_commits,
+            ));
         }
     }
 }

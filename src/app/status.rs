@@ -352,7 +352,13 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
         .groups
         .iter()
         .any(|g| !g.translations.is_empty())
-        .then(|| History::load(&ws.root, &ws.settings.ignore_revs));
+        .then(|| {
+            History::load(
+                &ws.root,
+                &ws.settings.ignore_revs,
+                &ws.settings.skip_commits,
+            )
+        });
     Ok(workspace_status(&ws, &scope, history.as_ref()))
 }
 

@@ -53,6 +53,8 @@ pub struct Settings {
     pub toc_titles: Vec<String>,
     /// Commits staleness ignores, besides `.git-blame-ignore-revs`.
     pub ignore_revs: Vec<String>,
+    /// Regexes: commits whose subject matches one never stale anything.
+    pub skip_commits: Vec<String>,
     /// The configuration file that was read, if any.
     pub config_path: Option<PathBuf>,
     /// Shipped packs enabled by `packs`.
@@ -167,6 +169,7 @@ impl Default for Settings {
                 .map(|s| s.to_string())
                 .collect(),
             ignore_revs: Vec::new(),
+            skip_commits: Vec::new(),
             config_path: None,
             packs: Vec::new(),
             declared: rule_file::RuleSet::default(),
@@ -335,6 +338,16 @@ impl Settings {
                 ));
             }
             s.ignore_revs.push(r.to_ascii_lowercase());
+        }
+        for pattern in raw.skip_commits.unwrap_or_default() {
+            let p = pattern.get_ref();
+            if let Err(e) = regex::Regex::new(p) {
+                return Err(err(
+                    pattern.span(),
+                    format!("`{p}` is not a valid pattern: {e}"),
+                ));
+            }
+            s.skip_commits.push(p.clone());
         }
         if let Some(titles) = raw.toc.and_then(|t| t.titles) {
             s.toc_titles = titles;

@@ -29,6 +29,8 @@ pub struct RawConfig {
     pub toc: Option<RawToc>,
     /// Commits staleness ignores (like `.git-blame-ignore-revs`).
     pub ignore_revs: Option<Vec<Spanned<String>>>,
+    /// Patterns (regexes) of commit subjects staleness ignores (`[skip l10n]`).
+    pub skip_commits: Option<Vec<Spanned<String>>>,
     /// Shipped rule packs to enable (`markdown`, `ko`, `ja`, `zh`).
     pub packs: Option<Vec<Spanned<String>>>,
     /// Folders of the project's own rule files (`*.toml`), relative to this file.

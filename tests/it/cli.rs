@@ -1132,3 +1132,21 @@ fn sync_updates_front_matter_conventions_in_place() {
         assert_eq!(stale(dir), 0, "{key}: in sync after");
     }
 }
+
+/// An invalid `skip-commits` pattern is a configuration error naming its
+/// line (exit 2).
+#[test]
+fn invalid_skip_commit_patterns_are_configuration_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# Guide\n");
+    write(
+        tmp.path(),
+        "lockstep.toml",
+        "skip-commits = [\n  \"typo\",\n  \"(\",\n]\n",
+    );
+    let o = lockstep(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("lockstep.toml:3:3"), "{err}");
+    assert!(err.contains("`(` is not a valid pattern"), "{err}");
+}
