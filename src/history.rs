@@ -72,6 +72,11 @@ pub struct History {
     renames: Vec<Rename>,
     /// Files whose working-tree text differs from HEAD, with the HEAD text.
     modified: HashMap<String, String>,
+    /// Every commit of the first-parent history (oldest first) that the
+    /// replay did not see — it touched nothing below the documentation root
+    /// — with the replayed commit it is equivalent to: the newest at or
+    /// before it (`None` before the first). A sync marker may name one.
+    others: Vec<(String, Option<u32>)>,
 }
 
 /// A Markdown file moved by a commit: `(commit, from, to)`, paths relative
@@ -503,10 +508,12 @@ impl History {
             committed: HashMap::new(),
             renames: Vec::new(),
             modified: HashMap::new(),
+            others: Vec::new(),
         };
         let skip = regex::RegexSet::new(skip_subjects).unwrap_or_else(|_| regex::RegexSet::empty());
         history.replay(&ignored, &skip)?;
         history.load_worktree()?;
+        history.load_others();
         Ok(history)
     }
 
@@ -658,19 +665,50 @@ impl History {
         self.commits.last()
     }
 
+    /// The commits the replay did not see (see [`History::others`]): one
+    /// `git rev-list`, without diffs. When it cannot be read, markers can
+    /// name only replayed commits.
+    fn load_others(&mut self) {
+        let Ok(list) = run(
+            &self.toplevel,
+            &["rev-list", "--first-parent", "--reverse", "HEAD"],
+        ) else {
+            return;
+        };
+        let mut next = 0usize;
+        let mut last: Option<u32> = None;
+        for id in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if self.commits.get(next).is_some_and(|c| c.id == id) {
+                last = Some(next as u32);
+                next += 1;
+            } else {
+                self.others.push((id.to_string(), last));
+            }
+        }
+    }
+
     /// The index of a commit given by its id or an unambiguous prefix (7+).
+    /// A commit that touched nothing below the documentation root stands
+    /// for the newest replayed commit before it.
     pub fn resolve(&self, id: &str) -> Option<u32> {
         let id = id.trim().to_ascii_lowercase();
         if id.len() < 7 {
             return None;
         }
-        let mut found = self
+        let replayed = self
             .commits
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.id.starts_with(&id));
+            .filter(|(_, c)| c.id.starts_with(&id))
+            .map(|(k, _)| Some(k as u32));
+        let others = self
+            .others
+            .iter()
+            .filter(|(c, _)| c.starts_with(&id))
+            .map(|(_, k)| *k);
+        let mut found = replayed.chain(others);
         let first = found.next()?;
-        found.next().is_none().then_some(first.0 as u32)
+        found.next().is_none().then_some(first).flatten()
     }
 
     /// Per line of `text` (the current text of the file at `path`, relative
@@ -1206,6 +1244,7 @@ mod tests {
             committed: HashMap::new(),
             renames: replayed.renames,
             modified: HashMap::new(),
+            others: Vec::new(),
         };
         assert_eq!(history.path_at("e f.md", 3), "e f.md");
         assert_eq!(history.path_at("e f.md", 2), "c d.md");

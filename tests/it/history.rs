@@ -303,3 +303,56 @@ fn long_stale_diffs_are_cut_in_human_output_only() {
     assert_eq!(diff.lines().count(), 45, "{diff}");
     assert_eq!(diff.matches("+- step").count(), 20, "{diff}");
 }
+
+/// Documentation in a folder of a larger repository: a sync marker may name
+/// a commit that touched only other files (`lockstep sync` records HEAD,
+/// whatever it changed). It stands for the newest commit before it that the
+/// documentation's history has: the translation is in sync, and the marker
+/// is not reported as unknown.
+#[test]
+fn markers_may_name_commits_outside_the_documentation() {
+    let source = "# Guide\n\n## Install\n\nRun it.\n";
+    let changed = "# Guide\n\n## Install\n\nRun it as root.\n";
+    let ko = "# 가이드\n\n## 설치\n\n실행하세요.\n";
+    let marked =
+        "<!-- lockstep-synced: {{commit:03-code}} -->\n# 가이드\n\n## 설치\n\n실행하세요.\n";
+    let case = case(
+        &[
+            (
+                "01-translate",
+                &[
+                    ("docs/README.md".to_string(), source),
+                    ("docs/README-ko.md".to_string(), ko),
+                ],
+            ),
+            ("02-source", &[("docs/README.md".to_string(), changed)]),
+            (
+                "03-code",
+                &[("src/main.c".to_string(), "int main(void) { return 0; }\n")],
+            ),
+        ],
+        "",
+    );
+    write(case.path(), "worktree/docs/README-ko.md", marked);
+    let repo = common::history_fixture(case.path());
+    let docs = repo.path().join("repo/docs");
+    std::fs::write(docs.join("lockstep.toml"), "").unwrap();
+    let report = common::check(&docs, &[RuleId::StaleSection]);
+    assert_eq!(
+        common::compact(&report),
+        "",
+        "in sync, and the marker is known"
+    );
+    // A commit the repository does not have is still reported.
+    std::fs::write(
+        docs.join("README-ko.md"),
+        marked.replace("{{commit:03-code}}", "0123abcd"),
+    )
+    .unwrap();
+    let report = common::check(&docs, &[RuleId::StaleSection]);
+    let text = common::compact(&report);
+    assert!(
+        text.contains("sync marker names commit `0123abcd`"),
+        "{text}"
+    );
+}
