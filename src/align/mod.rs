@@ -132,6 +132,33 @@ pub struct Pair {
 }
 
 impl Pair {
+    /// The preambles (section 0 of each side): they always pair.
+    fn preambles() -> Self {
+        Pair {
+            source: Some(0),
+            target: Some(0),
+            score: 1.0,
+            confidence: 1.0,
+            evidence: Evidence::ORDER,
+        }
+    }
+
+    /// A section of one side left unpaired (`source` or `target` is `None`).
+    fn unpaired(
+        source: Option<usize>,
+        target: Option<usize>,
+        confidence: f64,
+        evidence: Evidence,
+    ) -> Self {
+        Pair {
+            source,
+            target,
+            score: 0.0,
+            confidence,
+            evidence,
+        }
+    }
+
     pub fn is_certain(&self) -> bool {
         self.confidence >= CONFIDENT
     }
@@ -314,13 +341,7 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
         grid = Grid::with_rows(n - 1, m - 1, rows, |i, j, k| cell(&scorer, i, j, k).0);
     }
     let path = grid.path();
-    let mut pairs = vec![Pair {
-        source: Some(0),
-        target: Some(0),
-        score: 1.0,
-        confidence: 1.0,
-        evidence: Evidence::ORDER,
-    }];
+    let mut pairs = vec![Pair::preambles()];
     for step in path {
         let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
         let margin = grid.margin(step.0, step.1);
@@ -792,13 +813,7 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
             !hit
         });
         for (source, target) in left {
-            pairs.push(Pair {
-                source,
-                target,
-                score: 0.0,
-                confidence: GUESS,
-                evidence: Evidence::empty(),
-            });
+            pairs.push(Pair::unpaired(source, target, GUESS, Evidence::empty()));
         }
         pairs.push(Pair {
             source: Some(i),
@@ -839,13 +854,7 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
 /// Two editions with a preamble and at most one section each (`n`, `m`:
 /// 1 or 2): the sections pair (there is nothing else either could be).
 pub fn single(n: usize, m: usize) -> Alignment {
-    let mut pairs = vec![Pair {
-        source: Some(0),
-        target: Some(0),
-        score: 1.0,
-        confidence: 1.0,
-        evidence: Evidence::ORDER,
-    }];
+    let mut pairs = vec![Pair::preambles()];
     if n == 2 && m == 2 {
         pairs.push(Pair {
             source: Some(1),
@@ -855,20 +864,7 @@ pub fn single(n: usize, m: usize) -> Alignment {
             evidence: Evidence::ORDER,
         });
     } else {
-        pairs.extend((1..n).map(|s| Pair {
-            source: Some(s),
-            target: None,
-            score: 0.0,
-            confidence: 1.0,
-            evidence: Evidence::empty(),
-        }));
-        pairs.extend((1..m).map(|t| Pair {
-            source: None,
-            target: Some(t),
-            score: 0.0,
-            confidence: 1.0,
-            evidence: Evidence::empty(),
-        }));
+        pairs.extend(certainly_unpaired(1..n, 1..m));
     }
     Alignment::new(pairs, n, m)
 }
@@ -877,13 +873,7 @@ pub fn single(n: usize, m: usize) -> Alignment {
 /// docs site): they pair when the score says they are alike.
 fn small(source: &[Features], target: &[Features]) -> Alignment {
     let (n, m) = (source.len(), target.len());
-    let mut pairs = vec![Pair {
-        source: Some(0),
-        target: Some(0),
-        score: 1.0,
-        confidence: 1.0,
-        evidence: Evidence::ORDER,
-    }];
+    let mut pairs = vec![Pair::preambles()];
     if n == 2 && m == 2 {
         let (score, evidence) = Scorer::new(source, target).score(1, 1);
         if score > 0.0 {
@@ -897,41 +887,23 @@ fn small(source: &[Features], target: &[Features]) -> Alignment {
             return Alignment::new(pairs, n, m);
         }
     }
-    pairs.extend((1..n).map(|s| Pair {
-        source: Some(s),
-        target: None,
-        score: 0.0,
-        confidence: 1.0,
-        evidence: Evidence::empty(),
-    }));
-    pairs.extend((1..m).map(|t| Pair {
-        source: None,
-        target: Some(t),
-        score: 0.0,
-        confidence: 1.0,
-        evidence: Evidence::empty(),
-    }));
+    pairs.extend(certainly_unpaired(1..n, 1..m));
     Alignment::new(pairs, n, m)
 }
 
+/// Source sections `sources` and translated sections `targets`, each left
+/// unpaired, certainly.
+fn certainly_unpaired(
+    sources: std::ops::Range<usize>,
+    targets: std::ops::Range<usize>,
+) -> impl Iterator<Item = Pair> {
+    let empty = Evidence::empty();
+    (sources.map(move |s| Pair::unpaired(Some(s), None, 1.0, empty)))
+        .chain(targets.map(move |t| Pair::unpaired(None, Some(t), 1.0, empty)))
+}
+
 fn unpaired(n: usize, m: usize) -> Alignment {
-    let mut pairs: Vec<Pair> = (0..n)
-        .map(|s| Pair {
-            source: Some(s),
-            target: None,
-            score: 0.0,
-            confidence: 1.0,
-            evidence: Evidence::empty(),
-        })
-        .collect();
-    pairs.extend((0..m).map(|t| Pair {
-        source: None,
-        target: Some(t),
-        score: 0.0,
-        confidence: 1.0,
-        evidence: Evidence::empty(),
-    }));
-    Alignment::new(pairs, n, m)
+    Alignment::new(certainly_unpaired(0..n, 0..m).collect(), n, m)
 }
 
 /// Aligns two versions of the same edition (the source then and now): the
@@ -944,13 +916,7 @@ pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
     let grid = Grid::new(n - 1, m - 1, |i, j| {
         score::same_edition(&then[i + 1], &now[j + 1])
     });
-    let mut pairs = vec![Pair {
-        source: Some(0),
-        target: Some(0),
-        score: 1.0,
-        confidence: 1.0,
-        evidence: Evidence::ORDER,
-    }];
+    let mut pairs = vec![Pair::preambles()];
     for step in grid.path() {
         let margin = grid.margin(step.0, step.1);
         let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
@@ -1046,13 +1012,7 @@ pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
         })
         .collect();
 
-    pairs.extend((m..n).map(|i| Pair {
-        source: Some(i),
-        target: None,
-        score: 0.0,
-        confidence: 1.0,
-        evidence: Evidence::ORDER,
-    }));
+    pairs.extend((m..n).map(|i| Pair::unpaired(Some(i), None, 1.0, Evidence::ORDER)));
     Alignment::new(pairs, n, m)
 }
 
@@ -1129,21 +1089,17 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
             let direct_says = direct
                 .step_of_source(s)
                 .is_some_and(|p| p.target.is_none() && p.is_certain());
-            pairs.push(Pair {
-                source: Some(s),
-                target: None,
-                score: 0.0,
-                confidence: if history_says || direct_says {
-                    1.0
-                } else {
-                    0.0
-                },
-                evidence: if history_says {
-                    Evidence::HISTORY
-                } else {
-                    Evidence::empty()
-                },
-            });
+            let certain = if history_says || direct_says {
+                1.0
+            } else {
+                0.0
+            };
+            let evidence = if history_says {
+                Evidence::HISTORY
+            } else {
+                Evidence::empty()
+            };
+            pairs.push(Pair::unpaired(Some(s), None, certain, evidence));
         }
     }
     for (t, &paired) in paired_t.iter().enumerate() {
@@ -1161,21 +1117,17 @@ pub fn compose(tr_then: &Alignment, then_now: &Alignment, direct: &Alignment) ->
             let direct_says = direct
                 .step_of_target(t)
                 .is_some_and(|p| p.source.is_none() && p.is_certain());
-            pairs.push(Pair {
-                source: None,
-                target: Some(t),
-                score: 0.0,
-                confidence: if history_says || direct_says {
-                    1.0
-                } else {
-                    0.0
-                },
-                evidence: match (history_says, dropped) {
-                    (true, true) => Evidence::HISTORY | Evidence::DROPPED,
-                    (true, false) => Evidence::HISTORY,
-                    _ => Evidence::empty(),
-                },
-            });
+            let certain = if history_says || direct_says {
+                1.0
+            } else {
+                0.0
+            };
+            let evidence = match (history_says, dropped) {
+                (true, true) => Evidence::HISTORY | Evidence::DROPPED,
+                (true, false) => Evidence::HISTORY,
+                _ => Evidence::empty(),
+            };
+            pairs.push(Pair::unpaired(None, Some(t), certain, evidence));
         }
     }
     // Document order: by the source, then unpaired translated sections
