@@ -48,6 +48,16 @@ struct File {
     text: String,
 }
 
+impl File {
+    /// The same file with another text (a perturbation).
+    fn with_text(&self, text: String) -> File {
+        File {
+            path: self.path.clone(),
+            text,
+        }
+    }
+}
+
 /// A translation with its pinned ids stripped: per line (0-based) of a
 /// heading that had one, the id.
 struct Pinned {
@@ -406,11 +416,10 @@ fn strip_ids(tr: &File) -> Option<Pinned> {
     if ids.is_empty() {
         return None;
     }
-    let file = File {
-        path: tr.path.clone(),
-        text,
-    };
-    Some(Pinned { file, ids })
+    Some(Pinned {
+        file: tr.with_text(text),
+        ids,
+    })
 }
 
 /// The line (0-based) of each section's heading; `None` for the preamble.
@@ -510,10 +519,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
             out.push((
                 "level changed",
                 source.clone(),
-                File {
-                    path: tr.path.clone(),
-                    text,
-                },
+                tr.with_text(text),
                 Truth {
                     pairs: pairs.clone(),
                     ..Truth::default()
@@ -546,15 +552,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
             extra: vec![t],
             ..Truth::default()
         };
-        out.push((
-            family,
-            File {
-                path: source.path.clone(),
-                text,
-            },
-            tr.clone(),
-            truth,
-        ));
+        out.push((family, source.with_text(text), tr.clone(), truth));
     }
 
     // The translation truncated before its paired section at 60%: the
@@ -569,15 +567,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
             missing: pairs[k..].iter().map(|p| p.1).collect(),
             ..Truth::default()
         };
-        out.push((
-            "truncated",
-            source.clone(),
-            File {
-                path: tr.path.clone(),
-                text,
-            },
-            truth,
-        ));
+        out.push(("truncated", source.clone(), tr.with_text(text), truth));
     }
 
     // Two neighbouring paired translated sections of the same level, with
@@ -610,10 +600,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
         out.push((
             "reordered",
             source.clone(),
-            File {
-                path: tr.path.clone(),
-                text,
-            },
+            tr.with_text(text),
             Truth {
                 pairs: p,
                 ..Truth::default()
@@ -657,10 +644,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
             out.push((
                 "split",
                 source.clone(),
-                File {
-                    path: tr.path.clone(),
-                    text,
-                },
+                tr.with_text(text),
                 Truth {
                     pairs: p,
                     split: Some((t, t + 1, s)),
