@@ -18,7 +18,9 @@
 //! the repository has it).
 //!
 //! The data is fetched, at pinned commits, by `scripts/fetch-alignment-data`
-//! into `target/alignment-data/`. `-- --verbose` lists every wrong decision.
+//! into `target/alignment-data/`. `-- --verbose` lists every wrong decision;
+//! `ALIGNMENT_ONLY=<family>` runs one family, `ALIGNMENT_UNCERTAIN=1` lists
+//! the uncertain decisions too.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -132,18 +134,19 @@ fn main() {
             }
             files += 1;
             set_files += 1;
+            // The unperturbed source: the version at the sync point.
+            let then = align::features(&src_doc, &source.path, &index);
+            let then_words = align::features_with_words(&src_doc, &source.path, &index);
             let only = std::env::var("ALIGNMENT_ONLY").ok();
             for (family, src, tr, truth) in cases {
                 if only.as_deref().is_some_and(|o| o != family) {
                     continue;
                 }
-                let then = align::features(&src_doc, &source.path, &index);
                 let sdoc = parse::parse(&src.text);
                 let tdoc = parse::parse(&tr.text);
                 let sf = align::features(&sdoc, &src.path, &index);
                 let tf = align::features(&tdoc, &tr.path, &index);
                 let direct = align::align(&sf, &tf);
-                let then_words = align::features_with_words(&src_doc, &source.path, &index);
                 let now_words = align::features_with_words(&sdoc, &src.path, &index);
                 let tr_then = align::align_at_sync(&then, &tf);
                 let then_now = align::align_versions(&then_words, &now_words);
