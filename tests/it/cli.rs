@@ -1080,15 +1080,7 @@ fn sync_updates_front_matter_conventions_in_place() {
         write(dir, "README.md", "# Guide\n\n## Install\n\nRun it.\n");
         git(dir, &["add", "-A"]);
         git(dir, &["commit", "-qm", "source"]);
-        let first = String::from_utf8(
-            Command::new("git")
-                .args(["rev-parse", "--short=7", "HEAD"])
-                .current_dir(dir)
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
+        let first = crate::common::git_now(dir, &["rev-parse", "--short=7", "HEAD"]);
         let parent = if indent.is_empty() { "" } else { "l10n:\n" };
         let ko = format!(
             "---\ntitle: 가이드\n{parent}{indent}{key}: {}\n---\n\n# 가이드\n\n## 설치\n\n실행하세요.\n",
@@ -1114,15 +1106,7 @@ fn sync_updates_front_matter_conventions_in_place() {
         assert_eq!(stale(dir), 1, "{key}: stale before the sync");
         let o = lockstep(&["sync", "README-ko.md"], dir);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let head = String::from_utf8(
-            Command::new("git")
-                .args(["rev-parse", "HEAD"])
-                .current_dir(dir)
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
+        let head = crate::common::git_now(dir, &["rev-parse", "HEAD"]);
         let after = fs::read_to_string(dir.join("README-ko.md")).unwrap();
         assert_eq!(
             after,
