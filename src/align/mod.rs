@@ -277,9 +277,6 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     if n == 0 || m == 0 {
         return unpaired(n, m);
     }
-    if n <= 2 && m <= 2 {
-        return small(source, target);
-    }
     let mut scorer = Scorer::new(source, target);
     // Large documents: sections that share an id found once in each
     // edition pair for certain; only the blocks between them are searched.
@@ -866,28 +863,6 @@ pub fn single(n: usize, m: usize) -> Alignment {
     } else {
         pairs.extend(certainly_unpaired(1..n, 1..m));
     }
-    Alignment::new(pairs, n, m)
-}
-
-/// At most one section besides the preambles on each side (most pages of a
-/// docs site): they pair when the score says they are alike.
-fn small(source: &[Features], target: &[Features]) -> Alignment {
-    let (n, m) = (source.len(), target.len());
-    let mut pairs = vec![Pair::preambles()];
-    if n == 2 && m == 2 {
-        let (score, evidence) = Scorer::new(source, target).score(1, 1);
-        if score > 0.0 {
-            pairs.push(Pair {
-                source: Some(1),
-                target: Some(1),
-                score,
-                confidence: (score / FULL_MARGIN).clamp(0.0, 1.0),
-                evidence: evidence | Evidence::ORDER,
-            });
-            return Alignment::new(pairs, n, m);
-        }
-    }
-    pairs.extend(certainly_unpaired(1..n, 1..m));
     Alignment::new(pairs, n, m)
 }
 
