@@ -505,9 +505,10 @@ fn doubt_merges(scorer: &Scorer<'_>, source: &[Features], target: &[Features], p
         .filter(|p| p.target.is_none())
         .filter_map(|p| p.source)
         .collect();
+    let expected = expected_sources(&source_of);
     let sibling = |i: usize, j: usize| {
         source[i].level == target[j].level
-            && near(&source_of, i, j)
+            && near(&expected, i, j)
             && matches!((source[i].parent, target[j].parent), (Some(a), Some(b)) if a != 0 && target_of[a] == Some(b))
     };
     for p in pairs.iter_mut() {
@@ -723,12 +724,27 @@ fn refined_ratio(
 /// Whether source section `i` is within two sections of where translated
 /// section `j` falls (after the nearest paired section before it): a
 /// section unpaired there may be `j` moved a little, or rewritten.
-fn near(source_of: &[Option<usize>], i: usize, j: usize) -> bool {
-    let expected = (0..j)
-        .rev()
-        .find_map(|x| source_of[x].map(|s| s + (j - x)))
-        .unwrap_or(j);
-    i.abs_diff(expected) <= 2
+/// `expected` is [`expected_sources`] of the alignment.
+fn near(expected: &[usize], i: usize, j: usize) -> bool {
+    i.abs_diff(expected[j]) <= 2
+}
+
+/// Per translated section: the source section it would pair with if it
+/// followed the nearest paired section before it in order (`source_of`:
+/// per translated section, its source section).
+fn expected_sources(source_of: &[Option<usize>]) -> Vec<usize> {
+    let mut last: Option<(usize, usize)> = None;
+    source_of
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            let here = last.map_or(j, |(x, i)| i + (j - x));
+            if let Some(i) = s {
+                last = Some((j, *i));
+            }
+            here
+        })
+        .collect()
 }
 
 /// Content that pairs two sections out of order on its own.
@@ -827,23 +843,33 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
             source_of[j] = Some(i);
         }
     }
+    let expected = expected_sources(&source_of);
+    let (mut doubt_s, mut doubt_t) = (HashSet::new(), HashSet::new());
     for a in (0..missing.len()).filter(|&a| !taken_a[a]) {
         for b in (0..extra.len()).filter(|&b| !taken_b[b]) {
             let (i, j) = (missing[a], extra[b]);
             // Nothing but their text's length could tell two sections of
             // the same level apart once they are out of order.
-            let (score, evidence) = scorer.score(i, j);
-            let alike =
-                evidence.contains(Evidence::LEVEL) && score >= 0.5 && near(&source_of, i, j);
-            if content[a][b].0 >= MOVED_DOUBT || alike {
-                for p in pairs.iter_mut() {
-                    if (p.source == Some(missing[a]) && p.target.is_none())
-                        || (p.target == Some(extra[b]) && p.source.is_none())
-                    {
-                        p.confidence = p.confidence.min(GUESS);
-                    }
+            let alike = || {
+                near(&expected, i, j) && {
+                    let (score, evidence) = scorer.score(i, j);
+                    evidence.contains(Evidence::LEVEL) && score >= 0.5
                 }
+            };
+            if content[a][b].0 >= MOVED_DOUBT || alike() {
+                doubt_s.insert(i);
+                doubt_t.insert(j);
             }
+        }
+    }
+    for p in pairs.iter_mut() {
+        let doubted = match (p.source, p.target) {
+            (Some(i), None) => doubt_s.contains(&i),
+            (None, Some(j)) => doubt_t.contains(&j),
+            _ => false,
+        };
+        if doubted {
+            p.confidence = p.confidence.min(GUESS);
         }
     }
 }
