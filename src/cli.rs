@@ -62,6 +62,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
 
+    /// With --changed-since: also list the sections that were stale before the change
+    #[arg(long, requires = "changed_since")]
+    pub all_stale: bool,
+
     /// Hide the findings recorded in FILE; report only new ones (and fixed ones as notes)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -148,6 +152,10 @@ pub struct StatusArgs {
     /// Output format (svg: a badge for one --lang)
     #[arg(long, value_enum, default_value_t = StatusFormatArg::Table)]
     pub format: StatusFormatArg,
+
+    /// Say which stale sections the change since REF staled (markdown: a pull-request report)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 
     /// Write to FILE instead of standard output
     #[arg(long, short, value_name = "FILE")]

@@ -13,7 +13,7 @@ use crate::source::{FileId, SourceFile, Span};
 pub use crate::registry::{RuleId, Severity};
 
 /// A commit, as findings and reports show it: its id and committer time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Revision {
     pub id: String,
     /// Committer time, seconds since the epoch.
@@ -44,7 +44,7 @@ impl Revision {
 }
 
 /// Why a translated section is stale.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaleInfo {
     /// The commit the translated section was last synced with.
     pub sync: Revision,
@@ -52,6 +52,18 @@ pub struct StaleInfo {
     pub changed: Option<Revision>,
     /// Unified diff of the source section from the sync point to now.
     pub diff: String,
+    /// How far behind: the commits that changed the source section in
+    /// substance since the sync point, newest first.
+    pub behind: Vec<Revision>,
+    /// Commits since the sync point that changed the source section only
+    /// cosmetically (whitespace, emphasis markers, comments, navigation).
+    pub cosmetic: usize,
+    /// Whether uncommitted edits change the source section.
+    pub uncommitted: bool,
+    /// With `--changed-since`: the commits of the range that changed the
+    /// source section in substance (and `uncommitted` counts too). Empty
+    /// when the section was stale before the range.
+    pub in_range: Vec<Revision>,
 }
 
 /// A place in another file (or elsewhere in the same one) that explains a finding.

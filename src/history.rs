@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::diagnostic::Revision;
+use crate::parse::substance::{self, Side};
 
 /// Stands for "changed in the working tree, not committed".
 pub const WORKTREE: u32 = u32::MAX;
@@ -60,6 +61,98 @@ impl std::fmt::Display for Unavailable {
 /// just below it (an index into the commit list, or [`WORKTREE`]).
 type Touches = Vec<u32>;
 
+/// One hunk of a zero-context diff, `@@ -a,b +c,d @@`, and whether it
+/// changes nothing of substance (see [`crate::parse::substance`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hunk {
+    pub a: usize,
+    pub b: usize,
+    pub c: usize,
+    pub d: usize,
+    pub cosmetic: bool,
+}
+
+impl Hunk {
+    fn new((a, b, c, d): (usize, usize, usize, usize)) -> Self {
+        Hunk {
+            a,
+            b,
+            c,
+            d,
+            cosmetic: false,
+        }
+    }
+
+    /// 0-based start of the old side (with zero context, `-a,0` means
+    /// "after line a").
+    fn old_start(&self) -> usize {
+        if self.b == 0 {
+            self.a
+        } else {
+            self.a.saturating_sub(1)
+        }
+    }
+
+    fn new_start(&self) -> usize {
+        if self.d == 0 {
+            self.c
+        } else {
+            self.c.saturating_sub(1)
+        }
+    }
+}
+
+/// The editions the history is read for: which files are sources and which
+/// translations (paths relative to the documentation root), and the
+/// document each belongs to — so that edits of no substance can be told
+/// apart (a translation's link fix; a source's language-switcher links).
+#[derive(Debug, Default, Clone)]
+pub struct Editions {
+    files: HashMap<String, (Side, usize)>,
+}
+
+impl Editions {
+    pub fn new(files: impl IntoIterator<Item = (String, Side, usize)>) -> Self {
+        Editions {
+            files: files.into_iter().map(|(p, s, g)| (p, (s, g))).collect(),
+        }
+    }
+
+    pub fn side(&self, path: &str) -> Option<Side> {
+        self.files.get(path).map(|f| f.0)
+    }
+
+    /// Whether `dest`, a link in the file at `path`, leads to another
+    /// edition of the same document (a language switcher).
+    pub fn is_navigation(&self, path: &str, dest: &str) -> bool {
+        let Some(&(_, group)) = self.files.get(path) else {
+            return false;
+        };
+        crate::index::link_path(path, dest)
+            .filter(|p| p != path)
+            .and_then(|p| self.files.get(&p))
+            .is_some_and(|&(_, g)| g == group)
+    }
+
+    /// Whether `old` → `new` in the file at `path` changes nothing of substance.
+    pub fn cosmetic(&self, path: &str, old: &str, new: &str) -> bool {
+        match self.side(path) {
+            Some(side) => !substance::differs(old, new, side, &|d| self.is_navigation(path, d)),
+            None => false,
+        }
+    }
+}
+
+/// What [`History::load`] needs besides the repository.
+#[derive(Debug, Default, Clone)]
+pub struct HistoryOptions {
+    /// Commits to skip, besides `.git-blame-ignore-revs`.
+    pub ignore_revs: Vec<String>,
+    /// Commits whose subject matches one of these (validated regexes) are skipped.
+    pub skip_subjects: Vec<String>,
+    pub editions: Editions,
+}
+
 #[derive(Debug)]
 pub struct History {
     toplevel: PathBuf,
@@ -77,6 +170,10 @@ pub struct History {
     /// — with the replayed commit it is equivalent to: the newest at or
     /// before it (`None` before the first). A sync marker may name one.
     others: Vec<(String, Option<u32>)>,
+    /// Per source file (by its path now): the hunks of the commits that
+    /// changed it, for counting the commits that changed a section.
+    log: HashMap<String, HunkLog>,
+    editions: Editions,
 }
 
 /// A Markdown file moved by a commit: `(commit, from, to)`, paths relative
@@ -88,6 +185,7 @@ type Rename = (u32, String, String);
 struct Replayed {
     committed: HashMap<String, Touches>,
     renames: Vec<Rename>,
+    log: HashMap<String, HunkLog>,
 }
 
 fn git(dir: &Path) -> Command {
@@ -238,19 +336,15 @@ fn parse_hunk(line: &str) -> Option<(usize, usize, usize, usize)> {
 }
 
 /// Applies one file's hunks (in order) of commit `commit` to its touches.
-/// An ignored commit's new lines inherit from the lines they replace.
-fn apply_hunks(
-    old: &[u32],
-    hunks: &[(usize, usize, usize, usize)],
-    commit: u32,
-    ignored: bool,
-) -> Touches {
+/// An ignored commit's new lines — and a cosmetic hunk's — inherit from the
+/// lines they replace.
+fn apply_hunks(old: &[u32], hunks: &[Hunk], commit: u32, ignored: bool) -> Touches {
     let mut out = Vec::with_capacity(old.len() + 16);
     let mut pos = 0usize;
-    for &(a, b, _, d) in hunks {
-        // With zero context, `-a,0` means "insert after line a".
-        let start = if b == 0 { a } else { a.saturating_sub(1) };
-        let start = start.min(old.len()).max(pos);
+    for h in hunks {
+        let (b, d) = (h.b, h.d);
+        let ignored = ignored || h.cosmetic;
+        let start = h.old_start().min(old.len()).max(pos);
         out.extend_from_slice(&old[pos..start]);
         let removed = &old[start..(start + b).min(old.len())];
         if d == 0 {
@@ -277,6 +371,75 @@ fn apply_hunks(
     out
 }
 
+/// What changed some lines since a commit: the commits that changed them
+/// in substance (newest first), how many changed them cosmetically only,
+/// and whether the working tree changes them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub commits: Vec<u32>,
+    pub cosmetic: usize,
+    pub uncommitted: bool,
+}
+
+/// A line boundary after a commit (0..=lines) → the same boundary before
+/// it. A boundary inside a hunk moves to the hunk's start.
+fn map_back(hunks: &[Hunk], x: usize) -> usize {
+    let mut delta: isize = 0;
+    for h in hunks {
+        let ns = h.new_start();
+        if ns + h.d <= x {
+            delta += h.b as isize - h.d as isize;
+        } else if ns < x {
+            return h.old_start();
+        } else {
+            break;
+        }
+    }
+    (x as isize + delta).max(0) as usize
+}
+
+/// [`map_back`] through a working-tree diff; `end`: an exclusive end
+/// boundary inside a change moves to the change's end.
+fn map_back_ops(ops: &[similar::DiffOp], x: usize, end: bool) -> usize {
+    for op in ops {
+        let (o, n) = (op.old_range(), op.new_range());
+        if x < n.end || (x == n.end && x == n.start) {
+            return match op {
+                similar::DiffOp::Equal { .. } => o.start + (x - n.start),
+                _ if end => o.end,
+                _ => o.start,
+            };
+        }
+    }
+    ops.last().map_or(x, |op| op.old_range().end)
+}
+
+/// The lines of `text` that the changes of `ops` overlapping `lo..hi` cover
+/// (old side when `old`).
+fn op_text(text: &str, ops: &[similar::DiffOp], lo: usize, hi: usize, old: bool) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::new();
+    for op in ops {
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        let n = op.new_range();
+        let overlaps = n.start < hi && n.end > lo;
+        let deleted_inside = n.is_empty() && n.start > lo && n.start <= hi;
+        if !overlaps && !deleted_inside {
+            continue;
+        }
+        let r = if old { op.old_range() } else { n };
+        for l in lines
+            .get(r.start.min(lines.len())..r.end.min(lines.len()))
+            .unwrap_or(&[])
+        {
+            out.push_str(l);
+        }
+    }
+    out
+}
+
 /// One file's part of a commit's diff, as read so far.
 #[derive(Default)]
 struct FileDiff {
@@ -290,7 +453,25 @@ struct FileDiff {
     /// The path of the `diff --git` line when both sides are the same.
     header: Option<String>,
     deleted: bool,
-    hunks: Vec<(usize, usize, usize, usize)>,
+    hunks: Vec<Hunk>,
+    /// The file's path relative to the root, once its first hunk is read,
+    /// when it is an edition whose hunks are judged for substance.
+    judged: Option<String>,
+    /// The current hunk's removed and added lines (judged files only).
+    removed: String,
+    added: String,
+    /// Whether the last hunk is still to be judged.
+    pending: bool,
+}
+
+impl FileDiff {
+    /// The path the diff leads to (its new path).
+    fn path(&self) -> Option<&String> {
+        self.new
+            .as_ref()
+            .or(self.rename_to.as_ref())
+            .or(self.header.as_ref())
+    }
 }
 
 /// The state of a `git log -p` replay: the touches so far, and the file
@@ -304,22 +485,83 @@ struct Replay {
     lengths: HashMap<String, usize>,
     /// Markdown files moved, oldest first.
     renames: Vec<Rename>,
+    /// Per source file: the hunks of every commit that changed it.
+    log: HashMap<String, HunkLog>,
+    /// The diffs of the commit being read, applied at its end.
+    pending: Vec<FileDiff>,
     prefix: String,
     commit: u32,
     ignored: bool,
     file: Option<FileDiff>,
 }
 
+/// The hunks of the commits that changed one file, oldest first.
+pub type HunkLog = Vec<(u32, Vec<Hunk>)>;
+
 impl Replay {
-    /// Applies the current file's diff: its hunks (at its new path when it
-    /// was renamed, starting from the old path's history) or its deletion.
-    fn flush(&mut self) {
-        let Some(f) = self.file.take() else { return };
+    /// Judges the hunk just read: cosmetic when its removed and added lines
+    /// are the same in substance.
+    fn end_hunk(&mut self, editions: &Editions) {
+        let Some(f) = self.file.as_mut() else { return };
+        let Some(path) = f.judged.as_deref().filter(|_| f.pending) else {
+            return;
+        };
+        f.pending = false;
+        if let Some(h) = f.hunks.last_mut() {
+            h.cosmetic = editions.cosmetic(path, &f.removed, &f.added);
+        }
+        f.removed.clear();
+        f.added.clear();
+    }
+
+    /// Ends the current file's diff: it is applied with the rest of its
+    /// commit.
+    fn flush(&mut self, editions: &Editions) {
+        self.end_hunk(editions);
+        if let Some(f) = self.file.take() {
+            self.pending.push(f);
+        }
+    }
+
+    /// Applies the diffs of the commit just read, in order. A translation's
+    /// edit of no substance counts when the same commit changed its
+    /// source in substance: the author changed every edition at once (a
+    /// link updated everywhere), so the translation followed the source.
+    fn end_commit(&mut self, editions: &Editions) {
+        self.flush(editions);
+        let files = std::mem::take(&mut self.pending);
+        let changed_sources: Vec<usize> = files
+            .iter()
+            .filter(|f| f.judged.is_some() && f.hunks.iter().any(|h| !h.cosmetic))
+            .filter_map(|f| {
+                let path = f.judged.as_deref()?;
+                let &(side, group) = editions.files.get(path)?;
+                (side == Side::Source).then_some(group)
+            })
+            .collect();
+        for mut f in files {
+            if !changed_sources.is_empty()
+                && let Some(&(Side::Translation, group)) =
+                    f.judged.as_deref().and_then(|p| editions.files.get(p))
+                && changed_sources.contains(&group)
+            {
+                for h in &mut f.hunks {
+                    h.cosmetic = false;
+                }
+            }
+            self.apply(f, editions);
+        }
+    }
+
+    /// Applies one file's diff: its hunks (at its new path when it was
+    /// renamed, starting from the old path's history) or its deletion.
+    fn apply(&mut self, f: FileDiff, editions: &Editions) {
         let prefix = self.prefix.as_str();
         if f.deleted {
             if let Some(path) = f.old.or(f.header).and_then(|p| relative(prefix, &p)) {
                 self.committed.remove(&path);
                 self.lengths.remove(&path);
+                self.log.remove(&path);
             }
             return;
         }
@@ -345,6 +587,11 @@ impl Replay {
             self.renames.push((self.commit, from.clone(), path.clone()));
         }
         if is_markdown(&path) {
+            let mut log = match &from {
+                Some(from) => self.log.remove(from),
+                None => None,
+            }
+            .unwrap_or_default();
             let old = match from {
                 Some(from) if is_markdown(&from) => {
                     self.committed.remove(&from).unwrap_or_default()
@@ -354,6 +601,12 @@ impl Replay {
                 None => Vec::new(),
             };
             let new = apply_hunks(&old, &f.hunks, self.commit, self.ignored);
+            if editions.side(&path) == Some(Side::Source) && !self.ignored {
+                log.push((self.commit, f.hunks));
+            }
+            if !log.is_empty() {
+                self.log.insert(path.clone(), log);
+            }
             self.committed.insert(path, new);
         } else {
             let old = match from {
@@ -363,10 +616,7 @@ impl Replay {
                 Some(from) => self.lengths.remove(&from).unwrap_or(0),
                 None => 0,
             };
-            let new = f
-                .hunks
-                .iter()
-                .fold(old, |n, &(_, b, _, d)| n.saturating_sub(b) + d);
+            let new = f.hunks.iter().fold(old, |n, h| n.saturating_sub(h.b) + h.d);
             self.lengths.insert(path, new);
         }
     }
@@ -381,6 +631,7 @@ fn replay_log(
     prefix: &str,
     ignored: &[String],
     skip: &regex::RegexSet,
+    editions: &Editions,
     commits: &mut Vec<Revision>,
 ) -> std::io::Result<Replayed> {
     let mut line = Vec::new();
@@ -388,8 +639,9 @@ fn replay_log(
         prefix: prefix.to_string(),
         ..Replay::default()
     };
-    // Lines of the current hunk still to come: skipped unread (a removed
-    // line `-- x` would look like a `--- ` header).
+    // Lines of the current hunk still to come: never read as headers (a
+    // removed line `-- x` would look like a `--- ` header); kept only for
+    // a file whose hunks are judged.
     let mut body = 0usize;
     loop {
         line.clear();
@@ -398,8 +650,23 @@ fn replay_log(
             break;
         }
         match line[0] {
-            b'+' | b'-' if body > 0 => {
+            sign @ (b'+' | b'-') if body > 0 => {
                 body -= 1;
+                if let Some(f) = r.file.as_mut().filter(|f| f.judged.is_some()) {
+                    let text = String::from_utf8_lossy(&line[1..]);
+                    let into = if sign == b'-' {
+                        &mut f.removed
+                    } else {
+                        &mut f.added
+                    };
+                    into.push_str(&text);
+                    if !text.ends_with('\n') {
+                        into.push('\n');
+                    }
+                }
+                if body == 0 {
+                    r.end_hunk(editions);
+                }
                 continue;
             }
             // `\ No newline at end of file`
@@ -408,7 +675,7 @@ fn replay_log(
         }
         let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
         if let Some(header) = bytes.strip_prefix(b"\0") {
-            r.flush();
+            r.end_commit(editions);
             let header = String::from_utf8_lossy(header);
             let (id, rest) = header.split_once(' ').unwrap_or((&header, "0"));
             let (time, subject) = rest.split_once(' ').unwrap_or((rest, ""));
@@ -422,17 +689,25 @@ fn replay_log(
             continue;
         }
         if bytes.starts_with(b"@@ ") {
+            r.end_hunk(editions);
             if let Some(h) = std::str::from_utf8(bytes).ok().and_then(parse_hunk) {
                 body = h.1 + h.3;
                 if let Some(f) = r.file.as_mut() {
-                    f.hunks.push(h);
+                    if f.hunks.is_empty() && !r.ignored {
+                        f.judged = f
+                            .path()
+                            .and_then(|p| relative(&r.prefix, p))
+                            .filter(|p| editions.side(p).is_some());
+                    }
+                    f.hunks.push(Hunk::new(h));
+                    f.pending = true;
                 }
             }
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
         if let Some(rest) = text.strip_prefix("diff --git ") {
-            r.flush();
+            r.flush(editions);
             r.file = Some(FileDiff {
                 header: header_path(rest),
                 ..FileDiff::default()
@@ -463,10 +738,11 @@ fn replay_log(
             f.deleted = true;
         }
     }
-    r.flush();
+    r.end_commit(editions);
     Ok(Replayed {
         committed: r.committed,
         renames: r.renames,
+        log: r.log,
     })
 }
 
@@ -475,12 +751,10 @@ impl History {
     /// adds to the repository's `.git-blame-ignore-revs`.
     ///
     /// Commits whose subject matches one of `skip_subjects` (regexes,
-    /// validated by the configuration) are skipped as ignored revisions are.
-    pub fn load(
-        root: &Path,
-        ignore_revs: &[String],
-        skip_subjects: &[String],
-    ) -> Result<Self, Unavailable> {
+    /// validated by the configuration) are skipped as ignored revisions are;
+    /// so are the hunks of the `editions` that change nothing of substance.
+    pub fn load(root: &Path, opts: &HistoryOptions) -> Result<Self, Unavailable> {
+        let (ignore_revs, skip_subjects) = (&opts.ignore_revs, &opts.skip_subjects);
         let info = run(
             root,
             &[
@@ -509,6 +783,8 @@ impl History {
             renames: Vec::new(),
             modified: HashMap::new(),
             others: Vec::new(),
+            log: HashMap::new(),
+            editions: opts.editions.clone(),
         };
         let skip = regex::RegexSet::new(skip_subjects).unwrap_or_else(|_| regex::RegexSet::empty());
         history.replay(&ignored, &skip)?;
@@ -569,8 +845,15 @@ impl History {
             text
         });
         let reader = BufReader::with_capacity(1 << 16, stdout);
-        let replayed = replay_log(reader, &self.prefix, ignored, skip, &mut self.commits)
-            .map_err(|e| Unavailable::NoGit(e.to_string()));
+        let replayed = replay_log(
+            reader,
+            &self.prefix,
+            ignored,
+            skip,
+            &self.editions,
+            &mut self.commits,
+        )
+        .map_err(|e| Unavailable::NoGit(e.to_string()));
         let stderr = stderr_reader.join().unwrap_or_default();
         let status = child
             .wait()
@@ -582,6 +865,7 @@ impl History {
         let replayed = replayed?;
         self.committed = replayed.committed;
         self.renames = replayed.renames;
+        self.log = replayed.log;
         Ok(())
     }
 
@@ -652,6 +936,11 @@ impl History {
         }
     }
 
+    /// The editions this history was read for.
+    pub fn editions(&self) -> &Editions {
+        &self.editions
+    }
+
     pub fn commits(&self) -> &[Revision] {
         &self.commits
     }
@@ -685,6 +974,23 @@ impl History {
                 self.others.push((id.to_string(), last));
             }
         }
+    }
+
+    /// The first replayed commit after `base` (a commit id) on the
+    /// first-parent line to HEAD: commits from there on are "this change".
+    /// `commits().len()` when none is (only uncommitted edits are).
+    pub fn range_start(&self, base: &str) -> Result<u32, Unavailable> {
+        let range = format!("^{base}");
+        let list = run(
+            &self.toplevel,
+            &["rev-list", "--first-parent", "HEAD", &range],
+        )?;
+        let ids: std::collections::HashSet<&str> = list.lines().map(str::trim).collect();
+        Ok(self
+            .commits
+            .iter()
+            .position(|c| ids.contains(c.id.as_str()))
+            .unwrap_or(self.commits.len()) as u32)
     }
 
     /// The index of a commit given by its id or an unambiguous prefix (7+).
@@ -726,23 +1032,63 @@ impl History {
             }
             (Some(c), Some(head_text)) => {
                 let diff = similar::TextDiff::from_lines(head_text.as_str(), text);
+                let old_lines: Vec<&str> = head_text.split_inclusive('\n').collect();
+                let new_lines: Vec<&str> = text.split_inclusive('\n').collect();
+                let join = |lines: &[&str], r: std::ops::Range<usize>| -> String {
+                    lines
+                        .get(r.start..r.end.min(lines.len()))
+                        .unwrap_or(&[])
+                        .concat()
+                };
+                let inherit = |i: usize| c.get(i).copied().unwrap_or(WORKTREE);
                 let mut out = Vec::with_capacity(lines);
                 for op in diff.ops() {
                     match *op {
                         similar::DiffOp::Equal { old_index, len, .. } => {
-                            out.extend(
-                                (old_index..old_index + len)
-                                    .map(|i| c.get(i).copied().unwrap_or(WORKTREE)),
-                            );
+                            out.extend((old_index..old_index + len).map(inherit));
                         }
-                        similar::DiffOp::Insert { new_len, .. } => {
-                            out.extend(std::iter::repeat_n(WORKTREE, new_len));
+                        similar::DiffOp::Insert {
+                            old_index,
+                            new_index,
+                            new_len,
+                        } => {
+                            let added = join(&new_lines, new_index..new_index + new_len);
+                            if self.editions.cosmetic(path, "", &added) {
+                                let above = old_index.checked_sub(1).map_or(WORKTREE, inherit);
+                                out.extend(std::iter::repeat_n(above, new_len));
+                            } else {
+                                out.extend(std::iter::repeat_n(WORKTREE, new_len));
+                            }
                         }
-                        similar::DiffOp::Replace { new_len, .. } => {
-                            out.extend(std::iter::repeat_n(WORKTREE, new_len));
+                        similar::DiffOp::Replace {
+                            old_index,
+                            old_len,
+                            new_index,
+                            new_len,
+                        } => {
+                            let removed = join(&old_lines, old_index..old_index + old_len);
+                            let added = join(&new_lines, new_index..new_index + new_len);
+                            if self.editions.cosmetic(path, &removed, &added) {
+                                // Like an ignored commit: lines inherit the lines they replace.
+                                let last = inherit(old_index + old_len - 1);
+                                out.extend((0..new_len).map(|i| {
+                                    if i < old_len {
+                                        inherit(old_index + i)
+                                    } else {
+                                        last
+                                    }
+                                }));
+                            } else {
+                                out.extend(std::iter::repeat_n(WORKTREE, new_len));
+                            }
                         }
-                        similar::DiffOp::Delete { .. } => {
-                            if let Some(last) = out.last_mut() {
+                        similar::DiffOp::Delete {
+                            old_index, old_len, ..
+                        } => {
+                            let removed = join(&old_lines, old_index..old_index + old_len);
+                            if !self.editions.cosmetic(path, &removed, "")
+                                && let Some(last) = out.last_mut()
+                            {
                                 *last = WORKTREE;
                             }
                         }
@@ -752,6 +1098,72 @@ impl History {
                 out
             }
         }
+    }
+
+    /// The commits after `after` that changed lines `lines` (0-based, of
+    /// `text`, the file at `path` now), walking its hunks back from HEAD the
+    /// way `git log -L` does.
+    pub fn changes_since(
+        &self,
+        path: &str,
+        text: &str,
+        lines: std::ops::Range<usize>,
+        after: u32,
+    ) -> Changes {
+        let mut out = Changes::default();
+        let (mut lo, mut hi) = (lines.start, lines.end.max(lines.start + 1));
+        if let Some(head_text) = self.modified.get(path) {
+            let diff = similar::TextDiff::from_lines(head_text.as_str(), text);
+            let ops = diff.ops();
+            let touched = ops.iter().any(|op| {
+                let r = op.new_range();
+                !matches!(op, similar::DiffOp::Equal { .. })
+                    && ((r.start < hi && r.end > lo)
+                        || (r.is_empty() && r.start > lo && r.start <= hi))
+            });
+            if touched {
+                let old = op_text(head_text, ops, lo, hi, true);
+                let new = op_text(text, ops, lo, hi, false);
+                if self.editions.cosmetic(path, &old, &new) {
+                    out.cosmetic += 1;
+                } else {
+                    out.uncommitted = true;
+                }
+            }
+            (lo, hi) = (map_back_ops(ops, lo, false), map_back_ops(ops, hi, true));
+        }
+        let Some(log) = self.log.get(path) else {
+            return out;
+        };
+        for (commit, hunks) in log.iter().rev() {
+            if *commit <= after {
+                break;
+            }
+            let mut substantive = None;
+            for h in hunks {
+                let ns = h.new_start();
+                let touched = if h.d > 0 {
+                    ns < hi && ns + h.d > lo
+                } else {
+                    // A deletion touches the line above it.
+                    (lo..hi).contains(&h.c.saturating_sub(1))
+                };
+                if touched {
+                    substantive = Some(substantive.unwrap_or(false) || !h.cosmetic);
+                }
+            }
+            match substantive {
+                Some(true) => out.commits.push(*commit),
+                Some(false) => out.cosmetic += 1,
+                None => {}
+            }
+            (lo, hi) = (map_back(hunks, lo), map_back(hunks, hi));
+            if hi <= lo {
+                // The lines were all added after this commit.
+                break;
+            }
+        }
+        out
     }
 
     /// The texts of `(commit, path)` pairs (paths relative to the root), in
@@ -787,11 +1199,12 @@ impl History {
 }
 
 /// Files (relative to `root`) changed since `rev` — committed or not, on
-/// this branch since it left `rev` (their merge base) — and untracked files.
+/// this branch since it left `rev` (their merge base) — and untracked
+/// files; and the merge base.
 pub fn changed_since(
     root: &Path,
     rev: &str,
-) -> Result<std::collections::HashSet<String>, Unavailable> {
+) -> Result<(std::collections::HashSet<String>, String), Unavailable> {
     let info = run(root, &["rev-parse", "--show-toplevel", "--show-prefix"])?;
     let mut lines = info.lines();
     let top = PathBuf::from(lines.next().unwrap_or(""));
@@ -828,7 +1241,7 @@ pub fn changed_since(
         let list = run(&top, &args)?;
         out.extend(nul_separated(&list).filter_map(|p| relative(&prefix, p)));
     }
-    Ok(out)
+    Ok((out, base.to_string()))
 }
 
 /// The ways a link may spell the file name `name`: as it is, and with the
@@ -1027,18 +1440,22 @@ fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<Stri
 mod tests {
     use super::*;
 
+    fn hunks(h: &[(usize, usize, usize, usize)]) -> Vec<Hunk> {
+        h.iter().copied().map(Hunk::new).collect()
+    }
+
     #[test]
     fn hunks_replay_like_blame() {
         // Lines of commit 0: a b c d.
         let base = vec![0, 0, 0, 0];
         // Revision 1 replaces line 2 and inserts after line 4.
-        let t = apply_hunks(&base, &[(2, 1, 2, 1), (4, 0, 5, 1)], 1, false);
+        let t = apply_hunks(&base, &hunks(&[(2, 1, 2, 1), (4, 0, 5, 1)]), 1, false);
         assert_eq!(t, [0, 1, 0, 0, 1]);
         // Revision 2 deletes line 3: the line above is touched.
-        let t = apply_hunks(&t, &[(3, 1, 2, 0)], 2, false);
+        let t = apply_hunks(&t, &hunks(&[(3, 1, 2, 0)]), 2, false);
         assert_eq!(t, [0, 2, 0, 1]);
         // An ignored commit's replacements keep the old commits.
-        let t = apply_hunks(&t, &[(1, 2, 1, 2)], 3, true);
+        let t = apply_hunks(&t, &hunks(&[(1, 2, 1, 2)]), 3, true);
         assert_eq!(t, [0, 2, 0, 1]);
     }
 
@@ -1206,6 +1623,7 @@ mod tests {
             "docs/",
             &[],
             &regex::RegexSet::empty(),
+            &Editions::default(),
             &mut commits,
         )
         .unwrap();
@@ -1245,6 +1663,8 @@ mod tests {
             renames: replayed.renames,
             modified: HashMap::new(),
             others: Vec::new(),
+            log: HashMap::new(),
+            editions: Editions::default(),
         };
         assert_eq!(history.path_at("e f.md", 3), "e f.md");
         assert_eq!(history.path_at("e f.md", 2), "c d.md");
@@ -1261,6 +1681,7 @@ mod tests {
             "docs/",
             &["c2".into()],
             &regex::RegexSet::empty(),
+            &Editions::default(),
             &mut commits,
         )
         .unwrap()

@@ -149,6 +149,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
         ignore: args.only.ignore.clone(),
         langs: args.only.langs.clone(),
         changed_since: args.changed_since.clone(),
+        all_stale: args.all_stale,
         external: external_options(&args.external),
     };
     let mut report = app::check(&opts)?;
@@ -208,6 +209,7 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
             ignore: args.only.ignore.clone(),
             langs: args.only.langs.clone(),
             changed_since: None,
+            all_stale: false,
             external: external_options(&args.external),
         },
         unsafe_fixes: args.unsafe_fixes,
@@ -281,6 +283,7 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<Outcome, Failure> {
             paths: args.path.iter().cloned().collect(),
             config: cli.config.clone(),
             langs: args.langs.clone(),
+            changed_since: args.changed_since.clone(),
             ..CheckOptions::default()
         },
     };

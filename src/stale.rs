@@ -133,10 +133,6 @@ fn newest(touches: &[u32], range: std::ops::Range<usize>) -> u32 {
         .unwrap_or(WORKTREE)
 }
 
-fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Per line of a file: the newest commit that changed it.
 pub fn touches(ws: &Workspace, history: &History, id: FileId) -> Vec<u32> {
     let f = &ws.files[id.index()];
@@ -297,6 +293,7 @@ pub fn info(
     c: &Compared,
     cand: &Candidate,
     then: &OldSource,
+    range: Option<u32>,
 ) -> Option<StaleInfo> {
     let src_file = &ws.files[c.source.index()];
     let src_doc = ws.docs[c.source.index()].as_ref()?;
@@ -305,7 +302,13 @@ pub fn info(
         Some(o) => then.file.slice(then.doc.sections[o].span),
         None => "",
     };
-    if normalise(old_text) == normalise(now_text) {
+    // Only a change of substance makes a section stale (whitespace,
+    // emphasis markers, table padding, comments and language-switcher
+    // links are not).
+    if history
+        .editions()
+        .cosmetic(&src_file.path, old_text, now_text)
+    {
         return None;
     }
     let sync = history.commit(cand.sync)?.clone();
@@ -317,10 +320,22 @@ pub fn info(
             &format!("{} now", src_file.path),
         )
         .to_string();
+    let lines = line_range(&src_file.lines, src_doc.sections[cand.s].span);
+    let changes = history.changes_since(&src_file.path, &src_file.text, lines, cand.sync);
+    let revisions = |it: &mut dyn Iterator<Item = &u32>| -> Vec<crate::diagnostic::Revision> {
+        it.filter_map(|&c| history.commit(c).cloned()).collect()
+    };
     Some(StaleInfo {
         sync,
         changed: history.commit(cand.changed).cloned(),
         diff,
+        behind: revisions(&mut changes.commits.iter()),
+        cosmetic: changes.cosmetic,
+        uncommitted: changes.uncommitted,
+        in_range: match range {
+            Some(first) => revisions(&mut changes.commits.iter().filter(|&&c| c >= first)),
+            None => Vec::new(),
+        },
     })
 }
 

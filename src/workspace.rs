@@ -61,6 +61,26 @@ impl Workspace {
         self.docs[id.index()] = Some(doc);
     }
 
+    /// What reading the history needs: the revisions and subjects to skip,
+    /// and the editions (so that edits of no substance can be told apart).
+    pub fn history_options(&self) -> crate::history::HistoryOptions {
+        use crate::parse::substance::Side;
+        let editions = self.files.iter().zip(&self.editions).filter_map(|(f, e)| {
+            let alone = self.groups.get(e.group)?.translations.is_empty();
+            let side = if e.is_translation {
+                Side::Translation
+            } else {
+                Side::Source
+            };
+            (!alone).then(|| (f.path.clone(), side, e.group))
+        });
+        crate::history::HistoryOptions {
+            ignore_revs: self.settings.ignore_revs.clone(),
+            skip_subjects: self.settings.skip_commits.clone(),
+            editions: crate::history::Editions::new(editions),
+        }
+    }
+
     pub fn file_id(&self, path: &str) -> Option<FileId> {
         self.files
             .binary_search_by(|f| f.path.as_str().cmp(path))

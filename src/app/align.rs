@@ -59,11 +59,7 @@ pub fn align(opts: &AlignOptions) -> Result<AlignReport, AppError> {
             opts.file.display()
         )));
     }
-    let history = History::load(
-        &ws.root,
-        &ws.settings.ignore_revs,
-        &ws.settings.skip_commits,
-    );
+    let history = History::load(&ws.root, &ws.history_options());
     let note = history
         .as_ref()
         .err()

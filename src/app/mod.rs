@@ -80,6 +80,8 @@ pub struct CheckOptions {
     /// Report only files changed since this git revision, and translations
     /// whose source changed since it.
     pub changed_since: Option<String>,
+    /// With `changed_since`: also report sections that were stale before.
+    pub all_stale: bool,
     /// External link checking.
     pub external: ExternalOptions,
 }
@@ -114,7 +116,7 @@ pub fn load_root(
         Some(rev) => {
             let git =
                 |e: history::Unavailable| AppError::Git(format!("--changed-since {rev}: {e}"));
-            let changed = history::changed_since(root, rev).map_err(git)?;
+            let (changed, base) = history::changed_since(root, rev).map_err(git)?;
             // Files that may link to a changed one: their links into it
             // may have broken (a renamed heading, a deleted image).
             let mut names: Vec<String> = changed
@@ -133,6 +135,8 @@ pub fn load_root(
             scope.inbound = scope::links_into(&ws, &mentioning, &changed, &in_files);
             scope.files = Some(in_files);
             scope.changed = changed;
+            scope.since = Some(base);
+            scope.all_stale = opts.all_stale;
             (ws, scope)
         }
     };
@@ -182,6 +186,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
         };
         evidence.read_history(&ws, &scope);
         let diagnostics = run::run(&ws, &scope, &Enabled::new(&ws.settings), &evidence);
+        report.notes.extend(evidence.stale_before_note());
         run::merge_into(&mut report, ws, &scope, diagnostics, &prefix(&root, multi));
     }
     Ok(report)

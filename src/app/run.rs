@@ -29,6 +29,11 @@ pub struct Evidence {
     pub history: Option<Result<History, Unavailable>>,
     /// Outcomes by URL as requested (with `--external`).
     pub external: Option<HashMap<String, Outcome>>,
+    /// With `--changed-since` (and without `--all-stale`): the first commit
+    /// of the change; stale sections whose source did not change from
+    /// there on are only counted, in `stale_before`.
+    pub range: Option<u32>,
+    pub stale_before: std::sync::atomic::AtomicUsize,
 }
 
 impl Evidence {
@@ -50,12 +55,23 @@ impl Evidence {
                     .any(|t| ws.file_id(&t.path).is_some_and(|id| scope.contains(ws, id)))
             });
         if needed && self.history.is_none() {
-            self.history = Some(History::load(
-                &ws.root,
-                &ws.settings.ignore_revs,
-                &ws.settings.skip_commits,
-            ));
+            self.history = Some(History::load(&ws.root, &ws.history_options()));
         }
+        if let (Some(base), Some(Ok(history))) = (&scope.since, &self.history) {
+            // When the range cannot be read, every stale section is reported.
+            self.range = history.range_start(base).ok();
+        }
+    }
+
+    /// The note a `--changed-since` run adds about the sections it did not list.
+    pub fn stale_before_note(&self) -> Option<String> {
+        let n = self.stale_before.load(std::sync::atomic::Ordering::Relaxed);
+        (n > 0).then(|| {
+            format!(
+                "{n} more translated section{} stale before this change (--all-stale lists them)",
+                if n == 1 { " was" } else { "s were" }
+            )
+        })
     }
 }
 
@@ -256,11 +272,15 @@ fn compare_group(
 /// The staleness of every source section of every comparison, from the
 /// history read before; fetches the old source versions it needs from git
 /// (one process). `Err`: why staleness was not checked.
+///
+/// With `range` (the first commit of a change), each finding says which
+/// commits of the range changed its source section.
 pub fn staleness(
     ws: &Workspace,
     history: Option<&Result<History, Unavailable>>,
     comparisons: &[Compared],
     read: &OldSources,
+    range: Option<u32>,
 ) -> Result<Staleness, String> {
     let history = match history {
         Some(Ok(h)) => h,
@@ -322,7 +342,7 @@ pub fn staleness(
         .filter_map(|cand| {
             let c = refs[cand.k];
             let then = old.get(&(cand.sync, c.source))?;
-            let info = stale::info(ws, history, c, cand, then)?;
+            let info = stale::info(ws, history, c, cand, then, range)?;
             Some((cand.k, cand.s, Arc::new(info)))
         })
         .collect();
@@ -330,6 +350,22 @@ pub fn staleness(
         result[k][s] = Some(info);
     }
     Ok(result)
+}
+
+/// Keeps the stale sections that this change staled (their source changed
+/// in the range, or in uncommitted edits); returns how many others there were.
+fn keep_this_change(staleness: &mut Staleness) -> usize {
+    let mut before = 0;
+    for info in staleness.iter_mut().flatten() {
+        if info
+            .as_ref()
+            .is_some_and(|i| i.in_range.is_empty() && !i.uncommitted)
+        {
+            *info = None;
+            before += 1;
+        }
+    }
+    before
 }
 
 /// Runs the `enabled` rules on the files `scope` reports on, with what the
@@ -383,8 +419,22 @@ pub fn run(
             compare_all_keeping(ws, judge, |t| scope.contains(ws, t), history);
         let (staleness, note) =
             if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
-                match staleness(ws, evidence.history.as_ref(), &comparisons, &read) {
-                    Ok(s) => (s, None),
+                match staleness(
+                    ws,
+                    evidence.history.as_ref(),
+                    &comparisons,
+                    &read,
+                    evidence.range,
+                ) {
+                    Ok(mut s) => {
+                        if evidence.range.is_some() && !scope.all_stale {
+                            let before = keep_this_change(&mut s);
+                            evidence
+                                .stale_before
+                                .fetch_add(before, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        (s, None)
+                    }
                     Err(note) => (Vec::new(), Some(note)),
                 }
             } else {

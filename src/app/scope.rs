@@ -27,6 +27,10 @@ pub struct Scope {
     pub inbound: HashSet<FileId>,
     /// With `--changed-since`: the changed paths.
     pub changed: HashSet<String>,
+    /// With `--changed-since`: the commit the change starts from (the merge
+    /// base), and whether sections stale before it are reported too.
+    pub since: Option<String>,
+    pub all_stale: bool,
     /// Only editions in these languages (codes as found in the tree).
     pub langs: Vec<String>,
 }

@@ -77,10 +77,15 @@ pub struct StatusOptions {
 /// Computes the status of one workspace, in the languages `langs` (codes as
 /// found in the tree; all when empty), with the repository's history when it
 /// could be read.
+///
+/// With `range` (the first commit of a change, see
+/// [`History::range_start`]), stale sections say which commits of the
+/// change staled them.
 pub fn workspace_status(
     ws: &Workspace,
     scope: &Scope,
     history: Option<&Result<History, Unavailable>>,
+    range: Option<u32>,
 ) -> StatusReport {
     let langs = &scope.langs;
     let in_scope = |g: usize| scope.groups.as_ref().is_none_or(|s| s.contains(&g));
@@ -115,7 +120,7 @@ pub fn workspace_status(
     let (staleness, note) = if comparisons.is_empty() {
         (Vec::new(), None)
     } else {
-        match run::staleness(ws, history, &comparisons, &read) {
+        match run::staleness(ws, history, &comparisons, &read, range) {
             Ok(s) => (s, None),
             Err(note) => (Vec::new(), Some(note)),
         }
@@ -189,6 +194,7 @@ fn extra_row(ws: &Workspace, lang: &str, file: FileId, path: &str, section: usiz
         state: State::Extra,
         first_untranslated: None,
         stale: None,
+        behind: None,
     }
 }
 
@@ -251,6 +257,10 @@ fn group_status(
                         source_heading,
                         state,
                         first_untranslated: first,
+                        behind: stale_info
+                            .as_deref()
+                            .filter(|_| state == State::Stale)
+                            .map(crate::report::status::Behind::of),
                         stale: if state == State::Stale {
                             stale_info
                         } else {
@@ -296,6 +306,7 @@ fn group_status(
                         state: State::Missing,
                         first_untranslated: None,
                         stale: None,
+                        behind: None,
                     });
                 }
                 None
@@ -322,6 +333,9 @@ fn group_status(
                 source: group.source.clone(),
                 file,
                 counts,
+                behind: crate::report::status::Behind::of_document(
+                    rows.iter().filter_map(|r| r.stale.as_deref()),
+                ),
             },
             rows,
         ));
@@ -352,14 +366,20 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
         .groups
         .iter()
         .any(|g| !g.translations.is_empty())
-        .then(|| {
-            History::load(
-                &ws.root,
-                &ws.settings.ignore_revs,
-                &ws.settings.skip_commits,
-            )
-        });
-    Ok(workspace_status(&ws, &scope, history.as_ref()))
+        .then(|| History::load(&ws.root, &ws.history_options()));
+    let mut range = None;
+    let mut since = None;
+    if let Some(rev) = &opts.check.changed_since {
+        let git = |e: Unavailable| AppError::Git(format!("--changed-since {rev}: {e}"));
+        let (_, base) = crate::history::changed_since(root, rev).map_err(git)?;
+        if let Some(Ok(h)) = &history {
+            range = Some(h.range_start(&base).map_err(git)?);
+        }
+        since = Some(base);
+    }
+    let mut report = workspace_status(&ws, &scope, history.as_ref(), range);
+    report.since = since;
+    Ok(report)
 }
 
 #[cfg(test)]

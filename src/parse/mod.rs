@@ -10,6 +10,7 @@
 
 pub mod html;
 pub mod slug;
+pub mod substance;
 pub mod text;
 pub mod toc;
 

@@ -54,6 +54,13 @@ struct JsonCommit<'a> {
 struct JsonCommits<'a> {
     synced: JsonCommit<'a>,
     changed: Option<JsonCommit<'a>>,
+    /// Source commits that changed the section in substance since the sync point.
+    behind: usize,
+    /// Source commits since the sync point that changed it cosmetically only.
+    cosmetic: usize,
+    /// With `--changed-since`: the commits of the change that staled it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    this_change: Vec<JsonCommit<'a>>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +114,16 @@ impl Renderer for Json {
                             id: &c.id,
                             date: c.date(),
                         }),
+                        behind: s.behind.len(),
+                        cosmetic: s.cosmetic,
+                        this_change: s
+                            .in_range
+                            .iter()
+                            .map(|c| JsonCommit {
+                                id: &c.id,
+                                date: c.date(),
+                            })
+                            .collect(),
                     }),
                 }
             })

@@ -82,6 +82,89 @@ pub struct SectionRow {
     /// the JSON format).
     #[serde(skip)]
     pub stale: Option<Arc<StaleInfo>>,
+    /// For a stale section: how far behind its source section it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behind: Option<Behind>,
+}
+
+/// How far a stale section (or a document) is behind its source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Behind {
+    /// Source commits that changed it in substance since the sync point.
+    pub commits: usize,
+    /// Source commits since the sync point that changed it cosmetically only.
+    pub cosmetic: usize,
+    /// Whether uncommitted edits change the source too.
+    pub uncommitted: bool,
+    /// The sync commit (for a document: of its oldest stale section).
+    pub synced: String,
+    /// The sync commit's date: stale since then (`YYYY-MM-DD`).
+    pub since: String,
+    /// The newest source change's date, when committed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newest: Option<String>,
+    /// With `--changed-since`: the commits of the change that staled it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub this_change: Vec<String>,
+}
+
+impl Behind {
+    pub fn of(info: &StaleInfo) -> Self {
+        Behind {
+            commits: info.behind.len(),
+            cosmetic: info.cosmetic,
+            uncommitted: info.uncommitted,
+            synced: info.sync.id.clone(),
+            since: info.sync.date(),
+            newest: info.behind.first().map(|c| c.date()),
+            this_change: info.in_range.iter().map(|c| c.id.clone()).collect(),
+        }
+    }
+
+    /// A document's: distinct commits over its stale sections, since the oldest sync.
+    pub fn of_document<'a>(infos: impl Iterator<Item = &'a StaleInfo>) -> Option<Self> {
+        let infos: Vec<&StaleInfo> = infos.collect();
+        let oldest = infos.iter().min_by_key(|i| i.sync.time)?;
+        let newest = infos
+            .iter()
+            .filter_map(|i| i.behind.first())
+            .max_by_key(|c| c.time);
+        let mut ids: Vec<&str> = infos
+            .iter()
+            .flat_map(|i| i.behind.iter().map(|c| c.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut this_change: Vec<String> = infos
+            .iter()
+            .flat_map(|i| i.in_range.iter().map(|c| c.id.clone()))
+            .collect();
+        this_change.sort_unstable();
+        this_change.dedup();
+        Some(Behind {
+            commits: ids.len(),
+            cosmetic: infos.iter().map(|i| i.cosmetic).max().unwrap_or(0),
+            uncommitted: infos.iter().any(|i| i.uncommitted),
+            synced: oldest.sync.id.clone(),
+            since: oldest.sync.date(),
+            newest: newest.map(|c| c.date()),
+            this_change,
+        })
+    }
+
+    /// `12 source commits behind since 2024-01-02`.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} source commit{} behind since {}",
+            self.commits,
+            if self.commits == 1 { "" } else { "s" },
+            self.since
+        );
+        if self.uncommitted {
+            s.push_str(", and uncommitted edits");
+        }
+        s
+    }
 }
 
 /// One source document in one language.
@@ -91,12 +174,17 @@ pub struct DocumentStatus {
     /// The translation file, if it exists.
     pub file: Option<String>,
     pub counts: Counts,
+    /// When sections are stale: how far behind the source the document is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behind: Option<Behind>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct StatusReport {
     /// Why staleness was not checked (no usable git history), if it was not.
     pub note: Option<String>,
+    /// With `--changed-since`: the commit the change starts from.
+    pub since: Option<String>,
     /// Per language code: totals.
     pub languages: BTreeMap<String, Counts>,
     /// Per language code: per document.

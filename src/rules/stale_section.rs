@@ -74,13 +74,20 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             Some(c) => format!("in {} ({})", c.short(), c.date()),
             None => "in uncommitted edits".to_string(),
         };
+        // With `--changed-since`: the commits of the change that staled it.
+        let this_change = if info.in_range.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<&str> = info.in_range.iter().map(|c| c.short()).collect();
+            format!("; this change staled it in {}", ids.join(", "))
+        };
         out.push(
             Diagnostic::new(
                 RuleId::StaleSection,
                 ctx.target.id,
                 ctx.heading_line(ctx.target, span),
                 format!(
-                    "section `{heading}` is stale: its source section changed {changed} since it was synced at {} ({})",
+                    "section `{heading}` is stale: its source section changed {changed} since it was synced at {} ({}){this_change}",
                     info.sync.short(),
                     info.sync.date()
                 ),

@@ -71,6 +71,11 @@ fn names(rules: &[RuleId]) -> Vec<String> {
 }
 
 pub fn check(path: &Path, select: &[RuleId]) -> Report {
+    check_with(path, select, CheckOptions::default())
+}
+
+/// [`check`] with more options (`--changed-since`, `--all-stale`).
+pub fn check_with(path: &Path, select: &[RuleId], more: CheckOptions) -> Report {
     let ignore = if select.contains(&RuleId::StaleSection) {
         Vec::new()
     } else {
@@ -80,7 +85,7 @@ pub fn check(path: &Path, select: &[RuleId]) -> Report {
         paths: vec![path.to_path_buf()],
         select: names(select),
         ignore: names(&ignore),
-        ..CheckOptions::default()
+        ..more
     })
     .expect("check runs")
 }

@@ -228,9 +228,27 @@ fn check_case(rule: RuleId, kind: &str, name: &str, path: &Path) {
     if let Ok(extra) = fs::read_to_string(path.join("select")) {
         select.extend(extra.lines().filter(|l| !l.trim().is_empty()).map(rule_id));
     }
-    let report = common::check(root.as_deref().unwrap_or(path), &select);
+    // `changed-since`: a revision (`HEAD~1`) to run with `--changed-since`;
+    // `all-stale`: with `--all-stale` too.
+    let more = lockstep::app::CheckOptions {
+        changed_since: fs::read_to_string(path.join("changed-since"))
+            .ok()
+            .map(|r| r.trim().to_string()),
+        all_stale: path.join("all-stale").exists(),
+        ..Default::default()
+    };
+    let report = common::check_with(root.as_deref().unwrap_or(path), &select, more);
     assert_outcome(rule, kind, path, &report);
-    let snapshot = format!("{}\n{}", common::compact(&report), common::human(&report));
+    let snapshot = format!(
+        "{}\n{}{}",
+        common::compact(&report),
+        common::human(&report),
+        report
+            .notes
+            .iter()
+            .map(|n| format!("note: {n}\n"))
+            .collect::<String>()
+    );
     insta::assert_snapshot!(format!("{}__{kind}__{name}", rule.name()), snapshot);
 }
 

@@ -377,6 +377,7 @@ fn indented_user_text_cannot_start_a_workflow_command() {
                 },
                 changed: None,
                 diff: "@@ -1,2 +1,2 @@\n ::error file=README.md::context\n-old\n+new\n".into(),
+                ..StaleInfo::default()
             }));
         let out = human.render_one(&file, &d, None);
         for line in out.lines() {

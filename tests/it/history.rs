@@ -115,7 +115,7 @@ fn odd_paths_in_the_working_tree_and_changed_since() {
         let (got, _) = stale(&root);
         assert_eq!(got, "", "{name:?}: the working-tree edit was not seen");
         write(&root, &format!("docs/new/{name}"), "# New\n");
-        let changed = lockstep::history::changed_since(&root, "HEAD").unwrap();
+        let changed = lockstep::history::changed_since(&root, "HEAD").unwrap().0;
         let want: HashSet<String> = [format!("docs/ko/{name}"), format!("docs/new/{name}")]
             .into_iter()
             .collect();

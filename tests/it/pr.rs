@@ -135,7 +135,7 @@ fn changed_since_reports_changed_files_and_translations_made_stale() {
     assert_eq!(
         found,
         [
-            "stale-section README-ko.md:5:1 section `설치` is stale: its source section changed in <rev> (2024-01-01) since it was synced at <rev> (2024-01-01)",
+            "stale-section README-ko.md:5:1 section `설치` is stale: its source section changed in <rev> (2024-01-01) since it was synced at <rev> (2024-01-01); this change staled it in <rev>",
             "broken-anchor faq.md:3:47 no heading or anchor in `guide.md` has the id `set-up`",
             "broken-anchor guide-ko.md:5:19 no heading or anchor in `README-ko.md` has the id `없음`",
             "broken-anchor notes.md:5:34 no heading or anchor in `setup.md` has the id `requirements`",

@@ -356,9 +356,10 @@ pub(super) fn render(report: &StatusReport) -> String {
             };
             let stale = match &r.stale {
                 Some(st) => format!(
-                    "<details class=\"diff\"><summary>synced at {} ({}); what changed in the source since</summary><pre>{}</pre></details>",
+                    "<details class=\"diff\"><summary>synced at {} ({}); {}; what changed in the source since</summary><pre>{}</pre></details>",
                     esc(st.sync.short()),
                     esc(&st.sync.date()),
+                    esc(&crate::report::status::Behind::of(st).describe()),
                     diff_html(&st.diff)
                 ),
                 None => String::new(),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::report::status::{SectionRow, StatusReport};
+use crate::report::status::{DocumentStatus, SectionRow, StatusReport};
 
 #[derive(Serialize)]
 struct Language<'a> {
@@ -21,8 +21,19 @@ struct Language<'a> {
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
+    /// With `--changed-since`: the commit the change starts from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<&'a str>,
     languages: Vec<Language<'a>>,
+    documents: Vec<Document<'a>>,
     sections: &'a [SectionRow],
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    lang: &'a str,
+    #[serde(flatten)]
+    status: &'a DocumentStatus,
 }
 
 pub(super) fn render(report: &StatusReport) -> String {
@@ -44,7 +55,13 @@ pub(super) fn render(report: &StatusReport) -> String {
         .collect();
     let json = serde_json::to_vec_pretty(&Report {
         version: 1,
+        since: report.since.as_deref(),
         languages,
+        documents: report
+            .documents
+            .iter()
+            .flat_map(|(lang, docs)| docs.iter().map(move |status| Document { lang, status }))
+            .collect(),
         sections: &report.sections,
     })
     .expect("status serialises");

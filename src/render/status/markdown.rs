@@ -78,7 +78,124 @@ fn link(path: &str, line: usize) -> String {
     format!("[{}:{line}]({})", text(path), super::href(path, Some(line)))
 }
 
+/// `text` in a fenced code block (a fence longer than any backtick run in it).
+fn fenced(info: &str, body: &str) -> String {
+    let body = safe::escape_lines(body);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let nl = if body.ends_with('\n') { "" } else { "\n" };
+    format!("{fence}{info}\n{body}{nl}{fence}\n")
+}
+
+/// The pull-request report (`status --changed-since REF --format
+/// markdown`): what this change staled, per language, each with its source
+/// diff folded.
+fn render_change(report: &StatusReport, since: &str) -> String {
+    let mut out = String::from("## Translations this change made stale\n\n");
+    let rows: Vec<_> = report
+        .sections
+        .iter()
+        .filter(|r| {
+            r.behind
+                .as_ref()
+                .is_some_and(|b| !b.this_change.is_empty() || b.uncommitted)
+        })
+        .collect();
+    let before = report
+        .sections
+        .iter()
+        .filter(|r| r.state == State::Stale)
+        .count()
+        - rows.len();
+    let short = &since[..since.len().min(10)];
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "This change (since {}) makes no translated section stale.",
+            code(short, false)
+        );
+    } else {
+        let mut sources: Vec<(&str, usize)> = rows
+            .iter()
+            .filter_map(|r| Some((r.source_file.as_deref()?, r.source_line?)))
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let mut langs: Vec<&str> = rows.iter().map(|r| r.lang.as_str()).collect();
+        langs.dedup();
+        let _ = writeln!(
+            out,
+            "This change (since {}) edits {} source section{} → {} translated section{} in {} {} now stale.",
+            code(short, false),
+            sources.len(),
+            if sources.len() == 1 { "" } else { "s" },
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" },
+            langs
+                .iter()
+                .map(|l| code(l, false))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if rows.len() == 1 { "is" } else { "are" },
+        );
+    }
+    if before > 0 {
+        let _ = writeln!(
+            out,
+            "\n{before} more translated section{} stale before this change.",
+            if before == 1 { " was" } else { "s were" }
+        );
+    }
+    let mut lang = None;
+    for r in rows {
+        if lang != Some(&r.lang) {
+            let _ = writeln!(out, "\n### {}\n", code(&r.lang, false));
+            lang = Some(&r.lang);
+        }
+        let heading = r.heading.as_deref().unwrap_or("(untitled)");
+        let place = match (&r.file, r.line) {
+            (Some(f), Some(l)) => link(f, l),
+            _ => String::new(),
+        };
+        let source = match (&r.source_file, r.source_line) {
+            (Some(f), Some(l)) => format!(" — source {}", link(f, l)),
+            _ => String::new(),
+        };
+        let b = r.behind.as_ref().expect("filtered");
+        let mut commits: Vec<String> = b
+            .this_change
+            .iter()
+            .map(|c| code(&c[..c.len().min(10)], false))
+            .collect();
+        if b.uncommitted {
+            commits.push("uncommitted edits".into());
+        }
+        let _ = writeln!(
+            out,
+            "- {} {place}{source}: changed by {}; {}",
+            text(heading),
+            commits.join(", "),
+            text(&b.describe())
+        );
+        if let Some(st) = &r.stale {
+            let _ = write!(
+                out,
+                "\n  <details><summary>what changed in the source since it was synced</summary>\n\n{}\n  </details>\n\n",
+                fenced("diff", &st.diff)
+                    .lines()
+                    .map(|l| format!("  {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+    out
+}
+
 pub(super) fn render(report: &StatusReport) -> String {
+    if let Some(since) = &report.since {
+        return render_change(report, since);
+    }
     let mut out = String::from("## Translation status\n\n");
     if report.languages.is_empty() {
         out.push_str("No translations found.\n");
@@ -181,7 +298,11 @@ pub(super) fn render(report: &StatusReport) -> String {
                     (Some(f), Some(l)) => format!(" — source {}", link(f, l)),
                     _ => String::new(),
                 };
-                let _ = writeln!(out, "- {} {place}{source}", text(heading));
+                let behind = match &r.behind {
+                    Some(b) => format!(" — {}", b.describe()),
+                    None => String::new(),
+                };
+                let _ = writeln!(out, "- {} {place}{source}{behind}", text(heading));
             }
             out.push_str("\n</details>\n\n");
         }

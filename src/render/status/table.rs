@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::render::safe;
-use crate::report::status::StatusReport;
+use crate::report::status::{Behind, StatusReport};
 
 const COLUMNS: [&str; 10] = [
     "lang",
@@ -75,6 +75,23 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
             let _ = writeln!(out, "\x1b[{code}m{bar}\x1b[0m {pct:>5.1}%");
         } else {
             let _ = writeln!(out, "{bar} {pct:>5.1}%");
+        }
+    }
+    // How far behind, per language with stale sections.
+    for lang in report.languages.keys() {
+        let stale = report
+            .sections
+            .iter()
+            .filter(|r| &r.lang == lang)
+            .filter_map(|r| r.stale.as_deref());
+        if let Some(b) = Behind::of_document(stale) {
+            let _ = writeln!(
+                out,
+                "{}: stale sections are {} (oldest sync {})",
+                safe::escape(lang),
+                b.describe(),
+                safe::escape(&b.synced[..b.synced.len().min(10)])
+            );
         }
     }
     out

@@ -1,0 +1,285 @@
+//! What a translator must act on: Markdown text reduced to its substance,
+//! so that edits which change nothing to translate compare equal.
+//!
+//! Defined once, used on both sides of staleness:
+//! - **In the source** ([`Side::Source`]), these are cosmetic: whitespace and
+//!   line breaks, the emphasis marker (`*x*` / `_x_`, `**x**` / `__x__`),
+//!   the list bullet (`*`, `+`, `-`), table padding, outer pipes and the
+//!   separator row's dashes and alignment colons, HTML comments, and
+//!   navigation links — those whose destination the caller says is
+//!   navigation (language-switcher links: another edition of the same
+//!   document), with the separators between them. Prose, code, images and
+//!   every other link destination are substance.
+//! - **In a translation** ([`Side::Translation`]), also: every link and
+//!   image destination, reference definitions' destinations, explicit ids
+//!   (`{#id}`, `id=`/`name=` attributes) — what `lockstep fix` and anchor
+//!   repairs change. Such an edit does not resync a translated section.
+//!
+//! The functions work on any fragment of lines (a diff hunk or a section),
+//! so they cannot know whether a line is inside a code block; the rules
+//! above are chosen to be harmless there (an intraword `_` stays as it is).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Which edition a text belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Translation,
+}
+
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("static regex"));
+static SEPARATOR_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$").expect("static regex")
+});
+static BULLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\s*)[*+-](\s+)").expect("static regex"));
+/// An inline link or image: `[text](dest "title")`, one level of nested
+/// parentheses in the destination.
+static INLINE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|(?:[^()\s]|\([^()\s]*\))*)(\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)"#)
+        .expect("static regex")
+});
+/// An HTML link: `<a … href="dest" …>text</a>`.
+static HTML_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>"#)
+        .expect("static regex")
+});
+static REFERENCE_DEFINITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^( {0,3}\[[^\]]+\]:)[ \t]*\S+.*$").expect("static regex"));
+static ATTRIBUTE_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(href|src|id|name)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)"#).expect("static regex")
+});
+static ID_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\s*#[^}\s]*[^}]*\}").expect("static regex"));
+/// What is left between navigation links once they are gone: separators.
+static NAV_RESIDUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\s|·•/,:\-–—]*\x01[\s|·•/,:\-–—]*").expect("static regex"));
+
+/// Marks a removed navigation link.
+const NAV: &str = "\x01";
+
+/// `text` reduced to its substance (see the module documentation), as one
+/// line of single-spaced words. `nav` says whether a link destination is
+/// navigation (source side; never asked on the translation side, where
+/// every destination is dropped).
+pub fn substance(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
+    let mut text = if text.contains("<!--") {
+        COMMENT.replace_all(text, "").into_owned()
+    } else {
+        text.to_string()
+    };
+    if text.contains(['[', '<']) {
+        text = links(&text, side, nav);
+    }
+    if side == Side::Translation {
+        if text.contains("]:") {
+            text = REFERENCE_DEFINITION.replace_all(&text, "$1").into_owned();
+        }
+        if text.contains('=') {
+            text = ATTRIBUTE_VALUE.replace_all(&text, "$1").into_owned();
+        }
+        if text.contains("{") {
+            text = ID_BLOCK.replace_all(&text, "").into_owned();
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.contains('-') && line.contains(['|', ':']) && SEPARATOR_ROW.is_match(line) {
+            push_words(&mut out, "|-|");
+            continue;
+        }
+        let line = BULLET.replace(line, "$1-$2");
+        let line = if line.starts_with('|') || line.ends_with('|') {
+            table_row(&line)
+        } else {
+            line.into_owned()
+        };
+        push_words(&mut out, &emphasis(&line));
+    }
+    out
+}
+
+/// Whether two texts differ in substance.
+pub fn differs(old: &str, new: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> bool {
+    substance(old, side, nav) != substance(new, side, nav)
+}
+
+fn push_words(out: &mut String, line: &str) {
+    for w in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+}
+
+/// Links: navigation links (source side) are removed with the separators
+/// around them; on the translation side every destination is dropped.
+fn links(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
+    let dest_of = |c: &regex::Captures<'_>, i: usize| -> String {
+        c.get(i)
+            .map(|m| m.as_str().trim_start_matches('<').trim_end_matches('>'))
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut removed = false;
+    let text = INLINE_LINK.replace_all(text, |c: &regex::Captures<'_>| {
+        let dest = dest_of(c, 3);
+        match side {
+            Side::Translation => format!("{}[{}]()", &c[1], &c[2]),
+            Side::Source if c[1].is_empty() && nav(&dest) => {
+                removed = true;
+                NAV.to_string()
+            }
+            Side::Source => c[0].to_string(),
+        }
+    });
+    let text = if text.contains("<a") || text.contains("<A") {
+        HTML_LINK
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                let dest = (1..=3)
+                    .find_map(|i| c.get(i))
+                    .map_or("", |m| m.as_str())
+                    .to_string();
+                match side {
+                    Side::Translation => format!("<a>{}</a>", &c[4]),
+                    Side::Source if nav(&dest) => {
+                        removed = true;
+                        NAV.to_string()
+                    }
+                    Side::Source => c[0].to_string(),
+                }
+            })
+            .into_owned()
+    } else {
+        text.into_owned()
+    };
+    if removed {
+        NAV_RESIDUE.replace_all(&text, " ").into_owned()
+    } else {
+        text
+    }
+}
+
+/// A table row without padding or outer pipes.
+fn table_row(line: &str) -> String {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner
+        .split('|')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// `_` and `__` used as emphasis markers become `*` and `**`; an intraword
+/// `_` (`snake_case`) stays.
+fn emphasis(line: &str) -> String {
+    if !line.contains('_') {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            // Within a run of underscores, look past the run.
+            let mut before = i;
+            while before > 0 && chars[before - 1] == '_' {
+                before -= 1;
+            }
+            let mut after = i + 1;
+            while after < chars.len() && chars[after] == '_' {
+                after += 1;
+            }
+            let word = |k: Option<&char>| k.is_some_and(|c| c.is_alphanumeric());
+            let intraword = before > 0 && word(chars.get(before - 1)) && word(chars.get(after));
+            out.push(if intraword { '_' } else { '*' });
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn never(_: &str) -> bool {
+        false
+    }
+
+    fn same(a: &str, b: &str, side: Side) -> bool {
+        !differs(a, b, side, &never)
+    }
+
+    #[test]
+    fn cosmetic_source_edits_are_not_substance() {
+        let s = Side::Source;
+        assert!(same("A *big* cache.", "A _big_ cache.", s));
+        assert!(same("A **big** cache.", "A __big__ cache.", s));
+        assert!(same("* one\n* two", "- one\n- two", s));
+        assert!(same(
+            "| a | b |\n|---|:--|\n| 1 | 2 |",
+            "|a   |b|\n| --- | --- |\n|1|2|",
+            s
+        ));
+        assert!(same("Text.", "Text. <!-- reviewed -->", s));
+        assert!(same("Some\nwrapped  text.", "Some wrapped text.", s));
+        assert!(same("snake_case stays", "snake_case stays", s));
+        assert!(!same("snake_case", "snake*case", s));
+        assert!(!same("A cache.", "A fast cache.", s));
+        assert!(!same("See [x](a.md).", "See [x](b.md).", s));
+        assert!(!same("![chart](a.png)", "![chart](b.png)", s));
+        assert!(!same("`a`", "`b`", s));
+    }
+
+    #[test]
+    fn navigation_links_are_dropped_with_their_separators() {
+        let nav = |d: &str| d.starts_with("README");
+        let old = "[English](README.md) | [한국어](README-ko.md)\n\nIntro.";
+        let new =
+            "[English](README.md) | [한국어](README-ko.md) | [日本語](README-ja.md)\n\nIntro.";
+        assert!(!differs(old, new, Side::Source, &nav));
+        let html =
+            r#"<p><a href="README.md">English</a> · <a href="README-ko.md">한국어</a></p> Intro."#;
+        assert_eq!(
+            substance(html, Side::Source, &nav),
+            "<p> </p> Intro.".replace("  ", " ")
+        );
+        assert!(differs(
+            old,
+            "[English](README.md)\n\nOther.",
+            Side::Source,
+            &nav
+        ));
+    }
+
+    #[test]
+    fn translation_destinations_and_ids_are_not_substance() {
+        let t = Side::Translation;
+        assert!(same("[캐시](#Cache) 참고", "[캐시](#cache) 참고", t));
+        assert!(same("[캐시](a.md#x \"t\")", "[캐시](../a.md#y)", t));
+        assert!(same("## 캐시 {#cache}", "## 캐시 {#caching}", t));
+        assert!(same(
+            r#"<a id="old"></a>캐시"#,
+            r#"<a id="new"></a>캐시"#,
+            t
+        ));
+        assert!(same("[1]: https://a.example", "[1]: https://b.example", t));
+        assert!(same(
+            r#"<a href="a.md">캐시</a>"#,
+            r#"<a href="b.md">캐시</a>"#,
+            t
+        ));
+        assert!(!same("[캐시](#cache)", "[캐싱](#cache)", t));
+        assert!(!same("캐시는 빠르다.", "캐시는 매우 빠르다.", t));
+    }
+}
