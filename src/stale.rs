@@ -147,6 +147,9 @@ pub fn touches(ws: &Workspace, history: &History, id: FileId) -> Vec<u32> {
 /// translation whose headings were never committed.
 pub fn sync_point(ws: &Workspace, history: &History, id: FileId) -> Option<u32> {
     let file = &ws.files[id.index()];
+    if history.is_unreadable(&file.path) {
+        return None;
+    }
     let doc = ws.docs[id.index()].as_ref()?;
     if let (Some(whole), _) = markers(file, doc, history) {
         return Some(whole);
@@ -192,6 +195,10 @@ pub fn candidates(
         return Vec::new();
     };
     let src_file = &ws.files[c.source.index()];
+    // Without either file's history, staleness is unknown (said once, by `app`).
+    if history.is_unreadable(&tr_file.path) || history.is_unreadable(&src_file.path) {
+        return Vec::new();
+    }
     let Some(src_doc) = ws.docs[c.source.index()].as_ref() else {
         return Vec::new();
     };

@@ -34,7 +34,26 @@ pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, C
 
 /// Discovers, reads and parses everything under `root`.
 pub fn load(root: &Path, settings: Settings) -> Workspace {
-    load_some(root, settings, None)
+    load_some(root, settings, Select::All)
+}
+
+/// Which files [`load_some`] reads.
+enum Select<'a> {
+    All,
+    /// These, their other editions and the files they link to.
+    Needed(&'a dyn Fn(&str) -> bool),
+    /// Every file but the translations in other languages (languages as
+    /// given: `pt-br` is `pt_BR`).
+    Languages(&'a [String]),
+}
+
+/// Discovers the tree but reads and parses no translation in a language
+/// outside `langs` (what `status --lang` needs; empty: everything).
+pub fn load_languages(root: &Path, settings: Settings, langs: &[String]) -> Workspace {
+    if langs.is_empty() {
+        return load(root, settings);
+    }
+    load_some(root, settings, Select::Languages(langs))
 }
 
 /// Discovers the tree but reads and parses only the Markdown files that
@@ -42,7 +61,7 @@ pub fn load(root: &Path, settings: Settings) -> Workspace {
 /// link to (whose anchors the checks need). The other files exist for
 /// link checks but are not read.
 pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> bool) -> Workspace {
-    load_some(root, settings, Some(needed))
+    load_some(root, settings, Select::Needed(needed))
 }
 
 /// Walks `root` and groups its Markdown files into documents with editions
@@ -67,12 +86,40 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
     (tree, groups)
 }
 
-fn load_some(root: &Path, settings: Settings, needed: Option<&dyn Fn(&str) -> bool>) -> Workspace {
+fn load_some(root: &Path, settings: Settings, select: Select<'_>) -> Workspace {
     let (mut tree, groups) = discover(root, &settings);
+    let needed = match select {
+        Select::Needed(n) => Some(n),
+        _ => None,
+    };
     // Which files to read: all, or the needed ones with their editions.
-    let mut wanted: Vec<bool> = match needed {
-        None => vec![true; tree.markdown.len()],
-        Some(needed) => {
+    let mut wanted: Vec<bool> = match select {
+        Select::All => vec![true; tree.markdown.len()],
+        Select::Languages(langs) => {
+            // Every file but the translations in other languages: a
+            // source's sections are counted (as missing) in a language it
+            // lacks too.
+            let mut w = vec![true; tree.markdown.len()];
+            let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
+            for g in &groups {
+                for t in &g.translations {
+                    if !langs.iter().any(|l| super::scope::same_code(l, &t.lang))
+                        && let Some(i) = position(&t.path)
+                    {
+                        w[i] = false;
+                    }
+                }
+            }
+            // A file may be a translation in one reading and a source in
+            // another (`brew-rm.md`): sources are read whatever else they are.
+            for g in &groups {
+                if let Some(i) = position(&g.source) {
+                    w[i] = true;
+                }
+            }
+            w
+        }
+        Select::Needed(needed) => {
             let mut w: Vec<bool> = tree.markdown.iter().map(|p| needed(p)).collect();
             let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
             for g in &groups {

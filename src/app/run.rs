@@ -162,6 +162,18 @@ fn priors(
     let syncs: Vec<(FileId, u32, FileId)> = pairs
         .par_iter()
         .filter_map(|&(source, target)| {
+            if history.is_unreadable(&ws.files[source.index()].path) {
+                return None;
+            }
+            // Single-section pages pair without alignment: no prior needed.
+            let single = |id: FileId| {
+                ws.docs[id.index()]
+                    .as_ref()
+                    .is_some_and(|d| (1..=2).contains(&d.sections.len()))
+            };
+            if single(source) && single(target) {
+                return None;
+            }
             let sync = stale::sync_point(ws, history, target)?;
             (changed[&source] > sync).then_some((target, sync, source))
         })
@@ -352,6 +364,52 @@ pub fn staleness(
     Ok(result)
 }
 
+/// "The history of N files could not be read …", on the first translation
+/// checked whose staleness that leaves unknown.
+fn unreadable_note(
+    ws: &Workspace,
+    history: &History,
+    comparisons: &[Compared],
+) -> Option<(FileId, String)> {
+    let (paths, objects) = history.unreadable();
+    if paths.is_empty() {
+        return None;
+    }
+    let affected: Vec<FileId> = comparisons
+        .iter()
+        .filter(|c| {
+            history.is_unreadable(&ws.files[c.source.index()].path)
+                || history.is_unreadable(&ws.files[c.target.index()].path)
+        })
+        .map(|c| c.target)
+        .collect();
+    let first = *affected.iter().min()?;
+    let mut names: Vec<&str> = paths.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let shown = names
+        .iter()
+        .take(5)
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>();
+    let more = if names.len() > 5 {
+        format!(" and {} more", names.len() - 5)
+    } else {
+        String::new()
+    };
+    let objects: Vec<&str> = objects.iter().map(|o| &o[..o.len().min(10)]).collect();
+    Some((
+        first,
+        format!(
+            "staleness was not checked for {} translation{}: git could not read the history of {}{more} (missing object{} {}; a partial clone?); every other file was checked",
+            affected.len(),
+            if affected.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if objects.len() == 1 { "" } else { "s" },
+            objects.join(", ")
+        ),
+    ))
+}
+
 /// Keeps the stale sections that this change staled (their source changed
 /// in the range, or in uncommitted edits); returns how many others there were.
 fn keep_this_change(staleness: &mut Staleness) -> usize {
@@ -478,6 +536,14 @@ pub fn run(
         }
         // Said once: on the first translation checked.
         if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
+            diagnostics.push(rules::stale_unchecked(first, note));
+        }
+        // Files whose history git could not read: said once, naming them.
+        if let (true, Some(Ok(history))) = (
+            settings.is_enabled(RuleId::StaleSection),
+            evidence.history.as_ref(),
+        ) && let Some((first, note)) = unreadable_note(ws, history, &comparisons)
+        {
             diagnostics.push(rules::stale_unchecked(first, note));
         }
     }

@@ -353,7 +353,10 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
     }
     let (root, files) = &roots[0];
     let settings = load_settings(root, opts.check.config.as_deref())?;
-    let ws = load::load(root, settings);
+    // git reads meanwhile what does not depend on the documents.
+    let prefetch = History::prefetch(root);
+    // Only the editions asked for, and their sources, are read.
+    let ws = load::load_languages(root, settings, &opts.check.langs);
     let langs = scope::resolve_langs(&ws, &opts.check.langs)?;
     // A file limits the report to its document (all its editions).
     let scope = scope::scope_for(&ws, files.as_deref(), langs);
@@ -366,7 +369,7 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
         .groups
         .iter()
         .any(|g| !g.translations.is_empty())
-        .then(|| History::load(&ws.root, &ws.history_options()));
+        .then(|| prefetch.finish(&ws.history_options()));
     let mut range = None;
     let mut since = None;
     if let Some(rev) = &opts.check.changed_since {

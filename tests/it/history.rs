@@ -356,3 +356,139 @@ fn markers_may_name_commits_outside_the_documentation() {
         "{text}"
     );
 }
+
+/// The replay state cached in `.git/lockstep/`: a second run reads no
+/// commit, a run after a new commit reads only that one, and every run
+/// finds exactly what a run without the cache finds.
+#[test]
+fn the_history_cache_serves_only_what_is_new() {
+    use lockstep::history::{CacheUse, History, HistoryOptions};
+    let repo = translated_then_changed("guide.md");
+    let root = repo.path().join("repo");
+    let load = || History::load(&root, &HistoryOptions::default()).expect("history");
+    let uncached = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .args([
+                "check",
+                "--select",
+                "stale-section",
+                "--format",
+                "concise",
+                ".",
+            ])
+            .current_dir(&root)
+            .env("LOCKSTEP_NO_HISTORY_CACHE", "1")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let cached = || {
+        let out = common::lockstep(
+            &[
+                "check",
+                "--select",
+                "stale-section",
+                "--format",
+                "concise",
+                ".",
+            ],
+            &root,
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // (The command line reads the history for its editions: another key.
+    // The cache holds one key; each run here uses one of them throughout.)
+    assert_eq!(load().cache, CacheUse::Miss);
+    assert!(root.join(".git/lockstep/history-v1.bin").is_file());
+    assert_eq!(load().cache, CacheUse::Hit { read: 0 });
+    write(
+        &root,
+        "docs/en/guide.md",
+        &SOURCE_CHANGED.replace("Run the tool", "Start the tool"),
+    );
+    common::git_now(&root, &["commit", "-qam", "usage"]);
+    assert_eq!(load().cache, CacheUse::Hit { read: 1 });
+    assert_eq!(load().cache, CacheUse::Hit { read: 0 });
+    // A damaged cache file is read as none, and rewritten.
+    std::fs::write(root.join(".git/lockstep/history-v1.bin"), b"junk").unwrap();
+    assert_eq!(load().cache, CacheUse::Miss);
+    assert_eq!(load().cache, CacheUse::Hit { read: 0 });
+    // A history rewritten under the cache (an amended commit) is read again.
+    common::git_now(&root, &["commit", "-q", "--amend", "-m", "usage, amended"]);
+    assert_eq!(load().cache, CacheUse::Miss);
+
+    // The command line, cold, warm and after a commit, finds what a run
+    // without the cache finds.
+    let (cold, plain) = (cached(), uncached());
+    assert_eq!(cold.matches("is stale").count(), 2, "{cold}");
+    assert_eq!(cold, plain);
+    assert_eq!(cached(), plain);
+    write(&root, "docs/ko/guide.md", TRANSLATION_UPDATED);
+    common::git_now(&root, &["commit", "-qam", "translate the install section"]);
+    let (warm, plain) = (cached(), uncached());
+    assert_eq!(warm.matches("is stale").count(), 1, "{warm}");
+    assert_eq!(warm, plain);
+}
+
+/// A partial clone lacks some objects: the files whose history needs them
+/// are left out (their staleness unchecked, said once), every other file is
+/// checked as before.
+#[test]
+fn a_missing_object_affects_only_the_files_that_need_it() {
+    let case = case(
+        &[
+            (
+                "01-translate",
+                &[
+                    ("README.md".to_string(), SOURCE),
+                    ("README-ko.md".to_string(), TRANSLATION),
+                    ("guide.md".to_string(), SOURCE),
+                    (
+                        "guide-ja.md".to_string(),
+                        "# ガイド\n\n## インストール\n\nインストーラーを実行してください。\n\n## 使い方\n\nリポジトリのルートでツールを実行してください。\n",
+                    ),
+                    ("images/logo.png".to_string(), "not really a PNG\u{0}\u{1}"),
+                ],
+            ),
+            (
+                "02-source",
+                &[
+                    ("README.md".to_string(), SOURCE_CHANGED),
+                    ("guide.md".to_string(), SOURCE_CHANGED),
+                    ("images/logo.png".to_string(), "another image\u{0}\u{2}"),
+                ],
+            ),
+        ],
+        "",
+    );
+    let repo = common::history_fixture(case.path());
+    let root = repo.path().join("repo");
+    let before = stale(&root).0;
+    assert_eq!(before.matches("is stale").count(), 2, "{before}");
+    // Remove the first version of the image and of the Japanese page from
+    // the object store, as a partial clone would lack them.
+    let remove = |rev: &str| {
+        let id = common::git_now(&root, &["rev-parse", rev]);
+        let id = id.trim();
+        std::fs::remove_file(root.join(".git/objects").join(&id[..2]).join(&id[2..])).unwrap();
+    };
+    // (Without the history cache, which would spare git the reading.)
+    let no_cache = || {
+        let _ = std::fs::remove_dir_all(root.join(".git/lockstep"));
+    };
+    remove("HEAD~1:images/logo.png");
+    no_cache();
+    let (text, _) = stale(&root);
+    assert_eq!(text, before, "an image's missing blob changes nothing");
+    remove("HEAD~1:guide-ja.md");
+    no_cache();
+    let (text, human) = stale(&root);
+    insta::assert_snapshot!(
+        "missing_object",
+        masked(
+            &regex::Regex::new(r"\b[0-9a-f]{10}\b")
+                .unwrap()
+                .replace_all(&format!("{text}\n{human}"), "<id>")
+        )
+    );
+}

@@ -26,6 +26,8 @@ use std::process::{Command, Stdio};
 use crate::diagnostic::Revision;
 use crate::parse::substance::{self, Side};
 
+mod cache;
+
 /// Stands for "changed in the working tree, not committed".
 pub const WORKTREE: u32 = u32::MAX;
 
@@ -112,6 +114,17 @@ pub struct Editions {
 }
 
 impl Editions {
+    /// The editions, sorted (for a cache key).
+    fn sorted(&self) -> Vec<(&str, bool, usize)> {
+        let mut v: Vec<(&str, bool, usize)> = self
+            .files
+            .iter()
+            .map(|(p, &(s, g))| (p.as_str(), s == Side::Source, g))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     pub fn new(files: impl IntoIterator<Item = (String, Side, usize)>) -> Self {
         Editions {
             files: files.into_iter().map(|(p, s, g)| (p, (s, g))).collect(),
@@ -169,11 +182,74 @@ pub struct History {
     /// replay did not see — it touched nothing below the documentation root
     /// — with the replayed commit it is equivalent to: the newest at or
     /// before it (`None` before the first). A sync marker may name one.
-    others: Vec<(String, Option<u32>)>,
+    others: std::sync::OnceLock<Vec<(String, Option<u32>)>>,
     /// Per source file (by its path now): the hunks of the commits that
     /// changed it, for counting the commits that changed a section.
     log: HashMap<String, HunkLog>,
+    /// The line counts of other files (see [`Replay::lengths`]).
+    lengths: HashMap<String, usize>,
     editions: Editions,
+    /// The repository's git directory (shared by its worktrees).
+    git_dir: Option<PathBuf>,
+    /// Files whose history could not be read (a git object is missing, as
+    /// in a partial clone), relative to the root; and the objects.
+    unreadable: Vec<String>,
+    missing_objects: Vec<String>,
+    /// Whether the replay state came from the cache (and how many commits
+    /// were read on top of it).
+    pub cache: CacheUse,
+}
+
+/// What [`History::prefetch`] reads before the editions are known.
+struct Started {
+    history: History,
+    /// HEAD's commit id.
+    head: String,
+    worktree: Worktree,
+}
+
+/// Files changed in the working tree: `(path at HEAD, path now)` (relative
+/// to the root) and the HEAD text (`None`: new).
+type Worktree = Vec<((String, String), Option<String>)>;
+
+/// The first-parent line to HEAD, oldest first: `git rev-list`.
+fn first_parent_line(toplevel: &Path) -> Result<Vec<String>, Unavailable> {
+    let list = run(
+        toplevel,
+        &["rev-list", "--first-parent", "--reverse", "HEAD"],
+    )?;
+    Ok(list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// The history being read (see [`History::prefetch`]).
+pub struct Prefetch(std::thread::JoinHandle<Result<Started, Unavailable>>);
+
+impl Prefetch {
+    /// The history, read to the end for these editions.
+    pub fn finish(self, opts: &HistoryOptions) -> Result<History, Unavailable> {
+        let started = self
+            .0
+            .join()
+            .map_err(|_| Unavailable::Other("reading the git history failed".into()))??;
+        History::finish(started, opts)
+    }
+}
+
+/// How the history cache served a load.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Not used (no git directory, or switched off).
+    #[default]
+    Off,
+    /// Nothing usable: the whole history was read.
+    Miss,
+    /// The cache was at HEAD, or this many newer commits were read on top.
+    Hit { read: usize },
 }
 
 /// A Markdown file moved by a commit: `(commit, from, to)`, paths relative
@@ -186,6 +262,46 @@ struct Replayed {
     committed: HashMap<String, Touches>,
     renames: Vec<Rename>,
     log: HashMap<String, HunkLog>,
+    lengths: HashMap<String, usize>,
+    commits: Vec<Revision>,
+    cache: CacheUse,
+    /// Files left out (their history could not be read), with the object.
+    excluded: Vec<(String, String)>,
+    /// HEAD, and the first-parent line when it was read.
+    head: String,
+    first_parent: Option<Vec<String>>,
+}
+
+impl Replayed {
+    fn state(&self) -> cache::State {
+        cache::State {
+            head: self.head.clone(),
+            commits: self.commits.clone(),
+            committed: self.committed.clone(),
+            lengths: self.lengths.clone(),
+            renames: self.renames.clone(),
+            log: self.log.clone(),
+        }
+    }
+}
+
+/// Why a range of the history could not be read.
+enum LogFailure {
+    /// git could not read this object (a partial clone, a damaged repository).
+    Missing(String),
+    Other(Unavailable),
+}
+
+/// The object git says it could not read, from its error output
+/// (`fatal: unable to read <id>`, `fatal: missing blob object '<id>'`).
+fn missing_object(stderr: &str) -> Option<String> {
+    static MISSING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:unable to read|missing (?:blob|tree) object '?|bad object) ?([0-9a-f]{40,64})",
+        )
+        .expect("static regex")
+    });
+    MISSING.captures(stderr).map(|c| c[1].to_string())
 }
 
 fn git(dir: &Path) -> Command {
@@ -441,7 +557,7 @@ fn op_text(text: &str, ops: &[similar::DiffOp], lo: usize, hi: usize, old: bool)
 }
 
 /// One file's part of a commit's diff, as read so far.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct FileDiff {
     /// `--- a/…`: none for an added file.
     old: Option<String>,
@@ -487,50 +603,72 @@ struct Replay {
     renames: Vec<Rename>,
     /// Per source file: the hunks of every commit that changed it.
     log: HashMap<String, HunkLog>,
-    /// The diffs of the commit being read, applied at its end.
-    pending: Vec<FileDiff>,
     prefix: String,
     commit: u32,
     ignored: bool,
+}
+
+/// One commit of a `git log -p`, read: its file diffs, hunks judged.
+#[derive(Debug)]
+struct ParsedCommit {
+    rev: Revision,
+    /// Skipped (an ignored revision or a skipped subject).
+    ignored: bool,
+    files: Vec<FileDiff>,
+}
+
+/// Reads a `git log -p` into [`ParsedCommit`]s. Stateless across commits,
+/// so ranges of the history can be read in parallel.
+struct LogReader<'a> {
+    prefix: &'a str,
+    ignored: &'a [String],
+    skip: &'a regex::RegexSet,
+    editions: &'a Editions,
+    /// The commit being read, and the file whose diff is being read.
+    commit: Option<ParsedCommit>,
     file: Option<FileDiff>,
+    out: Vec<ParsedCommit>,
 }
 
 /// The hunks of the commits that changed one file, oldest first.
 pub type HunkLog = Vec<(u32, Vec<Hunk>)>;
 
-impl Replay {
+impl LogReader<'_> {
     /// Judges the hunk just read: cosmetic when its removed and added lines
     /// are the same in substance.
-    fn end_hunk(&mut self, editions: &Editions) {
+    fn end_hunk(&mut self) {
         let Some(f) = self.file.as_mut() else { return };
         let Some(path) = f.judged.as_deref().filter(|_| f.pending) else {
             return;
         };
         f.pending = false;
         if let Some(h) = f.hunks.last_mut() {
-            h.cosmetic = editions.cosmetic(path, &f.removed, &f.added);
+            h.cosmetic = self.editions.cosmetic(path, &f.removed, &f.added);
         }
-        f.removed.clear();
-        f.added.clear();
+        f.removed = String::new();
+        f.added = String::new();
     }
 
-    /// Ends the current file's diff: it is applied with the rest of its
-    /// commit.
-    fn flush(&mut self, editions: &Editions) {
-        self.end_hunk(editions);
-        if let Some(f) = self.file.take() {
-            self.pending.push(f);
+    /// Ends the current file's diff.
+    fn flush(&mut self) {
+        self.end_hunk();
+        if let (Some(f), Some(c)) = (self.file.take(), self.commit.as_mut()) {
+            c.files.push(f);
         }
     }
 
-    /// Applies the diffs of the commit just read, in order. A translation's
-    /// edit of no substance counts when the same commit changed its
-    /// source in substance: the author changed every edition at once (a
-    /// link updated everywhere), so the translation followed the source.
-    fn end_commit(&mut self, editions: &Editions) {
-        self.flush(editions);
-        let files = std::mem::take(&mut self.pending);
-        let changed_sources: Vec<usize> = files
+    /// Ends the commit just read. A translation's edit of no substance
+    /// counts when the same commit changed its source in substance: the
+    /// author changed every edition at once (a link updated everywhere),
+    /// so the translation followed the source.
+    fn end_commit(&mut self) {
+        self.flush();
+        let Some(mut c) = self.commit.take() else {
+            return;
+        };
+        let editions = self.editions;
+        let changed_sources: Vec<usize> = c
+            .files
             .iter()
             .filter(|f| f.judged.is_some() && f.hunks.iter().any(|h| !h.cosmetic))
             .filter_map(|f| {
@@ -539,16 +677,45 @@ impl Replay {
                 (side == Side::Source).then_some(group)
             })
             .collect();
-        for mut f in files {
-            if !changed_sources.is_empty()
-                && let Some(&(Side::Translation, group)) =
+        if !changed_sources.is_empty() {
+            for f in &mut c.files {
+                if let Some(&(Side::Translation, group)) =
                     f.judged.as_deref().and_then(|p| editions.files.get(p))
-                && changed_sources.contains(&group)
-            {
-                for h in &mut f.hunks {
-                    h.cosmetic = false;
+                    && changed_sources.contains(&group)
+                {
+                    for h in &mut f.hunks {
+                        h.cosmetic = false;
+                    }
                 }
             }
+        }
+        self.out.push(c);
+    }
+
+    fn start_commit(&mut self, header: &[u8]) {
+        self.end_commit();
+        let header = String::from_utf8_lossy(header);
+        let (id, rest) = header.split_once(' ').unwrap_or((&header, "0"));
+        let (time, subject) = rest.split_once(' ').unwrap_or((rest, ""));
+        let ignored =
+            self.ignored.iter().any(|i| id.starts_with(i.as_str())) || self.skip.is_match(subject);
+        self.commit = Some(ParsedCommit {
+            rev: Revision {
+                id: id.to_string(),
+                time: time.trim().parse().unwrap_or(0),
+            },
+            ignored,
+            files: Vec::new(),
+        });
+    }
+}
+
+impl Replay {
+    /// Applies commit number `index`, read.
+    fn apply_commit(&mut self, index: u32, c: ParsedCommit, editions: &Editions) {
+        self.commit = index;
+        self.ignored = c.ignored;
+        for f in c.files {
             self.apply(f, editions);
         }
     }
@@ -626,18 +793,54 @@ impl Replay {
 /// `log`: the touches of every Markdown file below `prefix` (by path
 /// relative to it) after the last commit, and the renames on the way; the
 /// commits are appended to `commits`, oldest first.
+#[cfg(test)]
 fn replay_log(
-    mut log: impl BufRead,
+    log: impl BufRead,
     prefix: &str,
     ignored: &[String],
     skip: &regex::RegexSet,
     editions: &Editions,
     commits: &mut Vec<Revision>,
 ) -> std::io::Result<Replayed> {
-    let mut line = Vec::new();
     let mut r = Replay {
         prefix: prefix.to_string(),
         ..Replay::default()
+    };
+    for c in parse_log(log, prefix, ignored, skip, editions)? {
+        commits.push(c.rev.clone());
+        r.apply_commit(commits.len() as u32 - 1, c, editions);
+    }
+    Ok(Replayed {
+        committed: r.committed,
+        renames: r.renames,
+        log: r.log,
+        lengths: r.lengths,
+        commits: commits.clone(),
+        cache: CacheUse::Off,
+        excluded: Vec::new(),
+        head: String::new(),
+        first_parent: None,
+    })
+}
+
+/// Reads a `git log -p` (see [`History::replay`]) into commits, oldest
+/// first (as git wrote them).
+fn parse_log(
+    mut log: impl BufRead,
+    prefix: &str,
+    ignored: &[String],
+    skip: &regex::RegexSet,
+    editions: &Editions,
+) -> std::io::Result<Vec<ParsedCommit>> {
+    let mut line = Vec::new();
+    let mut r = LogReader {
+        prefix,
+        ignored,
+        skip,
+        editions,
+        commit: None,
+        file: None,
+        out: Vec::new(),
     };
     // Lines of the current hunk still to come: never read as headers (a
     // removed line `-- x` would look like a `--- ` header); kept only for
@@ -665,7 +868,7 @@ fn replay_log(
                     }
                 }
                 if body == 0 {
-                    r.end_hunk(editions);
+                    r.end_hunk();
                 }
                 continue;
             }
@@ -675,28 +878,19 @@ fn replay_log(
         }
         let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
         if let Some(header) = bytes.strip_prefix(b"\0") {
-            r.end_commit(editions);
-            let header = String::from_utf8_lossy(header);
-            let (id, rest) = header.split_once(' ').unwrap_or((&header, "0"));
-            let (time, subject) = rest.split_once(' ').unwrap_or((rest, ""));
-            r.commit = commits.len() as u32;
-            r.ignored =
-                ignored.iter().any(|i| id.starts_with(i.as_str())) || skip.is_match(subject);
-            commits.push(Revision {
-                id: id.to_string(),
-                time: time.trim().parse().unwrap_or(0),
-            });
+            r.start_commit(header);
             continue;
         }
         if bytes.starts_with(b"@@ ") {
-            r.end_hunk(editions);
+            r.end_hunk();
             if let Some(h) = std::str::from_utf8(bytes).ok().and_then(parse_hunk) {
                 body = h.1 + h.3;
+                let ignored = r.commit.as_ref().is_none_or(|c| c.ignored);
                 if let Some(f) = r.file.as_mut() {
-                    if f.hunks.is_empty() && !r.ignored {
+                    if f.hunks.is_empty() && !ignored {
                         f.judged = f
                             .path()
-                            .and_then(|p| relative(&r.prefix, p))
+                            .and_then(|p| relative(r.prefix, p))
                             .filter(|p| editions.side(p).is_some());
                     }
                     f.hunks.push(Hunk::new(h));
@@ -707,7 +901,7 @@ fn replay_log(
         }
         let text = String::from_utf8_lossy(bytes);
         if let Some(rest) = text.strip_prefix("diff --git ") {
-            r.flush(editions);
+            r.flush();
             r.file = Some(FileDiff {
                 header: header_path(rest),
                 ..FileDiff::default()
@@ -738,12 +932,8 @@ fn replay_log(
             f.deleted = true;
         }
     }
-    r.end_commit(editions);
-    Ok(Replayed {
-        committed: r.committed,
-        renames: r.renames,
-        log: r.log,
-    })
+    r.end_commit();
+    Ok(r.out)
 }
 
 impl History {
@@ -754,7 +944,19 @@ impl History {
     /// validated by the configuration) are skipped as ignored revisions are;
     /// so are the hunks of the `editions` that change nothing of substance.
     pub fn load(root: &Path, opts: &HistoryOptions) -> Result<Self, Unavailable> {
-        let (ignore_revs, skip_subjects) = (&opts.ignore_revs, &opts.skip_subjects);
+        Self::prefetch(root).finish(opts)
+    }
+
+    /// Starts reading what does not depend on the editions — the
+    /// repository, its first-parent line, the working tree's changes — in
+    /// a thread, so that it overlaps with reading the documentation;
+    /// [`Prefetch::finish`] does the rest.
+    pub fn prefetch(root: &Path) -> Prefetch {
+        let root = root.to_path_buf();
+        Prefetch(std::thread::spawn(move || Self::start(&root)))
+    }
+
+    fn start(root: &Path) -> Result<Started, Unavailable> {
         let info = run(
             root,
             &[
@@ -762,6 +964,7 @@ impl History {
                 "--show-toplevel",
                 "--show-prefix",
                 "--is-shallow-repository",
+                "--git-common-dir",
             ],
         )?;
         let mut lines = info.lines();
@@ -770,26 +973,73 @@ impl History {
         if lines.next().map(str::trim) == Some("true") {
             return Err(Unavailable::Shallow);
         }
-        run(root, &["rev-parse", "--verify", "-q", "HEAD"]).map_err(|_| Unavailable::NoCommits)?;
-        let mut ignored: Vec<String> = ignore_revs.iter().map(|s| s.to_ascii_lowercase()).collect();
-        if let Ok(text) = std::fs::read_to_string(toplevel.join(".git-blame-ignore-revs")) {
-            ignored.extend(parse_ignore_revs(&text));
-        }
-        let mut history = History {
+        let git_dir = lines
+            .next()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| root.join(d))
+            .filter(|_| std::env::var_os("LOCKSTEP_NO_HISTORY_CACHE").is_none());
+        let head = run(root, &["rev-parse", "--verify", "-q", "HEAD"])
+            .map_err(|_| Unavailable::NoCommits)?
+            .trim()
+            .to_string();
+        let history = History {
             toplevel,
             prefix,
             commits: Vec::new(),
             committed: HashMap::new(),
             renames: Vec::new(),
             modified: HashMap::new(),
-            others: Vec::new(),
+            others: std::sync::OnceLock::new(),
             log: HashMap::new(),
-            editions: opts.editions.clone(),
+            lengths: HashMap::new(),
+            editions: Editions::default(),
+            git_dir,
+            unreadable: Vec::new(),
+            missing_objects: Vec::new(),
+            cache: CacheUse::Off,
         };
+        let worktree = history.worktree()?;
+        Ok(Started {
+            history,
+            head,
+            worktree,
+        })
+    }
+
+    fn finish(started: Started, opts: &HistoryOptions) -> Result<Self, Unavailable> {
+        let Started {
+            mut history,
+            head,
+            worktree,
+        } = started;
+        history.editions = opts.editions.clone();
+        let (ignore_revs, skip_subjects) = (&opts.ignore_revs, &opts.skip_subjects);
+        let mut ignored: Vec<String> = ignore_revs.iter().map(|s| s.to_ascii_lowercase()).collect();
+        if let Ok(text) = std::fs::read_to_string(history.toplevel.join(".git-blame-ignore-revs")) {
+            ignored.extend(parse_ignore_revs(&text));
+        }
         let skip = regex::RegexSet::new(skip_subjects).unwrap_or_else(|_| regex::RegexSet::empty());
-        history.replay(&ignored, &skip)?;
-        history.load_worktree()?;
-        history.load_others();
+        let replayed = history.replayed(&ignored, &skip, skip_subjects, &head)?;
+        let replayed_line = replayed.first_parent;
+        history.commits = replayed.commits;
+        history.committed = replayed.committed;
+        history.renames = replayed.renames;
+        history.log = replayed.log;
+        history.lengths = replayed.lengths;
+        history.cache = replayed.cache;
+        for (path, object) in replayed.excluded {
+            if let Some(p) = relative(&history.prefix, &path) {
+                history.unreadable.push(p);
+            }
+            if !history.missing_objects.contains(&object) {
+                history.missing_objects.push(object);
+            }
+        }
+        history.apply_worktree(worktree);
+        if let Some(list) = &replayed_line {
+            let _ = history.others.set(history.others_from(list));
+        }
         Ok(history)
     }
 
@@ -805,8 +1055,174 @@ impl History {
         }
     }
 
-    /// One `git log` pass, replayed forward.
-    fn replay(&mut self, ignored: &[String], skip: &regex::RegexSet) -> Result<(), Unavailable> {
+    /// The replay state at HEAD: from the cache when it is at HEAD, else
+    /// the cache (when it is at an older commit of the first-parent line)
+    /// or nothing, with the newer commits read and replayed on top.
+    fn replayed(
+        &self,
+        ignored: &[String],
+        skip: &regex::RegexSet,
+        skip_subjects: &[String],
+        head: &str,
+    ) -> Result<Replayed, Unavailable> {
+        let key = cache::key((&self.prefix, ignored, skip_subjects, self.editions.sorted()));
+        let cache_path = self.git_dir.as_deref().map(cache::path);
+        let mut state = cache_path
+            .as_deref()
+            .and_then(|p| cache::read(p, key))
+            .unwrap_or_default();
+        // The first-parent line, oldest first: what is read, in ranges (not
+        // needed when the cache is at HEAD).
+        let line: Option<Vec<String>> = if !state.head.is_empty() && state.head == head {
+            None
+        } else {
+            Some(first_parent_line(&self.toplevel)?)
+        };
+        let first_parent: Vec<&str> = line.iter().flatten().map(String::as_str).collect();
+        // Where the cached state is on the first-parent line.
+        let at = if line.is_none() {
+            Some(usize::MAX)
+        } else {
+            first_parent.iter().position(|id| *id == state.head)
+        };
+        if at.is_none() {
+            state = cache::State::default();
+        }
+        let todo: &[&str] = match at {
+            Some(usize::MAX) => &[],
+            Some(a) => &first_parent[a + 1..],
+            None => &first_parent[..],
+        };
+        let base = at.filter(|&a| a != usize::MAX).map(|a| first_parent[a]);
+        let mut replay = Replay {
+            prefix: self.prefix.clone(),
+            committed: std::mem::take(&mut state.committed),
+            lengths: std::mem::take(&mut state.lengths),
+            renames: std::mem::take(&mut state.renames),
+            log: std::mem::take(&mut state.log),
+            ..Replay::default()
+        };
+        let mut commits = std::mem::take(&mut state.commits);
+        let (parsed, excluded) = if todo.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            self.read_log(todo, base, ignored, skip)?
+        };
+        let read = parsed.len();
+        for c in parsed {
+            commits.push(c.rev.clone());
+            replay.apply_commit(commits.len() as u32 - 1, c, &self.editions);
+        }
+        let replayed = Replayed {
+            committed: replay.committed,
+            renames: replay.renames,
+            log: replay.log,
+            lengths: replay.lengths,
+            commits,
+            cache: match (&cache_path, at) {
+                (None, _) => CacheUse::Off,
+                (Some(_), None) => CacheUse::Miss,
+                (Some(_), Some(_)) => CacheUse::Hit { read },
+            },
+            excluded,
+            head: head.to_string(),
+            first_parent: line.clone(),
+        };
+        // A partial history is not kept: the next run tries again.
+        if let Some(path) = &cache_path
+            && !todo.is_empty()
+            && replayed.excluded.is_empty()
+        {
+            cache::write(path, key, &replayed.state());
+        }
+        Ok(replayed)
+    }
+
+    /// Reads the commits `todo` (oldest first, on the first-parent line,
+    /// after `base`) with `git log -p`, in ranges read in parallel. A file
+    /// whose history git cannot read (an object is missing) is left out
+    /// and named in the second value, with the objects.
+    #[allow(clippy::type_complexity)]
+    fn read_log(
+        &self,
+        todo: &[&str],
+        base: Option<&str>,
+        ignored: &[String],
+        skip: &regex::RegexSet,
+    ) -> Result<(Vec<ParsedCommit>, Vec<(String, String)>), Unavailable> {
+        use rayon::prelude::*;
+        // Ranges of about equal commit counts, more than there are threads,
+        // so that a heavy range does not leave a core idle.
+        let threads = rayon::current_num_threads().max(1);
+        let chunks = if todo.len() < 2_000 || threads == 1 {
+            1
+        } else {
+            (threads * 2).min(todo.len() / 1_000)
+        };
+        let size = todo.len().div_ceil(chunks);
+        let ranges: Vec<(Option<&str>, &str)> = (0..chunks)
+            .map(|i| {
+                let start = i * size;
+                let end = ((i + 1) * size).min(todo.len());
+                let from = if start == 0 {
+                    base
+                } else {
+                    Some(todo[start - 1])
+                };
+                (from, todo[end - 1])
+            })
+            .collect();
+        let mut excluded: Vec<(String, String)> = Vec::new();
+        for _attempt in 0..8 {
+            let excludes: Vec<String> = excluded
+                .iter()
+                .map(|(p, _)| format!(":(exclude,literal){p}"))
+                .collect();
+            let results: Vec<Result<Vec<ParsedCommit>, LogFailure>> = ranges
+                .par_iter()
+                .map(|&(from, to)| self.read_range(from, to, &excludes, ignored, skip))
+                .collect();
+            let mut out = Vec::new();
+            let mut missing = Vec::new();
+            for r in results {
+                match r {
+                    Ok(commits) => out.extend(commits),
+                    Err(LogFailure::Missing(object)) => missing.push(object),
+                    Err(LogFailure::Other(e)) => return Err(e),
+                }
+            }
+            if missing.is_empty() {
+                return Ok((out, excluded));
+            }
+            missing.sort();
+            missing.dedup();
+            let before = excluded.len();
+            for object in missing {
+                for path in self.paths_of_object(&object) {
+                    if !excluded.iter().any(|(p, _)| *p == path) {
+                        excluded.push((path, object.clone()));
+                    }
+                }
+            }
+            if excluded.len() == before {
+                break;
+            }
+        }
+        Err(Unavailable::Other(
+            "git could not read objects of the history (a partial clone?), and the files that need them could not be told".into(),
+        ))
+    }
+
+    /// One range of the history: `git log -p to ^from` (all of it to `to`
+    /// without `from`), read.
+    fn read_range(
+        &self,
+        from: Option<&str>,
+        to: &str,
+        excludes: &[String],
+        ignored: &[String],
+        skip: &regex::RegexSet,
+    ) -> Result<Vec<ParsedCommit>, LogFailure> {
         let mut args: Vec<String> = [
             "log",
             "--first-parent",
@@ -822,19 +1238,28 @@ impl History {
             // Id, time and subject (a subject has no line break).
             "--format=%x00%H %ct %s",
             "-p",
-            "--",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
-        args.extend(self.pathspecs());
+        args.push(to.to_string());
+        if let Some(from) = from {
+            args.push(format!("^{from}"));
+        }
+        args.push("--".into());
+        let mut pathspecs = self.pathspecs();
+        if pathspecs.is_empty() && !excludes.is_empty() {
+            pathspecs.push(":/".into());
+        }
+        args.extend(pathspecs);
+        args.extend(excludes.iter().cloned());
         let mut child = git(&self.toplevel)
             .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| Unavailable::NoGit(e.to_string()))?;
+            .map_err(|e| LogFailure::Other(Unavailable::NoGit(e.to_string())))?;
         let stdout = child.stdout.take().expect("piped");
         // Read from a thread: git's warnings (a rename limit reached) must
         // not fill a pipe nobody reads.
@@ -845,45 +1270,83 @@ impl History {
             text
         });
         let reader = BufReader::with_capacity(1 << 16, stdout);
-        let replayed = replay_log(
-            reader,
-            &self.prefix,
-            ignored,
-            skip,
-            &self.editions,
-            &mut self.commits,
-        )
-        .map_err(|e| Unavailable::NoGit(e.to_string()));
+        let parsed = parse_log(reader, &self.prefix, ignored, skip, &self.editions);
         let stderr = stderr_reader.join().unwrap_or_default();
         let status = child
             .wait()
-            .map_err(|e| Unavailable::NoGit(e.to_string()))?;
+            .map_err(|e| LogFailure::Other(Unavailable::NoGit(e.to_string())))?;
         if !status.success() {
-            return Err(Unavailable::NoGit(stderr.trim().to_string()));
+            if let Some(object) = missing_object(&stderr) {
+                return Err(LogFailure::Missing(object));
+            }
+            return Err(LogFailure::Other(Unavailable::NoGit(
+                stderr.trim().to_string(),
+            )));
         }
-        // No commit touched Markdown: HEAD exists, so keep going empty.
-        let replayed = replayed?;
-        self.committed = replayed.committed;
-        self.renames = replayed.renames;
-        self.log = replayed.log;
-        Ok(())
+        parsed.map_err(|e| LogFailure::Other(Unavailable::NoGit(e.to_string())))
+    }
+
+    /// The paths (relative to the repository) that held git object
+    /// `object` on the first-parent line: found from trees, without
+    /// reading the object.
+    fn paths_of_object(&self, object: &str) -> Vec<String> {
+        let find = format!("--find-object={object}");
+        let Ok(raw) = run(
+            &self.toplevel,
+            &[
+                "log",
+                "--first-parent",
+                "-m",
+                "--no-renames",
+                "--format=",
+                "--raw",
+                "-z",
+                &find,
+                "HEAD",
+            ],
+        ) else {
+            return Vec::new();
+        };
+        // `:<modes> <ids> <status>\0<path>\0`
+        let mut out: Vec<String> = Vec::new();
+        let mut fields = nul_separated(&raw);
+        while let Some(meta) = fields.next() {
+            if !meta.starts_with(':') {
+                continue;
+            }
+            if let Some(path) = fields.next() {
+                out.push(path.to_string());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Files whose working-tree text differs from HEAD, and their HEAD text.
     /// A file moved with `git mv` and not yet committed keeps its history,
     /// as a committed rename does.
-    fn load_worktree(&mut self) -> Result<(), Unavailable> {
-        let mut args = vec![
-            "diff".to_string(),
-            "--name-status".into(),
-            "-z".into(),
-            "-M".into(),
-            "HEAD".into(),
-            "--".into(),
-        ];
-        args.extend(self.pathspecs());
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let list = run(&self.toplevel, &args)?;
+    fn worktree(&self) -> Result<Worktree, Unavailable> {
+        // Rename detection costs a walk of the whole tree: only when a file
+        // was both removed and added can there be a rename.
+        let diff = |renames: &str| -> Result<String, Unavailable> {
+            let mut args = vec![
+                "diff".to_string(),
+                "--name-status".into(),
+                "-z".into(),
+                renames.into(),
+                "HEAD".into(),
+                "--".into(),
+            ];
+            args.extend(self.pathspecs());
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(&self.toplevel, &args)
+        };
+        let mut list = diff("--no-renames")?;
+        let statuses: Vec<&str> = nul_separated(&list).step_by(2).collect();
+        if statuses.contains(&"A") && statuses.contains(&"D") {
+            list = diff("-M")?;
+        }
         // `<status>\0<path>\0`, or `R<score>\0<from>\0<to>\0` for a rename.
         let mut fields = nul_separated(&list);
         // (the path at HEAD, the path now), relative to the root.
@@ -913,7 +1376,13 @@ impl History {
             .map(|(then, _)| ("HEAD".to_string(), format!("{}{then}", self.prefix)))
             .collect();
         let texts = cat_file(&self.toplevel, &requests)?;
-        for ((then, now), text) in changed.into_iter().zip(texts) {
+        Ok(changed.into_iter().zip(texts).collect())
+    }
+
+    /// Lays the working tree's changes (see [`History::worktree`]) over
+    /// the committed state.
+    fn apply_worktree(&mut self, changed: Worktree) {
+        for ((then, now), text) in changed {
             if then != now {
                 if let Some(t) = self.committed.get(&then).cloned() {
                     self.committed.insert(now.clone(), t);
@@ -923,7 +1392,6 @@ impl History {
             // Deleted or new in the working tree: no HEAD text.
             self.modified.insert(now, text.unwrap_or_default());
         }
-        Ok(())
     }
 
     /// Records that the file at `path` held `on_disk` in the working tree,
@@ -934,6 +1402,18 @@ impl History {
         if !self.modified.contains_key(path) {
             self.modified.insert(path.to_string(), on_disk.to_string());
         }
+    }
+
+    /// Whether the history of the file at `path` could not be read (see
+    /// [`History::unreadable`]).
+    pub fn is_unreadable(&self, path: &str) -> bool {
+        self.unreadable.iter().any(|p| p == path)
+    }
+
+    /// The files whose history could not be read (a git object is missing,
+    /// as in a partial clone), and the objects: their staleness is unknown.
+    pub fn unreadable(&self) -> (&[String], &[String]) {
+        (&self.unreadable, &self.missing_objects)
     }
 
     /// The editions this history was read for.
@@ -954,26 +1434,30 @@ impl History {
         self.commits.last()
     }
 
-    /// The commits the replay did not see (see [`History::others`]): one
-    /// `git rev-list`, without diffs. When it cannot be read, markers can
-    /// name only replayed commits.
-    fn load_others(&mut self) {
-        let Ok(list) = run(
-            &self.toplevel,
-            &["rev-list", "--first-parent", "--reverse", "HEAD"],
-        ) else {
-            return;
-        };
+    /// The commits the replay did not see (see [`History::others`]), from
+    /// the first-parent line (oldest first).
+    fn others_from(&self, first_parent: &[String]) -> Vec<(String, Option<u32>)> {
+        let mut out = Vec::new();
         let mut next = 0usize;
         let mut last: Option<u32> = None;
-        for id in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if self.commits.get(next).is_some_and(|c| c.id == id) {
+        for id in first_parent {
+            if self.commits.get(next).is_some_and(|c| c.id == *id) {
                 last = Some(next as u32);
                 next += 1;
             } else {
-                self.others.push((id.to_string(), last));
+                out.push((id.clone(), last));
             }
         }
+        out
+    }
+
+    /// [`History::others`], read when first needed (one `git rev-list`,
+    /// without diffs). When it cannot be read, markers can name only
+    /// replayed commits.
+    fn others(&self) -> &[(String, Option<u32>)] {
+        self.others.get_or_init(|| {
+            first_parent_line(&self.toplevel).map_or_else(|_| Vec::new(), |l| self.others_from(&l))
+        })
     }
 
     /// The first replayed commit after `base` (a commit id) on the
@@ -1008,7 +1492,7 @@ impl History {
             .filter(|(_, c)| c.id.starts_with(&id))
             .map(|(k, _)| Some(k as u32));
         let others = self
-            .others
+            .others()
             .iter()
             .filter(|(c, _)| c.starts_with(&id))
             .map(|(_, k)| *k);
@@ -1662,9 +2146,14 @@ mod tests {
             committed: HashMap::new(),
             renames: replayed.renames,
             modified: HashMap::new(),
-            others: Vec::new(),
+            others: std::sync::OnceLock::new(),
             log: HashMap::new(),
             editions: Editions::default(),
+            lengths: HashMap::new(),
+            git_dir: None,
+            unreadable: Vec::new(),
+            missing_objects: Vec::new(),
+            cache: CacheUse::Off,
         };
         assert_eq!(history.path_at("e f.md", 3), "e f.md");
         assert_eq!(history.path_at("e f.md", 2), "c d.md");

@@ -1,0 +1,263 @@
+//! The replay state, cached by commit, so that the next run reads only the
+//! commits that are new since.
+//!
+//! Kept in the repository's git directory (`.git/lockstep/history-v1.bin`:
+//! never committed, shared by worktrees, nothing to add to `.gitignore`).
+//! A small binary format, all integers little-endian: a magic line, the
+//! key (a hash of everything the replay depends on besides the commits:
+//! the documentation root, skipped revisions and subjects, the editions
+//! and the files left out), the commit the state is at, then the state.
+//! A file that cannot be read, or was written for another key, is ignored
+//! and rewritten; it is written to a temporary file and renamed, so a
+//! reader never sees half of one.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use super::{Hunk, HunkLog, Rename, Touches};
+use crate::diagnostic::Revision;
+
+const MAGIC: &[u8] = b"lockstep history cache v1\n";
+
+/// The largest cache file read.
+const MAX_SIZE: u64 = 512 << 20;
+
+/// What a replay leaves behind, after the commits it read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct State {
+    /// The first-parent tip the state is at (HEAD when it was written).
+    pub head: String,
+    pub commits: Vec<Revision>,
+    pub committed: HashMap<String, Touches>,
+    pub lengths: HashMap<String, usize>,
+    pub renames: Vec<Rename>,
+    pub log: HashMap<String, HunkLog>,
+}
+
+/// The cache file of the repository whose git directory is `git_dir`.
+pub(super) fn path(git_dir: &Path) -> PathBuf {
+    git_dir.join("lockstep").join("history-v1.bin")
+}
+
+/// The key of a replay: everything it depends on besides the commits.
+pub(super) fn key(parts: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    MAGIC.hash(&mut h);
+    parts.hash(&mut h);
+    h.finish()
+}
+
+pub(super) fn read(path: &Path, key: u64) -> Option<State> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_SIZE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let mut r = Reader {
+        bytes: bytes.strip_prefix(MAGIC)?,
+    };
+    if r.u64()? != key {
+        return None;
+    }
+    let mut state = State {
+        head: r.string()?,
+        ..State::default()
+    };
+    for _ in 0..r.len()? {
+        let id = r.string()?;
+        let time = r.u64()? as i64;
+        state.commits.push(Revision { id, time });
+    }
+    for _ in 0..r.len()? {
+        let path = r.string()?;
+        let n = r.len()?;
+        let mut touches = Vec::with_capacity(n);
+        for _ in 0..n {
+            touches.push(r.u32()?);
+        }
+        state.committed.insert(path, touches);
+    }
+    for _ in 0..r.len()? {
+        let path = r.string()?;
+        state.lengths.insert(path, r.u64()? as usize);
+    }
+    for _ in 0..r.len()? {
+        let at = r.u32()?;
+        state.renames.push((at, r.string()?, r.string()?));
+    }
+    for _ in 0..r.len()? {
+        let path = r.string()?;
+        let mut log = Vec::new();
+        for _ in 0..r.len()? {
+            let commit = r.u32()?;
+            let mut hunks = Vec::new();
+            for _ in 0..r.len()? {
+                let (a, b, c, d) = (r.u32()?, r.u32()?, r.u32()?, r.u32()?);
+                hunks.push(Hunk {
+                    a: a as usize,
+                    b: b as usize,
+                    c: c as usize,
+                    d: d as usize,
+                    cosmetic: r.u8()? == 1,
+                });
+            }
+            log.push((commit, hunks));
+        }
+        state.log.insert(path, log);
+    }
+    r.bytes.is_empty().then_some(state)
+}
+
+/// Writes `state` for `key`; failures are ignored (the cache is an
+/// optimisation).
+pub(super) fn write(path: &Path, key: u64, state: &State) {
+    let mut w = Writer(Vec::with_capacity(1 << 20));
+    w.0.extend_from_slice(MAGIC);
+    w.u64(key);
+    w.string(&state.head);
+    w.len(state.commits.len());
+    for c in &state.commits {
+        w.string(&c.id);
+        w.u64(c.time as u64);
+    }
+    w.len(state.committed.len());
+    for (p, t) in &state.committed {
+        w.string(p);
+        w.len(t.len());
+        for &c in t {
+            w.u32(c);
+        }
+    }
+    w.len(state.lengths.len());
+    for (p, n) in &state.lengths {
+        w.string(p);
+        w.u64(*n as u64);
+    }
+    w.len(state.renames.len());
+    for (at, from, to) in &state.renames {
+        w.u32(*at);
+        w.string(from);
+        w.string(to);
+    }
+    w.len(state.log.len());
+    for (p, log) in &state.log {
+        w.string(p);
+        w.len(log.len());
+        for (commit, hunks) in log {
+            w.u32(*commit);
+            w.len(hunks.len());
+            for h in hunks {
+                for v in [h.a, h.b, h.c, h.d] {
+                    w.u32(v as u32);
+                }
+                w.0.push(u8::from(h.cosmetic));
+            }
+        }
+    }
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".history-v1.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, &w.0).is_ok() && std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        self.u64(n as u64);
+    }
+    fn string(&mut self, s: &str) {
+        self.len(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if n > self.bytes.len() {
+            return None;
+        }
+        let (a, b) = self.bytes.split_at(n);
+        self.bytes = b;
+        Some(a)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    /// A count, never more than the bytes left could hold (a corrupt file
+    /// cannot make us allocate much).
+    fn len(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        (n <= self.bytes.len()).then_some(n)
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = self.len()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_and_bad_files_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let state = State {
+            head: "abc".into(),
+            commits: vec![Revision {
+                id: "abc".into(),
+                time: 7,
+            }],
+            committed: [("a.md".to_string(), vec![0, 0, 1])].into_iter().collect(),
+            lengths: [("b".to_string(), 3)].into_iter().collect(),
+            renames: vec![(0, "x.md".into(), "a.md".into())],
+            log: [(
+                "a.md".to_string(),
+                vec![(
+                    0,
+                    vec![Hunk {
+                        a: 0,
+                        b: 0,
+                        c: 1,
+                        d: 3,
+                        cosmetic: true,
+                    }],
+                )],
+            )]
+            .into_iter()
+            .collect(),
+        };
+        write(&path, 42, &state);
+        assert_eq!(read(&path, 42), Some(state));
+        assert_eq!(read(&path, 43), None);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 1);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read(&path, 42), None);
+        std::fs::write(&path, b"garbage").unwrap();
+        assert_eq!(read(&path, 42), None);
+    }
+}
