@@ -124,6 +124,11 @@ impl Index {
         self.parsed.get(path).copied()
     }
 
+    /// How many files (Markdown or not) the tree holds.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     pub fn file_exists(&self, path: &str) -> bool {
         self.files.contains(path)
     }

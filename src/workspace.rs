@@ -78,6 +78,10 @@ impl Workspace {
             ignore_revs: self.settings.ignore_revs.clone(),
             skip_subjects: self.settings.skip_commits.clone(),
             editions: crate::history::Editions::new(editions),
+            // Mostly other files (a code repository): git is told to diff
+            // Markdown only, which spares it every other diff. (In a tree
+            // of Markdown, such pathspecs only slow it down.)
+            markdown_only: self.files.len() * 2 < self.index.file_count(),
         }
     }
 

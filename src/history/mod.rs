@@ -164,6 +164,9 @@ pub struct HistoryOptions {
     /// Commits whose subject matches one of these (validated regexes) are skipped.
     pub skip_subjects: Vec<String>,
     pub editions: Editions,
+    /// Limit git to Markdown files (`*.md` pathspecs): much faster where
+    /// most files are not Markdown, slower where most are.
+    pub markdown_only: bool,
 }
 
 #[derive(Debug)]
@@ -198,6 +201,8 @@ pub struct History {
     /// Whether the replay state came from the cache (and how many commits
     /// were read on top of it).
     pub cache: CacheUse,
+    /// See [`HistoryOptions::markdown_only`].
+    markdown_only: bool,
 }
 
 /// What [`History::prefetch`] reads before the editions are known.
@@ -998,6 +1003,7 @@ impl History {
             unreadable: Vec::new(),
             missing_objects: Vec::new(),
             cache: CacheUse::Off,
+            markdown_only: false,
         };
         let worktree = history.worktree()?;
         Ok(Started {
@@ -1014,6 +1020,9 @@ impl History {
             worktree,
         } = started;
         history.editions = opts.editions.clone();
+        // A root whose path holds glob characters is named literally only.
+        history.markdown_only =
+            opts.markdown_only && !history.prefix.contains(['*', '?', '[', '\\', ':']);
         let (ignore_revs, skip_subjects) = (&opts.ignore_revs, &opts.skip_subjects);
         let mut ignored: Vec<String> = ignore_revs.iter().map(|s| s.to_ascii_lowercase()).collect();
         if let Ok(text) = std::fs::read_to_string(history.toplevel.join(".git-blame-ignore-revs")) {
@@ -1247,7 +1256,15 @@ impl History {
             args.push(format!("^{from}"));
         }
         args.push("--".into());
-        let mut pathspecs = self.pathspecs();
+        let mut pathspecs = if self.markdown_only {
+            // `*` matches `/` too: Markdown files at any depth below the root.
+            crate::discover::MARKDOWN_EXTENSIONS
+                .iter()
+                .map(|e| format!(":(icase){}*.{e}", self.prefix))
+                .collect()
+        } else {
+            self.pathspecs()
+        };
         if pathspecs.is_empty() && !excludes.is_empty() {
             pathspecs.push(":/".into());
         }
@@ -2154,6 +2171,7 @@ mod tests {
             unreadable: Vec::new(),
             missing_objects: Vec::new(),
             cache: CacheUse::Off,
+            markdown_only: false,
         };
         assert_eq!(history.path_at("e f.md", 3), "e f.md");
         assert_eq!(history.path_at("e f.md", 2), "c d.md");

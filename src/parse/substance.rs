@@ -4,7 +4,8 @@
 //! Defined once, used on both sides of staleness:
 //! - **In the source** ([`Side::Source`]), these are cosmetic: whitespace and
 //!   line breaks, the emphasis marker (`*x*` / `_x_`, `**x**` / `__x__`),
-//!   the list bullet (`*`, `+`, `-`), table padding, outer pipes and the
+//!   the list bullet (`*`, `+`, `-`), a collapsed reference link's `[]`
+//!   (`[x][]` is `[x]`), table padding, outer pipes and the
 //!   separator row's dashes and alignment colons, HTML comments, and
 //!   navigation links — those whose destination the caller says is
 //!   navigation (language-switcher links: another edition of the same
@@ -74,6 +75,10 @@ pub fn substance(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
     };
     if text.contains(['[', '<']) {
         text = links(&text, side, nav);
+    }
+    // A collapsed reference link is its shortcut form: `[x][]` is `[x]`.
+    if text.contains("][]") {
+        text = text.replace("][]", "]");
     }
     if side == Side::Translation {
         if text.contains("]:") {
@@ -232,6 +237,16 @@ mod tests {
             s
         ));
         assert!(same("Text.", "Text. <!-- reviewed -->", s));
+        assert!(same(
+            "See the [adopters list].",
+            "See the [adopters list][].",
+            s
+        ));
+        assert!(!same(
+            "See the [adopters list].",
+            "See the [adopter list].",
+            s
+        ));
         assert!(same("Some\nwrapped  text.", "Some wrapped text.", s));
         assert!(same("snake_case stays", "snake_case stays", s));
         assert!(!same("snake_case", "snake*case", s));
