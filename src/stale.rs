@@ -54,26 +54,42 @@ pub fn front_matter_commit(front_matter: &str) -> Option<(std::ops::Range<usize>
 
 /// Sync markers naming a commit the history does not have (unknown, or
 /// too short to be unambiguous): where they are and the commit they name.
+///
+/// Also a marker naming a commit older than the source file `source`
+/// (relative to the root): it cannot be what the translation was made
+/// from; the commit that added the source comes with it.
 pub fn unknown_markers(
     file: &SourceFile,
     doc: &Document,
     history: &History,
-) -> Vec<(Span, String)> {
+    source: &str,
+) -> Vec<(Span, String, Option<crate::diagnostic::Revision>)> {
+    let added = history.added(source);
+    let check = |id: &str| -> Option<Option<crate::diagnostic::Revision>> {
+        match history.resolve(id) {
+            None => Some(None),
+            Some(c) if added.is_some_and(|a| c < a) => {
+                Some(added.and_then(|a| history.commit(a).cloned()))
+            }
+            Some(_) => None,
+        }
+    };
     let mut out = Vec::new();
     if let Some(fm) = doc.front_matter
         && let Some((range, id)) = front_matter_commit(file.slice(fm))
-        && history.resolve(id).is_none()
+        && let Some(problem) = check(id)
     {
         out.push((
             Span::new(fm.start + range.start, fm.start + range.end),
             id.to_string(),
+            problem,
         ));
     }
     for c in &doc.comments {
         if let Some(id) = marker_commit(&c.text)
-            && history.resolve(id).is_none()
+            && let Some(problem) = check(id)
         {
-            out.push((c.span, id.to_string()));
+            out.push((c.span, id.to_string(), problem));
         }
     }
     out

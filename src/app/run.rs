@@ -526,11 +526,19 @@ pub fn run(
                     &ws.files[c.target.index()],
                     ws.docs[c.target.index()].as_ref(),
                 );
-                for (span, id) in doc
-                    .map(|d| stale::unknown_markers(file, d, history))
+                for (span, id, added) in doc
+                    .map(|d| {
+                        stale::unknown_markers(file, d, history, &ws.files[c.source.index()].path)
+                    })
                     .unwrap_or_default()
                 {
-                    diagnostics.push(rules::stale_marker_unknown(c.target, span, &id));
+                    diagnostics.push(rules::stale_marker_unknown(
+                        c.target,
+                        span,
+                        &id,
+                        added.as_ref(),
+                        &ws.files[c.source.index()].path,
+                    ));
                 }
             }
         }

@@ -1421,6 +1421,13 @@ impl History {
         }
     }
 
+    /// The first commit that changed source file `path` (relative to the
+    /// root; following renames): the one that added it, unless that one
+    /// was skipped.
+    pub fn added(&self, path: &str) -> Option<u32> {
+        self.log.get(path)?.first().map(|(c, _)| *c)
+    }
+
     /// Whether the history of the file at `path` could not be read (see
     /// [`History::unreadable`]).
     pub fn is_unreadable(&self, path: &str) -> bool {

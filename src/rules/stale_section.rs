@@ -106,16 +106,28 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
 /// A sync marker (a `lockstep-synced` comment, `default_lang_commit` or
 /// `sourceCommit` in front matter) naming a commit the history does not
 /// have: it is ignored, and the sync point comes from the history.
-pub fn unknown_marker(file: FileId, at: Span, commit: &str) -> Diagnostic {
-    Diagnostic::new(
-        RuleId::StaleSection,
-        file,
-        at,
-        format!(
+///
+/// With `added` (the commit that added the source file `source`): the
+/// marker names a commit older than the source.
+pub fn unknown_marker(
+    file: FileId,
+    at: Span,
+    commit: &str,
+    added: Option<&crate::diagnostic::Revision>,
+    source: &str,
+) -> Diagnostic {
+    let message = match added {
+        None => format!(
             "sync marker names commit `{commit}`, which is not in this repository's history (unknown, or too short to be unambiguous): it is ignored"
         ),
-    )
-    .with_help("run `lockstep sync` on this file to record the commit it is in sync with now")
+        Some(a) => format!(
+            "sync marker names commit `{commit}`, which is older than the source `{source}` (added in {} ({})): the translation cannot have been made from it",
+            a.short(),
+            a.date()
+        ),
+    };
+    Diagnostic::new(RuleId::StaleSection, file, at, message)
+        .with_help("run `lockstep sync` on this file to record the commit it is in sync with now")
 }
 
 pub fn unchecked(file: FileId, why: String) -> Diagnostic {
