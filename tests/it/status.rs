@@ -278,3 +278,53 @@ fn markdown_escapes_headings_and_file_names() {
         assert!(html.contains(">pages.ko/a&lt;b|c[d]`e.md:9</a>"), "{html}");
     }
 }
+
+/// A translation behind its source: how many source commits changed each
+/// stale section since it was synced (cosmetic ones counted apart), in
+/// every format; and the pull-request report of `--changed-since`.
+#[test]
+fn stale_sections_say_how_far_behind_and_what_the_change_staled() {
+    let case = tempfile::tempdir().unwrap();
+    let put = |path: &str, text: &str| {
+        let p = case.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let en = "# Guide\n\n## Install\n\nDownload the *installer* and run it.\n\n## Usage\n\nRun the tool in the root of your repository.\n";
+    put("commits/01-translate/README.md", en);
+    put(
+        "commits/01-translate/README-ko.md",
+        "# 가이드\n\n## 설치\n\n설치 프로그램을 내려받아 실행하세요.\n\n## 사용법\n\n저장소의 루트에서 도구를 실행하세요.\n",
+    );
+    let en2 = en.replace("and run it.", "and run it as root.");
+    put("commits/02-install/README.md", &en2);
+    // Cosmetic: counted apart.
+    let en3 = en2.replace("*installer*", "_installer_");
+    put("commits/03-emphasis/README.md", &en3);
+    let en4 = en3.replace("as root", "as an administrator");
+    put("commits/04-install-again/README.md", &en4);
+    let en5 = en4.replace("Run the tool", "Start the tool");
+    put("commits/05-usage/README.md", &en5);
+    let repo = crate::common::history_fixture(case.path());
+    let root = repo.path().join("repo");
+    let r = report(&root, &[]);
+    let mut out = String::new();
+    for format in [StatusFormat::Table, StatusFormat::Json, StatusFormat::Markdown] {
+        out.push_str(&render(&r, format, false).unwrap());
+        out.push_str("\n----\n");
+    }
+    insta::assert_snapshot!("behind", out);
+    // The change since 04: only `Usage` was staled by it.
+    let pr = status(&StatusOptions {
+        check: CheckOptions {
+            paths: vec![root.clone()],
+            changed_since: Some("HEAD~1".into()),
+            ..CheckOptions::default()
+        },
+    })
+    .expect("status runs");
+    insta::assert_snapshot!(
+        "pull_request_report",
+        render(&pr, StatusFormat::Markdown, false).unwrap()
+    );
+}
