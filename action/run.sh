@@ -11,6 +11,9 @@ changed_since="${INPUT_CHANGED_SINCE:-}"
 baseline="${INPUT_BASELINE:-}"
 sarif="${INPUT_SARIF:-false}"
 extra="${INPUT_ARGS:-}"
+summary="${INPUT_SUMMARY:-true}"
+comment="${INPUT_COMMENT:-false}"
+pr_number="${INPUT_PR_NUMBER:-}"
 output="${GITHUB_OUTPUT:-/dev/null}"
 
 args=(check)
@@ -59,4 +62,38 @@ else
   code=$?
 fi
 echo "exit-code=$code" >>"$output"
+
+# The pull-request report: which translated sections this change made
+# stale, with the source diffs; to the job summary, and (if asked) as one
+# sticky comment on the pull request.
+if [ -n "$changed_since" ] && { [ "$summary" = "true" ] || [ "$comment" = "true" ]; }; then
+  report="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/lockstep-report.md"
+  root="${paths[0]:-.}"
+  status_args=(status "$root" --changed-since "$changed_since" --format markdown --output "$report")
+  if [ -n "$config" ]; then
+    status_args+=(--config "$config")
+  fi
+  if [ -n "${GITHUB_SERVER_URL:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ] && [ -n "${GITHUB_SHA:-}" ]; then
+    sub=""
+    if [ "$root" != "." ]; then
+      sub="${root#./}"
+      sub="${sub%/}/"
+    fi
+    status_args+=(--link-base "${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/blob/${GITHUB_SHA}/${sub}")
+  fi
+  if lockstep "${status_args[@]}"; then
+    if [ "$summary" = "true" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+      cat "$report" >>"$GITHUB_STEP_SUMMARY"
+    fi
+    if [ "$comment" = "true" ]; then
+      if [ -z "$pr_number" ]; then
+        echo "lockstep: no pull request number: the comment is not posted"
+      elif ! GITHUB_TOKEN="${INPUT_GITHUB_TOKEN:-${GITHUB_TOKEN:-}}" lockstep comment "$report" --pr "$pr_number"; then
+        echo "lockstep: the pull-request comment could not be posted"
+      fi
+    fi
+  else
+    echo "lockstep: the pull-request report could not be made"
+  fi
+fi
 exit 0

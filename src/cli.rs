@@ -43,6 +43,27 @@ pub enum Command {
     Align(AlignArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
+    /// Post a report as one pull-request comment, updated in place on later runs (token in GITHUB_TOKEN)
+    Comment(CommentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// The report to post (Markdown), e.g. from `status --changed-since REF --format markdown`
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The repository, OWNER/NAME [default: $GITHUB_REPOSITORY]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+
+    /// The pull request's number
+    #[arg(long, value_name = "N")]
+    pub pr: u64,
+
+    /// The REST API's URL [default: $GITHUB_API_URL, else https://api.github.com]
+    #[arg(long, value_name = "URL")]
+    pub api: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +177,10 @@ pub struct StatusArgs {
     /// Say which stale sections the change since REF staled (markdown: a pull-request report)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+
+    /// Markdown: make file links absolute, below this URL (e.g. https://github.com/o/r/blob/SHA/)
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 
     /// Write to FILE instead of standard output
     #[arg(long, short, value_name = "FILE")]

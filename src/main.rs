@@ -22,8 +22,8 @@ use lockstep::render::{self, Format, RenderOptions};
 use lockstep::report::Report;
 
 use self::cli::{
-    AlignArgs, AlignFormatArg, CheckArgs, Cli, ColorChoice, Command, FixArgs, FormatArg, RulesArgs,
-    StatusArgs, StatusFormatArg, SyncArgs,
+    AlignArgs, AlignFormatArg, CheckArgs, Cli, ColorChoice, Command, CommentArgs, FixArgs,
+    FormatArg, RulesArgs, StatusArgs, StatusFormatArg, SyncArgs,
 };
 
 /// How a command ended, before it becomes an exit code.
@@ -72,6 +72,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => run_sync(&cli, args),
         Command::Align(args) => run_align(&cli, args),
         Command::Rules(args) => run_rules(&cli, args),
+        Command::Comment(args) => run_comment(&cli, args),
     };
     match &result {
         Err(Failure::App(e)) => eprint!("{}", render_error(&cli, e)),
@@ -277,6 +278,56 @@ fn run_fix(cli: &Cli, args: &FixArgs) -> Result<Outcome, Failure> {
     })
 }
 
+fn run_comment(cli: &Cli, args: &CommentArgs) -> Result<Outcome, Failure> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let repo = args
+        .repo
+        .clone()
+        .or_else(|| env("GITHUB_REPOSITORY"))
+        .ok_or_else(|| {
+            AppError::Usage(
+                "give the repository with --repo OWNER/NAME (or GITHUB_REPOSITORY)".into(),
+            )
+        })?;
+    let token = env("GITHUB_TOKEN").ok_or_else(|| {
+        AppError::Usage("set GITHUB_TOKEN to a token that may write pull-request comments".into())
+    })?;
+    let body = std::fs::read_to_string(&args.file).map_err(|e| AppError::Io {
+        path: args.file.clone(),
+        message: e.to_string(),
+    })?;
+    let target = lockstep::net::github::CommentTarget {
+        api: args
+            .api
+            .clone()
+            .or_else(|| env("GITHUB_API_URL"))
+            .unwrap_or_else(|| "https://api.github.com".into()),
+        repo,
+        issue: args.pr,
+        token,
+    };
+    let posted = lockstep::net::github::upsert(&target, &body).map_err(AppError::Network)?;
+    if !cli.quiet {
+        match posted {
+            lockstep::net::github::Posted::Created { id } => {
+                eprintln!("Posted comment {id} on #{}.", args.pr)
+            }
+            lockstep::net::github::Posted::Updated { id } => {
+                eprintln!("Updated comment {id} on #{}.", args.pr)
+            }
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// A `--link-base`: an http(s) URL that cannot end or break a Markdown link.
+fn valid_link_base(base: &str) -> bool {
+    (base.starts_with("https://") || base.starts_with("http://"))
+        && !base
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "()<>[]\"'`\\".contains(c))
+}
+
 fn run_status(cli: &Cli, args: &StatusArgs) -> Result<Outcome, Failure> {
     let opts = StatusOptions {
         check: CheckOptions {
@@ -300,7 +351,20 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<Outcome, Failure> {
         )
         .into());
     }
-    let report = app::status::status(&opts)?;
+    let link_base = match &args.link_base {
+        Some(base) if !valid_link_base(base) => {
+            return Err(AppError::Usage(format!(
+                "--link-base `{}`: give an http(s) URL without spaces, quotes, brackets or parentheses",
+                base.escape_debug()
+            ))
+            .into());
+        }
+        Some(base) if !base.ends_with('/') => format!("{base}/"),
+        Some(base) => base.clone(),
+        None => String::new(),
+    };
+    let mut report = app::status::status(&opts)?;
+    report.link_base = link_base;
     let color = args.output.is_none() && use_color(cli.color, io::stdout().is_terminal());
     let text = render::status::render(&report, format, color).map_err(AppError::Usage)?;
     match &args.output {

@@ -1,5 +1,5 @@
-//! External link checking: the only code in lockstep that touches the
-//! network (`--external`).
+//! The network: external link checking (`--external`), and the one
+//! pull-request comment `lockstep comment` keeps ([`github`]).
 //!
 //! [`check_urls`] takes deduplicated URLs and returns an [`Outcome`] per URL;
 //! turning outcomes into diagnostics is the `dead-link` rule's job. Every
@@ -14,6 +14,7 @@
 
 pub mod addr;
 pub mod cache;
+pub mod github;
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;

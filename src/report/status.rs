@@ -185,6 +185,9 @@ pub struct StatusReport {
     pub note: Option<String>,
     /// With `--changed-since`: the commit the change starts from.
     pub since: Option<String>,
+    /// What links to files start with in the Markdown report (`--link-base`,
+    /// e.g. `https://github.com/o/r/blob/<sha>/docs/`); empty: relative.
+    pub link_base: String,
     /// Per language code: totals.
     pub languages: BTreeMap<String, Counts>,
     /// Per language code: per document.

@@ -18,6 +18,15 @@ fn bin_dir() -> PathBuf {
 /// Runs the step in `cwd` with `inputs`; returns its output and the
 /// variables it wrote to `$GITHUB_OUTPUT`.
 fn step(cwd: &Path, inputs: &[(&str, &str)]) -> (Output, Vec<(String, String)>) {
+    step_env(cwd, inputs, &[])
+}
+
+/// [`step`] with more environment variables (as the runner sets them).
+fn step_env(
+    cwd: &Path,
+    inputs: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> (Output, Vec<(String, String)>) {
     let out_dir = tempfile::tempdir().unwrap();
     let out_file = out_dir.path().join("output");
     fs::write(&out_file, "").unwrap();
@@ -37,6 +46,9 @@ fn step(cwd: &Path, inputs: &[(&str, &str)]) -> (Output, Vec<(String, String)>) 
         .env_remove("NO_COLOR");
     for (k, v) in inputs {
         cmd.env(format!("INPUT_{k}"), v);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
     }
     let o = cmd.output().expect("bash runs");
     let vars = fs::read_to_string(&out_file)
@@ -183,4 +195,177 @@ fn pull_request_in_a_shallow_clone() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(var(&vars, "exit-code"), "0");
+}
+
+/// A fake GitHub REST API on loopback: issue comments in memory, and every
+/// request as `METHOD path token`.
+struct FakeApi {
+    url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    comments: std::sync::Arc<std::sync::Mutex<Vec<(u64, String)>>>,
+}
+
+impl FakeApi {
+    fn start() -> FakeApi {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let comments = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(u64, String)>::new()));
+        let (l, c) = (log.clone(), comments.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let (method, path) = (
+                    parts.next().unwrap_or("").to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                let (mut length, mut auth) = (0usize, String::new());
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                        break;
+                    }
+                    let (name, value) = h.split_once(':').unwrap_or(("", ""));
+                    match name.to_ascii_lowercase().as_str() {
+                        "content-length" => length = value.trim().parse().unwrap_or(0),
+                        "authorization" => auth = value.trim().to_string(),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let body: serde_json::Value =
+                    serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                l.lock().unwrap().push(format!("{method} {path} {auth}"));
+                let mut comments = c.lock().unwrap();
+                let (status, reply) = match method.as_str() {
+                    "GET" if path.starts_with("/repos/o/r/issues/7/comments") => {
+                        let list: Vec<serde_json::Value> = comments
+                            .iter()
+                            .map(|(id, b)| serde_json::json!({"id": id, "body": b}))
+                            .collect();
+                        ("200 OK", serde_json::Value::Array(list))
+                    }
+                    "POST" if path == "/repos/o/r/issues/7/comments" => {
+                        let id = 100 + comments.len() as u64;
+                        comments.push((id, body["body"].as_str().unwrap_or("").to_string()));
+                        ("201 Created", serde_json::json!({"id": id}))
+                    }
+                    "PATCH" if path.starts_with("/repos/o/r/issues/comments/") => {
+                        let id: u64 = path.rsplit('/').next().unwrap().parse().unwrap();
+                        for (i, b) in comments.iter_mut() {
+                            if *i == id {
+                                *b = body["body"].as_str().unwrap_or("").to_string();
+                            }
+                        }
+                        ("200 OK", serde_json::json!({"id": id}))
+                    }
+                    _ => ("404 Not Found", serde_json::json!({"message": "Not Found"})),
+                };
+                let reply = reply.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+            }
+        });
+        FakeApi { url, log, comments }
+    }
+}
+
+/// With `changed-since`, the report of what the change staled goes to the
+/// job summary (links to the commit's files) and, with `comment`, to one
+/// pull-request comment, created once and then updated in place.
+#[test]
+fn pull_request_report_to_the_summary_and_one_sticky_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    write(repo, "README.md", "# Guide\n\n## Install\n\nRun it.\n");
+    write(repo, "README-ko.md", "# 가이드\n\n## 설치\n\n실행하세요.\n");
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", "base"]);
+    let base = git(repo, &["rev-parse", "HEAD"]);
+    let base = base.trim();
+    write(
+        repo,
+        "README.md",
+        "# Guide\n\n## Install\n\nDownload it, then run it.\n",
+    );
+    git(repo, &["commit", "-qam", "pr"]);
+    let sha = git(repo, &["rev-parse", "HEAD"]);
+    let api = FakeApi::start();
+    let summary = dir.path().join("summary.md");
+    fs::write(&summary, "").unwrap();
+    let run = || {
+        let (o, vars) = step_env(
+            repo,
+            &[
+                ("CHANGED_SINCE", base),
+                ("COMMENT", "true"),
+                ("PR_NUMBER", "7"),
+                ("GITHUB_TOKEN", "secret-token"),
+            ],
+            &[
+                ("GITHUB_API_URL", &api.url),
+                ("GITHUB_REPOSITORY", "o/r"),
+                ("GITHUB_SERVER_URL", "https://github.example"),
+                ("GITHUB_SHA", sha.trim()),
+                ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+            ],
+        );
+        assert_eq!(var(&vars, "exit-code"), "0");
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    let out = run();
+    let text = fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("## Translations this change made stale\n"),
+        "{text}\n{out}"
+    );
+    assert!(
+        text.contains(&format!(
+            "[README-ko.md:3](https://github.example/o/r/blob/{}/README-ko.md#L3)",
+            sha.trim()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("+Download it, then run it."), "{text}");
+    assert!(out.contains("Posted comment 100 on #7."), "{out}");
+    // A second push: the same comment is updated.
+    let out = run();
+    assert!(out.contains("Updated comment 100 on #7."), "{out}");
+    let log = api.log.lock().unwrap().clone();
+    let calls: Vec<String> = log
+        .iter()
+        .map(|l| l.split('?').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "GET /repos/o/r/issues/7/comments",
+            "POST /repos/o/r/issues/7/comments Bearer secret-token",
+            "GET /repos/o/r/issues/7/comments",
+            "PATCH /repos/o/r/issues/comments/100 Bearer secret-token",
+        ]
+    );
+    assert!(
+        log.iter().all(|l| l.ends_with("Bearer secret-token")),
+        "{log:?}"
+    );
+    let comments = api.comments.lock().unwrap().clone();
+    assert_eq!(comments.len(), 1);
+    assert!(
+        comments[0]
+            .1
+            .starts_with("<!-- lockstep-report -->\n## Translations this change made stale")
+    );
 }

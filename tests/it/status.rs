@@ -309,7 +309,11 @@ fn stale_sections_say_how_far_behind_and_what_the_change_staled() {
     let root = repo.path().join("repo");
     let r = report(&root, &[]);
     let mut out = String::new();
-    for format in [StatusFormat::Table, StatusFormat::Json, StatusFormat::Markdown] {
+    for format in [
+        StatusFormat::Table,
+        StatusFormat::Json,
+        StatusFormat::Markdown,
+    ] {
         out.push_str(&render(&r, format, false).unwrap());
         out.push_str("\n----\n");
     }

@@ -73,9 +73,15 @@ fn code(s: &str, in_table: bool) -> String {
     }
 }
 
-/// A link to `path` (at `line`), its text `path:line`.
-fn link(path: &str, line: usize) -> String {
-    format!("[{}:{line}]({})", text(path), super::href(path, Some(line)))
+/// A link to `path` (at `line`), its text `path:line`; relative, or below
+/// `base` (`--link-base`, validated: no space or character that could end
+/// a link destination).
+fn link(base: &str, path: &str, line: usize) -> String {
+    format!(
+        "[{}:{line}]({base}{})",
+        text(path),
+        super::href(path, Some(line))
+    )
 }
 
 /// `text` in a fenced code block (a fence longer than any backtick run in it).
@@ -154,11 +160,11 @@ fn render_change(report: &StatusReport, since: &str) -> String {
         }
         let heading = r.heading.as_deref().unwrap_or("(untitled)");
         let place = match (&r.file, r.line) {
-            (Some(f), Some(l)) => link(f, l),
+            (Some(f), Some(l)) => link(&report.link_base, f, l),
             _ => String::new(),
         };
         let source = match (&r.source_file, r.source_line) {
-            (Some(f), Some(l)) => format!(" — source {}", link(f, l)),
+            (Some(f), Some(l)) => format!(" — source {}", link(&report.link_base, f, l)),
             _ => String::new(),
         };
         let b = r.behind.as_ref().expect("filtered");
@@ -290,12 +296,12 @@ pub(super) fn render(report: &StatusReport) -> String {
                     .or(r.source_heading.as_deref())
                     .unwrap_or("(untitled)");
                 let place = match (&r.file, r.line) {
-                    (Some(f), Some(l)) => link(f, l),
+                    (Some(f), Some(l)) => link(&report.link_base, f, l),
                     (Some(f), None) => code(f, false),
                     _ => String::new(),
                 };
                 let source = match (&r.source_file, r.source_line) {
-                    (Some(f), Some(l)) => format!(" — source {}", link(f, l)),
+                    (Some(f), Some(l)) => format!(" — source {}", link(&report.link_base, f, l)),
                     _ => String::new(),
                 };
                 let behind = match &r.behind {
