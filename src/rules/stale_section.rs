@@ -16,16 +16,27 @@ pub(super) const META: RuleMeta = RuleMeta {
     fix: FixAvailability::None,
     docs: r#"## What it does
 Uses the git history to find translated sections that are out of date. The *sync point* of a
-translated section is the newest commit that changed any of its lines (deleting lines inside it
-counts too), skipping the commits listed in `.git-blame-ignore-revs` and in `ignore-revs` in
-`lockstep.toml`. A `<!-- lockstep-synced: <commit> -->` marker inside the section — or before the
-first heading, or `lockstep-synced: <commit>` in front matter, for the whole file — moves the
-sync point to that commit when it is newer. Lines edited in the working tree count as synced now.
+translated section is the newest commit that changed any of its lines in substance (deleting
+lines inside it counts too), skipping the commits listed in `.git-blame-ignore-revs` and in
+`ignore-revs` in `lockstep.toml`, and those whose subject matches `skip-commits`. A
+`<!-- lockstep-synced: <commit> -->` marker inside the section — or before the first heading, or
+`lockstep-synced`, `default_lang_commit` (OpenTelemetry) or `sourceCommit` (MDN) in front matter,
+for the whole file — moves the sync point to that commit when it is newer; a marker naming a
+commit the history lacks, or one older than the source file, is reported. Lines edited in the
+working tree count as synced now.
 
-The section is *stale* when its aligned source section changed after the sync point: lockstep
-takes the source file as it was at the sync point, finds the counterpart of the section there,
-and compares it with the section now, ignoring whitespace-only changes. The finding carries the
-unified diff of the source section from the sync point to now, the sync commit and its date.
+*Substance* is what a translator must act on. Whitespace and wrapping, the emphasis marker
+(`*x*` = `_x_`), bullet markers, table padding, HTML comments are never substance; in the source,
+neither are links to the other editions of the same document (a language switcher); in a
+translation, neither are link and image destinations, `id`/`href` attributes and `{#id}` — so a
+`lockstep fix` of an anchor does not move the sync point.
+
+The section is *stale* when its aligned source section changed in substance after the sync
+point: lockstep takes the source file as it was at the sync point, finds the counterpart of the
+section there, and compares its substance with the section now. The finding carries the unified
+diff of the source section from the sync point to now, the sync commit and its date; with
+`--changed-since REF`, only the sections the commits of `REF..HEAD` staled are reported (a note
+counts the others; `--all-stale` lists them), each naming those commits.
 
 Without usable history — not a git repository, or a shallow clone — lockstep says so once (a
 note) and reports no stale sections. In CI, check out the whole history (`fetch-depth: 0` with
