@@ -41,6 +41,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Show how a document's translations pair with its source, section by section
     Align(AlignArgs),
+    /// Show what was discovered: documents and their editions, docs sites and their settings
+    Docs(DocsArgs),
     /// List the rules, or print one rule's documentation
     Rules(RulesArgs),
     /// Post a report as one pull-request comment, updated in place on later runs (token in GITHUB_TOKEN)
@@ -203,6 +205,17 @@ pub struct AlignArgs {
     /// A translated file, or a source edition (all its translations)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AlignFormatArg::Human)]
+    pub format: AlignFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Documentation root (default: .)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = AlignFormatArg::Human)]

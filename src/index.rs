@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
 
+use crate::config::site::Site;
 use crate::discover::Tree;
 use crate::parse::Document;
 use crate::source::FileId;
@@ -86,6 +87,16 @@ pub struct Index {
     /// Markdown files that were parsed, by path.
     parsed: HashMap<String, FileId>,
     anchors: Vec<Option<AnchorSet>>,
+    /// Docs sites, innermost first: links in their files resolve as the
+    /// site serves them (see [`Index::set_sites`]).
+    sites: Vec<Site>,
+    /// A translation's source edition (for sites that fall back to it).
+    sources: HashMap<String, String>,
+    /// Docusaurus routes: a path with number prefixes and extension
+    /// dropped → the file that renders it.
+    routes: HashMap<String, String>,
+    /// `image-variants`, compiled.
+    variants: Vec<regex::Regex>,
 }
 
 impl Index {
@@ -105,7 +116,104 @@ impl Index {
             outside_links: std::mem::take(&mut tree.outside_links),
             parsed,
             anchors,
+            sites: Vec::new(),
+            sources: HashMap::new(),
+            routes: HashMap::new(),
+            variants: Vec::new(),
         }
+    }
+
+    /// Resolves links of files inside `sites` as those sites serve them:
+    /// site-absolute URLs through their content folders and static
+    /// folders, clean URLs, page-relative URLs, Docusaurus routes, and, for
+    /// sites that fall back to the source language, the source edition's
+    /// files (`sources`: translation → source path).
+    pub fn set_sites(&mut self, sites: Vec<Site>) {
+        let mut routes = HashMap::new();
+        static DATED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(?:/index)?\.mdx?$")
+                .expect("static regex")
+        });
+        for site in sites.iter().filter(|s| s.number_prefixes) {
+            // Docusaurus blogs: `2020-03-16-4.7.0.md` is served at `2020/03/16/4.7.0`.
+            for blog in &site.blogs {
+                let prefix = format!("{blog}/");
+                for f in &self.files {
+                    if let Some(c) = f
+                        .strip_prefix(&prefix)
+                        .and_then(|rest| DATED.captures(rest))
+                    {
+                        let url = format!("{blog}/{}/{}/{}/{}", &c[1], &c[2], &c[3], &c[4]);
+                        routes.entry(route_key(&url)).or_insert_with(|| f.clone());
+                    }
+                }
+            }
+            for c in &site.content {
+                let prefix = format!("{}/", c.dir);
+                for f in &self.files {
+                    let Some(rest) = f.strip_prefix(&prefix) else {
+                        continue;
+                    };
+                    if !(rest.ends_with(".md") || rest.ends_with(".mdx")) {
+                        continue;
+                    }
+                    routes
+                        .entry(format!("{}/{}", c.dir, route_key(rest)))
+                        .or_insert_with(|| f.clone());
+                }
+            }
+        }
+        self.sites = sites;
+        self.routes = routes;
+    }
+
+    /// Records each translation's source edition (translation path → source path).
+    pub fn set_sources(&mut self, sources: HashMap<String, String>) {
+        self.sources = sources;
+    }
+
+    /// The source edition of the translation at `path`.
+    pub fn source_of(&self, path: &str) -> Option<&str> {
+        self.sources.get(path).map(String::as_str)
+    }
+
+    /// Compiles `image-variants` patterns (`{stem}.{lang}.{ext}`); see
+    /// [`Index::logical_image`].
+    pub fn set_image_variants(&mut self, patterns: &[String]) {
+        self.variants = patterns.iter().filter_map(|p| variant_regex(p)).collect();
+    }
+
+    /// The logical image a localised image file stands for (`arch.ko.png`
+    /// → `arch.png`), by the `image-variants` patterns its path matches
+    /// (the shortest name wins: the most specific pattern).
+    pub fn logical_image(&self, path: &str) -> Option<String> {
+        self.variants
+            .iter()
+            .filter_map(|re| {
+                let c = re.captures(path)?;
+                // `diagram.old.png` is no variant: the code must be a language's.
+                if let Some(code) = c.name("lang")
+                    && !crate::discover::lang::is_known_code(code.as_str())
+                {
+                    return None;
+                }
+                let stem = c.name("stem")?.as_str();
+                Some(match c.name("ext") {
+                    Some(ext) => format!("{stem}.{}", ext.as_str()),
+                    None => stem.to_string(),
+                })
+            })
+            .min_by_key(|name| (name.len(), name.clone()))
+    }
+
+    /// The site that serves `path`, if any (the innermost).
+    pub fn site_of(&self, path: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.contains(path))
+    }
+
+    /// Every site, innermost first.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
     }
 
     /// Replaces a file's anchors after its text changed (a fix was applied).
@@ -166,7 +274,142 @@ impl Index {
         if self.outside_links.contains(&path) {
             return Target::OutsideLink { path };
         }
+        if let Some(site) = self.site_of(from)
+            && let Some(found) = self.site_resolve(site, from, &decoded, fragment.clone())
+        {
+            return found;
+        }
         Target::Missing { path }
+    }
+
+    /// What `link` (percent-decoded, no fragment or query) written in
+    /// `from` reaches on `site`, when plain file resolution found nothing:
+    /// `None` when nothing either (the link is missing), `External` for a
+    /// site-absolute URL outside every section of the site (it may be
+    /// generated, an alias or a redirect: left to `--external`).
+    fn site_resolve(
+        &self,
+        site: &Site,
+        from: &str,
+        link: &str,
+        fragment: Option<String>,
+    ) -> Option<Target> {
+        let mut bases: Vec<String> = Vec::new();
+        let absolute = link.starts_with('/');
+        if absolute {
+            let base = site.base.trim_end_matches('/');
+            let url = match link.strip_prefix(base) {
+                Some(rest) if !base.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+                    rest
+                }
+                _ => link,
+            };
+            // The longest URL prefix first (`/ko/…` before `/…`).
+            let mut roots: Vec<&crate::config::site::ContentRoot> = site
+                .content
+                .iter()
+                .filter(|c| url == c.url || url.starts_with(&format!("{}/", c.url)))
+                .collect();
+            roots.sort_by_key(|c| std::cmp::Reverse(c.url.len()));
+            for c in roots {
+                bases.extend(under(&c.dir, &url[c.url.len()..]));
+            }
+            for s in &site.statics {
+                bases.extend(under(s, url));
+            }
+        } else {
+            let mut froms = vec![from.to_string()];
+            if site.fallback
+                && let Some(src) = self.sources.get(from)
+            {
+                froms.push(src.clone());
+            }
+            for f in &froms {
+                bases.extend(join(f, link));
+                if site.page_relative && !is_index_page(f) {
+                    // `a/b.md` is served at `a/b/`: relative URLs start there.
+                    let page = f.rsplit_once('.').map_or(f.as_str(), |(stem, _)| stem);
+                    bases.extend(join(&format!("{page}/x"), link));
+                }
+            }
+        }
+        for b in &bases {
+            for form in url_forms(b, site.clean_urls) {
+                if self.files.contains(&form) {
+                    return Some(Target::File {
+                        path: form,
+                        fragment,
+                    });
+                }
+                if self.dirs.contains(&form) && form == *b {
+                    return Some(Target::Dir { path: form });
+                }
+            }
+            if site.number_prefixes {
+                let key = route_key(b);
+                if let Some(f) = self.routes.get(&key) {
+                    return Some(Target::File {
+                        path: f.clone(),
+                        fragment,
+                    });
+                }
+            }
+        }
+        // Below a URL the tree cannot show (a mount of generated files).
+        if !site.opaque.is_empty() {
+            let urls = bases.iter().filter_map(|b| {
+                if absolute {
+                    return Some(link.to_string());
+                }
+                site.content.iter().find_map(|c| {
+                    b.strip_prefix(&format!("{}/", c.dir))
+                        .map(|rest| format!("{}/{rest}", c.url))
+                })
+            });
+            for url in urls {
+                if site
+                    .opaque
+                    .iter()
+                    .any(|o| url == *o || url.starts_with(&format!("{o}/")))
+                {
+                    return Some(Target::External);
+                }
+            }
+        }
+        if absolute {
+            // A URL whose first folder is no section of the site's content
+            // (`/community/`, a taxonomy, a redirect) cannot be judged.
+            let url = link.trim_start_matches('/');
+            let first = url.split('/').next().unwrap_or("");
+            let known = site
+                .content
+                .iter()
+                .map(|c| c.dir.as_str())
+                .chain(site.statics.iter().map(String::as_str))
+                .any(|d| {
+                    let p = format!("{d}/{first}");
+                    first.is_empty()
+                        || self.dirs.contains(&p)
+                        || self.files.contains(&p)
+                        || url_forms(&p, true).iter().any(|f| self.files.contains(f))
+                });
+            let in_url_space = site.content.iter().any(|c| {
+                !c.url.is_empty() && (link == c.url || link.starts_with(&format!("{}/", c.url)))
+            });
+            // A file with an extension (an image, a PDF) is looked for where
+            // the site serves files from: missing is missing.
+            let last = url.rsplit('/').next().unwrap_or("");
+            let asset = last.rsplit_once('.').is_some_and(|(_, ext)| {
+                ext != "html"
+                    && (2..=5).contains(&ext.len())
+                    && ext.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            if !known && !in_url_space && !asset {
+                return Some(Target::External);
+            }
+        }
+        None
     }
 }
 
@@ -184,6 +427,100 @@ pub fn link_path(from: &str, dest: &str) -> Option<String> {
         return None;
     }
     join(from, &decode(path))
+}
+
+/// An `image-variants` pattern as a regex over a path's end: `{stem}`,
+/// `{ext}` captured, `{lang}` any language code, `*` anything but `/`.
+fn variant_regex(pattern: &str) -> Option<regex::Regex> {
+    let mut re = String::from("(?:^|/)");
+    let mut rest = pattern;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("{stem}") {
+            re.push_str("(?P<stem>[^/]+?)");
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("{lang}") {
+            re.push_str("(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)");
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("{ext}") {
+            re.push_str("(?P<ext>[A-Za-z0-9]+)");
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('*') {
+            re.push_str("[^/]*");
+            rest = r;
+        } else {
+            let c = rest.chars().next()?;
+            re.push_str(&regex::escape(&c.to_string()));
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
+/// `rest` (a URL path) below folder `dir` (`""`: the root), normalised.
+fn under(dir: &str, rest: &str) -> Option<String> {
+    let rest = rest.trim_start_matches('/');
+    if dir.is_empty() {
+        join("x", rest)
+    } else {
+        join(&format!("{dir}/x"), rest)
+    }
+}
+
+/// Whether a page is its folder's page (`index.md`, `_index.md`,
+/// `README.md`): its URL is the folder's.
+fn is_index_page(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    matches!(stem, "index" | "_index" | "README" | "readme")
+}
+
+/// The files a clean URL may be served from: `p`, `p.md`, `p/index.md`,
+/// `p/_index.md`, `p/README.md` (and `.mdx`); `p.html` is `p.md`.
+fn url_forms(p: &str, clean: bool) -> Vec<String> {
+    let p = p.trim_end_matches('/');
+    let mut out = vec![p.to_string()];
+    if !clean {
+        return out;
+    }
+    let stem = p.strip_suffix(".html").unwrap_or(p);
+    for ext in [".md", ".mdx"] {
+        out.push(format!("{stem}{ext}"));
+    }
+    for name in ["index.md", "_index.md", "README.md", "index.mdx"] {
+        out.push(if stem.is_empty() {
+            name.to_string()
+        } else {
+            format!("{stem}/{name}")
+        });
+    }
+    out
+}
+
+/// A Docusaurus route key: every folder's and the file's number prefix
+/// (`01-`, `2_`, `3.`) dropped, the extension and a final `index` or
+/// `README` dropped.
+fn route_key(path: &str) -> String {
+    static PREFIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\d+\s*[-_.]+\s*([^-_.\s].*)$").expect("static regex")
+    });
+    let path = path.trim_end_matches('/');
+    let path = path
+        .strip_suffix(".mdx")
+        .or_else(|| path.strip_suffix(".md"))
+        .or_else(|| path.strip_suffix(".html"))
+        .unwrap_or(path);
+    let mut parts: Vec<String> = path
+        .split('/')
+        .map(|seg| match PREFIX.captures(seg) {
+            Some(c) => c[1].to_string(),
+            None => seg.to_string(),
+        })
+        .collect();
+    if parts.len() > 1 && matches!(parts.last().map(String::as_str), Some("index" | "README")) {
+        parts.pop();
+    }
+    parts.join("/")
 }
 
 /// `scheme:` per RFC 3986 (`https:`, `mailto:`, `data:`); a Windows drive

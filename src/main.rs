@@ -22,8 +22,8 @@ use lockstep::render::{self, Format, RenderOptions};
 use lockstep::report::Report;
 
 use self::cli::{
-    AlignArgs, AlignFormatArg, CheckArgs, Cli, ColorChoice, Command, CommentArgs, FixArgs,
-    FormatArg, RulesArgs, StatusArgs, StatusFormatArg, SyncArgs,
+    AlignArgs, AlignFormatArg, CheckArgs, Cli, ColorChoice, Command, CommentArgs, DocsArgs,
+    FixArgs, FormatArg, RulesArgs, StatusArgs, StatusFormatArg, SyncArgs,
 };
 
 /// How a command ended, before it becomes an exit code.
@@ -71,6 +71,7 @@ fn main() -> ExitCode {
         Command::Status(args) => run_status(&cli, args),
         Command::Sync(args) => run_sync(&cli, args),
         Command::Align(args) => run_align(&cli, args),
+        Command::Docs(args) => run_docs(&cli, args),
         Command::Rules(args) => run_rules(&cli, args),
         Command::Comment(args) => run_comment(&cli, args),
     };
@@ -430,6 +431,21 @@ fn run_align(cli: &Cli, args: &AlignArgs) -> Result<Outcome, Failure> {
     if let (Some(note), false, AlignFormatArg::Human) = (&report.note, cli.quiet, args.format) {
         eprintln!("note: {}", render::safe::escape(note));
     }
+    Ok(Outcome::Clean)
+}
+
+fn run_docs(cli: &Cli, args: &DocsArgs) -> Result<Outcome, Failure> {
+    let report = app::docs::docs(&app::docs::DocsOptions {
+        path: args.path.clone(),
+        config: cli.config.clone(),
+    })?;
+    let text = match args.format {
+        AlignFormatArg::Human => render::docs::text(&report),
+        AlignFormatArg::Json => render::docs::json(&report),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(Outcome::Clean)
 }
 

@@ -52,8 +52,10 @@ impl Workspace {
     /// Replaces a file's text (after a fix, or an edit in an editor):
     /// re-parses it and refreshes its anchors.
     pub fn update_file(&mut self, id: FileId, text: String) {
-        let opts = self.parse_options();
         let path = std::mem::take(&mut self.files[id.index()].path);
+        let opts = self
+            .parse_options()
+            .with_anchor_style(self.settings.anchor_style_for(&path));
         let file = SourceFile::new(path, text);
         let doc = parse::parse_with(&file.text, &file.lines, &opts);
         self.index.set_anchors(id, AnchorSet::from_document(&doc));

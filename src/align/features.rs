@@ -86,6 +86,18 @@ impl ImageKey {
 
 /// The key of a local image (`None` for remote images and data URIs).
 pub fn image_key(index: &Index, from: &str, dest: &str) -> Option<ImageKey> {
+    let key = image_key_of_file(index, from, dest)?;
+    // A localised variant (`image-variants`) stands for its logical image.
+    match index.logical_image(key.display()) {
+        Some(name) => Some(ImageKey {
+            resolved: None,
+            name,
+        }),
+        None => Some(key),
+    }
+}
+
+fn image_key_of_file(index: &Index, from: &str, dest: &str) -> Option<ImageKey> {
     let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     match index.resolve(from, dest) {
         Target::File { path, .. } => Some(ImageKey {

@@ -86,8 +86,9 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
     (tree, groups)
 }
 
-fn load_some(root: &Path, settings: Settings, select: Select<'_>) -> Workspace {
+fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspace {
     let (mut tree, groups) = discover(root, &settings);
+    settings.sites = sites(root, &settings, &tree);
     let needed = match select {
         Select::Needed(n) => Some(n),
         _ => None,
@@ -136,12 +137,34 @@ fn load_some(root: &Path, settings: Settings, select: Select<'_>) -> Workspace {
     };
     let max = settings.max_file_size;
     let parse_options = workspace::parse_options(&settings);
+    let dialects = settings.has_dialects();
+    let settings_ref = &settings;
+    // Each site's attribute-list delimiters, compiled once.
+    let attr_res: std::collections::HashMap<&(String, String), ParseOptions> = settings
+        .sites
+        .iter()
+        .filter_map(|s| s.attr_delimiters.as_ref())
+        .map(|d| (d, parse_options.clone().with_attr_delimiters(&d.0, &d.1)))
+        .collect();
     let load = |wanted: &[bool], tree: &discover::Tree| -> Vec<Option<Loaded>> {
         tree.markdown
             .par_iter()
             .enumerate()
             .map(|(i, rel)| {
-                wanted[i].then(|| load_file(root, rel, FileId(i as u32), max, &parse_options))
+                wanted[i].then(|| {
+                    if dialects {
+                        let style = settings_ref.anchor_style_for(rel);
+                        let attrs = settings_ref.attr_delimiters_for(rel);
+                        if style != parse_options.anchor_style || attrs.is_some() {
+                            let base = attrs
+                                .and_then(|d| attr_res.get(d))
+                                .unwrap_or(&parse_options);
+                            let opts = base.clone().with_anchor_style(style);
+                            return load_file(root, rel, FileId(i as u32), max, &opts);
+                        }
+                    }
+                    load_file(root, rel, FileId(i as u32), max, &parse_options)
+                })
             })
             .collect()
     };
@@ -199,7 +222,25 @@ fn load_some(root: &Path, settings: Settings, select: Select<'_>) -> Workspace {
         .par_iter()
         .map(|d| d.as_ref().map(AnchorSet::from_document))
         .collect();
-    let index = Index::build(&mut tree, &paths, anchors);
+    let mut index = Index::build(&mut tree, &paths, anchors);
+    // Each translation's source edition (sites that fall back to it, the
+    // help for a translation that kept its source's relative paths).
+    index.set_sources(
+        groups
+            .iter()
+            .flat_map(|g| {
+                g.translations
+                    .iter()
+                    .map(move |t| (t.path.clone(), g.source.clone()))
+            })
+            .collect(),
+    );
+    if !settings.sites.is_empty() {
+        index.set_sites(settings.sites.clone());
+    }
+    if !settings.image_variants.is_empty() {
+        index.set_image_variants(&settings.image_variants);
+    }
     Workspace {
         root: root.to_path_buf(),
         settings,
@@ -210,6 +251,26 @@ fn load_some(root: &Path, settings: Settings, select: Select<'_>) -> Workspace {
         index,
         read_problems,
     }
+}
+
+/// The docs sites of the root: detected from the walked tree (unless
+/// `[site]` says `detect = false`), then `[site]` applied.
+pub fn sites(
+    root: &Path,
+    settings: &Settings,
+    tree: &discover::Tree,
+) -> Vec<crate::config::site::Site> {
+    use crate::config::site;
+    let detect = settings.site.as_ref().is_none_or(|s| s.detect);
+    let mut sites = if detect {
+        site::detect(root, &tree.files, &tree.dirs)
+    } else {
+        Vec::new()
+    };
+    if let Some(o) = &settings.site {
+        site::apply_override(&mut sites, o);
+    }
+    sites
 }
 
 /// A file as read: its text, its document (if it parsed), a read problem.

@@ -10,6 +10,7 @@
 
 pub mod align;
 pub mod baseline;
+pub mod docs;
 pub mod external;
 pub mod fix;
 pub mod load;

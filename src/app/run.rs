@@ -201,6 +201,9 @@ fn priors(
         .filter_map(|(&(commit, id), text)| {
             let now_words = now_words.get(&id)?;
             let file = crate::source::SourceFile::new(ws.files[id.index()].path.clone(), text?);
+            let opts = opts
+                .clone()
+                .with_anchor_style(ws.settings.anchor_style_for(&file.path));
             let then = crate::parse::parse_with(&file.text, &file.lines, &opts);
             let prior = Prior::new(&then, now_words, &file.path, &ws.index);
             let old = OldSource::parsed(file, then, &prior.then_now);

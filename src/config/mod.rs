@@ -13,6 +13,7 @@ pub mod error;
 pub mod raw;
 pub mod read;
 pub mod rule_file;
+pub mod site;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use crate::discover::layout::Layout;
 use crate::discover::{Globs, lang};
+use crate::parse::dialect::AnchorStyle;
 use crate::registry::{RuleId, Severity};
 
 pub use self::error::ConfigError;
@@ -29,9 +31,14 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 /// How fragment case differences are judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AnchorCase {
-    /// GitHub ids are lowercase and matched exactly: a case-only mismatch is broken.
+    /// A warning where the renderer forgives it (github.com retries the
+    /// lowercased id), an error where fragments match exactly.
     #[default]
+    Auto,
+    /// Always an error: the ids must match exactly.
     Error,
+    /// Always a warning.
+    Warning,
     /// Accept fragments that match an id ignoring case.
     Ignore,
 }
@@ -67,6 +74,14 @@ pub struct Settings {
     pub external: External,
     /// `[[overrides]]`: rule levels for some files, in file order.
     pub overrides: Vec<Override>,
+    /// `anchor-style`: the heading-id dialect, when set (else detected per site, else GitHub's).
+    pub anchor_style: Option<AnchorStyle>,
+    /// `[site]`, as written.
+    pub site: Option<site::SiteOverride>,
+    /// The docs sites of the root: detected and `[site]` applied (filled when the root is walked).
+    pub sites: Vec<site::Site>,
+    /// `image-variants`: how localised image names are made.
+    pub image_variants: Vec<String>,
 }
 
 /// One `[[overrides]]` table: the level of some rules in the files its
@@ -76,10 +91,96 @@ pub struct Settings {
 pub struct Override {
     pub files: Globs,
     pub rules: Vec<(RuleId, Option<Severity>)>,
+    pub anchor_style: Option<AnchorStyle>,
 }
 
 /// The most globs one list (`exclude`, an override's `files`) may hold.
 pub const MAX_GLOBS: usize = 10_000;
+
+fn anchor_style(
+    a: &toml::Spanned<String>,
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<AnchorStyle, ConfigError> {
+    AnchorStyle::from_name(a.get_ref()).ok_or_else(|| {
+        err(
+            a.span(),
+            format!(
+                "unknown anchor-style `{}`: expected one of {}",
+                a.get_ref(),
+                AnchorStyle::ALL
+                    .iter()
+                    .map(|s| format!("`{}`", s.name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+fn resolve_site(
+    raw: raw::RawSite,
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<site::SiteOverride, ConfigError> {
+    let rel = |v: &toml::Spanned<String>| -> Result<String, ConfigError> {
+        let p = v.get_ref().trim_matches('/');
+        if v.get_ref().contains('\\') || p.split('/').any(|c| c == "..") {
+            return Err(err(
+                v.span(),
+                format!(
+                    "`{}` must be a folder below the root, with `/` separators",
+                    v.get_ref()
+                ),
+            ));
+        }
+        Ok(p.trim_start_matches("./").to_string())
+    };
+    let list =
+        |v: &Option<Vec<toml::Spanned<String>>>| -> Result<Option<Vec<String>>, ConfigError> {
+            v.as_ref().map(|l| l.iter().map(rel).collect()).transpose()
+        };
+    let framework = match &raw.framework {
+        Some(f) => Some(site::Framework::from_name(f.get_ref()).ok_or_else(|| {
+            err(
+                f.span(),
+                format!(
+                    "unknown framework `{}`: expected \"vitepress\", \"hugo\", \"docusaurus\", \"mkdocs\", \"mdbook\" or \"none\"",
+                    f.get_ref()
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let base = raw.base.as_ref().map(|b| {
+        let b = b.get_ref().trim();
+        format!("/{}/", b.trim_matches('/')).replace("//", "/")
+    });
+    let mut languages = None;
+    if let Some(l) = &raw.languages {
+        let mut out = Vec::new();
+        for code in l {
+            if !lang::is_code_shaped(code.get_ref()) {
+                return Err(err(
+                    code.span(),
+                    format!("`{}` is not a language code", code.get_ref()),
+                ));
+            }
+            out.push(code.get_ref().clone());
+        }
+        languages = Some(out);
+    }
+    Ok(site::SiteOverride {
+        framework,
+        dir: raw.root.as_ref().map(rel).transpose()?,
+        content: list(&raw.content)?,
+        statics: list(&raw.statics)?,
+        clean_urls: raw.clean_urls,
+        page_relative: raw.page_relative,
+        fallback: raw.fallback,
+        base,
+        languages,
+        detect: raw.detect.unwrap_or(true),
+    })
+}
 
 /// Builds gitignore-style globs, pointing at the bad one on error.
 fn globs(
@@ -161,7 +262,7 @@ impl Default for Settings {
                 .iter()
                 .map(|r| (*r, r.meta().default_on.then(|| r.default_severity())))
                 .collect(),
-            anchor_case: AnchorCase::Error,
+            anchor_case: AnchorCase::Auto,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude: Globs::default(),
             toc_titles: crate::parse::toc::DEFAULT_TITLES
@@ -175,6 +276,10 @@ impl Default for Settings {
             declared: rule_file::RuleSet::default(),
             external: External::default(),
             overrides: Vec::new(),
+            anchor_style: None,
+            site: None,
+            sites: Vec::new(),
+            image_variants: Vec::new(),
         }
     }
 }
@@ -311,19 +416,50 @@ impl Settings {
             for (name, severity) in &o.rules {
                 rules.push(rule_level(&mut s.declared, name, severity, &err)?);
             }
-            s.overrides.push(Override { files, rules });
+            let anchor_style = o
+                .anchor_style
+                .as_ref()
+                .map(|a| anchor_style(a, &err))
+                .transpose()?;
+            s.overrides.push(Override {
+                files,
+                rules,
+                anchor_style,
+            });
         }
         if let Some(case) = raw.anchor_case {
             s.anchor_case = match case.get_ref().as_str() {
+                "auto" => AnchorCase::Auto,
                 "error" => AnchorCase::Error,
+                "warning" => AnchorCase::Warning,
                 "ignore" => AnchorCase::Ignore,
                 other => {
                     return Err(err(
                         case.span(),
-                        format!("invalid anchor-case `{other}`: expected \"error\" or \"ignore\""),
+                        format!(
+                            "invalid anchor-case `{other}`: expected \"auto\", \"error\", \"warning\" or \"ignore\""
+                        ),
                     ));
                 }
             };
+        }
+        if let Some(a) = &raw.anchor_style {
+            s.anchor_style = Some(anchor_style(a, &err)?);
+        }
+        if let Some(site) = raw.site {
+            s.site = Some(resolve_site(site, &err)?);
+        }
+        for v in raw.image_variants.unwrap_or_default() {
+            let p = v.get_ref();
+            if !p.contains("{lang}") || !p.contains("{stem}") {
+                return Err(err(
+                    v.span(),
+                    format!(
+                        "image variant `{p}` must contain `{{stem}}` and `{{lang}}` (e.g. `{{stem}}.{{lang}}.{{ext}}`)"
+                    ),
+                ));
+            }
+            s.image_variants.push(p.clone());
         }
         if let Some(size) = raw.max_file_size {
             s.max_file_size = parse_size(size.get_ref()).map_err(|m| err(size.span(), m))?;
@@ -382,6 +518,53 @@ impl Settings {
 
     pub fn is_enabled(&self, rule: RuleId) -> bool {
         self.severity(rule).is_some()
+    }
+
+    /// The heading-id dialect of the file at `path`: the last
+    /// `[[overrides]]` table that matches it and sets one, else
+    /// `anchor-style`, else its site's, else GitHub's.
+    pub fn anchor_style_for(&self, path: &str) -> AnchorStyle {
+        for o in self.overrides.iter().rev() {
+            if let Some(a) = o.anchor_style
+                && o.files.matches(path)
+            {
+                return a;
+            }
+        }
+        if let Some(a) = self.anchor_style {
+            return a;
+        }
+        self.sites
+            .iter()
+            .find(|s| s.contains(path))
+            .and_then(|s| s.anchor_style)
+            .unwrap_or_default()
+    }
+
+    /// The attribute-list delimiters of the site of `path`, when not `{` `}`.
+    pub fn attr_delimiters_for(&self, path: &str) -> Option<&(String, String)> {
+        self.sites
+            .iter()
+            .find(|s| s.contains(path))
+            .and_then(|s| s.attr_delimiters.as_ref())
+    }
+
+    /// Whether the site of `path` passes link fragments through its slug function.
+    pub fn slugs_fragments_for(&self, path: &str) -> bool {
+        self.sites
+            .iter()
+            .find(|s| s.contains(path))
+            .is_some_and(|s| s.slugs_fragments)
+    }
+
+    /// Whether any file may use another dialect than GitHub's.
+    pub fn has_dialects(&self) -> bool {
+        self.anchor_style.is_some_and(|a| a != AnchorStyle::Github)
+            || self.overrides.iter().any(|o| o.anchor_style.is_some())
+            || self
+                .sites
+                .iter()
+                .any(|s| s.anchor_style.is_some() || s.attr_delimiters.is_some())
     }
 
     /// The level of `rule` in the file at `path` (relative to the root): the

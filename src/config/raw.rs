@@ -19,8 +19,14 @@ pub struct RawConfig {
     pub languages: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     /// Rule severities: `error`, `warning`, `info` or `off`.
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
-    /// `error` (default: GitHub matches ids exactly) or `ignore`.
+    /// `auto` (default), `error`, `warning` or `ignore`: case-only fragment mismatches.
     pub anchor_case: Option<Spanned<String>>,
+    /// The heading-id dialect (`github`, `vitepress`, `mkdocs`, …); default: detected.
+    pub anchor_style: Option<Spanned<String>>,
+    /// The docs site: how its URLs map to files.
+    pub site: Option<RawSite>,
+    /// Localised image names: patterns such as `{stem}.{lang}.{ext}`.
+    pub image_variants: Option<Vec<Spanned<String>>>,
     /// Files larger than this are skipped: bytes, or a string like `"10 MiB"`.
     pub max_file_size: Option<Spanned<toml::Value>>,
     /// Markdown files not to check (gitignore-style globs); they still exist as link targets.
@@ -49,7 +55,33 @@ pub struct RawOverride {
     /// Gitignore-style globs, relative to the documentation root.
     pub files: Vec<Spanned<String>>,
     /// Rule → `error`, `warning`, `info` or `off` for those files.
+    #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The heading-id dialect of those files.
+    pub anchor_style: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSite {
+    /// `vitepress`, `hugo`, `docusaurus`, `mkdocs`, `mdbook` or `none`.
+    pub framework: Option<Spanned<String>>,
+    /// The site's folder, relative to the documentation root.
+    pub root: Option<Spanned<String>>,
+    /// Folders whose files site URLs map to, relative to `root`.
+    pub content: Option<Vec<Spanned<String>>>,
+    /// Folders served at the site's root (`public`, `static`), relative to `root`.
+    #[serde(rename = "static")]
+    pub statics: Option<Vec<Spanned<String>>>,
+    pub clean_urls: Option<bool>,
+    pub page_relative: Option<bool>,
+    pub fallback: Option<bool>,
+    /// The URL path the site is served under (`/docs/`).
+    pub base: Option<Spanned<String>>,
+    /// Language codes whose URLs start with `/<code>/`.
+    pub languages: Option<Vec<Spanned<String>>>,
+    /// `false`: do not detect frameworks.
+    pub detect: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

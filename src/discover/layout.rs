@@ -231,6 +231,48 @@ pub fn group(
     assemble(markdown, found)
 }
 
+/// Which convention made `path` a translation of `source` (for `lockstep
+/// docs`): a short description, `None` when `path` is no translation.
+pub fn rule_of(path: &str, source: &str, layouts: &[Layout]) -> &'static str {
+    if !layouts.is_empty() {
+        return "an explicit [[documents]] layout";
+    }
+    let (dir, _) = split_dir(path);
+    let (src_dir, _) = split_dir(source);
+    if path.contains("/docusaurus-plugin-content-")
+        || path.starts_with("i18n/") && path.contains("docusaurus-plugin-content-")
+    {
+        return "Docusaurus i18n/<lang>/docusaurus-plugin-content-*/";
+    }
+    if dir == src_dir {
+        return "NAME-xx.md / NAME.xx.md / NAME_xx.md beside NAME.md";
+    }
+    let last = dir.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if matches!(last, "translations" | "translation" | "i18n") {
+        return "translations/NAME-xx.md below NAME.md";
+    }
+    if path.ends_with(source.rsplit('/').next().unwrap_or(source))
+        && path.len() > source.len()
+        && source.split('/').count() + 1 == path.split('/').count()
+        && !source.contains("/en/")
+    {
+        return "D/xx/… beside D/… (a VitePress locale folder)";
+    }
+    if path.split('/').any(|c| c.contains('.'))
+        && source.split('/').count() == path.split('/').count()
+    {
+        let differs = path
+            .split('/')
+            .zip(source.split('/'))
+            .find(|(a, b)| a != b)
+            .map(|(a, _)| a);
+        if differs.is_some_and(|c| c.contains('.') && !c.ends_with(".md")) {
+            return "D.xx/… beside D/…";
+        }
+    }
+    "D/xx/… beside D/en/…"
+}
+
 fn split_ext(name: &str) -> Option<(&str, &str)> {
     let dot = name.rfind('.')?;
     Some((&name[..dot], &name[dot..]))
@@ -287,6 +329,51 @@ fn zero_config(
             {
                 return Some((code.to_string(), source));
             }
+        }
+    }
+    // Docusaurus: i18n/<lang>/docusaurus-plugin-content-docs/current/… is
+    // docs/… (version-X/… is versioned_docs/version-X/…), -blog/ is blog/,
+    // -pages/ is src/pages/ — before the folder rule below, which would
+    // take an i18n/en/ folder for the source.
+    if let Some(i) = path.find("i18n/") {
+        let (site, rest) = (&path[..i], &path[i + 5..]);
+        if site.is_empty() || site.ends_with('/') {
+            if let Some((code, rest)) = rest.split_once('/')
+                && lang::is_code_shaped(code)
+                && let Some((plugin, rest)) = rest.split_once('/')
+            {
+                let source = match plugin {
+                    "docusaurus-plugin-content-docs" => match rest.split_once('/') {
+                        Some(("current", r)) => Some(format!("{site}docs/{r}")),
+                        Some((v, r)) if v.starts_with("version-") => {
+                            Some(format!("{site}versioned_docs/{v}/{r}"))
+                        }
+                        _ => None,
+                    },
+                    "docusaurus-plugin-content-blog" => Some(format!("{site}blog/{rest}")),
+                    "docusaurus-plugin-content-pages" => Some(format!("{site}src/pages/{rest}")),
+                    _ => None,
+                };
+                if let Some(source) = source {
+                    return Some((code.to_string(), source));
+                }
+            }
+        }
+    }
+    // VitePress' root locale: D/xx/… translates D/… when D is a VitePress
+    // site (D/.vitepress/) and D/… exists.
+    {
+        let mut start = 0;
+        while let Some(len) = path[start..].find('/') {
+            let end = start + len;
+            let (prefix, comp, rest) = (&path[..start], &path[start..end], &path[end + 1..]);
+            if known(comp)
+                && exists(&[prefix, ".vitepress"], &is_dir).is_some()
+                && let Some(source) = exists(&[prefix, rest], &is_file)
+            {
+                return Some((comp.to_string(), source));
+            }
+            start = end + 1;
         }
     }
     // D/xx/… beside D/en/…, and D.xx/… beside D/….

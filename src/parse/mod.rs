@@ -8,6 +8,7 @@
 //! is walked iteratively (comrak's `traverse`), so deeply nested input cannot
 //! overflow the stack.
 
+pub mod dialect;
 pub mod html;
 pub mod slug;
 pub mod substance;
@@ -209,8 +210,15 @@ pub fn comrak_options(text: &str) -> Options<'static> {
     o
 }
 
-static CUSTOM_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\{\s*#([^\s}]+)[^}]*\}\s*$").expect("static regex"));
+/// A heading's explicit id at its end: `{#id}`, `{ #id }`, an attribute
+/// list `{ .class #id key=value }` (kramdown, Python-Markdown's attr_list,
+/// Hugo, VitePress), or MDX's comment form `{/* #id */}` (Docusaurus).
+static CUSTOM_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\s*\{(?:\s*(?:\.[\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]*)))*\s*#([^\s}.]+)[^}]*\}\s*$|\s*\{/\*\s*#([^\s*]+)\s*\*/\}\s*$"#,
+    )
+    .expect("static regex")
+});
 
 /// What parsing needs from the configuration.
 #[derive(Debug, Clone)]
@@ -219,6 +227,10 @@ pub struct ParseOptions {
     toc_titles: Vec<String>,
     /// Build [`Document::texts`] (declarative rules and the glossary need them).
     pub text_runs: bool,
+    /// The heading-id dialect.
+    pub anchor_style: dialect::AnchorStyle,
+    /// An explicit id in attribute-list delimiters other than `{` `}`.
+    pub custom_attrs: Option<std::sync::Arc<Regex>>,
 }
 
 impl ParseOptions {
@@ -229,7 +241,27 @@ impl ParseOptions {
                 .map(|t| toc::normalise_title(t.as_ref()))
                 .collect(),
             text_runs: false,
+            anchor_style: dialect::AnchorStyle::Github,
+            custom_attrs: None,
         }
+    }
+
+    /// The same options, reading explicit ids written between `left` and
+    /// `right` (`%{#id}%`) as well.
+    pub fn with_attr_delimiters(mut self, left: &str, right: &str) -> Self {
+        let (l, r) = (regex::escape(left), regex::escape(right));
+        self.custom_attrs = Regex::new(&format!(
+            r"\s*{l}(?:\s*(?:\.[\w-]+|[\w-]+=\S*))*\s*#([^\s.]+?)(?:\s[^\n]*?)?\s*{r}\s*$"
+        ))
+        .ok()
+        .map(std::sync::Arc::new);
+        self
+    }
+
+    /// The same options, with heading ids in `style`.
+    pub fn with_anchor_style(mut self, style: dialect::AnchorStyle) -> Self {
+        self.anchor_style = style;
+        self
     }
 }
 
@@ -265,7 +297,9 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
         text,
         lines,
         doc: Document::default(),
-        slugger: slug::Slugger::new(),
+        slugger: dialect::DialectSlugger::new(opts.anchor_style),
+        style: opts.anchor_style,
+        custom_attrs: opts.custom_attrs.clone(),
         list_depth: 0,
         list_items: Vec::new(),
     };
@@ -370,7 +404,9 @@ struct Builder<'t> {
     text: &'t str,
     lines: &'t LineIndex,
     doc: Document,
-    slugger: slug::Slugger,
+    slugger: dialect::DialectSlugger,
+    style: dialect::AnchorStyle,
+    custom_attrs: Option<std::sync::Arc<Regex>>,
     list_depth: usize,
     /// List items, for TOC recognition only.
     list_items: Vec<ListItem>,
@@ -475,14 +511,28 @@ impl<'t> Builder<'t> {
         }
         // GitHub keeps the text of a trailing `{#id}` in the id; site
         // generators use the custom id. Both are valid targets.
-        let custom_id = CUSTOM_ID
+        let custom_re: &Regex = match &self.custom_attrs {
+            Some(re) if re.is_match(&text) => re,
+            _ => &CUSTOM_ID,
+        };
+        let custom_id = custom_re
             .captures(&text)
-            .map(|c| c[1].to_string())
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().to_string())
             .filter(|id| !id.is_empty());
-        let id = self.slugger.slug(&text);
+        let github = self.style == dialect::AnchorStyle::Github;
+        // GitHub slugs the text with the attribute; the site generators
+        // drop the attribute and use the explicit id instead of a slug.
+        let id = if github {
+            self.slugger.slug(&text)
+        } else if let Some(custom) = &custom_id {
+            self.slugger.claim(custom.clone())
+        } else {
+            self.slugger.slug(&text)
+        };
         if custom_id.is_some() {
             // Keep the displayed text free of the attribute.
-            if let Some(m) = CUSTOM_ID.find(&text) {
+            if let Some(m) = custom_re.find(&text) {
                 text.truncate(m.start());
             }
         }

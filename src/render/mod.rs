@@ -13,6 +13,7 @@
 pub mod align;
 mod columns;
 mod concise;
+pub mod docs;
 pub mod error;
 pub mod fix;
 mod github;

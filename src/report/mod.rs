@@ -7,6 +7,7 @@
 //! they were made.
 
 pub mod align;
+pub mod docs;
 pub mod fix;
 pub mod rules;
 pub mod status;

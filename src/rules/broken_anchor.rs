@@ -1,10 +1,9 @@
 //! `broken-anchor`: a `#fragment` that matches no id in its target file.
 
-use crate::config::AnchorCase;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::index::{AnchorSet, Target};
-use crate::parse::{Link, slug};
+use crate::parse::{Link, dialect};
 use crate::source::Span;
 
 use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
@@ -38,9 +37,18 @@ lockstep reports the link and names the id that was most likely meant:
 `expected #mvc-mvp-mvvm-mvvm-c-viper` — the id of a heading whose text
 matches the link text, or else the closest id by similarity.
 
-GitHub ids are lowercase and compared exactly, so `#SQL-query` does not reach
-`## SQL query`; such case-only mismatches are reported with their own message.
-Set `anchor-case = "ignore"` in `lockstep.toml` to accept them.
+Ids are compared exactly, so `#SQL-query` does not reach `## SQL query` in
+most renderers; such case-only mismatches are reported with their own message:
+a warning for GitHub ids (github.com's page script retries the id in
+lowercase, so the link works there but not in editors or on docs sites), an
+error for the docs-site dialects (`anchor-style`), which match exactly. Set
+`anchor-case = "error"`, `"warning"` or `"ignore"` in `lockstep.toml` to
+decide yourself.
+
+Ids follow the file's heading-id dialect (`anchor-style`, detected from the
+docs framework): GitHub's by default, or GitLab's, Docusaurus', MkDocs',
+Hugo's, VitePress', mdBook's or Bitbucket's. Explicit ids count in every
+form: `{#id}`, `{ #id .class }` attribute lists, MDX's `{/* #id */}`.
 
 ## Fix safety
 Safe when the intended id is certain: a case-only difference (`#SQL-query` → `#sql-query`,
@@ -118,32 +126,62 @@ fn judge(
             Fix::unsafe_(edits)
         })
     };
+    let style = ctx
+        .settings
+        .anchor_style_for(target.unwrap_or(ctx.file.path.as_str()));
+    // VitePress 2 slugs a Markdown link's fragment before it looks it up.
+    if ctx.settings.slugs_fragments_for(&ctx.file.path)
+        && style.slugifies_link_fragments()
+        && link.kind != crate::parse::LinkKind::Html
+        && anchors.contains(&dialect::slug(style, fragment))
+    {
+        return None;
+    }
     let (d, fix) = if let Some(id) = anchors.case_insensitive(fragment) {
-        if ctx.settings.anchor_case == AnchorCase::Ignore {
-            return None;
-        }
+        let (severity, why) = super::case_only(ctx.settings, style)?;
         let d = Diagnostic::new(
             RuleId::BrokenAnchor,
             ctx.id,
             span,
             format!("`#{fragment}` differs from the id `{id}` in {where_} only in letter case"),
         )
-        .with_help(format!(
-            "GitHub ids are lowercase and matched exactly: expected `{prefix}#{id}`"
-        ));
+        .with_severity(severity)
+        .with_help(format!("{why}: expected `{prefix}#{id}`"));
         (d, repair(id, true))
+    } else if let Some(id) = style
+        .normalizes_nfd()
+        .then(|| {
+            use unicode_normalization::UnicodeNormalization;
+            fragment.nfd().collect::<String>()
+        })
+        .filter(|nfd| nfd != fragment && anchors.contains(nfd))
+    {
+        let d = Diagnostic::new(
+            RuleId::BrokenAnchor,
+            ctx.id,
+            span,
+            format!(
+                "`#{fragment}` is written in composed Unicode (NFC), but the id in {where_} is decomposed (NFD)"
+            ),
+        )
+        .with_help(format!(
+            "{} ids keep the decomposed form (Hangul jamo, accents as combining marks), so a hand-written fragment does not match; copy the id from the rendered page's link",
+            style.name()
+        ));
+        let _ = id;
+        (d, None)
     } else {
         let message = format!("no heading or anchor in {where_} has the id `{fragment}`");
         let d = Diagnostic::new(RuleId::BrokenAnchor, ctx.id, span, message);
         // A fragment written as heading text (`#Getting%20Started`) slugs to the id.
-        let slugged = slug::slug(fragment);
+        let slugged = dialect::slug(style, fragment);
         if anchors.contains(&slugged) {
             let d = d.with_help(format!(
                 "fragments are heading ids, not heading text: expected `{prefix}#{slugged}`"
             ));
             (d, repair(&slugged, true))
         } else {
-            match suggest(fragment, &link.text, anchors) {
+            match suggest(fragment, &link.text, anchors, style) {
                 Some(id) => (
                     d.with_help(format!("expected `{prefix}#{id}`")),
                     repair(id, false),
@@ -170,8 +208,13 @@ fn fragment_span(ctx: &FileContext<'_>, link: &Link) -> Span {
 
 /// The id the author most likely meant: a heading whose id is the slug of
 /// the link text, else the most similar id.
-pub(crate) fn suggest<'a>(fragment: &str, text: &str, anchors: &'a AnchorSet) -> Option<&'a str> {
-    let from_text = slug::slug(text.trim());
+pub(crate) fn suggest<'a>(
+    fragment: &str,
+    text: &str,
+    anchors: &'a AnchorSet,
+    style: dialect::AnchorStyle,
+) -> Option<&'a str> {
+    let from_text = dialect::slug(style, text.trim());
     if !from_text.is_empty()
         && let Some(id) = anchors.iter().find(|id| *id == from_text)
     {

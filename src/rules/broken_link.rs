@@ -11,7 +11,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     default_on: true,
     scope: Scope::Corpus,
-    fix: FixAvailability::None,
+    fix: FixAvailability::Safe,
     docs: r#"## What it does
 Resolves every relative link (Markdown inline, reference and HTML `<a href>`)
 against the folder of the file it is written in — or the documentation root
@@ -39,7 +39,10 @@ Files ignored by `.gitignore` are not part of the tree: a link to one is
 reported, as it would be broken on GitHub.
 
 ## Fix safety
-No automatic fix.
+Safe in one case: a translation that kept its source's relative path (`images/x.png` in
+`translations/README-ko.md`) where the same path, read from the source edition, reaches a file
+that exists — the help names the path from the translation (`../images/x.png`) and the fix
+writes it (the fragment and query are kept). Otherwise no automatic fix.
 "#,
 };
 
@@ -58,11 +61,13 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             _ => continue,
         };
-        out.push(Diagnostic::new(
-            RuleId::BrokenLink,
-            ctx.id,
-            link.target_span(),
-            message,
-        ));
+        let mut d = Diagnostic::new(RuleId::BrokenLink, ctx.id, link.target_span(), message);
+        if let Some((help, fix)) = super::kept_source_path(ctx, link) {
+            d = d.with_help(help);
+            if let Some(fix) = fix {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
     }
 }

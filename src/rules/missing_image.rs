@@ -11,7 +11,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     default_on: true,
     scope: Scope::Corpus,
-    fix: FixAvailability::None,
+    fix: FixAvailability::Safe,
     docs: r#"## What it does
 Resolves every local image — Markdown `![alt](path)` and HTML `<img src>` /
 `<source srcset>` — like `broken-link` resolves links (relative to the file,
@@ -32,7 +32,10 @@ must reach them with a different relative path (`../images/x.png` instead of
 ```
 
 ## Fix safety
-No automatic fix.
+Safe in one case: a translation that kept its source's relative path (`images/x.png` in
+`translations/README-ko.md`) where the same path, read from the source edition, reaches a file
+that exists — the help names the path from the translation (`../images/x.png`) and the fix
+writes it (the fragment and query are kept). Otherwise no automatic fix.
 "#,
 };
 
@@ -52,11 +55,13 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             _ => continue,
         };
-        out.push(Diagnostic::new(
-            RuleId::MissingImage,
-            ctx.id,
-            image.target_span(),
-            message,
-        ));
+        let mut d = Diagnostic::new(RuleId::MissingImage, ctx.id, image.target_span(), message);
+        if let Some((help, fix)) = super::kept_source_path(ctx, image) {
+            d = d.with_help(help);
+            if let Some(fix) = fix {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
     }
 }

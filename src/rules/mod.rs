@@ -280,3 +280,83 @@ mod tests {
         }
     }
 }
+
+/// How a `#fragment` that matches an id only ignoring letter case is
+/// reported in a file of heading-id dialect `style`: `None` when it is
+/// accepted (`anchor-case = "ignore"`), else the severity and why.
+pub(crate) fn case_only(
+    settings: &crate::config::Settings,
+    style: crate::parse::dialect::AnchorStyle,
+) -> Option<(Severity, &'static str)> {
+    use crate::config::AnchorCase;
+    const FORGIVEN: &str = "github.com finds it (its page script retries the id in lowercase), but \
+other renderers — editors, docs sites, GitLab — match ids exactly";
+    const EXACT: &str = "ids are matched exactly";
+    match settings.anchor_case {
+        AnchorCase::Ignore => None,
+        AnchorCase::Error => Some((Severity::Error, EXACT)),
+        AnchorCase::Warning => Some((Severity::Warning, FORGIVEN)),
+        AnchorCase::Auto if !style.case_sensitive_fragments() => {
+            Some((Severity::Warning, FORGIVEN))
+        }
+        AnchorCase::Auto => Some((Severity::Error, EXACT)),
+    }
+}
+
+/// A translation that kept its source's relative path (`images/x.png` in
+/// `translations/README-ko.md`, where the source `README.md` reaches
+/// `images/x.png`): the path from this file to what the source reaches,
+/// with a help and — when the destination is written plainly in the file —
+/// a safe fix replacing the path (the fragment and query are kept).
+pub(crate) fn kept_source_path(
+    ctx: &FileContext<'_>,
+    link: &crate::parse::Link,
+) -> Option<(String, Option<crate::fix::Fix>)> {
+    use crate::index::Target;
+    let source = ctx.index.source_of(&ctx.file.path)?;
+    let Target::File { path, .. } = ctx.index.resolve(source, &link.dest) else {
+        return None;
+    };
+    let rel = relative_path(&ctx.file.path, &path);
+    let dest = link.dest.trim();
+    let cut = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (old_path, tail) = dest.split_at(cut);
+    // Written as the file spells it (spaces encoded when the link encoded them).
+    let new_path = if old_path.contains("%20") {
+        rel.replace(' ', "%20")
+    } else {
+        rel.clone()
+    };
+    let span = link.target_span();
+    let fix = (link.dest_span.is_some()
+        && ctx.file.slice(span) == link.dest
+        && !new_path.contains(['(', ')', '<', '>']))
+    .then(|| {
+        crate::fix::Fix::safe(vec![crate::fix::Edit::replace(
+            span,
+            &format!("{new_path}{tail}"),
+        )])
+    });
+    Some((
+        format!(
+            "the source edition `{source}` reaches `{path}` with this path; from this file it is `{new_path}`"
+        ),
+        fix,
+    ))
+}
+
+/// The relative path from the file at `from` to `to` (both relative to the root).
+pub(crate) fn relative_path(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dir = &from_dir[..from_dir.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}

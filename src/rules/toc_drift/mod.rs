@@ -234,7 +234,16 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 let heading = &doc.headings[expected[h]];
                 if !heading_keys[h].ids.contains(&entry.fragment.as_str()) {
                     let line = ctx.file.line_col(heading.span.start).line;
-                    let message = if entry.fragment.to_lowercase() == heading.id {
+                    let case_only = entry.fragment.to_lowercase() == heading.id.to_lowercase();
+                    let judged = if case_only {
+                        super::case_only(
+                            ctx.settings,
+                            ctx.settings.anchor_style_for(&ctx.file.path),
+                        )
+                    } else {
+                        None
+                    };
+                    let message = if case_only {
                         format!(
                             "TOC entry `#{}` differs from its heading's id only in letter case",
                             entry.fragment
@@ -245,15 +254,23 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                             entry.fragment
                         )
                     };
-                    let d = Diagnostic::new(RuleId::TocDrift, ctx.id, entry.span(ctx), message)
+                    let mut d = Diagnostic::new(RuleId::TocDrift, ctx.id, entry.span(ctx), message)
                         .with_help(format!(
-                            "expected `#{}` (heading `{}` at line {line})",
+                            "{}expected `#{}` (heading `{}` at line {line})",
+                            judged.map_or(String::new(), |(_, why)| format!("{why}: ")),
                             heading.id,
                             heading.text.trim()
                         ));
-                    findings
-                        .anchors
-                        .push((d, entry.fragment_span, heading.id.clone()));
+                    if let Some((severity, _)) = judged {
+                        d = d.with_severity(severity);
+                    }
+                    // `anchor-case = "ignore"`: a case-only entry is fine.
+                    let accepted = case_only && judged.is_none();
+                    if !accepted {
+                        findings
+                            .anchors
+                            .push((d, entry.fragment_span, heading.id.clone()));
+                    }
                 }
                 if depths[h] != entry.toc.depth {
                     findings.structural.push(
