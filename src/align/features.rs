@@ -66,16 +66,21 @@ fn sorted(mut v: Vec<u64>) -> Vec<u64> {
 pub struct ImageKey {
     pub resolved: Option<String>,
     pub name: String,
+    /// The path as written (decoded, no fragment or query): an edition that
+    /// mirrors the source's tree (Docusaurus `i18n/`, `docs/ko/`) keeps its
+    /// own copy of an image at the same relative path.
+    pub written: String,
 }
 
 impl ImageKey {
     /// Whether two keys name the same image: the same file, or — when either
     /// path is broken — the same file name.
     pub fn same(&self, other: &ImageKey) -> bool {
-        match (&self.resolved, &other.resolved) {
+        let same_file = match (&self.resolved, &other.resolved) {
             (Some(a), Some(b)) => a == b,
             _ => self.name == other.name,
-        }
+        };
+        same_file || (!self.written.is_empty() && self.written == other.written)
     }
 
     /// How to show it: the resolved path, else the name.
@@ -86,12 +91,18 @@ impl ImageKey {
 
 /// The key of a local image (`None` for remote images and data URIs).
 pub fn image_key(index: &Index, from: &str, dest: &str) -> Option<ImageKey> {
-    let key = image_key_of_file(index, from, dest)?;
+    let mut key = image_key_of_file(index, from, dest)?;
+    // Relative paths only: `/img/x.png` names the same file from every edition.
+    let path = dest.trim().split(['#', '?']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        key.written = crate::index::decode(path.trim_start_matches("./"));
+    }
     // A localised variant (`image-variants`) stands for its logical image.
     match index.logical_image(key.display()) {
         Some(name) => Some(ImageKey {
             resolved: None,
             name,
+            written: String::new(),
         }),
         None => Some(key),
     }
@@ -103,16 +114,19 @@ fn image_key_of_file(index: &Index, from: &str, dest: &str) -> Option<ImageKey> 
         Target::File { path, .. } => Some(ImageKey {
             name: name(&path),
             resolved: Some(path),
+            written: String::new(),
         }),
         Target::Missing { path } | Target::OutsideLink { path } | Target::Dir { path } => {
             Some(ImageKey {
                 resolved: None,
                 name: name(&path),
+                written: String::new(),
             })
         }
         Target::EscapesRoot => Some(ImageKey {
             resolved: None,
             name: name(dest),
+            written: String::new(),
         }),
         _ => None,
     }

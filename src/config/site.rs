@@ -352,11 +352,11 @@ fn vitepress(
     let mut d = dir.to_string();
     loop {
         let pkg = join(&d, "package.json");
-        if files.contains(&pkg) {
-            if let Some(major) = capture(&VP_VERSION, &read_config(root, &pkg)) {
-                site.slugs_fragments = major.parse::<u32>().is_ok_and(|m| m >= 2);
-                break;
-            }
+        if files.contains(&pkg)
+            && let Some(major) = capture(&VP_VERSION, &read_config(root, &pkg))
+        {
+            site.slugs_fragments = major.parse::<u32>().is_ok_and(|m| m >= 2);
+            break;
         }
         if d.is_empty() {
             break;
@@ -572,7 +572,7 @@ fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>
         .filter(|code| crate::discover::lang::is_known_code(code))
         .collect();
     langs.sort();
-    if langs.iter().any(|l| *l == default) {
+    if langs.contains(&default) {
         site.content.push(ContentRoot {
             lang: None,
             dir: join(&content, &default),

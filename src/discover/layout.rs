@@ -337,10 +337,11 @@ fn zero_config(
     // take an i18n/en/ folder for the source.
     if let Some(i) = path.find("i18n/") {
         let (site, rest) = (&path[..i], &path[i + 5..]);
-        if site.is_empty() || site.ends_with('/') {
-            if let Some((code, rest)) = rest.split_once('/')
-                && lang::is_code_shaped(code)
-                && let Some((plugin, rest)) = rest.split_once('/')
+        if (site.is_empty() || site.ends_with('/'))
+            && let Some((code, rest)) = rest.split_once('/')
+            && lang::is_code_shaped(code)
+            && let Some((plugin, rest)) = rest.split_once('/')
+        {
             {
                 let source = match plugin {
                     "docusaurus-plugin-content-docs" => match rest.split_once('/') {

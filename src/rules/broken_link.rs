@@ -22,6 +22,17 @@ documentation root with `..`, or that reaches a symlink pointing outside it,
 is reported and never followed. External URLs (`https:`, `mailto:`, `//host`)
 are not checked here.
 
+In a docs site (VitePress, Hugo, Docusaurus, MkDocs, mdBook — detected, or
+`[site]` in `lockstep.toml`), links resolve as the site serves them: site URLs
+(`/guide/intro`, `/ko/docs/x/`) through the content folders, clean URLs
+(`intro`, `intro.html`, `guide/` reach `intro.md`, `guide/index.md`,
+`_index.md`), static folders (`public/`, `static/`), page-relative URLs (Hugo,
+MkDocs: `a/b.md` is served at `a/b/`), Docusaurus routes (number prefixes
+dropped) and dated blog posts, and — where the framework falls back to it —
+the source language's files. A site URL whose first folder is no part of the
+site's content (a generated section, a redirect), or that lies below a mount
+of files the tree lacks, cannot be judged and is not reported.
+
 ## Why
 Translations usually live in another folder than the source
 (`translations/README-ko.md`), so every relative link copied from the source

@@ -255,32 +255,6 @@ pub use self::stale_section::unchecked as stale_unchecked;
 pub use self::stale_section::unknown_marker as stale_marker_unknown;
 pub use self::unused_suppression::diagnostic as unused_suppression;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A rule's `META` and `CHECK` agree on what it sees.
-    #[test]
-    fn scopes_match_checks() {
-        for &rule in RuleId::ALL {
-            let check = check_of(rule).expect("built-in");
-            let ok = match (rule.scope(), check) {
-                (Scope::Document | Scope::Corpus | Scope::External, Check::File(_)) => true,
-                (Scope::Section, Check::Section(_)) => true,
-                (Scope::System, Check::Pipeline) => true,
-                // Suppressions are applied by the pipeline, per file.
-                (Scope::Document, Check::Pipeline) => rule == RuleId::UnusedSuppression,
-                _ => false,
-            };
-            assert!(
-                ok,
-                "{rule}: scope {:?} does not match its check",
-                rule.scope()
-            );
-        }
-    }
-}
-
 /// How a `#fragment` that matches an id only ignoring letter case is
 /// reported in a file of heading-id dialect `style`: `None` when it is
 /// accepted (`anchor-case = "ignore"`), else the severity and why.
@@ -334,7 +308,7 @@ pub(crate) fn kept_source_path(
     .then(|| {
         crate::fix::Fix::safe(vec![crate::fix::Edit::replace(
             span,
-            &format!("{new_path}{tail}"),
+            format!("{new_path}{tail}"),
         )])
     });
     Some((
@@ -359,4 +333,30 @@ pub(crate) fn relative_path(from: &str, to: &str) -> String {
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
     out.extend(&to_parts[common..]);
     out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's `META` and `CHECK` agree on what it sees.
+    #[test]
+    fn scopes_match_checks() {
+        for &rule in RuleId::ALL {
+            let check = check_of(rule).expect("built-in");
+            let ok = match (rule.scope(), check) {
+                (Scope::Document | Scope::Corpus | Scope::External, Check::File(_)) => true,
+                (Scope::Section, Check::Section(_)) => true,
+                (Scope::System, Check::Pipeline) => true,
+                // Suppressions are applied by the pipeline, per file.
+                (Scope::Document, Check::Pipeline) => rule == RuleId::UnusedSuppression,
+                _ => false,
+            };
+            assert!(
+                ok,
+                "{rule}: scope {:?} does not match its check",
+                rule.scope()
+            );
+        }
+    }
 }

@@ -35,7 +35,8 @@ fn demo_json_is_version_1() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["version"], 1);
     assert_eq!(v["summary"]["files"], 4);
-    assert_eq!(v["summary"]["errors"], 4);
+    assert_eq!(v["summary"]["errors"], 3);
+    assert_eq!(v["summary"]["warnings"], 1);
     insta::assert_snapshot!("demo_json", stdout(&o));
 }
 

@@ -404,7 +404,7 @@ fn a_file_in_a_subfolder_is_checked_from_the_current_folder() {
     assert_eq!(
         common::json_findings(&o),
         [
-            "error broken-anchor docs/page.md:3:38 `#Page` differs from the id `page` in this file only in letter case"
+            "warning broken-anchor docs/page.md:3:38 `#Page` differs from the id `page` in this file only in letter case"
         ]
     );
     let o = lockstep(&["fix", "--diff", "docs/page.md"], tmp.path());
