@@ -21,6 +21,9 @@ pub struct AnchorSet {
     ids: HashSet<String>,
     /// Lowercased id → the smallest original id, built on the first case-only lookup.
     folded: OnceLock<HashMap<String, String>>,
+    /// The page includes content lockstep cannot see (a Hugo shortcode, an
+    /// MDX import, a snippet): ids it lacks may come from there.
+    open: bool,
 }
 
 impl AnchorSet {
@@ -28,7 +31,20 @@ impl AnchorSet {
         AnchorSet {
             ids: doc.anchor_ids().map(str::to_string).collect(),
             folded: OnceLock::new(),
+            open: false,
         }
+    }
+
+    /// The same ids, marked as possibly incomplete (see [`AnchorSet::is_open`]).
+    pub fn opened(mut self) -> Self {
+        self.open = true;
+        self
+    }
+
+    /// Whether the page includes content lockstep cannot see (shortcodes,
+    /// MDX imports, snippets), so an id it lacks may still exist.
+    pub fn is_open(&self) -> bool {
+        self.open
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -97,6 +113,8 @@ pub struct Index {
     routes: HashMap<String, String>,
     /// `image-variants`, compiled.
     variants: Vec<regex::Regex>,
+    /// Redirecting URLs (Hugo `aliases`) → the page's file.
+    aliases: HashMap<String, String>,
 }
 
 impl Index {
@@ -120,6 +138,7 @@ impl Index {
             sources: HashMap::new(),
             routes: HashMap::new(),
             variants: Vec::new(),
+            aliases: HashMap::new(),
         }
     }
 
@@ -165,6 +184,11 @@ impl Index {
         }
         self.sites = sites;
         self.routes = routes;
+    }
+
+    /// Records URLs that redirect to pages (Hugo `aliases`).
+    pub fn set_aliases(&mut self, aliases: HashMap<String, String>) {
+        self.aliases = aliases;
     }
 
     /// Records each translation's source edition (translation path → source path).
@@ -261,6 +285,11 @@ impl Index {
                 None => Target::External,
             };
         }
+        // A docs site's templates (`{{% param url %}}`, `{{ page.url }}`)
+        // are filled in when the site is built: not a path to judge.
+        if dest.contains("{{") && self.site_of(from).is_some() {
+            return Target::External;
+        }
         let decoded = decode(path_part);
         let Some(path) = join(from, &decoded) else {
             return Target::EscapesRoot;
@@ -317,6 +346,17 @@ impl Index {
             for s in &site.statics {
                 bases.extend(under(s, url));
             }
+            for (dir, prefix) in &site.static_mounts {
+                if let Some(rest) = url.strip_prefix(prefix.as_str())
+                    && (rest.is_empty() || rest.starts_with('/'))
+                {
+                    bases.extend(under(dir, rest));
+                }
+            }
+        } else if from.contains("/_includes/") || from.starts_with("_includes/") {
+            // Included into other pages (Hugo, Jekyll): relative links
+            // resolve where it is included, which the file cannot say.
+            return Some(Target::External);
         } else {
             let mut froms = vec![from.to_string()];
             if site.fallback
@@ -353,6 +393,26 @@ impl Index {
                         fragment,
                     });
                 }
+            }
+        }
+        // A redirect to a page (Hugo `aliases`).
+        if !self.aliases.is_empty() {
+            let mut urls: Vec<String> = Vec::new();
+            if absolute {
+                urls.push(link.trim_end_matches('/').to_string());
+            }
+            for b in &bases {
+                for c in &site.content {
+                    if let Some(rest) = b.strip_prefix(&format!("{}/", c.dir)) {
+                        urls.push(format!("{}/{}", c.url, rest.trim_end_matches('/')));
+                    }
+                }
+            }
+            if let Some(f) = urls.iter().find_map(|u| self.aliases.get(u)) {
+                return Some(Target::File {
+                    path: f.clone(),
+                    fragment,
+                });
             }
         }
         // Below a URL the tree cannot show (a mount of generated files).

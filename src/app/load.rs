@@ -218,9 +218,26 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
     }
     let editions = workspace::editions(&files, &groups, &settings.source_lang);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    // In a docs site, a page that includes other content (a Hugo
+    // shortcode, an MDX import, a snippet) may get ids from it.
+    let site_files: Vec<bool> = files
+        .iter()
+        .map(|f| settings.sites.iter().any(|s| s.contains(&f.path)))
+        .collect();
     let anchors = docs
         .par_iter()
-        .map(|d| d.as_ref().map(AnchorSet::from_document))
+        .zip(files.par_iter())
+        .zip(site_files.par_iter())
+        .map(|((d, f), &in_site)| {
+            d.as_ref().map(|d| {
+                let set = AnchorSet::from_document(d);
+                if in_site && includes_content(&f.text) {
+                    set.opened()
+                } else {
+                    set
+                }
+            })
+        })
         .collect();
     let mut index = Index::build(&mut tree, &paths, anchors);
     // Each translation's source edition (sites that fall back to it, the
@@ -237,6 +254,7 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
     );
     if !settings.sites.is_empty() {
         index.set_sites(settings.sites.clone());
+        index.set_aliases(hugo_aliases(&settings.sites, &files, &docs));
     }
     if !settings.image_variants.is_empty() {
         index.set_image_variants(&settings.image_variants);
@@ -271,6 +289,141 @@ pub fn sites(
         site::apply_override(&mut sites, o);
     }
     sites
+}
+
+/// Whether a page of a docs site pulls in content lockstep does not see:
+/// Hugo shortcodes (`{{% x %}}`, `{{< x >}}`), Jinja/MkDocs-macros includes
+/// (`{% include`), pymdownx snippets (`--8<--`), MDX imports.
+fn includes_content(text: &str) -> bool {
+    if !(text.contains("{{%")
+        || text.contains("{{<")
+        || text.contains("{% include")
+        || text.contains("--8<--")
+        || text.contains("import "))
+    {
+        return false;
+    }
+    // Outside fenced code blocks only.
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        let marker = if t.starts_with("```") {
+            Some("```")
+        } else if t.starts_with("~~~") {
+            Some("~~~")
+        } else {
+            None
+        };
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                continue;
+            }
+            (Some(f), Some(m)) if f == m => {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            _ => {}
+        }
+        if t.contains("{{%")
+            || t.contains("{{<")
+            || t.contains("{% include")
+            || t.starts_with("--8<--")
+            || (line.starts_with("import ") && line.contains(" from "))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Hugo `aliases` in front matter: URLs that redirect to a page (`aliases:
+/// [installation]` on `docs/collector/install/_index.md` serves
+/// `/docs/collector/installation`). Relative aliases are taken both from
+/// the page's folder and from its parent (lenient: an alias found is a
+/// redirect that exists). URL (no trailing `/`) → the page's file.
+fn hugo_aliases(
+    sites: &[crate::config::site::Site],
+    files: &[SourceFile],
+    docs: &[Option<Document>],
+) -> std::collections::HashMap<String, String> {
+    use crate::config::site::Framework;
+    static LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?m)^aliases\s*[:=]\s*\[([^\]\n]*)\]|^aliases\s*:\s*\n((?:[ \t]*-[^\n]*\n?)+)"#,
+        )
+        .expect("static regex")
+    });
+    static FROM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"\{\s*from:\s*['"]?([^,'"}\s]+)"#).expect("static regex")
+    });
+    let mut out = std::collections::HashMap::new();
+    for (file, doc) in files.iter().zip(docs) {
+        let Some(fm) = doc.as_ref().and_then(|d| d.front_matter) else {
+            continue;
+        };
+        let Some(site) = sites
+            .iter()
+            .find(|s| s.framework == Framework::Hugo && s.contains(&file.path))
+        else {
+            continue;
+        };
+        let Some(root) = site
+            .content
+            .iter()
+            .filter(|c| file.path.starts_with(&format!("{}/", c.dir)))
+            .max_by_key(|c| c.dir.len())
+        else {
+            continue;
+        };
+        let text = &file.text[fm.range()];
+        let mut items: Vec<String> = match LIST.captures(text) {
+            Some(c) => match (c.get(1), c.get(2)) {
+                (Some(inline), _) => inline.as_str().split(',').map(str::to_string).collect(),
+                (_, Some(block)) => block
+                    .as_str()
+                    .lines()
+                    .map(|l| l.trim().trim_start_matches('-').to_string())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        // `redirects: - { from: x, to: … }` (Docsy sites such as OpenTelemetry's).
+        if text.contains("redirects:") {
+            items.extend(FROM.captures_iter(text).map(|c| c[1].to_string()));
+        }
+        if items.is_empty() {
+            continue;
+        }
+        // The page's URL: `a/b.md` → a/b, `a/_index.md` → a.
+        let rel = &file.path[root.dir.len() + 1..];
+        let rel = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
+        let page = rel
+            .strip_suffix("/_index")
+            .or_else(|| rel.strip_suffix("/index"))
+            .unwrap_or(if rel == "_index" || rel == "index" {
+                ""
+            } else {
+                rel
+            });
+        let page_url = format!("{}/{page}", root.url);
+        let parent = page_url.rsplit_once('/').map_or("", |(p, _)| p);
+        for item in items {
+            let alias = item.trim().trim_matches(['"', '\'']).trim_end_matches('/');
+            if alias.is_empty() {
+                continue;
+            }
+            if alias.starts_with('/') {
+                out.insert(alias.to_string(), file.path.clone());
+            } else {
+                out.insert(format!("{page_url}/{alias}"), file.path.clone());
+                out.insert(format!("{parent}/{alias}"), file.path.clone());
+            }
+        }
+    }
+    out
 }
 
 /// A file as read: its text, its document (if it parsed), a read problem.

@@ -80,6 +80,8 @@ pub struct Site {
     pub content: Vec<ContentRoot>,
     /// Folders served at the site's root (`public/`, `static/`).
     pub statics: Vec<String>,
+    /// Folders served below a URL prefix (Hugo mounts into `static/x`): (folder, `/x`).
+    pub static_mounts: Vec<(String, String)>,
     /// A link without extension (`guide/intro`, `guide/`) or ending in
     /// `.html` reaches `guide/intro.md`, `guide/index.md`, `guide/_index.md`.
     pub clean_urls: bool,
@@ -138,6 +140,7 @@ impl Site {
             config: config.to_string(),
             content: Vec::new(),
             statics: Vec::new(),
+            static_mounts: Vec::new(),
             clean_urls: true,
             page_relative: false,
             fallback: false,
@@ -616,9 +619,26 @@ fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>
             continue;
         };
         let target = target.trim().trim_matches(['"', '\'']);
+        if let Some(url) = target.strip_prefix("static/") {
+            let source_path = join(dir, source);
+            let url = format!("/{}", url.trim_matches('/'));
+            if dirs.contains(&source_path) {
+                site.static_mounts.push((source_path, url));
+            } else if !files.contains(&source_path) && !site.opaque.contains(&url) {
+                site.opaque.push(url);
+            }
+            continue;
+        }
         let Some(url) = target.strip_prefix("content") else {
             continue;
         };
+        // A file mount's URL is its page's: `x/_index.md`, `x/index.md`, `x.md` are `x`.
+        let url = url.trim_matches('/');
+        let url = url
+            .strip_suffix("/_index.md")
+            .or_else(|| url.strip_suffix("/index.md"))
+            .or_else(|| url.strip_suffix(".md"))
+            .unwrap_or(url);
         let url = format!("/{}", url.trim_matches('/'));
         let url = if url == "/" { String::new() } else { url };
         let source_path = join(dir, source);

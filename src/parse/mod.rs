@@ -220,6 +220,12 @@ static CUSTOM_ID: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A trailing attribute list: `{.class key=value}`, `{: .class}`.
+static ATTR_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\s*\{:?(?:\s*(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]*)))+\s*\}\s*$"#)
+        .expect("static regex")
+});
+
 /// What parsing needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
@@ -521,6 +527,13 @@ impl<'t> Builder<'t> {
             .map(|m| m.as_str().to_string())
             .filter(|id| !id.is_empty());
         let github = self.style == dialect::AnchorStyle::Github;
+        // An attribute list without an id (`{.notranslate lang=en}`) is not
+        // part of the heading on the sites that read attribute lists.
+        if !github && custom_id.is_none() {
+            if let Some(m) = ATTR_LIST.find(&text) {
+                text.truncate(m.start());
+            }
+        }
         // GitHub slugs the text with the attribute; the site generators
         // drop the attribute and use the explicit id instead of a slug.
         let id = if github {
