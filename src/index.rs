@@ -230,6 +230,23 @@ impl Index {
             .min_by_key(|name| (name.len(), name.clone()))
     }
 
+    /// Whether `path` is a fragment of pages rather than a page: below an
+    /// `_includes/` folder of a docs site, or a Hugo archetype.
+    fn is_included_fragment(&self, path: &str) -> bool {
+        let Some(site) = self.site_of(path) else {
+            return false;
+        };
+        let rel = if site.dir.is_empty() {
+            path
+        } else {
+            &path[site.dir.len() + 1..]
+        };
+        path.contains("/_includes/")
+            || path.starts_with("_includes/")
+            || (site.framework == crate::config::site::Framework::Hugo
+                && rel.starts_with("archetypes/"))
+    }
+
     /// The site that serves `path`, if any (the innermost).
     pub fn site_of(&self, path: &str) -> Option<&Site> {
         self.sites.iter().find(|s| s.contains(path))
@@ -278,6 +295,11 @@ impl Index {
         let path_part = before_fragment
             .split_once('?')
             .map_or(before_fragment, |(p, _)| p);
+        // Hugo/Jekyll includes and Hugo archetypes (templates): their links
+        // resolve in the page they end up in, which the file cannot say.
+        if self.is_included_fragment(from) {
+            return Target::External;
+        }
         if path_part.is_empty() {
             return match fragment {
                 Some(fragment) => Target::SameFile { fragment },
@@ -287,7 +309,7 @@ impl Index {
         }
         // A docs site's templates (`{{% param url %}}`, `{{ page.url }}`)
         // are filled in when the site is built: not a path to judge.
-        if dest.contains("{{") && self.site_of(from).is_some() {
+        if (dest.contains("{{") || is_placeholder(dest)) && self.site_of(from).is_some() {
             return Target::External;
         }
         let decoded = decode(path_part);
@@ -353,10 +375,6 @@ impl Index {
                     bases.extend(under(dir, rest));
                 }
             }
-        } else if from.contains("/_includes/") || from.starts_with("_includes/") {
-            // Included into other pages (Hugo, Jekyll): relative links
-            // resolve where it is included, which the file cannot say.
-            return Some(Target::External);
         } else {
             let mut froms = vec![from.to_string()];
             if site.fallback
@@ -515,6 +533,19 @@ fn variant_regex(pattern: &str) -> Option<regex::Regex> {
     }
     re.push('$');
     regex::Regex::new(&re).ok()
+}
+
+/// An upper-case identifier with underscores (`ENGLISH_VERSION_URL`): a
+/// placeholder a site's build replaces, not a file name.
+fn is_placeholder(dest: &str) -> bool {
+    let d = dest.trim();
+    d.contains('_')
+        && d.starts_with(|c: char| c.is_ascii_uppercase())
+        && d.split('_').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
 }
 
 /// `rest` (a URL path) below folder `dir` (`""`: the root), normalised.

@@ -534,6 +534,27 @@ fn tops(doc: &Document, paired: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether `image` lies in the translation's own part of the tree: below
+/// the first folder where the translation's path leaves the source's
+/// (`i18n/` for `i18n/en/…/x.md` against `docs/x.md`, `content/ko/` for
+/// `content/ko/x.md` against `content/en/x.md`). A translation beside its
+/// source has no own tree.
+fn in_own_tree(source: &str, translation: &str, image: &str) -> bool {
+    let s: Vec<&str> = source.split('/').collect();
+    let t: Vec<&str> = translation.split('/').collect();
+    let (s_dirs, t_dirs) = (&s[..s.len() - 1], &t[..t.len() - 1]);
+    let common = s_dirs
+        .iter()
+        .zip(t_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common >= t_dirs.len() {
+        return false;
+    }
+    let own = t_dirs[..=common].join("/");
+    image.starts_with(&format!("{own}/"))
+}
+
 /// The images each section shows, as comparison keys.
 fn section_images(
     doc: &Document,
@@ -684,6 +705,22 @@ pub fn compare(
             .map(|(k, span)| (k.display().to_string(), *span))
             .collect();
         extra.dedup_by(|a, b| a.0 == b.0);
+        // As many images, each replaced by a file of the translation's own
+        // tree (`i18n/en/…/picture/eone.png` for `docs/picture/one.png`): a
+        // localised copy of each, not a difference.
+        if !missing.is_empty()
+            && missing.len() == extra.len()
+            && ours
+                .iter()
+                .filter(|(k, _)| !theirs.iter().any(|(o, _)| o.same(k)))
+                .all(|(k, _)| {
+                    k.resolved
+                        .as_deref()
+                        .is_some_and(|p| in_own_tree(&source.file.path, &tr_file.path, p))
+                })
+        {
+            continue;
+        }
         if !missing.is_empty() || !extra.is_empty() {
             images.push(ImageDiff {
                 source: s,
