@@ -347,14 +347,18 @@ impl Index {
     ) -> Option<Target> {
         let mut bases: Vec<String> = Vec::new();
         let absolute = link.starts_with('/');
-        if absolute {
+        // A site URL without the site's base path (`/docs/guide` under `base = "/docs/"`).
+        let site_url = {
             let base = site.base.trim_end_matches('/');
-            let url = match link.strip_prefix(base) {
+            match link.strip_prefix(base) {
                 Some(rest) if !base.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
                     rest
                 }
                 _ => link,
-            };
+            }
+        };
+        if absolute {
+            let url = site_url;
             // The longest URL prefix first (`/ko/…` before `/…`).
             let mut roots: Vec<&crate::config::site::ContentRoot> = site
                 .content
@@ -437,7 +441,7 @@ impl Index {
         if !site.opaque.is_empty() {
             let urls = bases.iter().filter_map(|b| {
                 if absolute {
-                    return Some(link.to_string());
+                    return Some(site_url.to_string());
                 }
                 site.content.iter().find_map(|c| {
                     b.strip_prefix(&format!("{}/", c.dir))
@@ -457,7 +461,7 @@ impl Index {
         if absolute {
             // A URL whose first folder is no section of the site's content
             // (`/community/`, a taxonomy, a redirect) cannot be judged.
-            let url = link.trim_start_matches('/');
+            let url = site_url.trim_start_matches('/');
             let first = url.split('/').next().unwrap_or("");
             let known = site
                 .content
@@ -472,7 +476,8 @@ impl Index {
                         || url_forms(&p, true).iter().any(|f| self.files.contains(f))
                 });
             let in_url_space = site.content.iter().any(|c| {
-                !c.url.is_empty() && (link == c.url || link.starts_with(&format!("{}/", c.url)))
+                !c.url.is_empty()
+                    && (site_url == c.url || site_url.starts_with(&format!("{}/", c.url)))
             });
             // A file with an extension (an image, a PDF) is looked for where
             // the site serves files from: missing is missing.

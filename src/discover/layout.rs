@@ -368,8 +368,12 @@ fn zero_config(
         while let Some(len) = path[start..].find('/') {
             let end = start + len;
             let (prefix, comp, rest) = (&path[..start], &path[start..end], &path[end + 1..]);
+            // `.vitepress/` beside the locale's parent, or one level up (a `srcDir`).
+            let up = split_dir(prefix.trim_end_matches('/')).0;
+            let vitepress = exists(&[prefix, ".vitepress"], &is_dir).is_some()
+                || (!prefix.is_empty() && exists(&[up, ".vitepress"], &is_dir).is_some());
             if known(comp)
-                && exists(&[prefix, ".vitepress"], &is_dir).is_some()
+                && vitepress
                 && let Some(source) = exists(&[prefix, rest], &is_file)
             {
                 return Some((comp.to_string(), source));

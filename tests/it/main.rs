@@ -17,6 +17,7 @@ mod net;
 mod pr;
 mod readme;
 mod safety;
+mod sites;
 mod slugs;
 mod status;
 mod support;
