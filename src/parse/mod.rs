@@ -529,10 +529,11 @@ impl<'t> Builder<'t> {
         let github = self.style == dialect::AnchorStyle::Github;
         // An attribute list without an id (`{.notranslate lang=en}`) is not
         // part of the heading on the sites that read attribute lists.
-        if !github && custom_id.is_none() {
-            if let Some(m) = ATTR_LIST.find(&text) {
-                text.truncate(m.start());
-            }
+        if !github
+            && custom_id.is_none()
+            && let Some(m) = ATTR_LIST.find(&text)
+        {
+            text.truncate(m.start());
         }
         // GitHub slugs the text with the attribute; the site generators
         // drop the attribute and use the explicit id instead of a slug.
