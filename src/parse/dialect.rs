@@ -632,4 +632,37 @@ mod tests {
         assert!(AnchorStyle::Vitepress.normalizes_nfd());
         assert!(!AnchorStyle::Mkdocs.normalizes_nfd());
     }
+
+    /// The README's table of dialects says what each makes of one heading.
+    #[test]
+    fn readme_table() {
+        use AnchorStyle::*;
+        let got: Vec<(&str, String)> = AnchorStyle::ALL
+            .iter()
+            .map(|&st| (st.name(), slug(st, "HTTP 1.0 -> HTTP 2.0")))
+            .collect();
+        let want = [
+            ("github", "http-10---http-20"),
+            ("gitlab", "http-10---http-20"),
+            ("docusaurus", "http-10---http-20"),
+            ("mkdocs", "http-10-http-20"),
+            ("mkdocs-unicode", "http-10---http-20"),
+            ("hugo", "http-10---http-20"),
+            ("hugo-ascii", "http-10---http-20"),
+            ("hugo-blackfriday", "http-1-0-http-2-0"),
+            ("vitepress", "http-1-0-http-2-0"),
+            ("mdbook", "http-10---http-20"),
+            ("bitbucket", "markdown-header-http-10-http-20"),
+        ];
+        for (name, id) in want {
+            let g = got
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, i)| i.as_str());
+            assert_eq!(g, Some(id), "{name}");
+        }
+        assert_eq!(slug(Mkdocs, "시작하기"), "");
+        assert_eq!(slug(Hugo, "हिन्दी"), "हनद");
+        assert_eq!(slug(Gitlab, "½ Price"), "½-price");
+    }
 }
