@@ -190,8 +190,13 @@ pub fn assemble(markdown: &[String], found: Vec<Option<(String, String)>>) -> Ve
     let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
     let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
     let mut translated: HashSet<&str> = HashSet::new();
+    // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
+    // the first one met (files are sorted, so the choice is stable).
+    let mut spellings: BTreeMap<String, String> = BTreeMap::new();
     for (path, found) in markdown.iter().zip(found) {
         if let Some((lang, source)) = found {
+            let key = lang.to_ascii_lowercase().replace('_', "-");
+            let lang = spellings.entry(key).or_insert(lang).clone();
             translated.insert(path);
             groups.entry(source).or_default().push(Translation {
                 lang,
@@ -428,6 +433,26 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn spellings_of_one_language_are_one_language() {
+        let got = run(
+            &[
+                "README.md",
+                "README.pt-BR.md",
+                "docs/en/a.md",
+                "docs/pt-br/a.md",
+                "docs/pt_BR/b.md",
+                "docs/en/b.md",
+            ],
+            &["docs", "docs/en", "docs/pt-br", "docs/pt_BR"],
+        );
+        let langs: Vec<&str> = got
+            .iter()
+            .flat_map(|g| g.2.iter().map(|(l, _)| l.as_str()))
+            .collect();
+        assert_eq!(langs, ["pt-BR", "pt-BR", "pt-BR"]);
     }
 
     fn t(lang: &str, path: &str) -> (String, String) {
