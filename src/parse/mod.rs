@@ -174,6 +174,21 @@ pub struct ListItem {
 }
 
 impl Document {
+    /// Gives back the spare capacity of every list (tens of thousands of
+    /// documents stay in memory for the whole run).
+    fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.sections.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.images.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.prose.shrink_to_fit();
+        self.code_blocks.shrink_to_fit();
+        self.inline_code.shrink_to_fit();
+        self.shape.shrink_to_fit();
+    }
+
     /// Index of the section that contains byte `offset`.
     pub fn section_at(&self, offset: usize) -> usize {
         match self
@@ -330,6 +345,7 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
     if doc.toc.as_ref().is_none_or(|t| t.kind == TocKind::Titled) {
         doc.toc_unclosed = toc::unclosed(&doc);
     }
+    doc.shrink_to_fit();
     doc
 }
 
