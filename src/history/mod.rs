@@ -962,6 +962,14 @@ impl History {
     }
 
     fn start(root: &Path) -> Result<Started, Unavailable> {
+        // No `.git` above the root (and no GIT_DIR): not a repository,
+        // without starting git at all.
+        if std::env::var_os("GIT_DIR").is_none() {
+            let abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            if !abs.ancestors().any(|d| d.join(".git").exists()) {
+                return Err(Unavailable::NotARepository);
+            }
+        }
         let info = run(
             root,
             &[
