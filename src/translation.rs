@@ -699,9 +699,12 @@ pub fn compare(
             .collect();
         missing.sort();
         missing.dedup();
-        let mut extra: Vec<(String, Span)> = ours
+        let unmatched: Vec<&(align::ImageKey, Span)> = ours
             .iter()
             .filter(|(k, _)| !theirs.iter().any(|(o, _)| o.same(k)))
+            .collect();
+        let mut extra: Vec<(String, Span)> = unmatched
+            .iter()
             .map(|(k, span)| (k.display().to_string(), *span))
             .collect();
         extra.dedup_by(|a, b| a.0 == b.0);
@@ -710,14 +713,11 @@ pub fn compare(
         // localised copy of each, not a difference.
         if !missing.is_empty()
             && missing.len() == extra.len()
-            && ours
-                .iter()
-                .filter(|(k, _)| !theirs.iter().any(|(o, _)| o.same(k)))
-                .all(|(k, _)| {
-                    k.resolved
-                        .as_deref()
-                        .is_some_and(|p| in_own_tree(&source.file.path, &tr_file.path, p))
-                })
+            && unmatched.iter().all(|(k, _)| {
+                k.resolved
+                    .as_deref()
+                    .is_some_and(|p| in_own_tree(&source.file.path, &tr_file.path, p))
+            })
         {
             continue;
         }

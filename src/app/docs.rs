@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::discover::{lang, layout};
+use crate::discover::lang;
 use crate::report::docs::{ContentRow, DocsReport, DocumentRow, EditionRow, SiteRow};
 
 use super::{AppError, load, load_settings, scope};
@@ -73,7 +73,7 @@ pub fn docs(opts: &DocsOptions) -> Result<DocsReport, AppError> {
             .map(|t| EditionRow {
                 lang: t.lang.clone(),
                 path: t.path.clone(),
-                rule: layout::rule_of(&t.path, &g.source, &settings.layouts).to_string(),
+                rule: t.rule.to_string(),
             })
             .collect();
         // A source whose own name ends in a language code (`list-zh.md`

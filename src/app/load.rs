@@ -222,7 +222,7 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
     // shortcode, an MDX import, a snippet) may get ids from it.
     let site_files: Vec<bool> = files
         .iter()
-        .map(|f| settings.sites.iter().any(|s| s.contains(&f.path)))
+        .map(|f| settings.site_for(&f.path).is_some())
         .collect();
     let anchors = docs
         .par_iter()

@@ -534,27 +534,24 @@ impl Settings {
         if let Some(a) = self.anchor_style {
             return a;
         }
-        self.sites
-            .iter()
-            .find(|s| s.contains(path))
+        self.site_for(path)
             .and_then(|s| s.anchor_style)
             .unwrap_or_default()
     }
 
+    /// The docs site that serves `path` (the innermost), if any.
+    pub fn site_for(&self, path: &str) -> Option<&site::Site> {
+        self.sites.iter().find(|s| s.contains(path))
+    }
+
     /// The attribute-list delimiters of the site of `path`, when not `{` `}`.
     pub fn attr_delimiters_for(&self, path: &str) -> Option<&(String, String)> {
-        self.sites
-            .iter()
-            .find(|s| s.contains(path))
-            .and_then(|s| s.attr_delimiters.as_ref())
+        self.site_for(path).and_then(|s| s.attr_delimiters.as_ref())
     }
 
     /// Whether the site of `path` passes link fragments through its slug function.
     pub fn slugs_fragments_for(&self, path: &str) -> bool {
-        self.sites
-            .iter()
-            .find(|s| s.contains(path))
-            .is_some_and(|s| s.slugs_fragments)
+        self.site_for(path).is_some_and(|s| s.slugs_fragments)
     }
 
     /// Whether any file may use another dialect than GitHub's.

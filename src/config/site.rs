@@ -156,7 +156,10 @@ impl Site {
 
     /// Whether `path` (relative to the documentation root) is part of this site.
     pub fn contains(&self, path: &str) -> bool {
-        self.dir.is_empty() || path.starts_with(&format!("{}/", self.dir))
+        self.dir.is_empty()
+            || path
+                .strip_prefix(self.dir.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 }
 
@@ -180,6 +183,29 @@ fn file_name(path: &str) -> &str {
 /// Reads a small configuration file of a site (at most 1 MiB, inside the root).
 fn read_config(root: &Path, rel: &str) -> String {
     super::read::read_inside(root, &root.join(rel), "site configuration").unwrap_or_default()
+}
+
+/// The configuration at `path` followed by the other files of folder
+/// `dir` (at most `max`, in name order): VitePress' `config/*.ts`, Hugo's
+/// `config/_default/*` split their settings across files.
+fn read_with_siblings(
+    root: &Path,
+    files: &HashSet<String>,
+    path: &str,
+    dir: &str,
+    max: usize,
+) -> String {
+    let mut text = read_config(root, path);
+    let mut others: Vec<&String> = files
+        .iter()
+        .filter(|f| parent(f) == dir && f.as_str() != path)
+        .collect();
+    others.sort();
+    for f in others.into_iter().take(max) {
+        text.push('\n');
+        text.push_str(&read_config(root, f));
+    }
+    text
 }
 
 /// The first capture of `re` in `text`.
@@ -242,10 +268,7 @@ re!(
 /// `dirs`: every path relative to the root). Each configuration file read
 /// is small and inside the root; a file that cannot be read counts as empty.
 pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> Vec<Site> {
-    let mut configs: Vec<&String> = files
-        .iter()
-        .filter(|p| is_site_config(p, files, dirs))
-        .collect();
+    let mut configs: Vec<&String> = files.iter().filter(|p| is_site_config(p, dirs)).collect();
     configs.sort();
     if configs.len() > 64 {
         // A monorepo of sites, or vendored themes: too many to guess from.
@@ -254,8 +277,8 @@ pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> V
     let mut sites: Vec<Site> = Vec::new();
     for path in configs {
         let site = match file_name(path) {
-            n if path.contains(".vitepress/") => vitepress(root, path, n, files, dirs),
-            n if n.starts_with("docusaurus.config.") => docusaurus(root, path, files, dirs),
+            _ if path.contains(".vitepress/") => vitepress(root, path, files, dirs),
+            n if n.starts_with("docusaurus.config.") => docusaurus(root, path, dirs),
             "mkdocs.yml" | "mkdocs.yaml" => mkdocs(root, path, dirs),
             "book.toml" => mdbook(root, path),
             _ => hugo(root, path, files, dirs),
@@ -270,7 +293,7 @@ pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> V
     sites
 }
 
-fn is_site_config(p: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> bool {
+fn is_site_config(p: &str, dirs: &HashSet<String>) -> bool {
     if p.split('/').any(|c| c == "node_modules" || c == "themes") {
         return false;
     }
@@ -304,32 +327,15 @@ fn is_site_config(p: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> b
         let sibling = |d: &str| dirs.contains(&join(dir, d));
         return sibling("content") && (sibling("layouts") || sibling("archetypes"));
     }
-    let _ = files;
     false
 }
 
-fn vitepress(
-    root: &Path,
-    path: &str,
-    _name: &str,
-    files: &HashSet<String>,
-    dirs: &HashSet<String>,
-) -> Site {
+fn vitepress(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> Site {
     let i = path.find(".vitepress/").expect("a VitePress configuration");
     let dir = path[..i].trim_end_matches('/');
-    let vp_dir = join(dir, ".vitepress");
     // config.ts, or config/index.ts with the shared parts beside it.
-    let mut text = read_config(root, path);
-    let config_dir = join(&vp_dir, "config");
-    let mut others: Vec<&String> = files
-        .iter()
-        .filter(|f| parent(f) == config_dir && f.as_str() != path)
-        .collect();
-    others.sort();
-    for f in others.into_iter().take(8) {
-        text.push('\n');
-        text.push_str(&read_config(root, f));
-    }
+    let config_dir = join(dir, ".vitepress/config");
+    let text = read_with_siblings(root, files, path, &config_dir, 8);
     let mut site = Site::new(Framework::Vitepress, dir, path);
     let src = capture(&VP_SRC_DIR, &text)
         .map(|s| join(dir, s.trim_start_matches("./")))
@@ -369,7 +375,7 @@ fn vitepress(
     site
 }
 
-fn docusaurus(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> Site {
+fn docusaurus(root: &Path, path: &str, dirs: &HashSet<String>) -> Site {
     let dir = parent(path);
     let text = read_config(root, path);
     let mut site = Site::new(Framework::Docusaurus, dir, path);
@@ -463,7 +469,6 @@ fn docusaurus(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<S
     if let Some(base) = capture(&DOCU_BASE_URL, &text) {
         site.base = base;
     }
-    let _ = files;
     site
 }
 
@@ -545,19 +550,10 @@ fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>
     } else if file_name(dir) == "config" && !dirs.contains(&join(dir, "content")) {
         dir = parent(dir);
     }
-    let mut text = read_config(root, path);
     // Every other configuration file of the site (config/_default/*.yaml,
     // module templates): mounts and languages are often split out.
     let config_dir = join(dir, "config/_default");
-    let mut others: Vec<&String> = files
-        .iter()
-        .filter(|f| parent(f) == config_dir && f.as_str() != path)
-        .collect();
-    others.sort();
-    for f in others.into_iter().take(16) {
-        text.push('\n');
-        text.push_str(&read_config(root, f));
-    }
+    let text = read_with_siblings(root, files, path, &config_dir, 16);
     let mut site = Site::new(Framework::Hugo, dir, path);
     site.page_relative = true;
     let content = join(

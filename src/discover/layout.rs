@@ -133,6 +133,23 @@ pub struct Translation {
     /// The code as used in the file name (`ko`, `ptbr`, `zh_TW`).
     pub lang: String,
     pub path: String,
+    /// The convention that made it a translation (one of [`rule`]'s).
+    pub rule: &'static str,
+}
+
+/// A file classified as a translation: its language code, its source's
+/// path, and the convention that matched ([`rule`]).
+pub type Found = (String, String, &'static str);
+
+/// The conventions that make a file a translation, as `lockstep docs` names them.
+pub mod rule {
+    pub const EXPLICIT: &str = "an explicit [[documents]] layout";
+    pub const SUFFIX: &str = "NAME-xx.md / NAME.xx.md / NAME_xx.md beside NAME.md";
+    pub const TRANSLATIONS: &str = "translations/NAME-xx.md below NAME.md";
+    pub const DOCUSAURUS: &str = "Docusaurus i18n/<lang>/docusaurus-plugin-content-*/";
+    pub const VITEPRESS: &str = "D/xx/… beside D/… (a VitePress locale folder)";
+    pub const LANG_FOLDERS: &str = "D/xx/… beside D/en/…";
+    pub const SUFFIXED_FOLDERS: &str = "D.xx/… beside D/…";
 }
 
 /// A document: its source edition and its translations.
@@ -171,8 +188,9 @@ impl<'a> Classifier<'a> {
         }
     }
 
-    /// If `path` is a translation: its language code and its source's path.
-    pub fn classify(&self, path: &str) -> Option<(String, String)> {
+    /// If `path` is a translation: its language code, its source's path
+    /// and the convention that said so.
+    pub fn classify(&self, path: &str) -> Option<Found> {
         if self.layouts.is_empty() {
             let known = |code: &str| lang::is_known_code(code) || self.extra_codes.contains(code);
             zero_config(path, &self.files, self.dirs, self.source_lang, &known)
@@ -180,13 +198,14 @@ impl<'a> Classifier<'a> {
             self.layouts
                 .iter()
                 .find_map(|l| l.match_translation(path, self.source_lang))
+                .map(|(lang, source)| (lang, source, rule::EXPLICIT))
         }
     }
 }
 
 /// Groups Markdown files into documents, given each file's classification
 /// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]).
-pub fn assemble(markdown: &[String], found: Vec<Option<(String, String)>>) -> Vec<DocGroup> {
+pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
     let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
     let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
     let mut translated: HashSet<&str> = HashSet::new();
@@ -194,13 +213,14 @@ pub fn assemble(markdown: &[String], found: Vec<Option<(String, String)>>) -> Ve
     // the first one met (files are sorted, so the choice is stable).
     let mut spellings: BTreeMap<String, String> = BTreeMap::new();
     for (path, found) in markdown.iter().zip(found) {
-        if let Some((lang, source)) = found {
+        if let Some((lang, source, rule)) = found {
             let key = lang.to_ascii_lowercase().replace('_', "-");
             let lang = spellings.entry(key).or_insert(lang).clone();
             translated.insert(path);
             groups.entry(source).or_default().push(Translation {
                 lang,
                 path: path.clone(),
+                rule,
             });
         }
     }
@@ -236,48 +256,6 @@ pub fn group(
     assemble(markdown, found)
 }
 
-/// Which convention made `path` a translation of `source` (for `lockstep
-/// docs`): a short description, `None` when `path` is no translation.
-pub fn rule_of(path: &str, source: &str, layouts: &[Layout]) -> &'static str {
-    if !layouts.is_empty() {
-        return "an explicit [[documents]] layout";
-    }
-    let (dir, _) = split_dir(path);
-    let (src_dir, _) = split_dir(source);
-    if path.contains("/docusaurus-plugin-content-")
-        || path.starts_with("i18n/") && path.contains("docusaurus-plugin-content-")
-    {
-        return "Docusaurus i18n/<lang>/docusaurus-plugin-content-*/";
-    }
-    if dir == src_dir {
-        return "NAME-xx.md / NAME.xx.md / NAME_xx.md beside NAME.md";
-    }
-    let last = dir.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    if matches!(last, "translations" | "translation" | "i18n") {
-        return "translations/NAME-xx.md below NAME.md";
-    }
-    if path.ends_with(source.rsplit('/').next().unwrap_or(source))
-        && path.len() > source.len()
-        && source.split('/').count() + 1 == path.split('/').count()
-        && !source.contains("/en/")
-    {
-        return "D/xx/… beside D/… (a VitePress locale folder)";
-    }
-    if path.split('/').any(|c| c.contains('.'))
-        && source.split('/').count() == path.split('/').count()
-    {
-        let differs = path
-            .split('/')
-            .zip(source.split('/'))
-            .find(|(a, b)| a != b)
-            .map(|(a, _)| a);
-        if differs.is_some_and(|c| c.contains('.') && !c.ends_with(".md")) {
-            return "D.xx/… beside D/…";
-        }
-    }
-    "D/xx/… beside D/en/…"
-}
-
 fn split_ext(name: &str) -> Option<(&str, &str)> {
     let dot = name.rfind('.')?;
     Some((&name[..dot], &name[dot..]))
@@ -305,7 +283,7 @@ fn zero_config(
     dirs: &HashSet<String>,
     source_lang: &str,
     known: &dyn Fn(&str) -> bool,
-) -> Option<(String, String)> {
+) -> Option<Found> {
     let (dir, name) = split_dir(path);
     let (stem, ext) = split_ext(name)?;
     let mut buf = String::with_capacity(path.len() + 8);
@@ -322,7 +300,7 @@ fn zero_config(
         if known(code)
             && let Some(source) = exists(&[dir, base, ext], &is_file)
         {
-            return Some((code.to_string(), source));
+            return Some((code.to_string(), source, rule::SUFFIX));
         }
     }
     // translations/NAME-xx.md below NAME.md.
@@ -332,7 +310,7 @@ fn zero_config(
             if lang::is_code_shaped(code)
                 && let Some(source) = exists(&[parent, base, ext], &is_file)
             {
-                return Some((code.to_string(), source));
+                return Some((code.to_string(), source, rule::TRANSLATIONS));
             }
         }
     }
@@ -361,7 +339,7 @@ fn zero_config(
                     _ => None,
                 };
                 if let Some(source) = source {
-                    return Some((code.to_string(), source));
+                    return Some((code.to_string(), source, rule::DOCUSAURUS));
                 }
             }
         }
@@ -381,7 +359,7 @@ fn zero_config(
                 && vitepress
                 && let Some(source) = exists(&[prefix, rest], &is_file)
             {
-                return Some((comp.to_string(), source));
+                return Some((comp.to_string(), source, rule::VITEPRESS));
             }
             start = end + 1;
         }
@@ -395,7 +373,11 @@ fn zero_config(
             && known(comp)
             && let Some(sibling) = exists(&[prefix, source_lang], &is_dir)
         {
-            return Some((comp.to_string(), format!("{sibling}/{rest}")));
+            return Some((
+                comp.to_string(),
+                format!("{sibling}/{rest}"),
+                rule::LANG_FOLDERS,
+            ));
         }
         if let Some(dot) = comp.rfind('.') {
             let (base, code) = (&comp[..dot], &comp[dot + 1..]);
@@ -403,7 +385,11 @@ fn zero_config(
                 && known(code)
                 && let Some(sibling) = exists(&[prefix, base], &is_dir)
             {
-                return Some((code.to_string(), format!("{sibling}/{rest}")));
+                return Some((
+                    code.to_string(),
+                    format!("{sibling}/{rest}"),
+                    rule::SUFFIXED_FOLDERS,
+                ));
             }
         }
         start = end + 1;

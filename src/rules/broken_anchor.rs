@@ -152,14 +152,11 @@ fn judge(
         .with_severity(severity)
         .with_help(format!("{why}: expected `{prefix}#{id}`"));
         (d, repair(id, true))
-    } else if let Some(id) = style
-        .normalizes_nfd()
-        .then(|| {
-            use unicode_normalization::UnicodeNormalization;
-            fragment.nfd().collect::<String>()
-        })
-        .filter(|nfd| nfd != fragment && anchors.contains(nfd))
-    {
+    } else if style.normalizes_nfd() && {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = fragment.nfd().collect();
+        nfd != fragment && anchors.contains(&nfd)
+    } {
         let d = Diagnostic::new(
             RuleId::BrokenAnchor,
             ctx.id,
@@ -172,7 +169,6 @@ fn judge(
             "{} ids keep the decomposed form (Hangul jamo, accents as combining marks), so a hand-written fragment does not match; copy the id from the rendered page's link",
             style.name()
         ));
-        let _ = id;
         (d, None)
     } else {
         let message = format!("no heading or anchor in {where_} has the id `{fragment}`");
