@@ -194,6 +194,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<Outcome, Failure> {
     };
     let mut out = io::BufWriter::new(stdout.lock());
     render::renderer(format, render_opts).render(&report, &mut out)?;
+    lockstep::app::probe("rendered");
     out.flush()?;
     let outcome = report_outcome(&report);
     // The process ends right after this: freeing every file's text would only

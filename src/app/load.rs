@@ -68,6 +68,7 @@ pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> boo
 /// (nothing is read).
 pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout::DocGroup>) {
     let tree = discover::walk(root, &settings.exclude);
+    super::probe("walked");
     let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
     let classifier = layout::Classifier::new(
         &tree.markdown,
@@ -82,12 +83,14 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
         .map(|p| classifier.classify(p))
         .collect();
     drop(classifier);
+    super::probe("grouped");
     let groups = layout::assemble(&tree.markdown, found);
     (tree, groups)
 }
 
 fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspace {
     let (mut tree, groups) = discover(root, &settings);
+    super::probe("sites");
     settings.sites = sites(root, &settings, &tree);
     let needed = match select {
         Select::Needed(n) => Some(n),
@@ -146,12 +149,22 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
         .filter_map(|s| s.attr_delimiters.as_ref())
         .map(|d| (d, parse_options.clone().with_attr_delimiters(&d.0, &d.1)))
         .collect();
-    let load = |wanted: &[bool], tree: &discover::Tree| -> Vec<Option<Loaded>> {
-        tree.markdown
+    // Reads and parses the files `wanted` says into `files` and `docs`
+    // (straight into the two lists: no list of whole results in between).
+    let load = |wanted: &[bool],
+                tree: &discover::Tree,
+                files: &mut Vec<Option<SourceFile>>,
+                docs: &mut Vec<Option<Document>>|
+     -> Vec<Diagnostic> {
+        let ((f, d), p): ((Vec<_>, Vec<_>), Vec<_>) = tree
+            .markdown
             .par_iter()
             .enumerate()
             .map(|(i, rel)| {
-                wanted[i].then(|| {
+                if !wanted[i] {
+                    return ((None, None), None);
+                }
+                let (file, doc, problem) = 'read: {
                     if dialects {
                         let style = settings_ref.anchor_style_for(rel);
                         let attrs = settings_ref.attr_delimiters_for(rel);
@@ -160,21 +173,40 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
                                 .and_then(|d| attr_res.get(d))
                                 .unwrap_or(&parse_options);
                             let opts = base.clone().with_anchor_style(style);
-                            return load_file(root, rel, FileId(i as u32), max, &opts);
+                            break 'read load_file(root, rel, FileId(i as u32), max, &opts);
                         }
                     }
                     load_file(root, rel, FileId(i as u32), max, &parse_options)
-                })
+                };
+                ((Some(file), doc), problem.map(Box::new))
             })
+            .unzip();
+        if files.is_empty() {
+            *files = f;
+            *docs = d;
+        } else {
+            for (i, (file, doc)) in f.into_iter().zip(d).enumerate() {
+                if file.is_some() {
+                    files[i] = file;
+                    docs[i] = doc;
+                }
+            }
+        }
+        p.into_iter()
+            .flatten()
+            .map(|b: Box<Diagnostic>| *b)
             .collect()
     };
-    let mut loaded = load(&wanted, &tree);
+    let mut files: Vec<Option<SourceFile>> = Vec::new();
+    let mut docs: Vec<Option<Document>> = Vec::new();
+    let mut read_problems = load(&wanted, &tree, &mut files, &mut docs);
+    super::probe("parsed");
     if needed.is_some() {
         // Second round: Markdown files the loaded ones link to.
         let known: HashSet<&str> = tree.markdown.iter().map(String::as_str).collect();
         let mut more = vec![false; wanted.len()];
-        for l in &loaded {
-            let Some((file, Some(doc), _)) = l else {
+        for (file, doc) in files.iter().zip(&docs) {
+            let (Some(file), Some(doc)) = (file, doc) else {
                 continue;
             };
             for link in &doc.links {
@@ -190,32 +222,18 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
             }
         }
         if more.iter().any(|&m| m) {
-            for (slot, extra) in loaded.iter_mut().zip(load(&more, &tree)) {
-                if extra.is_some() {
-                    *slot = extra;
-                }
-            }
+            read_problems.extend(load(&more, &tree, &mut files, &mut docs));
             for (w, m) in wanted.iter_mut().zip(&more) {
                 *w |= m;
             }
         }
     }
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut docs = Vec::with_capacity(loaded.len());
-    let mut read_problems = Vec::new();
-    for (i, l) in loaded.into_iter().enumerate() {
-        match l {
-            Some((file, doc, problem)) => {
-                files.push(file);
-                docs.push(doc);
-                read_problems.extend(problem);
-            }
-            None => {
-                files.push(SourceFile::new(tree.markdown[i].clone(), String::new()));
-                docs.push(None);
-            }
-        }
-    }
+    // Files not read exist with no text.
+    let files: Vec<SourceFile> = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| f.unwrap_or_else(|| SourceFile::new(tree.markdown[i].clone(), String::new())))
+        .collect();
     let editions = workspace::editions(&files, &groups, &settings.source_lang);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     // In a docs site, a page that includes other content (a Hugo
@@ -239,7 +257,9 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
             })
         })
         .collect();
+    super::probe("anchors");
     let mut index = Index::build(&mut tree, &paths, anchors);
+    super::probe("index");
     // Each translation's source edition (sites that fall back to it, the
     // help for a translation that kept its source's relative paths).
     index.set_sources(

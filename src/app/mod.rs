@@ -179,16 +179,47 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
         report.base = roots[0].0.display().to_string();
     }
     for (root, files) in roots {
+        probe("start");
         let Loaded { ws, scope, notes } = load_root(&root, files.as_deref(), opts)?;
+        probe("loaded");
         report.notes.extend(notes);
         let mut evidence = Evidence {
             external: external::check(&ws, &scope, &opts.external, &mut report.notes)?,
             ..Evidence::default()
         };
         evidence.read_history(&ws, &scope);
+        probe("evidence");
         let diagnostics = run::run(&ws, &scope, &Enabled::new(&ws.settings), &evidence);
+        probe("rules");
         report.notes.extend(evidence.stale_before_note());
         run::merge_into(&mut report, ws, &scope, diagnostics, &prefix(&root, multi));
+        probe("merged");
     }
     Ok(report)
+}
+/// With `LOCKSTEP_TRACE` set, prints to stderr how long the run has taken
+/// so far and the process's memory (resident now and at its peak, from
+/// `/proc/self/status` where there is one) as it passes each phase — the
+/// figures behind the README's "Speed" section.
+pub fn probe(phase: &str) {
+    static START: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    let Some(start) =
+        START.get_or_init(|| std::env::var_os("LOCKSTEP_TRACE").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |k: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map_or("?", str::trim)
+            .to_string()
+    };
+    eprintln!(
+        "trace: {:9.1} ms  {phase:<12} rss {:>10}  peak {:>10}",
+        start.elapsed().as_secs_f64() * 1000.0,
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }

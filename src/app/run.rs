@@ -470,6 +470,7 @@ pub fn run(
             found.into_iter()
         })
         .collect();
+    super::probe("file rules");
     if enabled.any_section() {
         let judge = settings.is_enabled(RuleId::UntranslatedSection);
         let history = match &evidence.history {
@@ -478,6 +479,7 @@ pub fn run(
         };
         let (comparisons, read) =
             compare_all_keeping(ws, judge, |t| scope.contains(ws, t), history);
+        super::probe("compared");
         let (staleness, note) =
             if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
                 match staleness(

@@ -970,16 +970,25 @@ impl History {
                 return Err(Unavailable::NotARepository);
             }
         }
-        let info = run(
-            root,
-            &[
-                "rev-parse",
-                "--show-toplevel",
-                "--show-prefix",
-                "--is-shallow-repository",
-                "--git-common-dir",
-            ],
-        )?;
+        // One process for the repository and HEAD; with no commit yet, git
+        // fails quietly, and the same question without HEAD tells why.
+        const INFO: [&str; 5] = [
+            "rev-parse",
+            "--show-toplevel",
+            "--show-prefix",
+            "--is-shallow-repository",
+            "--git-common-dir",
+        ];
+        let mut args = INFO.to_vec();
+        args.extend(["--verify", "-q", "HEAD"]);
+        let info = match run(root, &args) {
+            Ok(info) => info,
+            Err(Unavailable::NotARepository) => return Err(Unavailable::NotARepository),
+            Err(_) => {
+                run(root, &INFO)?;
+                return Err(Unavailable::NoCommits);
+            }
+        };
         let mut lines = info.lines();
         let toplevel = PathBuf::from(lines.next().unwrap_or(""));
         let prefix = lines.next().unwrap_or("").to_string();
@@ -992,10 +1001,10 @@ impl History {
             .filter(|d| !d.is_empty())
             .map(|d| root.join(d))
             .filter(|_| std::env::var_os("LOCKSTEP_NO_HISTORY_CACHE").is_none());
-        let head = run(root, &["rev-parse", "--verify", "-q", "HEAD"])
-            .map_err(|_| Unavailable::NoCommits)?
-            .trim()
-            .to_string();
+        let head = lines.next().unwrap_or("").trim().to_string();
+        if head.is_empty() {
+            return Err(Unavailable::NoCommits);
+        }
         let history = History {
             toplevel,
             prefix,

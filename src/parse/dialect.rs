@@ -30,6 +30,8 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use super::charset::CharSet;
 use unicode_normalization::UnicodeNormalization;
 
 use super::slug::Slugger;
@@ -342,21 +344,26 @@ fn python_markdown_slugify(text: &str) -> String {
 fn pymdownx_slugify_lower(text: &str) -> String {
     static TAGS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"</?[^>]*>").expect("static regex"));
-    static INVALID: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[^\p{L}\p{N}_\- ]").expect("static regex"));
+    static INVALID: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"[^\p{L}\p{N}_\- ]"));
     let nfc: String = text.nfc().collect();
     let stripped = TAGS.replace_all(&nfc, "");
     let lowered = stripped.trim_matches(py_isspace).to_lowercase();
-    INVALID.replace_all(&lowered, "").replace(' ', "-")
+    lowered
+        .chars()
+        .filter(|&c| !INVALID.contains(c))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// comrak `Anchorizer::anchorize` without the uniqueness loop.
 fn comrak_anchorize(text: &str) -> String {
-    static REMOVE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[^\p{L}\p{M}\p{N}\p{Pc} \-]").expect("static regex"));
-    REMOVE
-        .replace_all(&text.to_lowercase(), "")
-        .replace(' ', "-")
+    static REMOVE: LazyLock<CharSet> =
+        LazyLock::new(|| CharSet::new(r"[^\p{L}\p{M}\p{N}\p{Pc} \-]"));
+    text.to_lowercase()
+        .chars()
+        .filter(|&c| !REMOVE.contains(c))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// Go `unicode.ToLower` (simple case mapping): the first char of the full
@@ -367,21 +374,18 @@ fn go_to_lower(c: char) -> char {
 }
 
 fn is_go_letter(c: char) -> bool {
-    static LETTER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\p{L}$").expect("static regex"));
-    c.is_alphabetic() && LETTER.is_match(c.encode_utf8(&mut [0; 4]))
+    static LETTER: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"\p{L}"));
+    c.is_alphabetic() && LETTER.contains(c)
 }
 
 fn is_go_number(c: char) -> bool {
-    static NUMBER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\p{N}$").expect("static regex"));
-    c.is_numeric() && NUMBER.is_match(c.encode_utf8(&mut [0; 4]))
+    static NUMBER: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"\p{N}"));
+    c.is_numeric() && NUMBER.contains(c)
 }
 
 fn is_go_digit(c: char) -> bool {
-    static DIGIT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\p{Nd}$").expect("static regex"));
-    c.is_numeric() && DIGIT.is_match(c.encode_utf8(&mut [0; 4]))
+    static DIGIT: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"\p{Nd}"));
+    c.is_numeric() && DIGIT.contains(c)
 }
 
 fn or_heading(id: String) -> String {
@@ -395,13 +399,16 @@ fn or_heading(id: String) -> String {
 /// Hugo `sanitizeAnchorNameWithHook` for `github` / `github-ascii`, plus the
 /// `heading` fallback of `idFactory.Generate`.
 fn hugo_github(text: &str, ascii_only: bool) -> String {
-    static NONSPACING: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\p{Mn}").expect("static regex"));
+    static NONSPACING: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"\p{Mn}"));
     let owned;
     let mut input = text;
     if ascii_only {
         let nfd: String = text.nfd().collect();
-        owned = NONSPACING.replace_all(&nfd, "").nfc().collect::<String>();
+        owned = nfd
+            .chars()
+            .filter(|&c| !NONSPACING.contains(c))
+            .nfc()
+            .collect::<String>();
         input = &owned;
     }
     let mut out = String::new();

@@ -8,6 +8,7 @@
 //! is walked iteratively (comrak's `traverse`), so deeply nested input cannot
 //! overflow the stack.
 
+pub mod charset;
 pub mod dialect;
 pub mod html;
 pub mod slug;

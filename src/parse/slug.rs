@@ -12,18 +12,19 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use super::charset::CharSet;
 
-static REMOVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \-]&&\p{Age=13.0}]").expect("static regex")
-});
+static REMOVE: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(r"[^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \-]&&\p{Age=13.0}]"));
 
 /// The id GitHub gives a heading whose rendered text is `text`, before
 /// de-duplication.
 pub fn slug(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let kept = REMOVE.replace_all(&lower, "");
-    kept.replace(' ', "-")
+    text.to_lowercase()
+        .chars()
+        .filter(|&c| !REMOVE.contains(c))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// Hands out unique ids in document order, like github-slugger's `Slugger`.
