@@ -15,6 +15,8 @@ use rayon::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // The same memory settings as the `lockstep` binary.
+    lockstep::app::no_huge_pages();
     let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
     let mut paths = Vec::new();
     for entry in ignore::WalkBuilder::new(&root).hidden(false).build() {

@@ -58,6 +58,7 @@ fn report_outcome(report: &Report) -> Outcome {
 }
 
 fn main() -> ExitCode {
+    lockstep::app::no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -34,7 +34,18 @@ pub struct Evidence {
     /// there on are only counted, in `stale_before`.
     pub range: Option<u32>,
     pub stale_before: std::sync::atomic::AtomicUsize,
+    /// The history's reading, started while the files were read.
+    pub prefetched: Option<crate::history::Prefetch>,
 }
+
+/// The rules that read the git history (the section rules go through it
+/// when there is one).
+pub const HISTORY_RULES: [RuleId; 4] = [
+    RuleId::StaleSection,
+    RuleId::MissingSection,
+    RuleId::ExtraSection,
+    RuleId::UncertainAlignment,
+];
 
 impl Evidence {
     /// Reads the history of `ws`'s repository when a rule that needs it is
@@ -42,20 +53,18 @@ impl Evidence {
     /// through the history when there is one) and the run judges
     /// translations — once, before any rule.
     pub fn read_history(&mut self, ws: &Workspace, scope: &Scope) {
-        let rules = [
-            RuleId::StaleSection,
-            RuleId::MissingSection,
-            RuleId::ExtraSection,
-            RuleId::UncertainAlignment,
-        ];
-        let needed = rules.iter().any(|&r| ws.settings.is_enabled(r))
+        let needed = HISTORY_RULES.iter().any(|&r| ws.settings.is_enabled(r))
             && ws.groups.iter().any(|g| {
                 g.translations
                     .iter()
                     .any(|t| ws.file_id(&t.path).is_some_and(|id| scope.contains(ws, id)))
             });
+        let prefetched = self.prefetched.take();
         if needed && self.history.is_none() {
-            self.history = Some(History::load(&ws.root, &ws.history_options()));
+            self.history = Some(match prefetched {
+                Some(p) => p.finish(&ws.history_options()),
+                None => History::load(&ws.root, &ws.history_options()),
+            });
         }
         if let (Some(base), Some(Ok(history))) = (&scope.since, &self.history) {
             // When the range cannot be read, every stale section is reported.

@@ -981,6 +981,12 @@ impl History {
         ];
         let mut args = INFO.to_vec();
         args.extend(["--verify", "-q", "HEAD"]);
+        // The working tree's changes, asked at the same time (paths below
+        // the root, named from it; git answers relative to the top level).
+        let changes = {
+            let root = root.to_path_buf();
+            std::thread::spawn(move || worktree_diff(&root, "--no-renames"))
+        };
         let info = match run(root, &args) {
             Ok(info) => info,
             Err(Unavailable::NotARepository) => return Err(Unavailable::NotARepository),
@@ -1022,7 +1028,10 @@ impl History {
             cache: CacheUse::Off,
             markdown_only: false,
         };
-        let worktree = history.worktree()?;
+        let changes = changes
+            .join()
+            .unwrap_or_else(|_| Err(Unavailable::Other("git diff failed".into())))?;
+        let worktree = history.worktree(changes)?;
         Ok(Started {
             history,
             head,
@@ -1360,26 +1369,13 @@ impl History {
     /// Files whose working-tree text differs from HEAD, and their HEAD text.
     /// A file moved with `git mv` and not yet committed keeps its history,
     /// as a committed rename does.
-    fn worktree(&self) -> Result<Worktree, Unavailable> {
+    fn worktree(&self, mut list: String) -> Result<Worktree, Unavailable> {
         // Rename detection costs a walk of the whole tree: only when a file
         // was both removed and added can there be a rename.
-        let diff = |renames: &str| -> Result<String, Unavailable> {
-            let mut args = vec![
-                "diff".to_string(),
-                "--name-status".into(),
-                "-z".into(),
-                renames.into(),
-                "HEAD".into(),
-                "--".into(),
-            ];
-            args.extend(self.pathspecs());
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            run(&self.toplevel, &args)
-        };
-        let mut list = diff("--no-renames")?;
         let statuses: Vec<&str> = nul_separated(&list).step_by(2).collect();
         if statuses.contains(&"A") && statuses.contains(&"D") {
-            list = diff("-M")?;
+            let root = self.toplevel.join(&self.prefix);
+            list = worktree_diff(&root, "-M")?;
         }
         // `<status>\0<path>\0`, or `R<score>\0<from>\0<to>\0` for a rename.
         let mut fields = nul_separated(&list);
@@ -1896,6 +1892,23 @@ pub fn head(dir: &Path) -> Result<Revision, Unavailable> {
 /// `git cat-file --batch` for `(revision, path)` pairs: one process. A path
 /// with a newline cannot be asked for one request per line: then requests
 /// and answers are NUL-terminated (`-Z`, git 2.43 and later).
+/// `git diff --name-status HEAD` for the files below `dir` (paths relative
+/// to the top level), with `renames` (`--no-renames` or `-M`).
+fn worktree_diff(dir: &Path, renames: &str) -> Result<String, Unavailable> {
+    run(
+        dir,
+        &[
+            "diff",
+            "--name-status",
+            "-z",
+            renames,
+            "HEAD",
+            "--",
+            ":(literal).",
+        ],
+    )
+}
+
 fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<String>>, Unavailable> {
     if requests.is_empty() {
         return Ok(Vec::new());

@@ -534,12 +534,15 @@ impl<'t> Builder<'t> {
         }
         // GitHub keeps the text of a trailing `{#id}` in the id; site
         // generators use the custom id. Both are valid targets.
-        let custom_re: &Regex = match &self.custom_attrs {
-            Some(re) if re.is_match(&text) => re,
-            _ => &CUSTOM_ID,
+        // Both default forms end with `}` (tested first: most headings
+        // have no attributes, and the patterns need not be compiled then).
+        let braced = text.trim_end().ends_with('}');
+        let custom_re: Option<&Regex> = match &self.custom_attrs {
+            Some(re) if re.is_match(&text) => Some(re),
+            _ => braced.then_some(&*CUSTOM_ID),
         };
         let custom_id = custom_re
-            .captures(&text)
+            .and_then(|re| re.captures(&text))
             .and_then(|c| c.get(1).or_else(|| c.get(2)))
             .map(|m| m.as_str().to_string())
             .filter(|id| !id.is_empty());
@@ -548,6 +551,7 @@ impl<'t> Builder<'t> {
         // part of the heading on the sites that read attribute lists.
         if !github
             && custom_id.is_none()
+            && braced
             && let Some(m) = ATTR_LIST.find(&text)
         {
             text.truncate(m.start());
@@ -563,7 +567,7 @@ impl<'t> Builder<'t> {
         };
         if custom_id.is_some() {
             // Keep the displayed text free of the attribute.
-            if let Some(m) = custom_re.find(&text) {
+            if let Some(m) = custom_re.and_then(|re| re.find(&text)) {
                 text.truncate(m.start());
             }
         }
