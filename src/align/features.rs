@@ -3,7 +3,7 @@
 //! the shape of its lists and tables, its length) and, for aligning two
 //! versions of the same edition, its words.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use crate::index::{Index, Target};
 use crate::parse::{Document, Shape};
@@ -47,10 +47,33 @@ pub struct Features {
     pub words: Vec<u64>,
 }
 
+/// A feature's key: foldhash with a fixed seed (the keys are compared
+/// within one run only; SipHash cost a tenth of the alignment).
 pub(crate) fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6c6f636b73746570).hash_one(v)
+}
+
+/// `hash(&w.to_ascii_lowercase())`, without allocating for short words.
+fn hash_ascii_lower(w: &str) -> u64 {
+    let mut buf = [0u8; 64];
+    if let Some(slot) = buf.get_mut(..w.len()) {
+        slot.copy_from_slice(w.as_bytes());
+        slot.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(slot) {
+            return hash(lower);
+        }
+    }
+    hash(&w.to_ascii_lowercase())
+}
+
+/// `hash(&w.to_lowercase())`, without allocating for ASCII words.
+fn hash_lower(w: &str) -> u64 {
+    if w.is_ascii() {
+        hash_ascii_lower(w)
+    } else {
+        hash(&w.to_lowercase())
+    }
 }
 
 fn sorted(mut v: Vec<u64>) -> Vec<u64> {
@@ -141,7 +164,7 @@ pub(crate) fn tokens(text: &str) -> Vec<u64> {
             .map(|w| w.trim_matches('.'))
             .filter(|w| !w.is_empty())
             .filter(|w| distinctive(w))
-            .map(|w| hash(&w.to_ascii_lowercase()))
+            .map(hash_ascii_lower)
             .collect(),
     )
 }
@@ -157,7 +180,7 @@ fn heading_tokens(text: &str) -> Vec<u64> {
     let mut out = tokens(text);
     for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
         if w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
-            out.push(hash(&w.to_ascii_lowercase()));
+            out.push(hash_ascii_lower(w));
         }
     }
     for w in text.split(|c: char| !c.is_alphanumeric()) {
@@ -206,29 +229,54 @@ fn fold_latin(c: char) -> Option<char> {
 }
 
 fn distinctive(w: &str) -> bool {
-    w.chars().any(|c| c.is_ascii_digit())
-        || w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+    w.bytes().any(|b| b.is_ascii_digit())
+        || w.bytes().filter(|b| b.is_ascii_uppercase()).count() >= 2
         || w.chars().skip(1).any(|c| c.is_ascii_uppercase())
+}
+
+/// The maximal runs of `text` made of ASCII bytes that `keep` accepts — as
+/// `text.split(|c| !keep(c))` without the empty pieces, scanning bytes (an
+/// ASCII byte never sits inside a multi-byte character).
+fn ascii_runs(text: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !(bytes[i].is_ascii() && keep(bytes[i])) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii() && keep(bytes[i]) {
+            i += 1;
+        }
+        text.get(start..i)
+    })
 }
 
 /// Numbers in a text (digits, with inner `.` or `,`), normalised.
 fn numbers(text: &str, out: &mut Vec<u64>) {
-    for w in text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')) {
+    for w in ascii_runs(text, |b| b.is_ascii_digit() || b == b'.' || b == b',') {
         let w = w.trim_matches(['.', ',']);
-        if w.chars().any(|c| c.is_ascii_digit()) {
-            out.push(hash(&w.replace(',', "")));
+        if w.bytes().any(|b| b.is_ascii_digit()) {
+            out.push(if w.contains(',') {
+                hash(&w.replace(',', ""))
+            } else {
+                hash(w)
+            });
         }
     }
 }
 
 /// Latin words that survive translation (see [`Features::latin`]).
 fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
-    for w in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-        if w.len() < 3 || !w.chars().any(|c| c.is_ascii_alphabetic()) {
+    for w in ascii_runs(text, |b| b.is_ascii_alphanumeric() || b == b'_') {
+        if w.len() < 3 || !w.bytes().any(|b| b.is_ascii_alphabetic()) {
             continue;
         }
         if foreign_script || distinctive(w) || w.contains('_') {
-            out.push(hash(&w.to_ascii_lowercase()));
+            out.push(hash_ascii_lower(w));
         }
     }
 }
@@ -237,7 +285,7 @@ fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
 fn all_words(text: &str, out: &mut Vec<u64>) {
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if !w.is_empty() {
-            out.push(hash(&w.to_lowercase()));
+            out.push(hash_lower(w));
         }
     }
 }

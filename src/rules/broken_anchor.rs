@@ -225,7 +225,7 @@ pub(crate) fn suggest<'a>(
     // suggestion never depends on hash order.
     anchors
         .iter()
-        .map(|id| (super::id_similarity(&wanted, id), id))
+        .map(|id| (super::id_similarity_above(&wanted, id, 0.6), id))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, id)| id)

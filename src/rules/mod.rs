@@ -154,6 +154,14 @@ impl<'a> Enabled<'a> {
 /// word boundary (`#linear-programming` for `## Linear Programming (videos)`)
 /// counts as almost certain.
 pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
+    id_similarity_above(a, b, 0.0)
+}
+
+/// [`id_similarity`] where only scores of at least `min` matter: a pair
+/// that cannot reach it (by its lengths, or by the letters one has and the
+/// other lacks, each of which costs an edit) scores 0 without the quadratic
+/// distance being computed.
+pub(crate) fn id_similarity_above(a: &str, b: &str, min: f64) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -164,6 +172,33 @@ pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
     // Cheap bound: very different lengths cannot be similar enough.
     if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
         return 0.0;
+    }
+    if min > 0.0 {
+        // At most this many edits reach `min`.
+        let budget = (1.0 - min) * la.max(lb) as f64;
+        if la.abs_diff(lb) as f64 > budget {
+            return 0.0;
+        }
+        // Every character one side has more of than the other needs an
+        // edit (a substitution fixes one on each side).
+        let mut counts = [0i32; 128];
+        let mut other = 0i32;
+        for c in a.chars() {
+            match counts.get_mut(c as usize) {
+                Some(n) => *n += 1,
+                None => other += 1,
+            }
+        }
+        for c in b.chars() {
+            match counts.get_mut(c as usize) {
+                Some(n) => *n -= 1,
+                None => other -= 1,
+            }
+        }
+        let surplus: i32 = counts.iter().map(|n| n.abs()).sum::<i32>() + other.abs();
+        if f64::from(surplus).div_euclid(2.0) > budget {
+            return 0.0;
+        }
     }
     strsim::normalized_levenshtein(a, b)
 }
