@@ -5,7 +5,7 @@
 //! something outside the root, or not a local path at all), so rules never
 //! touch the disk.
 
-use std::collections::{HashMap, HashSet};
+use crate::source::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
@@ -54,7 +54,8 @@ impl AnchorSet {
     /// The id that equals `id` ignoring case, if any.
     pub fn case_insensitive(&self, id: &str) -> Option<&str> {
         let folded = self.folded.get_or_init(|| {
-            let mut m: HashMap<String, String> = HashMap::with_capacity(self.ids.len());
+            let mut m: HashMap<String, String> =
+                HashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
             for id in &self.ids {
                 let e = m.entry(id.to_lowercase()).or_insert_with(|| id.clone());
                 if id < e {
@@ -135,10 +136,10 @@ impl Index {
             parsed,
             anchors,
             sites: Vec::new(),
-            sources: HashMap::new(),
-            routes: HashMap::new(),
+            sources: HashMap::default(),
+            routes: HashMap::default(),
             variants: Vec::new(),
-            aliases: HashMap::new(),
+            aliases: HashMap::default(),
         }
     }
 
@@ -148,7 +149,7 @@ impl Index {
     /// sites that fall back to the source language, the source edition's
     /// files (`sources`: translation → source path).
     pub fn set_sites(&mut self, sites: Vec<Site>) {
-        let mut routes = HashMap::new();
+        let mut routes = HashMap::default();
         static DATED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(?:/index)?\.mdx?$")
                 .expect("static regex")

@@ -223,6 +223,13 @@ impl SourceFile {
     }
 }
 
+/// Hash maps and sets keyed by paths and ids: foldhash instead of SipHash
+/// (the keys are file paths and heading ids of the tree being checked;
+/// SipHash was 3% of a large run).
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+pub type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

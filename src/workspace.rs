@@ -6,7 +6,7 @@
 //! one file ([`Workspace::update_file`], after a fix or an editor change)
 //! without touching the disk.
 
-use std::collections::HashMap;
+use crate::source::HashMap;
 use std::path::PathBuf;
 
 use crate::config::Settings;

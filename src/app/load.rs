@@ -1,7 +1,7 @@
 //! Loading a documentation root: settings, discovery, reading and parsing
 //! every Markdown file once (in parallel), the index.
 
-use std::collections::HashSet;
+use crate::source::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -143,7 +143,7 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
     let dialects = settings.has_dialects();
     let settings_ref = &settings;
     // Each site's attribute-list delimiters, compiled once.
-    let attr_res: std::collections::HashMap<&(String, String), ParseOptions> = settings
+    let attr_res: HashMap<&(String, String), ParseOptions> = settings
         .sites
         .iter()
         .filter_map(|s| s.attr_delimiters.as_ref())
@@ -367,7 +367,7 @@ fn hugo_aliases(
     sites: &[crate::config::site::Site],
     files: &[SourceFile],
     docs: &[Option<Document>],
-) -> std::collections::HashMap<String, String> {
+) -> crate::source::HashMap<String, String> {
     use crate::config::site::Framework;
     static LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
@@ -378,7 +378,7 @@ fn hugo_aliases(
     static FROM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#"\{\s*from:\s*['"]?([^,'"}\s]+)"#).expect("static regex")
     });
-    let mut out = std::collections::HashMap::new();
+    let mut out = std::collections::HashMap::default();
     for (file, doc) in files.iter().zip(docs) {
         let Some(fm) = doc.as_ref().and_then(|d| d.front_matter) else {
             continue;

@@ -61,10 +61,8 @@ impl Evidence {
             });
         let prefetched = self.prefetched.take();
         if needed && self.history.is_none() {
-            self.history = Some(match prefetched {
-                Some(p) => p.finish(&ws.history_options()),
-                None => History::load(&ws.root, &ws.history_options()),
-            });
+            let prefetched = prefetched.unwrap_or_else(|| History::prefetch(&ws.root));
+            self.history = Some(prefetched.finish_with(|| ws.history_options()));
         }
         if let (Some(base), Some(Ok(history))) = (&scope.since, &self.history) {
             // When the range cannot be read, every stale section is reported.

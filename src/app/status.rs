@@ -369,7 +369,7 @@ pub fn status(opts: &StatusOptions) -> Result<StatusReport, AppError> {
         .groups
         .iter()
         .any(|g| !g.translations.is_empty())
-        .then(|| prefetch.finish(&ws.history_options()));
+        .then(|| prefetch.finish_with(|| ws.history_options()));
     let mut range = None;
     let mut since = None;
     if let Some(rev) = &opts.check.changed_since {

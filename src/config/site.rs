@@ -10,7 +10,7 @@
 //! hand ([`SiteOverride`]); what it names replaces what was detected.
 //! The result is plain data the index resolves links with.
 
-use std::collections::HashSet;
+use crate::source::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 

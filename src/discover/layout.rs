@@ -12,7 +12,9 @@
 //! Every Markdown file ends up in exactly one [`DocGroup`]; a file that is no
 //! one's translation is the source edition of its own group.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::source::HashSet;
 
 use regex::Regex;
 
@@ -208,7 +210,7 @@ impl<'a> Classifier<'a> {
 pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
     let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
     let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
-    let mut translated: HashSet<&str> = HashSet::new();
+    let mut translated: HashSet<&str> = HashSet::default();
     // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
     // the first one met (files are sorted, so the choice is stable).
     let mut spellings: BTreeMap<String, String> = BTreeMap::new();
@@ -406,7 +408,7 @@ mod tests {
     fn run(paths: &[&str], dirs: &[&str]) -> Vec<Grouped> {
         let md: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
         let dirs: HashSet<String> = dirs.iter().map(|s| s.to_string()).collect();
-        group(&md, &dirs, &[], "en", &HashSet::new())
+        group(&md, &dirs, &[], "en", &HashSet::default())
             .into_iter()
             .map(|g| {
                 (

@@ -9,7 +9,7 @@
 pub mod lang;
 pub mod layout;
 
-use std::collections::HashSet;
+use crate::source::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};

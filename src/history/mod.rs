@@ -237,11 +237,20 @@ pub struct Prefetch(std::thread::JoinHandle<Result<Started, Unavailable>>);
 impl Prefetch {
     /// The history, read to the end for these editions.
     pub fn finish(self, opts: &HistoryOptions) -> Result<History, Unavailable> {
+        self.finish_with(|| opts.clone())
+    }
+
+    /// [`Prefetch::finish`], with the options made only when there is a
+    /// history to read (they list every edition of the tree).
+    pub fn finish_with(
+        self,
+        opts: impl FnOnce() -> HistoryOptions,
+    ) -> Result<History, Unavailable> {
         let started = self
             .0
             .join()
             .map_err(|_| Unavailable::Other("reading the git history failed".into()))??;
-        History::finish(started, opts)
+        History::finish(started, &opts())
     }
 }
 
@@ -966,7 +975,25 @@ impl History {
         // without starting git at all.
         if std::env::var_os("GIT_DIR").is_none() {
             let abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-            if !abs.ancestors().any(|d| d.join(".git").exists()) {
+            // As git, not above a GIT_CEILING_DIRECTORIES entry.
+            let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
+                .map(|v| {
+                    std::env::split_paths(&v)
+                        .filter(|p| p.is_absolute())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut found = false;
+            for (i, d) in abs.ancestors().enumerate() {
+                if i > 0 && ceilings.iter().any(|c| c == d) {
+                    break;
+                }
+                if d.join(".git").exists() {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
                 return Err(Unavailable::NotARepository);
             }
         }

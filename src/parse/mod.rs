@@ -794,8 +794,8 @@ pub fn prose_text<'a>(node: &'a AstNode<'a>) -> String {
 /// A hash of a code block's contents that ignores indentation and blank
 /// lines (translations re-indent code when they nest it differently).
 fn hash_code(literal: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::quality::FixedState::with_seed(0x636f6465).build_hasher();
     for line in literal.lines().map(str::trim).filter(|l| !l.is_empty()) {
         line.hash(&mut h);
     }
