@@ -114,42 +114,38 @@ impl Renderer for Sarif {
             })
             .collect();
         let fingerprints = report.fingerprints();
-        let mut columns = Columns::default();
-        let results: Vec<Value> = report
-            .diagnostics
-            .iter()
-            .zip(&fingerprints)
-            .map(|(d, fp)| {
-                let rule_index = listed.iter().position(|r| *r == d.rule).unwrap_or(0);
-                let mut text = d.message.clone();
-                if let Some(h) = &d.help {
-                    text.push_str(&format!("\nhelp: {h}"));
-                }
-                let mut result = json!({
-                    "ruleId": d.rule.name(),
-                    "ruleIndex": rule_index,
-                    "level": level(d.severity),
-                    "message": { "text": text },
-                    "locations": [location(report, &mut columns, d.file, d.span)],
-                    "partialFingerprints": { "lockstep/v1": fp },
+        // Each result is made and written on its own (a document of
+        // 50,000 results held as one JSON tree took 500 MiB).
+        let result = |(d, fp): (&crate::diagnostic::Diagnostic, &String), columns: &mut Columns| {
+            let rule_index = listed.iter().position(|r| *r == d.rule).unwrap_or(0);
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(&format!("\nhelp: {h}"));
+            }
+            let mut result = json!({
+                "ruleId": d.rule.name(),
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [location(report, columns, d.file, d.span)],
+                "partialFingerprints": { "lockstep/v1": fp },
+            });
+            if let Some(s) = &d.source {
+                let mut related = location(report, columns, s.file, s.span);
+                related["id"] = json!(1);
+                related["message"] = json!({ "text": s.message });
+                result["relatedLocations"] = json!([related]);
+            }
+            if let Some(st) = &d.stale {
+                result["properties"] = json!({
+                    "diff": st.diff,
+                    "syncedCommit": st.sync.id,
+                    "syncedDate": st.sync.date(),
+                    "changedCommit": st.changed.as_ref().map(|c| c.id.clone()),
                 });
-                if let Some(s) = &d.source {
-                    let mut related = location(report, &mut columns, s.file, s.span);
-                    related["id"] = json!(1);
-                    related["message"] = json!({ "text": s.message });
-                    result["relatedLocations"] = json!([related]);
-                }
-                if let Some(st) = &d.stale {
-                    result["properties"] = json!({
-                        "diff": st.diff,
-                        "syncedCommit": st.sync.id,
-                        "syncedDate": st.sync.date(),
-                        "changedCommit": st.changed.as_ref().map(|c| c.id.clone()),
-                    });
-                }
-                result
-            })
-            .collect();
+            }
+            result
+        };
         let notifications: Vec<Value> = report
             .notes
             .iter()
@@ -173,12 +169,58 @@ impl Renderer for Sarif {
                     "toolExecutionNotifications": notifications,
                 }],
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }]
         });
-        // No `##[` for a CI log to take as a workflow command (same JSON value).
+        // The document around the results, pretty-printed; the results go
+        // where its empty list is (a key, never inside a string, where
+        // quotes are escaped). No `##[` for a CI log to take as a workflow
+        // command (same JSON value).
         let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
-        out.write_all(&safe::guard_json(json))?;
+        let json = safe::guard_json(json);
+        const EMPTY: &[u8] = b"\"results\": []";
+        let at =
+            memchr::memmem::find(&json, EMPTY).ok_or_else(|| io::Error::other("no results key"))?;
+        out.write_all(&json[..at + EMPTY.len() - 1])?;
+        // Serialised in parallel, a batch at a time, written in order.
+        use rayon::prelude::*;
+        let items: Vec<_> = report.diagnostics.iter().zip(&fingerprints).collect();
+        let mut first = true;
+        for batch in items.chunks(4096) {
+            let texts: Vec<io::Result<Vec<u8>>> = batch
+                .par_chunks(128)
+                .map(|chunk| {
+                    let mut columns = Columns::default();
+                    let mut buf = Vec::new();
+                    for &item in chunk {
+                        let value = result(item, &mut columns);
+                        let text = safe::guard_json(
+                            serde_json::to_vec_pretty(&value).map_err(io::Error::other)?,
+                        );
+                        // Items of `runs[0].results` sit four levels deep.
+                        buf.extend_from_slice(b",\n");
+                        for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+                            if i > 0 {
+                                buf.push(b'\n');
+                            }
+                            buf.extend_from_slice(b"        ");
+                            buf.extend_from_slice(line);
+                        }
+                    }
+                    Ok(buf)
+                })
+                .collect();
+            for text in texts {
+                let text = text?;
+                // The first result follows the `[` without a comma.
+                out.write_all(if first { &text[1..] } else { &text })?;
+                first = false;
+            }
+        }
+        if !first {
+            out.write_all(b"\n      ")?;
+        }
+        out.write_all(&json[at + EMPTY.len() - 1..])?;
         writeln!(out)
     }
 }
