@@ -477,7 +477,7 @@ pub fn run(
             found.into_iter()
         })
         .collect();
-    super::probe("file rules");
+    super::probe("file-rules");
     if enabled.any_section() {
         let judge = settings.is_enabled(RuleId::UntranslatedSection);
         let history = match &evidence.history {
