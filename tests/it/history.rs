@@ -492,3 +492,56 @@ fn a_missing_object_affects_only_the_files_that_need_it() {
         )
     );
 }
+
+/// The repository is looked for as git looks for it: not above a
+/// `GIT_CEILING_DIRECTORIES` entry (the tree then counts as a plain
+/// folder), and a repository without commits is named as such — through
+/// the single `rev-parse` that asks for the repository and HEAD at once.
+#[test]
+fn the_repository_is_found_as_git_finds_it() {
+    let repo = translated_then_changed("guide.md");
+    let root = repo.path().join("repo");
+    let stale_notes = |o: &std::process::Output| -> Vec<String> {
+        common::json_findings(o)
+            .into_iter()
+            .filter(|f| f.contains("stale-section"))
+            .collect()
+    };
+    // Inside the repository: the source change is found.
+    let inside = common::lockstep(&["check", "docs", "--format", "json"], &root);
+    assert!(
+        stale_notes(&inside)
+            .iter()
+            .any(|f| f.contains("ko/guide.md")),
+        "{:?}",
+        stale_notes(&inside)
+    );
+    // With the repository's folder as a ceiling, `docs/` is a plain folder.
+    let ceiling = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .args(["check", "docs", "--format", "json"])
+        .current_dir(&root)
+        .env("GIT_CEILING_DIRECTORIES", &root)
+        .output()
+        .unwrap();
+    let notes = stale_notes(&ceiling);
+    assert!(
+        !notes.is_empty() && notes.iter().all(|f| f.contains("not in a git repository")),
+        "{notes:?}"
+    );
+    // A repository with no commit yet.
+    let empty = tempfile::tempdir().unwrap();
+    write(empty.path(), "README.md", SOURCE);
+    write(empty.path(), "README.ko.md", TRANSLATION);
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(empty.path())
+        .status()
+        .unwrap();
+    assert!(init.success());
+    let fresh = common::lockstep(&["check", ".", "--format", "json"], empty.path());
+    let notes = stale_notes(&fresh);
+    assert!(
+        !notes.is_empty() && notes.iter().all(|f| f.contains("no commits yet")),
+        "{notes:?}"
+    );
+}
