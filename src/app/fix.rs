@@ -72,10 +72,16 @@ pub fn fix(opts: &FixOptions) -> Result<FixReport, AppError> {
     let multi = roots.len() > 1;
     let mut outcome = FixReport::default();
     for (root, files) in roots {
-        let Loaded { mut ws, scope, .. } = load_root(&root, files.as_deref(), &check)?;
+        let Loaded {
+            mut ws,
+            scope,
+            history,
+            ..
+        } = load_root(&root, files.as_deref(), &check)?;
         // Gathered once: every pass of the loop uses the same outcomes.
         let mut evidence = Evidence {
             external: super::external::check(&ws, &scope, &check.external, &mut Vec::new())?,
+            prefetched: history,
             ..Evidence::default()
         };
         let done = fix_workspace(&mut ws, &scope, &evidence, opts.unsafe_fixes);
