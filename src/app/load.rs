@@ -34,7 +34,17 @@ pub fn load_settings(root: &Path, explicit: Option<&Path>) -> Result<Settings, C
 
 /// Discovers, reads and parses everything under `root`.
 pub fn load(root: &Path, settings: Settings) -> Workspace {
-    load_some(root, settings, Select::All)
+    load_some(root, settings, Select::All, false).0
+}
+
+/// [`load`], also starting to read the git history (on a thread, while
+/// the files are read) when `history` and the tree has translations.
+pub fn load_prefetching(
+    root: &Path,
+    settings: Settings,
+    history: bool,
+) -> (Workspace, Option<crate::history::Prefetch>) {
+    load_some(root, settings, Select::All, history)
 }
 
 /// Which files [`load_some`] reads.
@@ -53,7 +63,7 @@ pub fn load_languages(root: &Path, settings: Settings, langs: &[String]) -> Work
     if langs.is_empty() {
         return load(root, settings);
     }
-    load_some(root, settings, Select::Languages(langs))
+    load_some(root, settings, Select::Languages(langs), false).0
 }
 
 /// Discovers the tree but reads and parses only the Markdown files that
@@ -61,7 +71,17 @@ pub fn load_languages(root: &Path, settings: Settings, langs: &[String]) -> Work
 /// link to (whose anchors the checks need). The other files exist for
 /// link checks but are not read.
 pub fn load_needed(root: &Path, settings: Settings, needed: &dyn Fn(&str) -> bool) -> Workspace {
-    load_some(root, settings, Select::Needed(needed))
+    load_some(root, settings, Select::Needed(needed), false).0
+}
+
+/// [`load_needed`], prefetching the history as [`load_prefetching`] does.
+pub fn load_needed_prefetching(
+    root: &Path,
+    settings: Settings,
+    needed: &dyn Fn(&str) -> bool,
+    history: bool,
+) -> (Workspace, Option<crate::history::Prefetch>) {
+    load_some(root, settings, Select::Needed(needed), history)
 }
 
 /// Walks `root` and groups its Markdown files into documents with editions
@@ -88,8 +108,17 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
     (tree, groups)
 }
 
-fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspace {
+fn load_some(
+    root: &Path,
+    mut settings: Settings,
+    select: Select<'_>,
+    history: bool,
+) -> (Workspace, Option<crate::history::Prefetch>) {
     let (mut tree, groups) = discover(root, &settings);
+    // Git runs while the files are read — only when there are translations
+    // for the history to be about.
+    let prefetch = (history && groups.iter().any(|g| !g.translations.is_empty()))
+        .then(|| crate::history::History::prefetch(root));
     super::probe("sites");
     settings.sites = sites(root, &settings, &tree);
     let needed = match select {
@@ -279,7 +308,7 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
     if !settings.image_variants.is_empty() {
         index.set_image_variants(&settings.image_variants);
     }
-    Workspace {
+    let ws = Workspace {
         root: root.to_path_buf(),
         settings,
         files,
@@ -288,7 +317,8 @@ fn load_some(root: &Path, mut settings: Settings, select: Select<'_>) -> Workspa
         groups,
         index,
         read_problems,
-    }
+    };
+    (ws, prefetch)
 }
 
 /// The docs sites of the root: detected from the walked tree (unless

@@ -110,16 +110,13 @@ pub fn load_root(
     let selection = scope::resolve_rules(&mut settings, &opts.select, &opts.ignore)?;
     settings.select(&selection.select, &selection.ignore);
     external::apply_flags(&mut settings, &opts.external, &selection);
-    let history = run::HISTORY_RULES
-        .iter()
-        .any(|&r| settings.is_enabled(r))
-        .then(|| history::History::prefetch(root));
-    let (ws, scope) = match &opts.changed_since {
+    let wants_history = run::HISTORY_RULES.iter().any(|&r| settings.is_enabled(r));
+    let (ws, scope, history) = match &opts.changed_since {
         None => {
-            let ws = load::load(root, settings);
+            let (ws, history) = load::load_prefetching(root, settings, wants_history);
             let langs = scope::resolve_langs(&ws, &opts.langs)?;
             let scope = scope::scope_for(&ws, files, langs);
-            (ws, scope)
+            (ws, scope, history)
         }
         Some(rev) => {
             let git =
@@ -134,9 +131,12 @@ pub fn load_root(
             names.sort_unstable();
             names.dedup();
             let mentioning = history::files_mentioning(root, &names).map_err(git)?;
-            let ws = load::load_needed(root, settings, &|p| {
-                changed.contains(p) || mentioning.contains(p)
-            });
+            let (ws, history) = load::load_needed_prefetching(
+                root,
+                settings,
+                &|p| changed.contains(p) || mentioning.contains(p),
+                wants_history,
+            );
             let langs = scope::resolve_langs(&ws, &opts.langs)?;
             let mut scope = scope::scope_for(&ws, files, langs);
             let in_files = scope::changed_files(&ws, &changed);
@@ -145,7 +145,7 @@ pub fn load_root(
             scope.changed = changed;
             scope.since = Some(base);
             scope.all_stale = opts.all_stale;
-            (ws, scope)
+            (ws, scope, history)
         }
     };
     let notes = scope::unchecked_args(&ws, files)

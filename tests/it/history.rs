@@ -545,3 +545,52 @@ fn the_repository_is_found_as_git_finds_it() {
         "{notes:?}"
     );
 }
+
+/// No git process runs when no rule needs the history: a tree without
+/// translations (or with the history rules off) starts none; one with
+/// translations does. (A `git` on PATH that records its calls, then runs
+/// the real one.)
+#[test]
+fn git_runs_only_when_the_history_is_needed() {
+    let repo = translated_then_changed("guide.md");
+    let root = repo.path().join("repo");
+    write(&root, "english-only/README.md", "# Only English\n\nText.\n");
+    let real = std::process::Command::new("sh")
+        .args(["-c", "command -v git"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_string();
+    assert!(!real.is_empty(), "git must be installed for this test");
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("calls");
+    let fake = bin.path().join("git");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nexec '{real}' \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let calls = |args: &[&str]| -> usize {
+        let _ = std::fs::remove_file(&log);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .args(args)
+            .current_dir(&root)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+        std::fs::read_to_string(&log).map_or(0, |t| t.lines().count())
+    };
+    assert_eq!(calls(&["check", "english-only"]), 0);
+    assert_eq!(calls(&["check", "docs", "--select", "broken-link"]), 0);
+    assert!(calls(&["check", "docs"]) > 0);
+}
