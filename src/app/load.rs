@@ -103,8 +103,8 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
         .map(|p| classifier.classify(p))
         .collect();
     drop(classifier);
-    super::probe("grouped");
     let groups = layout::assemble(&tree.markdown, found);
+    super::probe("grouped");
     (tree, groups)
 }
 
@@ -119,8 +119,8 @@ fn load_some(
     // for the history to be about.
     let prefetch = (history && groups.iter().any(|g| !g.translations.is_empty()))
         .then(|| crate::history::History::prefetch(root));
-    super::probe("sites");
     settings.sites = sites(root, &settings, &tree);
+    super::probe("sites");
     let needed = match select {
         Select::Needed(n) => Some(n),
         _ => None,
@@ -178,13 +178,15 @@ fn load_some(
         .filter_map(|s| s.attr_delimiters.as_ref())
         .map(|d| (d, parse_options.clone().with_attr_delimiters(&d.0, &d.1)))
         .collect();
-    // Reads and parses the files `wanted` says into `files` and `docs`
-    // (straight into the two lists: no list of whole results in between).
-    let load = |wanted: &[bool],
-                tree: &discover::Tree,
-                files: &mut Vec<Option<SourceFile>>,
-                docs: &mut Vec<Option<Document>>|
-     -> Vec<Diagnostic> {
+    // Reads and parses the files `wanted` says: their texts and documents
+    // (collected straight into two lists, no list of whole results in
+    // between), and the read problems.
+    type Read = (
+        Vec<Option<SourceFile>>,
+        Vec<Option<Document>>,
+        Vec<Diagnostic>,
+    );
+    let load = |wanted: &[bool], tree: &discover::Tree| -> Read {
         let ((f, d), p): ((Vec<_>, Vec<_>), Vec<_>) = tree
             .markdown
             .par_iter()
@@ -210,25 +212,10 @@ fn load_some(
                 ((Some(file), doc), problem.map(Box::new))
             })
             .unzip();
-        if files.is_empty() {
-            *files = f;
-            *docs = d;
-        } else {
-            for (i, (file, doc)) in f.into_iter().zip(d).enumerate() {
-                if file.is_some() {
-                    files[i] = file;
-                    docs[i] = doc;
-                }
-            }
-        }
-        p.into_iter()
-            .flatten()
-            .map(|b: Box<Diagnostic>| *b)
-            .collect()
+        let problems = p.into_iter().flatten().map(|b: Box<Diagnostic>| *b);
+        (f, d, problems.collect())
     };
-    let mut files: Vec<Option<SourceFile>> = Vec::new();
-    let mut docs: Vec<Option<Document>> = Vec::new();
-    let mut read_problems = load(&wanted, &tree, &mut files, &mut docs);
+    let (mut files, mut docs, mut read_problems) = load(&wanted, &tree);
     super::probe("parsed");
     if needed.is_some() {
         // Second round: Markdown files the loaded ones link to.
@@ -251,7 +238,14 @@ fn load_some(
             }
         }
         if more.iter().any(|&m| m) {
-            read_problems.extend(load(&more, &tree, &mut files, &mut docs));
+            let (f, d, problems) = load(&more, &tree);
+            for (i, (file, doc)) in f.into_iter().zip(d).enumerate() {
+                if file.is_some() {
+                    files[i] = file;
+                    docs[i] = doc;
+                }
+            }
+            read_problems.extend(problems);
             for (w, m) in wanted.iter_mut().zip(&more) {
                 *w |= m;
             }
@@ -397,7 +391,7 @@ fn hugo_aliases(
     sites: &[crate::config::site::Site],
     files: &[SourceFile],
     docs: &[Option<Document>],
-) -> crate::source::HashMap<String, String> {
+) -> HashMap<String, String> {
     use crate::config::site::Framework;
     static LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
@@ -408,7 +402,7 @@ fn hugo_aliases(
     static FROM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#"\{\s*from:\s*['"]?([^,'"}\s]+)"#).expect("static regex")
     });
-    let mut out = std::collections::HashMap::default();
+    let mut out = HashMap::default();
     for (file, doc) in files.iter().zip(docs) {
         let Some(fm) = doc.as_ref().and_then(|d| d.front_matter) else {
             continue;

@@ -202,9 +202,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
         report.notes.extend(notes);
         let mut evidence = Evidence {
             external: external::check(&ws, &scope, &opts.external, &mut report.notes)?,
+            prefetched: history,
             ..Evidence::default()
         };
-        evidence.prefetched = history;
         evidence.read_history(&ws, &scope);
         probe("evidence");
         let diagnostics = run::run(&ws, &scope, &Enabled::new(&ws.settings), &evidence);
@@ -215,6 +215,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, AppError> {
     }
     Ok(report)
 }
+
 /// Asks Linux not to back this process's memory with transparent huge
 /// pages. Where THP is `always` (many distributions and CI images), every
 /// 2 MiB region the allocator touches became resident and was zeroed whole:

@@ -1916,9 +1916,6 @@ pub fn head(dir: &Path) -> Result<Revision, Unavailable> {
     })
 }
 
-/// `git cat-file --batch` for `(revision, path)` pairs: one process. A path
-/// with a newline cannot be asked for one request per line: then requests
-/// and answers are NUL-terminated (`-Z`, git 2.43 and later).
 /// `git diff --name-status HEAD` for the files below `dir` (paths relative
 /// to the top level), with `renames` (`--no-renames` or `-M`).
 fn worktree_diff(dir: &Path, renames: &str) -> Result<String, Unavailable> {
@@ -1936,6 +1933,9 @@ fn worktree_diff(dir: &Path, renames: &str) -> Result<String, Unavailable> {
     )
 }
 
+/// `git cat-file --batch` for `(revision, path)` pairs: one process. A path
+/// with a newline cannot be asked for one request per line: then requests
+/// and answers are NUL-terminated (`-Z`, git 2.43 and later).
 fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<String>>, Unavailable> {
     if requests.is_empty() {
         return Ok(Vec::new());

@@ -57,6 +57,16 @@ impl CharSet {
             Self::search(&self.ranges, c)
         }
     }
+
+    /// `text` without the characters of this set, spaces turned into `-`
+    /// one for one: the last step of the slug functions that remove a
+    /// class (`re.replace_all(text, "").replace(' ', "-")`).
+    pub fn remove_then_dash(&self, text: &str) -> String {
+        text.chars()
+            .filter(|&c| !self.contains(c))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -348,22 +348,14 @@ fn pymdownx_slugify_lower(text: &str) -> String {
     let nfc: String = text.nfc().collect();
     let stripped = TAGS.replace_all(&nfc, "");
     let lowered = stripped.trim_matches(py_isspace).to_lowercase();
-    lowered
-        .chars()
-        .filter(|&c| !INVALID.contains(c))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
+    INVALID.remove_then_dash(&lowered)
 }
 
 /// comrak `Anchorizer::anchorize` without the uniqueness loop.
 fn comrak_anchorize(text: &str) -> String {
     static REMOVE: LazyLock<CharSet> =
         LazyLock::new(|| CharSet::new(r"[^\p{L}\p{M}\p{N}\p{Pc} \-]"));
-    text.to_lowercase()
-        .chars()
-        .filter(|&c| !REMOVE.contains(c))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
+    REMOVE.remove_then_dash(&text.to_lowercase())
 }
 
 /// Go `unicode.ToLower` (simple case mapping): the first char of the full

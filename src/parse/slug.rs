@@ -20,11 +20,7 @@ static REMOVE: LazyLock<CharSet> =
 /// The id GitHub gives a heading whose rendered text is `text`, before
 /// de-duplication.
 pub fn slug(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .filter(|&c| !REMOVE.contains(c))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
+    REMOVE.remove_then_dash(&text.to_lowercase())
 }
 
 /// Hands out unique ids in document order, like github-slugger's `Slugger`.

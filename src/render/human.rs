@@ -128,32 +128,23 @@ fn excerpt(file: &SourceFile, span: crate::source::Span, columns: &mut Columns) 
 
 impl Renderer for Human {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        use rayon::prelude::*;
-        // Findings are rendered in parallel, a batch at a time, and
-        // written in order (each chunk counts its own columns: the same
-        // results, see `Columns`).
-        for batch in report.diagnostics.chunks(4096) {
-            let texts: Vec<String> = batch
-                .par_chunks(128)
-                .map(|chunk| {
-                    let mut columns = Columns::default();
-                    let mut text = String::new();
-                    for d in chunk {
-                        let file = &report.files[d.file.index()];
-                        let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
-                        text.push_str(&if d.severity == Severity::Info {
-                            note_line_at(file, d, source, &mut columns)
-                        } else {
-                            self.render_at(file, d, source, &mut columns)
-                        });
-                    }
-                    text
-                })
-                .collect();
-            for text in texts {
-                out.write_all(text.as_bytes())?;
-            }
-        }
+        super::in_parallel_in_order(
+            &report.diagnostics,
+            |chunk, columns| {
+                let mut text = String::new();
+                for d in chunk {
+                    let file = &report.files[d.file.index()];
+                    let source = d.source.as_ref().map(|s| &report.files[s.file.index()]);
+                    text.push_str(&if d.severity == Severity::Info {
+                        note_line_at(file, d, source, columns)
+                    } else {
+                        self.render_at(file, d, source, columns)
+                    });
+                }
+                Ok(text.into_bytes())
+            },
+            |text| out.write_all(&text),
+        )?;
         if self.quiet {
             return Ok(());
         }

@@ -78,3 +78,27 @@ pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
         Format::Github => Box::new(Github),
     }
 }
+
+/// Renders `items` in parallel, in chunks (each with its own [`Columns`]:
+/// they give the same results however the findings are split), and hands
+/// the rendered chunks to `write` in order, a batch at a time — so output
+/// stays in order and memory holds one batch, not the whole report.
+///
+/// [`Columns`]: columns::Columns
+pub(crate) fn in_parallel_in_order<T: Sync>(
+    items: &[T],
+    render: impl Fn(&[T], &mut columns::Columns) -> io::Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    for batch in items.chunks(4096) {
+        let rendered: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(128)
+            .map(|chunk| render(chunk, &mut columns::Columns::default()))
+            .collect();
+        for r in rendered {
+            write(r?)?;
+        }
+    }
+    Ok(())
+}

@@ -183,40 +183,36 @@ impl Renderer for Sarif {
             memchr::memmem::find(&json, EMPTY).ok_or_else(|| io::Error::other("no results key"))?;
         out.write_all(&json[..at + EMPTY.len() - 1])?;
         // Serialised in parallel, a batch at a time, written in order.
-        use rayon::prelude::*;
         let items: Vec<_> = report.diagnostics.iter().zip(&fingerprints).collect();
         let mut first = true;
-        for batch in items.chunks(4096) {
-            let texts: Vec<io::Result<Vec<u8>>> = batch
-                .par_chunks(128)
-                .map(|chunk| {
-                    let mut columns = Columns::default();
-                    let mut buf = Vec::new();
-                    for &item in chunk {
-                        let value = result(item, &mut columns);
-                        let text = safe::guard_json(
-                            serde_json::to_vec_pretty(&value).map_err(io::Error::other)?,
-                        );
-                        // Items of `runs[0].results` sit four levels deep.
-                        buf.extend_from_slice(b",\n");
-                        for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-                            if i > 0 {
-                                buf.push(b'\n');
-                            }
-                            buf.extend_from_slice(b"        ");
-                            buf.extend_from_slice(line);
+        super::in_parallel_in_order(
+            &items,
+            |chunk, columns| {
+                let mut buf = Vec::new();
+                for &item in chunk {
+                    let value = result(item, columns);
+                    let text = safe::guard_json(
+                        serde_json::to_vec_pretty(&value).map_err(io::Error::other)?,
+                    );
+                    // Items of `runs[0].results` sit four levels deep.
+                    buf.extend_from_slice(b",\n");
+                    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+                        if i > 0 {
+                            buf.push(b'\n');
                         }
+                        buf.extend_from_slice(b"        ");
+                        buf.extend_from_slice(line);
                     }
-                    Ok(buf)
-                })
-                .collect();
-            for text in texts {
-                let text = text?;
+                }
+                Ok(buf)
+            },
+            |text| {
                 // The first result follows the `[` without a comma.
-                out.write_all(if first { &text[1..] } else { &text })?;
+                let text = if first { &text[1..] } else { &text[..] };
                 first = false;
-            }
-        }
+                out.write_all(text)
+            },
+        )?;
         if !first {
             out.write_all(b"\n      ")?;
         }
