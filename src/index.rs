@@ -18,7 +18,10 @@ use crate::source::FileId;
 /// The ids a file's fragments may point at.
 #[derive(Debug, Default)]
 pub struct AnchorSet {
-    ids: HashSet<String>,
+    /// Sorted, without repeats: searched by bisection (tens of thousands of
+    /// sets stay in memory, most with a handful of ids; a hash set each
+    /// cost several times the ids themselves).
+    ids: Box<[Box<str>]>,
     /// Lowercased id → the smallest original id, built on the first case-only lookup.
     folded: OnceLock<HashMap<String, String>>,
     /// The page includes content lockstep cannot see (a Hugo shortcode, an
@@ -28,8 +31,11 @@ pub struct AnchorSet {
 
 impl AnchorSet {
     pub fn from_document(doc: &Document) -> Self {
+        let mut ids: Vec<Box<str>> = doc.anchor_ids().map(Box::from).collect();
+        ids.sort_unstable();
+        ids.dedup();
         AnchorSet {
-            ids: doc.anchor_ids().map(str::to_string).collect(),
+            ids: ids.into_boxed_slice(),
             folded: OnceLock::new(),
             open: false,
         }
@@ -48,7 +54,7 @@ impl AnchorSet {
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id)
+        self.ids.binary_search_by(|x| (**x).cmp(id)).is_ok()
     }
 
     /// The id that equals `id` ignoring case, if any.
@@ -57,9 +63,9 @@ impl AnchorSet {
             let mut m: HashMap<String, String> =
                 HashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
             for id in &self.ids {
-                let e = m.entry(id.to_lowercase()).or_insert_with(|| id.clone());
-                if id < e {
-                    *e = id.clone();
+                let e = m.entry(id.to_lowercase()).or_insert_with(|| id.to_string());
+                if **id < **e {
+                    *e = id.to_string();
                 }
             }
             m
@@ -67,9 +73,9 @@ impl AnchorSet {
         folded.get(&id.to_lowercase()).map(String::as_str)
     }
 
-    /// Every id, in no particular order.
+    /// Every id, in byte order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.ids.iter().map(String::as_str)
+        self.ids.iter().map(|id| &**id)
     }
 }
 

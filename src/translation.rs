@@ -363,14 +363,8 @@ pub struct Judgement {
 }
 
 /// The prose blocks of section `s` (its own content, not its subsections).
-fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = &crate::parse::Prose> {
-    let span = doc.sections[s].span;
-    // Prose comes in document order: find the section's run by bisection.
-    let from = doc.prose.partition_point(|p| p.span.start < span.start);
-    doc.prose[from..]
-        .iter()
-        .take_while(move |p| p.span.start < span.end)
-        .filter(move |p| span.contains(p.span))
+fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = crate::parse::Prose<'_>> {
+    doc.prose.within(doc.sections[s].span)
 }
 
 /// A source block prepared for copy detection: whitespace-normalised text
@@ -384,7 +378,7 @@ pub fn source_blocks(src: &Document) -> Vec<Vec<SourceBlock>> {
         .map(|s| {
             blocks(src, s)
                 .map(|p| {
-                    let n = normalise(&p.text);
+                    let n = normalise(p.text);
                     let w = words(&n);
                     (n, w)
                 })
@@ -406,10 +400,10 @@ pub fn judge_section(
     let (mut untranslated, mut translated) = (0, 0);
     let mut first = None;
     for p in blocks(tr, t) {
-        let verdict = if copied(&p.text, source_blocks) {
+        let verdict = if copied(p.text, source_blocks) {
             Verdict::Source
         } else {
-            judge.verdict(&p.text)
+            judge.verdict(p.text)
         };
         match verdict {
             Verdict::Source => {
@@ -596,7 +590,7 @@ impl<'a> SourceSide<'a> {
                 Vec::new()
             },
             script: if judging {
-                dominant_script(doc.prose.iter().map(|p| p.text.as_str())).unwrap_or(Script::Latin)
+                dominant_script(doc.prose.iter().map(|p| p.text)).unwrap_or(Script::Latin)
             } else {
                 Script::Latin
             },

@@ -406,13 +406,13 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
             out[at(l.span.start)].links.push(hash(&key));
         }
     }
-    for p in &doc.prose {
+    for p in doc.prose.iter() {
         let f = &mut out[at(p.span.start)];
         f.length += p.text.chars().filter(|c| !c.is_whitespace()).count() as f64;
-        numbers(&p.text, &mut f.numbers);
-        latin_words(&p.text, foreign, &mut f.latin);
+        numbers(p.text, &mut f.numbers);
+        latin_words(p.text, foreign, &mut f.latin);
         if with_words {
-            all_words(&p.text, &mut f.words);
+            all_words(p.text, &mut f.words);
         }
     }
     for &(start, shape) in &doc.shape {

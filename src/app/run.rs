@@ -117,6 +117,39 @@ pub fn compare_all_keeping(
     (out, old)
 }
 
+/// [`compare_all`] without keeping the comparisons: each is handed to
+/// `each` as soon as it is made and dropped after, so memory holds one
+/// comparison per thread rather than all of them. Returns what `each`
+/// returned, and the (source, translation) pairs compared.
+pub fn compare_each<T: Send>(
+    ws: &Workspace,
+    judge: bool,
+    wanted: impl Fn(FileId) -> bool + Sync,
+    history: Option<&History>,
+    each: impl Fn(&Compared) -> Vec<T> + Sync,
+) -> (Vec<T>, Vec<(FileId, FileId)>) {
+    let priors = match history {
+        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted)).0,
+        None => HashMap::new(),
+    };
+    let (found, pairs): (Vec<Vec<T>>, Vec<Vec<(FileId, FileId)>>) = (0..ws.groups.len())
+        .into_par_iter()
+        .map(|g| {
+            let mut found = Vec::new();
+            let mut pairs = Vec::new();
+            for c in compare_group(ws, g, judge, &wanted, &priors) {
+                found.extend(each(&c));
+                pairs.push((c.source, c.target));
+            }
+            (found, pairs)
+        })
+        .unzip();
+    (
+        found.into_iter().flatten().collect(),
+        pairs.into_iter().flatten().collect(),
+    )
+}
+
 /// The features (with every word) of files `ids` as they are now.
 fn features_now(ws: &Workspace, ids: &[FileId]) -> HashMap<FileId, Vec<crate::align::Features>> {
     ids.par_iter()
@@ -269,7 +302,7 @@ fn compare_group(
                     &ws.settings.language_of(&ws.settings.source_lang),
                     &ws.settings.language_of(lang),
                     source.script,
-                    tr_doc.prose.iter().map(|p| p.text.as_str()),
+                    tr_doc.prose.iter().map(|p| p.text),
                 )
             });
             Compared {
@@ -379,19 +412,19 @@ pub fn staleness(
 fn unreadable_note(
     ws: &Workspace,
     history: &History,
-    comparisons: &[Compared],
+    pairs: &[(FileId, FileId)],
 ) -> Option<(FileId, String)> {
     let (paths, objects) = history.unreadable();
     if paths.is_empty() {
         return None;
     }
-    let affected: Vec<FileId> = comparisons
+    let affected: Vec<FileId> = pairs
         .iter()
-        .filter(|c| {
-            history.is_unreadable(&ws.files[c.source.index()].path)
-                || history.is_unreadable(&ws.files[c.target.index()].path)
+        .filter(|(source, target)| {
+            history.is_unreadable(&ws.files[source.index()].path)
+                || history.is_unreadable(&ws.files[target.index()].path)
         })
-        .map(|c| c.target)
+        .map(|p| p.1)
         .collect();
     let first = *affected.iter().min()?;
     let mut names: Vec<&str> = paths.iter().map(String::as_str).collect();
@@ -480,89 +513,100 @@ pub fn run(
     super::probe("file-rules");
     if enabled.any_section() {
         let judge = settings.is_enabled(RuleId::UntranslatedSection);
+        let stale_on = settings.is_enabled(RuleId::StaleSection);
         let history = match &evidence.history {
             Some(Ok(h)) => Some(h),
             _ => None,
         };
-        let (comparisons, read) =
-            compare_all_keeping(ws, judge, |t| scope.contains(ws, t), history);
-        super::probe("compared");
-        let (staleness, note) =
-            if settings.is_enabled(RuleId::StaleSection) && !comparisons.is_empty() {
-                match staleness(
-                    ws,
-                    evidence.history.as_ref(),
-                    &comparisons,
-                    &read,
-                    evidence.range,
-                ) {
-                    Ok(mut s) => {
-                        if evidence.range.is_some() && !scope.all_stale {
-                            let before = keep_this_change(&mut s);
-                            evidence
-                                .stale_before
-                                .fetch_add(before, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        (s, None)
-                    }
-                    Err(note) => (Vec::new(), Some(note)),
-                }
-            } else {
-                (Vec::new(), None)
-            };
-        let found: Vec<Diagnostic> = comparisons
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(k, c)| {
-                let target_lang = settings.language_of(&c.lang);
-                let ctx = SectionContext {
-                    source: file_ref(ws, c.source),
-                    target: file_ref(ws, c.target),
-                    comparison: &c.comparison,
-                    stale: staleness.get(k).map(Vec::as_slice),
-                    source_lang: &settings.source_lang,
-                    target_lang: &target_lang,
-                    settings,
-                };
-                enabled.check_sections(&ctx)
+        let check = |c: &Compared, stale: Option<&[_]>| {
+            let target_lang = settings.language_of(&c.lang);
+            enabled.check_sections(&SectionContext {
+                source: file_ref(ws, c.source),
+                target: file_ref(ws, c.target),
+                comparison: &c.comparison,
+                stale,
+                source_lang: &settings.source_lang,
+                target_lang: &target_lang,
+                settings,
             })
-            .collect();
+        };
+        let wanted = |t| scope.contains(ws, t);
+        // Staleness is read for all comparisons at once (one git process),
+        // so they are kept; without it, each is checked and dropped.
+        let (found, pairs, note) = match history {
+            Some(history) if stale_on => {
+                let (comparisons, read) = compare_all_keeping(ws, judge, wanted, Some(history));
+                super::probe("compared");
+                let (staleness, note) = if comparisons.is_empty() {
+                    (Vec::new(), None)
+                } else {
+                    match staleness(
+                        ws,
+                        evidence.history.as_ref(),
+                        &comparisons,
+                        &read,
+                        evidence.range,
+                    ) {
+                        Ok(mut s) => {
+                            if evidence.range.is_some() && !scope.all_stale {
+                                let before = keep_this_change(&mut s);
+                                evidence
+                                    .stale_before
+                                    .fetch_add(before, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            (s, None)
+                        }
+                        Err(note) => (Vec::new(), Some(note)),
+                    }
+                };
+                let found: Vec<Diagnostic> = comparisons
+                    .par_iter()
+                    .enumerate()
+                    .flat_map_iter(|(k, c)| check(c, staleness.get(k).map(Vec::as_slice)))
+                    .collect();
+                let pairs: Vec<(FileId, FileId)> =
+                    comparisons.iter().map(|c| (c.source, c.target)).collect();
+                (found, pairs, note)
+            }
+            _ => {
+                let (found, pairs) = compare_each(ws, judge, wanted, history, |c| check(c, None));
+                super::probe("compared");
+                let note = (stale_on && !pairs.is_empty())
+                    .then(|| {
+                        staleness(ws, evidence.history.as_ref(), &[], &HashMap::new(), None).err()
+                    })
+                    .flatten();
+                (found, pairs, note)
+            }
+        };
         diagnostics.extend(found);
         // Sync markers naming a commit the history does not have.
-        if let (true, Some(Ok(history))) = (
-            settings.is_enabled(RuleId::StaleSection),
-            evidence.history.as_ref(),
-        ) {
-            for c in &comparisons {
-                let (file, doc) = (
-                    &ws.files[c.target.index()],
-                    ws.docs[c.target.index()].as_ref(),
-                );
+        if let (true, Some(history)) = (stale_on, history) {
+            for &(source, target) in &pairs {
+                let (file, doc) = (&ws.files[target.index()], ws.docs[target.index()].as_ref());
                 for (span, id, added) in doc
                     .map(|d| {
-                        stale::unknown_markers(file, d, history, &ws.files[c.source.index()].path)
+                        stale::unknown_markers(file, d, history, &ws.files[source.index()].path)
                     })
                     .unwrap_or_default()
                 {
                     diagnostics.push(rules::stale_marker_unknown(
-                        c.target,
+                        target,
                         span,
                         &id,
                         added.as_ref(),
-                        &ws.files[c.source.index()].path,
+                        &ws.files[source.index()].path,
                     ));
                 }
             }
         }
         // Said once: on the first translation checked.
-        if let (Some(note), Some(first)) = (note, comparisons.iter().map(|c| c.target).min()) {
+        if let (Some(note), Some(first)) = (note, pairs.iter().map(|p| p.1).min()) {
             diagnostics.push(rules::stale_unchecked(first, note));
         }
         // Files whose history git could not read: said once, naming them.
-        if let (true, Some(Ok(history))) = (
-            settings.is_enabled(RuleId::StaleSection),
-            evidence.history.as_ref(),
-        ) && let Some((first, note)) = unreadable_note(ws, history, &comparisons)
+        if let (true, Some(history)) = (stale_on, history)
+            && let Some((first, note)) = unreadable_note(ws, history, &pairs)
         {
             diagnostics.push(rules::stale_unchecked(first, note));
         }
@@ -687,6 +731,7 @@ pub fn merge_into(
 ) {
     report.checked += scope.checked_files(&ws);
     let offset = report.files.len() as u32;
+    report.in_scope.reserve(ws.files.len());
     for i in 0..ws.files.len() {
         report
             .in_scope
@@ -698,12 +743,18 @@ pub fn merge_into(
             report.rules.push(rule);
         }
     }
-    for (file, edition) in ws.files.into_iter().zip(ws.editions) {
-        report.langs.push(edition.lang);
-        report.files.push(crate::source::SourceFile {
-            path: format!("{prefix}{}", file.path),
-            ..file
-        });
+    report.langs.extend(ws.editions.into_iter().map(|e| e.lang));
+    let mut files = ws.files;
+    if !prefix.is_empty() {
+        for file in &mut files {
+            file.path = format!("{prefix}{}", file.path);
+        }
+    }
+    // The first root's list is taken as it is (no copy of every file).
+    if report.files.is_empty() {
+        report.files = files;
+    } else {
+        report.files.extend(files);
     }
     // Freeing 40,000 parsed documents takes a while; nothing waits for it.
     let heavy = (ws.docs, ws.index);

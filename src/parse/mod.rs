@@ -115,10 +115,64 @@ pub struct Section {
 
 /// A paragraph or table cell's prose: its text without code, URLs, images
 /// or HTML (link text is kept).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prose {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prose<'a> {
     pub span: Span,
-    pub text: String,
+    pub text: &'a str,
+}
+
+/// Every prose block of a document, in document order, stored compactly:
+/// one string and one list of ranges (a page has hundreds of blocks, and
+/// tens of thousands of pages stay in memory for the whole run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProseList {
+    text: String,
+    /// Each block's span and its range in `text`.
+    blocks: Vec<(Span, u32, u32)>,
+}
+
+impl ProseList {
+    fn push(&mut self, span: Span, text: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.blocks.push((span, start, self.text.len() as u32));
+    }
+
+    fn view(&self, &(span, start, end): &(Span, u32, u32)) -> Prose<'_> {
+        Prose {
+            span,
+            text: &self.text[start as usize..end as usize],
+        }
+    }
+
+    /// The blocks, in document order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Prose<'_>> + ExactSizeIterator {
+        self.blocks.iter().map(|b| self.view(b))
+    }
+
+    /// The blocks inside `span`.
+    pub fn within(&self, span: Span) -> impl Iterator<Item = Prose<'_>> {
+        // Blocks come in document order: find the run by bisection.
+        let from = self.blocks.partition_point(|b| b.0.start < span.start);
+        self.blocks[from..]
+            .iter()
+            .take_while(move |b| b.0.start < span.end)
+            .filter(move |b| span.contains(b.0))
+            .map(|b| self.view(b))
+    }
+
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+    }
 }
 
 /// A fenced or indented code block: where it is and a hash of its contents
@@ -139,12 +193,12 @@ pub struct Document {
     pub anchors: Vec<Anchor>,
     pub comments: Vec<Comment>,
     pub front_matter: Option<Span>,
-    pub toc: Option<Toc>,
+    pub toc: Option<Box<Toc>>,
     /// A TOC start marker with no end marker after it, and the end marker
     /// it wants.
     pub toc_unclosed: Option<(Span, &'static str)>,
     /// Paragraphs and table cells, in document order.
-    pub prose: Vec<Prose>,
+    pub prose: ProseList,
     pub code_blocks: Vec<CodeBlock>,
     /// Inline code spans, with a hash of their text (for alignment).
     pub inline_code: Vec<CodeBlock>,
@@ -342,7 +396,7 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
         );
     }
     build_sections(&mut doc, text.len());
-    doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles);
+    doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles).map(Box::new);
     if doc.toc.as_ref().is_none_or(|t| t.kind == TocKind::Titled) {
         doc.toc_unclosed = toc::unclosed(&doc);
     }
@@ -504,7 +558,7 @@ impl<'t> Builder<'t> {
                 NodeValue::Paragraph | NodeValue::TableCell => {
                     let text = prose_text(node);
                     if !text.trim().is_empty() {
-                        self.doc.prose.push(Prose { span, text });
+                        self.doc.prose.push(span, &text);
                     }
                 }
                 _ => {}
@@ -910,7 +964,7 @@ mod tests {
         let doc = parse(
             "# T\n\nSee `code` and [the docs](x.md) at <https://e.com> ![img](a.png) <b>bold</b>.\n\n```\n  let x = 1;\n```\n\n| a | b |\n|---|---|\n| cell | two |\n",
         );
-        let texts: Vec<_> = doc.prose.iter().map(|p| p.text.as_str()).collect();
+        let texts: Vec<_> = doc.prose.iter().map(|p| p.text).collect();
         assert_eq!(
             texts,
             ["See   and the docs at   bold.", "a", "b", "cell", "two"]

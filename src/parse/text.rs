@@ -73,8 +73,13 @@ impl TextScope {
 
 /// Every text run of a document, stored compactly: one string, one list of
 /// runs, one list of pieces (a document has hundreds of runs).
+/// Boxed: most documents are parsed without text runs (only declarative
+/// rules and the glossary read them), and an empty list costs one word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextRuns {
+pub struct TextRuns(Option<Box<Runs>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Runs {
     text: String,
     runs: Vec<RunMeta>,
     pieces: Vec<Piece>,
@@ -101,9 +106,42 @@ struct Piece {
 }
 
 impl TextRuns {
+    fn from_built(built: Vec<Built>) -> Self {
+        if built.is_empty() {
+            return Self(None);
+        }
+        Self(Some(Box::new(Runs::from_built(built))))
+    }
+
+    /// The runs, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = TextRun<'_>> + '_ {
+        self.0
+            .iter()
+            .flat_map(|r| r.runs.iter().map(move |m| r.view(m)))
+    }
+
+    /// The runs that start inside `range` (a section), found by binary search.
+    pub fn starting_in(&self, range: Span) -> impl Iterator<Item = TextRun<'_>> + '_ {
+        self.0.iter().flat_map(move |r| {
+            let lo = r.runs.partition_point(|m| m.span.start < range.start);
+            let hi = r.runs.partition_point(|m| m.span.start < range.end);
+            r.runs[lo..hi.max(lo)].iter().map(move |m| r.view(m))
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |r| r.runs.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Runs {
     fn from_built(mut built: Vec<Built>) -> Self {
         built.sort_by_key(|r| (r.span.start, r.span.end));
-        let mut out = TextRuns {
+        let mut out = Runs {
             text: String::with_capacity(built.iter().map(|r| r.text.len()).sum()),
             runs: Vec::with_capacity(built.len()),
             pieces: Vec::with_capacity(built.iter().map(|r| r.pieces.len()).sum()),
@@ -135,26 +173,6 @@ impl TextRuns {
             span: m.span,
             pieces: &self.pieces[m.pieces.0 as usize..m.pieces.1 as usize],
         }
-    }
-
-    /// The runs, in document order.
-    pub fn iter(&self) -> impl Iterator<Item = TextRun<'_>> + '_ {
-        self.runs.iter().map(|m| self.view(m))
-    }
-
-    /// The runs that start inside `range` (a section), found by binary search.
-    pub fn starting_in(&self, range: Span) -> impl Iterator<Item = TextRun<'_>> + '_ {
-        let lo = self.runs.partition_point(|m| m.span.start < range.start);
-        let hi = self.runs.partition_point(|m| m.span.start < range.end);
-        self.runs[lo..hi.max(lo)].iter().map(|m| self.view(m))
-    }
-
-    pub fn len(&self) -> usize {
-        self.runs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.runs.is_empty()
     }
 }
 
