@@ -47,6 +47,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Post a report as one pull-request comment, updated in place on later runs (token in GITHUB_TOKEN)
     Comment(CommentArgs),
+    /// Serve the checks, fixes and translation status to an editor (Language Server Protocol over stdio)
+    Lsp,
 }
 
 #[derive(Debug, Args)]

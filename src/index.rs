@@ -271,6 +271,14 @@ impl Index {
         }
     }
 
+    /// Forgets a file's anchors (it is no longer parsed): links into it
+    /// are not checked for fragments, as for a file that was never read.
+    pub fn clear_anchors(&mut self, file: FileId) {
+        if let Some(slot) = self.anchors.get_mut(file.index()) {
+            *slot = None;
+        }
+    }
+
     pub fn anchors(&self, file: FileId) -> Option<&AnchorSet> {
         self.anchors.get(file.index()).and_then(Option::as_ref)
     }

@@ -34,6 +34,7 @@ pub mod external;
 pub mod fix;
 pub mod history;
 pub mod index;
+pub mod lsp;
 pub mod net;
 pub mod parse;
 pub mod registry;

@@ -75,6 +75,12 @@ fn main() -> ExitCode {
         Command::Docs(args) => run_docs(&cli, args),
         Command::Rules(args) => run_rules(&cli, args),
         Command::Comment(args) => run_comment(&cli, args),
+        // The protocol's exit codes: 0 after `shutdown`, 1 without it.
+        Command::Lsp => Ok(if lockstep::lsp::run_stdio() {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        }),
     };
     match &result {
         Err(Failure::App(e)) => eprint!("{}", render_error(&cli, e)),

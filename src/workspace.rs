@@ -50,8 +50,10 @@ impl Workspace {
     }
 
     /// Replaces a file's text (after a fix, or an edit in an editor):
-    /// re-parses it and refreshes its anchors.
+    /// re-parses it and refreshes its anchors. A problem recorded when the file could not be read (see
+    /// [`Workspace::set_unread`]) is taken back.
     pub fn update_file(&mut self, id: FileId, text: String) {
+        self.read_problems.retain(|d| d.file != id);
         let path = std::mem::take(&mut self.files[id.index()].path);
         let opts = self
             .parse_options()
@@ -61,6 +63,17 @@ impl Workspace {
         self.index.set_anchors(id, AnchorSet::from_document(&doc));
         self.files[id.index()] = file;
         self.docs[id.index()] = Some(doc);
+    }
+
+    /// Marks a file as not read (a buffer over `max-file-size`, say): no
+    /// text, no document, no anchors; `problem` says why.
+    pub fn set_unread(&mut self, id: FileId, problem: Diagnostic) {
+        let path = std::mem::take(&mut self.files[id.index()].path);
+        self.files[id.index()] = SourceFile::new(path, String::new());
+        self.docs[id.index()] = None;
+        self.index.clear_anchors(id);
+        self.read_problems.retain(|d| d.file != id);
+        self.read_problems.push(problem);
     }
 
     /// What reading the history needs: the revisions and subjects to skip,

@@ -106,6 +106,27 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -
     )
 }
 
+/// The edits that mark `sections` of a translation (indices into
+/// `doc.sections`; none: the whole file) as in sync with `commit`: what
+/// `lockstep sync` writes, for a text that may not be on disk (an editor's
+/// buffer).
+pub fn marker_edits(
+    text: &str,
+    doc: &Document,
+    sections: &[usize],
+    commit: &Revision,
+) -> Vec<Edit> {
+    let eol = line_ending(text);
+    if sections.is_empty() {
+        return vec![whole_file(text, doc, commit, eol)];
+    }
+    sections
+        .iter()
+        .filter(|&&s| s > 0 && s < doc.sections.len())
+        .map(|&s| section(text, doc, s, commit, eol))
+        .collect()
+}
+
 /// A marker belongs in a translation: refuses a source edition, a document
 /// with no other edition, and a file outside the documentation.
 fn check_is_translation(

@@ -23,7 +23,15 @@ mod cases {
 }
 
 /// Folders of `fixtures/` that are not a rule's cases.
-const NOT_RULES: &[&str] = &["alignment", "demo", "readme", "schemas", "slugs", "status"];
+const NOT_RULES: &[&str] = &[
+    "alignment",
+    "demo",
+    "lsp",
+    "readme",
+    "schemas",
+    "slugs",
+    "status",
+];
 
 /// A rule by name: built-in, or a shipped pack's.
 fn rule_id(name: &str) -> RuleId {

@@ -13,6 +13,7 @@ mod fixtures;
 mod formats;
 mod history;
 mod layers;
+mod lsp;
 mod net;
 mod pr;
 mod readme;

@@ -1,0 +1,324 @@
+//! `lockstep lsp`, driven over stdio exactly as an editor drives it: the
+//! real binary, framed JSON-RPC messages, every message the server sends
+//! snapshotted (paths of the temporary repository written `/ROOT`).
+//! The fixture (`fixtures/lsp`) is a repository with two editions of a
+//! README and a history in which the source's "Usage" section changed after
+//! the translation was made; the work tree's translation has a drifted TOC
+//! entry and a broken link fragment.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::common::{history_fixture, repo};
+
+/// How long a message may take before the test fails (the server answers
+/// in milliseconds; this only bounds a hang).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    root: PathBuf,
+    next_id: i64,
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    r.read_exact(&mut body).ok()?;
+    Some(serde_json::from_slice(&body).expect("the server sends JSON"))
+}
+
+impl Client {
+    fn start(root: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("lsp")
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("lockstep lsp starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_frame(&mut r) {
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            messages,
+            root: root.canonicalize().unwrap(),
+            next_id: 0,
+        }
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        format!("file://{}/{rel}", self.root.display())
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, v: Value) {
+        let text = v.to_string();
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{text}", text.len()).as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request; returns its response and everything the server sent
+    /// before it (answering the server's own requests with `null`, as a
+    /// client that accepts them does).
+    fn request(&mut self, method: &str, params: Value) -> (Value, Vec<Value>) {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let mut before = Vec::new();
+        loop {
+            let m = self.next();
+            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                return (m, before);
+            }
+            before.push(m);
+        }
+    }
+
+    /// The next message from the server (answering its requests).
+    fn next(&mut self) -> Value {
+        let m = match self.messages.recv_timeout(PATIENCE) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in {PATIENCE:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        };
+        if let (Some(id), Some(_)) = (m.get("id"), m.get("method")) {
+            let id = id.clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+        }
+        m
+    }
+
+    /// Messages until one satisfies `done` (included).
+    fn until(&mut self, done: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut out = Vec::new();
+        loop {
+            let m = self.next();
+            let stop = done(&m);
+            out.push(m);
+            if stop {
+                return out;
+            }
+        }
+    }
+
+    /// Messages that arrive within `wait` (none expected: an empty list).
+    fn quiet_for(&mut self, wait: Duration) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(m) = self.messages.recv_timeout(wait) {
+            out.push(m);
+        }
+        out
+    }
+
+    fn initialize(&mut self) -> Vec<Value> {
+        let root = format!("file://{}", self.root.display());
+        let (init, before) = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "fixture"}],
+                "capabilities": {
+                    "window": {"workDoneProgress": true},
+                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                },
+            }),
+        );
+        assert!(before.is_empty());
+        self.notify("initialized", json!({}));
+        // Loading ends with the progress's end.
+        let mut out = vec![init];
+        out.extend(
+            self.until(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"),
+        );
+        // Then the diagnostics of every file with findings.
+        out.extend(self.until(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("README-ko.md")
+        }));
+        out
+    }
+
+    fn open(&mut self, rel: &str) {
+        let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Shuts down and exits; returns the exit code.
+    fn finish(mut self) -> i32 {
+        let (r, _) = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
+}
+
+/// The messages as text, the temporary root written `/ROOT`.
+fn shown(root: &Path, messages: &[Value]) -> String {
+    let text = serde_json::to_string_pretty(messages).unwrap();
+    text.replace(&root.display().to_string(), "/ROOT")
+}
+
+fn fixture() -> tempfile::TempDir {
+    history_fixture(&repo().join("fixtures/lsp"))
+}
+
+#[test]
+fn a_session_from_initialize_to_exit() {
+    let tmp = fixture();
+    let root = tmp.path().join("repo");
+    let mut c = Client::start(&root);
+    let show = |c: &Client, m: &[Value]| shown(&c.root, m);
+
+    // Initialize: capabilities, the load with progress, the diagnostics.
+    let loaded = c.initialize();
+    insta::assert_snapshot!("lsp_initialize", show(&c, &loaded));
+
+    // Opening a file as it is on disk changes nothing: nothing is sent.
+    c.open("translations/README-ko.md");
+    c.open("README.md");
+    assert_eq!(c.quiet_for(Duration::from_millis(500)), Vec::<Value>::new());
+
+    // An incremental edit that repairs the broken fragment (`#usag` → `#usage`).
+    let ko = c.uri("translations/README-ko.md");
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": ko, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 10, "character": 23}, "end": {"line": 10, "character": 23}}, "text": "e"}],
+        }),
+    );
+    let after_edit = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    insta::assert_snapshot!("lsp_did_change", show(&c, &after_edit));
+
+    // Code actions on the TOC line: the safe fix (preferred), fix-all, and
+    // the review commands of the translation's section.
+    let (actions, _) = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": ko},
+            "range": {"start": {"line": 5, "character": 9}, "end": {"line": 5, "character": 9}},
+            "context": {"diagnostics": []},
+        }),
+    );
+    insta::assert_snapshot!("lsp_code_actions", show(&c, &[actions.clone()]));
+
+    // The editor applies the quick fix's edit and sends it back as a change.
+    let fix = &actions["result"][0]["edit"]["changes"][&ko][0];
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": ko, "version": 3},
+            "contentChanges": [{"range": fix["range"], "text": fix["newText"]}],
+        }),
+    );
+    let fixed = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    insta::assert_snapshot!("lsp_after_quick_fix", show(&c, &fixed));
+
+    // Hover on the stale translated heading: state, source section, diff.
+    let (hover, _) = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 12, "character": 4}}),
+    );
+    insta::assert_snapshot!("lsp_hover", show(&c, &[hover]));
+
+    // Definition: from the translated heading to its source section, and
+    // from a `#fragment` link to its heading.
+    let (to_source, _) = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 12, "character": 4}}),
+    );
+    let (to_heading, _) = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 4, "character": 9}}),
+    );
+    insta::assert_snapshot!("lsp_definition", show(&c, &[to_source, to_heading]));
+
+    // Completion of fragments: in the same file, and in another file.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": ko, "version": 4},
+            "contentChanges": [{"range": {"start": {"line": 14, "character": 0}, "end": {"line": 14, "character": 0}}, "text": "[a](#) [b](../README.md#us)\n"}],
+        }),
+    );
+    let _ = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let (same_file, _) = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 14, "character": 5}}),
+    );
+    let (other_file, _) = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 14, "character": 26}}),
+    );
+    insta::assert_snapshot!("lsp_completion", show(&c, &[same_file, other_file]));
+
+    // Document links.
+    let (links, _) = c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": ko}}),
+    );
+    insta::assert_snapshot!("lsp_document_links", show(&c, &[links]));
+
+    // Mark the stale section reviewed: the server asks the editor to apply
+    // the marker `lockstep sync --section` writes.
+    let (done, asked) = c.request(
+        "workspace/executeCommand",
+        json!({"command": "lockstep.markSectionReviewed", "arguments": [ko, "사용법"]}),
+    );
+    insta::assert_snapshot!(
+        "lsp_mark_section_reviewed",
+        show(&c, &[asked, vec![done]].concat())
+    );
+
+    assert_eq!(c.finish(), 0, "exit after shutdown is a clean exit");
+}
