@@ -69,7 +69,20 @@ pub fn read_loop<E>(mut input: impl BufRead, send: Sender<E>, wrap: impl Fn(Inco
             )),
             Ok(value) => {
                 let id = value.get("id").cloned().unwrap_or(Value::Null);
-                match serde_json::from_value::<Message>(value) {
+                // `Message` would read `{"id": 1}` as a response with no
+                // result: a response must have `result` or `error`.
+                let shaped = value.get("method").is_some()
+                    || value.get("result").is_some()
+                    || value.get("error").is_some();
+                match serde_json::from_value::<Message>(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|m| {
+                        if shaped {
+                            Ok(m)
+                        } else {
+                            Err("no `method`, `result` or `error`".into())
+                        }
+                    }) {
                     Ok(m) => Incoming::Message(m),
                     Err(e) => Incoming::Malformed(error(
                         id,

@@ -6,7 +6,7 @@
 //! the translation was made; the work tree's translation has a drifted TOC
 //! entry and a broken link fragment.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -202,6 +202,14 @@ impl Client {
     }
 }
 
+impl Drop for Client {
+    /// A failed test leaves no server behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The messages as text, the temporary root written `/ROOT`.
 fn shown(root: &Path, messages: &[Value]) -> String {
     let text = serde_json::to_string_pretty(messages).unwrap();
@@ -317,8 +325,182 @@ fn a_session_from_initialize_to_exit() {
     );
     insta::assert_snapshot!(
         "lsp_mark_section_reviewed",
-        show(&c, &[asked, vec![done]].concat())
+        show(&c, &[asked.clone(), vec![done]].concat())
     );
 
+    // The editor applies it: the section is no longer stale.
+    let marker = &asked[0]["params"]["edit"]["changes"][&ko][0];
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": ko, "version": 5},
+            "contentChanges": [{"range": marker["range"], "text": marker["newText"]}],
+        }),
+    );
+    let reviewed = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let codes: Vec<&str> = reviewed[0]["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"stale-section"), "{codes:?}");
+
     assert_eq!(c.finish(), 0, "exit after shutdown is a clean exit");
+}
+
+fn codes(m: &Value) -> Vec<String> {
+    m["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn published_for(uri: &str) -> impl Fn(&Value) -> bool + '_ {
+    move |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+}
+
+/// What a client may get wrong, and what happens to the files under an
+/// open editor: the server answers with the protocol's errors or ignores,
+/// and keeps serving.
+#[test]
+fn the_server_survives_bad_input_and_vanishing_files() {
+    let tmp = fixture();
+    let root = tmp.path().join("repo");
+    let mut c = Client::start(&root);
+    let _ = c.initialize();
+
+    // A body that is not JSON, and JSON that is not JSON-RPC.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let parse_error = c.next();
+    assert_eq!(parse_error["error"]["code"], -32700, "{parse_error}");
+    assert_eq!(parse_error["id"], Value::Null);
+    c.send(json!({"id": 41, "hello": "world"}));
+    let invalid = c.next();
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    assert_eq!(invalid["id"], 41);
+
+    // An unknown request gets MethodNotFound; an unknown notification nothing.
+    let (unknown, _) = c.request("lockstep/unknown", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    c.notify("lockstep/whatever", json!({}));
+    // Parameters of the wrong shape: InvalidParams.
+    let (bad, _) = c.request("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+
+    // A document outside every root: no diagnostics, empty answers.
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().join("notes.md");
+    let notes = "# Notes\n\n[x](#nowhere)\n";
+    std::fs::write(&elsewhere, notes).unwrap();
+    let uri = format!("file://{}", elsewhere.display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": notes}}),
+    );
+    let (hover, before) = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    assert_eq!(before, Vec::<Value>::new());
+
+    // A 10 MB buffer (within the default `max-file-size`, 10 MiB) is
+    // checked like any other: it has none of the source's sections.
+    let ko = c.uri("translations/README-ko.md");
+    c.open("translations/README-ko.md");
+    let big = "가나다 라마바\n".repeat(10_000_000 / 20);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ko, "version": 2}, "contentChanges": [{"text": big}]}),
+    );
+    let checked = c.until(published_for(&ko));
+    assert!(
+        codes(checked.last().unwrap())
+            .iter()
+            .all(|c| c == "missing-section"),
+        "{:?}",
+        codes(checked.last().unwrap())
+    );
+    // Over the limit: one `file-too-large` finding, nothing parsed; taken
+    // back when it shrinks.
+    let bigger = "가나다 라마바\n".repeat((11 << 20) / 20);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ko, "version": 3}, "contentChanges": [{"text": bigger}]}),
+    );
+    let too_large = c.until(published_for(&ko));
+    assert_eq!(codes(too_large.last().unwrap()), ["file-too-large"]);
+    let text = std::fs::read_to_string(root.join("translations/README-ko.md")).unwrap();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ko, "version": 4}, "contentChanges": [{"text": text}]}),
+    );
+    let back = c.until(published_for(&ko));
+    assert_eq!(
+        codes(back.last().unwrap()),
+        ["toc-drift", "broken-anchor", "stale-section"]
+    );
+
+    // A file deleted while open: its buffer still answers; closed, the
+    // folder is read again and its diagnostics are taken back.
+    std::fs::remove_file(root.join("translations/README-ko.md")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": ko, "type": 3}]}),
+    );
+    let (still, _) = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ko}, "position": {"line": 12, "character": 3}}),
+    );
+    assert!(still.get("error").is_none(), "{still}");
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": ko}}),
+    );
+    let cleared = c.until(|m| published_for(&ko)(m) && m["params"]["diagnostics"] == json!([]));
+    assert!(!cleared.is_empty());
+
+    // A broken configuration: a diagnostic on it, not a crash; mended, gone.
+    let config = root.join("lockstep.toml");
+    std::fs::write(&config, "source-lang = \"en\"\nmax-file-size = [1]\n").unwrap();
+    let config_uri = format!("file://{}", config.display());
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 1}]}),
+    );
+    let broken = c.until(published_for(&config_uri));
+    insta::assert_snapshot!(
+        "lsp_broken_config",
+        shown(&c.root, &broken[broken.len() - 1..])
+    );
+    std::fs::write(&config, "source-lang = \"en\"\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let mended = c.until(published_for(&config_uri));
+    assert_eq!(mended.last().unwrap()["params"]["diagnostics"], json!([]));
+
+    // After `shutdown`, requests are refused; `exit` ends the server cleanly.
+    let (r, _) = c.request("shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null);
+    let (after, _) = c.request("textDocument/hover", json!({}));
+    assert_eq!(after["error"]["code"], -32600, "{after}");
+    c.notify("exit", Value::Null);
+    drop(c.stdin.take());
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn requests_before_initialize_are_refused_and_exit_without_shutdown_is_an_error() {
+    let tmp = fixture();
+    let mut c = Client::start(&tmp.path().join("repo"));
+    let (r, _) = c.request("textDocument/hover", json!({}));
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+    c.notify("exit", Value::Null);
+    drop(c.stdin.take());
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
 }
