@@ -132,7 +132,8 @@ pub fn compare_each<T: Send>(
         Some(h) => priors(ws, h, &translation_pairs(ws, &wanted)).0,
         None => HashMap::new(),
     };
-    let (found, pairs): (Vec<Vec<T>>, Vec<Vec<(FileId, FileId)>>) = (0..ws.groups.len())
+    type PerGroup<T> = (Vec<Vec<T>>, Vec<Vec<(FileId, FileId)>>);
+    let (found, pairs): PerGroup<T> = (0..ws.groups.len())
         .into_par_iter()
         .map(|g| {
             let mut found = Vec::new();

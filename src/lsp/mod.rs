@@ -123,6 +123,9 @@ struct Server {
     /// The client registers file watchers the server asks for.
     watch: bool,
     loading: usize,
+    /// Files (root, id) to check again when nothing else waits: the
+    /// translations of an edited source.
+    later: BTreeSet<(usize, FileId)>,
     next_id: i32,
 }
 
@@ -150,6 +153,7 @@ impl Server {
             progress: false,
             watch: false,
             loading: 0,
+            later: BTreeSet::new(),
             next_id: 0,
         }
     }
@@ -179,7 +183,25 @@ impl Server {
     }
 
     fn run(&mut self, receive: Receiver<Event>) -> bool {
-        for event in receive {
+        loop {
+            // Deferred re-checks run one file at a time, only while no
+            // message waits: typing is answered first.
+            let event = if self.later.is_empty() {
+                match receive.recv() {
+                    Ok(e) => e,
+                    Err(_) => return false,
+                }
+            } else {
+                match receive.try_recv() {
+                    Ok(e) => e,
+                    Err(mpsc::TryRecvError::Empty) => {
+                        let (r, id) = self.later.pop_first().expect("not empty");
+                        self.check(r, HashSet::from([id]));
+                        continue;
+                    }
+                    Err(mpsc::TryRecvError::Disconnected) => return false,
+                }
+            };
             match event {
                 Event::Client(Incoming::Malformed(error)) => {
                     let _ = self.out.send(Outgoing::Raw(error));
@@ -199,7 +221,6 @@ impl Server {
                 } => self.on_loaded(root, generation, *result),
             }
         }
-        false
     }
 
     fn on_request(&mut self, req: Request) {
@@ -446,6 +467,8 @@ impl Server {
         if self.roots[r].generation != generation {
             return; // a newer load is on its way
         }
+        // File ids are the old load's: the full check below covers them.
+        self.later.retain(|&(x, _)| x != r);
         // The configuration's error, shown (or taken back).
         let error = match &result {
             Err(AppError::Config(e)) => Some(e),
@@ -601,9 +624,16 @@ impl Server {
         if ready.ws.files[id.index()].text == text && ready.ws.docs[id.index()].is_some() {
             return;
         }
+        app::probe("edit");
         update(&mut ready.ws, id, text);
-        let files = affected(&ready.ws, id);
-        self.check(r, files);
+        app::probe("reparsed");
+        let (first, then) = affected(&ready.ws, id);
+        app::probe("affected");
+        for &f in &first {
+            self.later.remove(&(r, f));
+        }
+        self.check(r, first);
+        self.later.extend(then.into_iter().map(|t| (r, t)));
     }
 
     fn watched(&mut self, p: lt::DidChangeWatchedFilesParams) {
@@ -676,7 +706,6 @@ impl Server {
             files: Some(files.clone()),
             ..Scope::default()
         };
-        let files = files;
         let found = run::run(
             &ready.ws,
             &scope,
@@ -704,6 +733,7 @@ impl Server {
             }
             sends.push((uri, converted));
         }
+        app::probe("converted");
         for (uri, diagnostics) in sends {
             let version = self
                 .buffers
@@ -858,34 +888,50 @@ fn update(ws: &mut Workspace, id: FileId, text: String) {
     }
 }
 
-/// The files whose findings may change when file `id` changes: itself, the
-/// other editions of its document, and the files that link to it.
-fn affected(ws: &Workspace, id: FileId) -> HashSet<FileId> {
-    let mut out = HashSet::new();
-    out.insert(id);
-    if let Some(group) = ws.groups.get(ws.editions[id.index()].group) {
-        out.extend(ws.file_id(&group.source));
-        out.extend(
+/// The files whose findings may change when file `id` changes, in two
+/// rounds: first the file itself and the files that link to it (what the
+/// writer is looking at: sent first), then, for a source edition, its
+/// translations (their sections are compared with it). A translation's
+/// edit changes no finding of its source: rules report on translations.
+fn affected(ws: &Workspace, id: FileId) -> (HashSet<FileId>, HashSet<FileId>) {
+    let mut first = HashSet::new();
+    first.insert(id);
+    let path = &ws.files[id.index()].path;
+    let name = path.rsplit('/').next().unwrap_or(path);
+    use rayon::prelude::*;
+    let linking: Vec<FileId> = (0..ws.docs.len())
+        .into_par_iter()
+        .filter(|&j| {
+            let Some(doc) = &ws.docs[j] else { return false };
+            let from = &ws.files[j].path;
+            doc.links.iter().chain(&doc.images).any(|l| {
+                // Resolved only when the last segment may name the file.
+                let base = l.dest.split(['#', '?']).next().unwrap_or("");
+                let last = base.rsplit('/').next().unwrap_or(base);
+                let may = if base.is_empty() {
+                    j == id.index()
+                } else {
+                    last == name || last.contains('%')
+                };
+                may && crate::index::link_path(from, &l.dest).as_deref() == Some(path.as_str())
+            })
+        })
+        .map(|j| FileId(j as u32))
+        .collect();
+    first.extend(linking);
+    let mut then = HashSet::new();
+    if let Some(group) = ws.groups.get(ws.editions[id.index()].group)
+        && group.source == *path
+    {
+        then.extend(
             group
                 .translations
                 .iter()
-                .filter_map(|t| ws.file_id(&t.path)),
+                .filter_map(|t| ws.file_id(&t.path))
+                .filter(|t| !first.contains(t)),
         );
     }
-    let path = &ws.files[id.index()].path;
-    let name = path.rsplit('/').next().unwrap_or(path);
-    for (j, doc) in ws.docs.iter().enumerate() {
-        let Some(doc) = doc else { continue };
-        let from = &ws.files[j].path;
-        let links_here = doc.links.iter().chain(&doc.images).any(|l| {
-            (l.dest.contains(name) || l.dest.starts_with('#') && j == id.index())
-                && crate::index::link_path(from, &l.dest).as_deref() == Some(path.as_str())
-        });
-        if links_here {
-            out.insert(FileId(j as u32));
-        }
-    }
-    out
+    (first, then)
 }
 
 /// A finding as the protocol has it: the rule as its code, a link to the

@@ -258,7 +258,7 @@ fn a_session_from_initialize_to_exit() {
             "context": {"diagnostics": []},
         }),
     );
-    insta::assert_snapshot!("lsp_code_actions", show(&c, &[actions.clone()]));
+    insta::assert_snapshot!("lsp_code_actions", show(&c, std::slice::from_ref(&actions)));
 
     // The editor applies the quick fix's edit and sends it back as a change.
     let fix = &actions["result"][0]["edit"]["changes"][&ko][0];
@@ -503,4 +503,42 @@ fn requests_before_initialize_are_refused_and_exit_without_shutdown_is_an_error(
     c.notify("exit", Value::Null);
     drop(c.stdin.take());
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
+}
+
+/// A real editor: headless Neovim's built-in client opens the fixture's
+/// translation, receives the diagnostics and applies the TOC quick fix
+/// through its own code-action menu (`tests/it/nvim_session.lua`).
+#[test]
+fn neovim_receives_diagnostics_and_applies_a_quick_fix() {
+    let has_nvim = Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nvim {
+        crate::common::skip_without("nvim", "Neovim (`nvim`, Debian's package neovim)");
+        return;
+    }
+    let tmp = fixture();
+    let root = tmp.path().join("repo");
+    let out = tmp.path().join("nvim.out");
+    let status = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!(
+            "luafile {}",
+            repo().join("tests/it/nvim_session.lua").display()
+        ))
+        .current_dir(&root)
+        .env("LOCKSTEP_BIN", env!("CARGO_BIN_EXE_lockstep"))
+        .env("LOCKSTEP_NVIM_OUT", &out)
+        .env("HOME", tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path())
+        .env("XDG_DATA_HOME", tmp.path())
+        .env("XDG_STATE_HOME", tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("nvim runs");
+    assert!(status.success());
+    let seen = std::fs::read_to_string(&out).expect("the session wrote what it saw");
+    insta::assert_snapshot!("lsp_neovim", seen);
 }
