@@ -18,6 +18,7 @@ mod transport;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
@@ -206,13 +207,30 @@ impl Server {
                 Event::Client(Incoming::Malformed(error)) => {
                     let _ = self.out.send(Outgoing::Raw(error));
                 }
-                Event::Client(Incoming::Message(Message::Request(req))) => self.on_request(req),
+                Event::Client(Incoming::Message(Message::Request(req))) => {
+                    // A bug of ours answers one request with an error; the
+                    // server goes on.
+                    let id = req.id.clone();
+                    let method = req.method.clone();
+                    if catch_unwind(AssertUnwindSafe(|| self.on_request(req))).is_err() {
+                        self.send(Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            format!("lockstep failed while answering `{method}` (a bug: please report it)"),
+                        ));
+                    }
+                }
                 Event::Client(Incoming::Message(Message::Response(_))) => {}
                 Event::Client(Incoming::Message(Message::Notification(n))) => {
                     if n.method == "exit" {
                         return self.shut_down;
                     }
-                    self.on_notification(n);
+                    let method = n.method.clone();
+                    if catch_unwind(AssertUnwindSafe(|| self.on_notification(n))).is_err() {
+                        self.log(format!(
+                            "lockstep failed while handling `{method}` (a bug: please report it)"
+                        ));
+                    }
                 }
                 Event::Loaded {
                     root,
@@ -442,7 +460,12 @@ impl Server {
         self.loading += 1;
         let events = self.events.clone();
         std::thread::spawn(move || {
-            let result = load(&dir);
+            let result = catch_unwind(|| load(&dir)).unwrap_or_else(|_| {
+                Err(AppError::Usage(format!(
+                    "lockstep failed while reading {} (a bug: please report it)",
+                    dir.display()
+                )))
+            });
             let _ = events.send(Event::Loaded {
                 root: r,
                 generation,
