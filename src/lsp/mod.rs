@@ -928,13 +928,13 @@ fn affected(ws: &Workspace, id: FileId) -> (HashSet<FileId>, HashSet<FileId>) {
             let Some(doc) = &ws.docs[j] else { return false };
             let from = &ws.files[j].path;
             doc.links.iter().chain(&doc.images).any(|l| {
-                // Resolved only when the last segment may name the file.
-                let base = l.dest.split(['#', '?']).next().unwrap_or("");
-                let last = base.rsplit('/').next().unwrap_or(base);
+                // Resolved only when the path may name the file.
+                let cut = memchr::memchr2(b'#', b'?', l.dest.as_bytes()).unwrap_or(l.dest.len());
+                let base = &l.dest[..cut];
                 let may = if base.is_empty() {
                     j == id.index()
                 } else {
-                    last == name || last.contains('%')
+                    base.ends_with(name) || base.contains('%')
                 };
                 may && crate::index::link_path(from, &l.dest).as_deref() == Some(path.as_str())
             })
