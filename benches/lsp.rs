@@ -12,41 +12,23 @@
 //! The repository is generated once into `target/bench-lsp` (delete it to
 //! regenerate).
 
-use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+// The READMEs of the `check` benchmark's tree (the rest of that module is
+// not used here).
+#[allow(dead_code)]
+mod tree;
 use serde_json::{Value, json};
 
 const LANGS: &[&str] = &[
     "ar", "bn", "ca", "cs", "da", "de", "el", "es", "fa", "fi", "fr", "he", "hi", "hu", "id", "it",
     "ja", "ko", "nl", "no", "pl", "pt", "ro", "ru", "sv", "th", "tr", "uk", "vi", "zh",
 ];
-
-fn readme(lang: &str, target: usize) -> String {
-    let mut body = String::with_capacity(target + 4096);
-    let mut toc = String::from("## Table of Contents\n\n");
-    let mut k = 0;
-    while body.len() + toc.len() < target {
-        let _ = writeln!(toc, "- [Section {k}: topic](#section-{k}-topic)");
-        let _ = writeln!(body, "## Section {k}: topic\n");
-        let _ = writeln!(
-            body,
-            "Some prose ({lang}) about topic {k}, with *emphasis*, `code {k}` and numbers {}.\n",
-            k * 7
-        );
-        let _ = writeln!(body, "```sh\necho section {k}\n```\n");
-        let _ = writeln!(
-            body,
-            "- item one\n- item two, see [above](#section-{k}-topic)\n"
-        );
-        k += 1;
-    }
-    format!("# Big README ({lang})\n\n{toc}\n{body}")
-}
 
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
@@ -70,13 +52,23 @@ fn generate() -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("translations")).unwrap();
-    std::fs::write(root.join("README.md"), readme("en", 2 << 20)).unwrap();
-    for lang in LANGS {
+    std::fs::create_dir_all(root.join("pages/common")).unwrap();
+    std::fs::create_dir_all(root.join("images")).unwrap();
+    // What the READMEs link to, so that their links resolve.
+    for i in 0..tree::PAGES {
         std::fs::write(
-            root.join(format!("translations/README-{lang}.md")),
-            readme(lang, 2 << 20),
+            root.join(format!("pages/common/command-{i}.md")),
+            tree::page(i, ""),
         )
         .unwrap();
+    }
+    std::fs::write(root.join("images/diagram.png"), b"png").unwrap();
+    std::fs::write(root.join("README.md"), tree::big_readme("en", 2 << 20)).unwrap();
+    for lang in LANGS {
+        let text = tree::big_readme(lang, 2 << 20)
+            .replace("](pages/", "](../pages/")
+            .replace("](images/", "](../images/");
+        std::fs::write(root.join(format!("translations/README-{lang}.md")), text).unwrap();
     }
     git(&root, &["init", "-q", "-b", "main"]);
     git(&root, &["add", "-A"]);
@@ -169,12 +161,12 @@ fn edits(c: &mut Criterion, name: &str, s: &mut Server, root: &Path, rel: &str) 
         json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}),
     );
-    // The line of the first section's own link: `- item two, see [above](#section-0-topic)`.
+    // The line of the first section's own link: `- item two with [anchor](#section-0-topic)`.
     let line = text
         .lines()
-        .position(|l| l == "- item two, see [above](#section-0-topic)")
+        .position(|l| l == "- item two with [anchor](#section-0-topic)")
         .unwrap();
-    let at = "- item two, see [above](#section-0-topic".len();
+    let at = "- item two with [anchor](#section-0-topic".len();
     let mut version = 1;
     let mut broken = false;
     c.bench_function(name, |b| {

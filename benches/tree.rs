@@ -14,7 +14,7 @@ pub const LANGS: &[&str] = &[
 ];
 pub const PAGES: usize = 1000;
 
-fn page(i: usize, lang: &str) -> String {
+pub fn page(i: usize, lang: &str) -> String {
     let mut s = String::with_capacity(600);
     let _ = writeln!(s, "# command-{i}\n");
     let _ = writeln!(s, "> Thing {i} ({lang}).");
@@ -32,7 +32,9 @@ fn page(i: usize, lang: &str) -> String {
     s
 }
 
-fn big_readme(lang: &str, target: usize) -> String {
+/// A README of about `target` bytes: a TOC and numbered sections with
+/// prose, an image, code, a list and links (to `pages/common/` and within).
+pub fn big_readme(lang: &str, target: usize) -> String {
     let mut body = String::with_capacity(target + 4096);
     let mut toc = String::from("## Table of Contents\n\n");
     let mut k = 0;

@@ -325,6 +325,15 @@ fn compare_group(
         .collect()
 }
 
+/// The history, or why staleness could not be checked without it.
+fn readable(history: Option<&Result<History, Unavailable>>) -> Result<&History, String> {
+    match history {
+        Some(Ok(h)) => Ok(h),
+        Some(Err(e)) => Err(format!("staleness was not checked: {e}")),
+        None => Err("staleness was not checked: the history was not read".into()),
+    }
+}
+
 /// The staleness of every source section of every comparison, from the
 /// history read before; fetches the old source versions it needs from git
 /// (one process). `Err`: why staleness was not checked.
@@ -338,11 +347,7 @@ pub fn staleness(
     read: &OldSources,
     range: Option<u32>,
 ) -> Result<Staleness, String> {
-    let history = match history {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(format!("staleness was not checked: {e}")),
-        None => return Err("staleness was not checked: the history was not read".into()),
-    };
+    let history = readable(history)?;
     let refs: Vec<&Compared> = comparisons.iter().collect();
     let mut sources: Vec<FileId> = refs.iter().map(|c| c.source).collect();
     sources.sort();
@@ -573,9 +578,7 @@ pub fn run(
                 let (found, pairs) = compare_each(ws, judge, wanted, history, |c| check(c, None));
                 super::probe("compared");
                 let note = (stale_on && !pairs.is_empty())
-                    .then(|| {
-                        staleness(ws, evidence.history.as_ref(), &[], &HashMap::new(), None).err()
-                    })
+                    .then(|| readable(evidence.history.as_ref()).err())
                     .flatten();
                 (found, pairs, note)
             }

@@ -297,16 +297,26 @@ pub fn links_into(
         .iter()
         .filter_map(|p| ws.file_id(p))
         .filter(|id| !except.contains(id))
-        .filter(|id| {
-            ws.docs[id.index()].as_ref().is_some_and(|doc| {
-                let from = &ws.files[id.index()].path;
-                doc.links
-                    .iter()
-                    .chain(&doc.images)
-                    .any(|l| index::link_path(from, &l.dest).is_some_and(|t| changed.contains(&t)))
-            })
-        })
+        .filter(|&id| links_to(ws, id, |_| true, |t| changed.contains(t)))
         .collect()
+}
+
+/// Whether file `id` has a link or image to a path `is_target` accepts;
+/// `may_be_target` tells first, from the destination as written, whether
+/// resolving it is worth it.
+pub fn links_to(
+    ws: &Workspace,
+    id: FileId,
+    may_be_target: impl Fn(&str) -> bool,
+    is_target: impl Fn(&str) -> bool,
+) -> bool {
+    let Some(doc) = &ws.docs[id.index()] else {
+        return false;
+    };
+    let from = &ws.files[id.index()].path;
+    doc.links.iter().chain(&doc.images).any(|l| {
+        may_be_target(&l.dest) && index::link_path(from, &l.dest).is_some_and(|t| is_target(&t))
+    })
 }
 
 #[cfg(test)]

@@ -106,6 +106,16 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -
     )
 }
 
+/// The section (past the preamble) whose heading has id or custom id `id`.
+pub fn section_by_id(doc: &Document, id: &str) -> Option<usize> {
+    (1..doc.sections.len()).find(|&s| {
+        doc.sections[s].heading.is_some_and(|h| {
+            let h = &doc.headings[h];
+            h.id == id || h.custom_id.as_deref() == Some(id)
+        })
+    })
+}
+
 /// The edits that mark `sections` of a translation (indices into
 /// `doc.sections`; none: the whole file) as in sync with `commit`: what
 /// `lockstep sync` writes, for a text that may not be on disk (an editor's
@@ -205,11 +215,7 @@ pub fn sync(opts: &SyncOptions) -> Result<SyncOutcome, AppError> {
         marked.push("the whole file".to_string());
     } else {
         for id in &opts.sections {
-            let found = (1..doc.sections.len()).find(|&s| {
-                let h = &doc.headings[doc.sections[s].heading.expect("has heading")];
-                h.id == *id || h.custom_id.as_deref() == Some(id.as_str())
-            });
-            let Some(s) = found else {
+            let Some(s) = section_by_id(&doc, id) else {
                 let ids: Vec<&str> = doc
                     .headings
                     .iter()

@@ -464,17 +464,10 @@ pub fn mark_reviewed(
     }
     let sections: Vec<usize> = match section {
         None => Vec::new(),
-        Some(wanted) => {
-            let s = (1..doc.sections.len())
-                .find(|&s| {
-                    doc.sections[s].heading.is_some_and(|h| {
-                        let h = &doc.headings[h];
-                        h.id == wanted || h.custom_id.as_deref() == Some(wanted)
-                    })
-                })
-                .ok_or_else(|| format!("no section with the id `{wanted}` in `{}`", file.path))?;
-            vec![s]
-        }
+        Some(wanted) => vec![
+            sync::section_by_id(doc, wanted)
+                .ok_or_else(|| format!("no section with the id `{wanted}` in `{}`", file.path))?,
+        ],
     };
     let at = dir.join(&file.path);
     let folder = at.parent().unwrap_or(dir);

@@ -29,7 +29,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::app::{self, AppError, CheckOptions, Evidence, Scope, run};
+use crate::app::{self, AppError, CheckOptions, Evidence, Scope, run, scope};
 use crate::diagnostic::Diagnostic;
 use crate::registry::Severity;
 use crate::rules::{self, Enabled};
@@ -922,24 +922,20 @@ fn affected(ws: &Workspace, id: FileId) -> (HashSet<FileId>, HashSet<FileId>) {
     let path = &ws.files[id.index()].path;
     let name = path.rsplit('/').next().unwrap_or(path);
     use rayon::prelude::*;
-    let linking: Vec<FileId> = (0..ws.docs.len())
+    // Resolved only when the destination's path may name the file (or,
+    // for a bare `#fragment`, the link is in the file itself).
+    let may_name = |j: usize, dest: &str| {
+        let base = &dest[..memchr::memchr2(b'#', b'?', dest.as_bytes()).unwrap_or(dest.len())];
+        if base.is_empty() {
+            j == id.index()
+        } else {
+            base.ends_with(name) || base.contains('%')
+        }
+    };
+    let linking: Vec<FileId> = (0..ws.docs.len() as u32)
         .into_par_iter()
-        .filter(|&j| {
-            let Some(doc) = &ws.docs[j] else { return false };
-            let from = &ws.files[j].path;
-            doc.links.iter().chain(&doc.images).any(|l| {
-                // Resolved only when the path may name the file.
-                let cut = memchr::memchr2(b'#', b'?', l.dest.as_bytes()).unwrap_or(l.dest.len());
-                let base = &l.dest[..cut];
-                let may = if base.is_empty() {
-                    j == id.index()
-                } else {
-                    base.ends_with(name) || base.contains('%')
-                };
-                may && crate::index::link_path(from, &l.dest).as_deref() == Some(path.as_str())
-            })
-        })
-        .map(|j| FileId(j as u32))
+        .map(FileId)
+        .filter(|&j| scope::links_to(ws, j, |d| may_name(j.index(), d), |t| t == path))
         .collect();
     first.extend(linking);
     let mut then = HashSet::new();
