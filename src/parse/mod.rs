@@ -11,6 +11,7 @@
 pub mod charset;
 pub mod dialect;
 pub mod html;
+pub mod incremental;
 pub mod slug;
 pub mod substance;
 pub mod text;
@@ -364,25 +365,28 @@ pub fn parse(text: &str) -> Document {
 
 /// Parses one file's text, given its line index.
 pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Document {
+    parse_full(text, lines, opts, false).0
+}
+
+/// [`parse_with`], also handing back what [`incremental::reparse`] needs
+/// to re-parse part of the text later.
+fn parse_full(
+    text: &str,
+    lines: &LineIndex,
+    opts: &ParseOptions,
+    keep: bool,
+) -> (Document, incremental::State) {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[bom..];
     let arena = Arena::new();
     let root = parse_document(&arena, body, &comrak_options(body));
     repair_lines_after_definitions(root, text, lines);
-    let mut b = Builder {
-        text,
-        lines,
-        doc: Document::default(),
-        slugger: dialect::DialectSlugger::new(opts.anchor_style),
-        style: opts.anchor_style,
-        custom_attrs: opts.custom_attrs.clone(),
-        list_depth: 0,
-        list_items: Vec::new(),
-    };
+    let mut b = Builder::new(text, lines, opts, keep);
     b.walk(root);
     let Builder {
         mut doc,
         list_items,
+        bases,
         ..
     } = b;
     if opts.text_runs {
@@ -395,13 +399,29 @@ pub fn parse_with(text: &str, lines: &LineIndex, opts: &ParseOptions) -> Documen
             &doc.images,
         );
     }
-    build_sections(&mut doc, text.len());
-    doc.toc = toc::find(text, lines, &doc, &list_items, &opts.toc_titles).map(Box::new);
+    finish(&mut doc, text, lines, opts, &list_items);
+    let state = incremental::State {
+        bases: bases.unwrap_or_default(),
+        list_items: if keep { list_items } else { Vec::new() },
+    };
+    (doc, state)
+}
+
+/// What is computed from the whole document once its blocks are known:
+/// the section tree, the TOC.
+fn finish(
+    doc: &mut Document,
+    text: &str,
+    lines: &LineIndex,
+    opts: &ParseOptions,
+    list_items: &[ListItem],
+) {
+    build_sections(doc, text.len());
+    doc.toc = toc::find(text, lines, doc, list_items, &opts.toc_titles).map(Box::new);
     if doc.toc.as_ref().is_none_or(|t| t.kind == TocKind::Titled) {
-        doc.toc_unclosed = toc::unclosed(&doc);
+        doc.toc_unclosed = toc::unclosed(doc);
     }
     doc.shrink_to_fit();
-    doc
 }
 
 /// comrak misplaces the inlines of a paragraph that begins with link
@@ -487,9 +507,26 @@ struct Builder<'t> {
     list_depth: usize,
     /// List items, for TOC recognition only.
     list_items: Vec<ListItem>,
+    /// What each heading's id was made from (before de-duplication), when
+    /// kept for [`incremental::reparse`].
+    bases: Option<Vec<String>>,
 }
 
 impl<'t> Builder<'t> {
+    fn new(text: &'t str, lines: &'t LineIndex, opts: &ParseOptions, keep_bases: bool) -> Self {
+        Self {
+            text,
+            lines,
+            doc: Document::default(),
+            slugger: dialect::DialectSlugger::new(opts.anchor_style),
+            style: opts.anchor_style,
+            custom_attrs: opts.custom_attrs.clone(),
+            list_depth: 0,
+            list_items: Vec::new(),
+            bases: keep_bases.then(Vec::new),
+        }
+    }
+
     fn span(&self, sp: Sourcepos) -> Span {
         span_at(self.text, self.lines, sp)
     }
@@ -612,13 +649,14 @@ impl<'t> Builder<'t> {
         }
         // GitHub slugs the text with the attribute; the site generators
         // drop the attribute and use the explicit id instead of a slug.
-        let id = if github {
-            self.slugger.slug(&text)
-        } else if let Some(custom) = &custom_id {
-            self.slugger.claim(custom.clone())
-        } else {
-            self.slugger.slug(&text)
+        let base = match &custom_id {
+            Some(custom) if !github => custom.clone(),
+            _ => dialect::slug(self.style, &text),
         };
+        if let Some(bases) = &mut self.bases {
+            bases.push(base.clone());
+        }
+        let id = self.slugger.claim(base);
         if custom_id.is_some() {
             // Keep the displayed text free of the attribute.
             if let Some(m) = custom_re.and_then(|re| re.find(&text)) {

@@ -10,6 +10,7 @@ mod declarative;
 mod external;
 mod fix_properties;
 mod fixtures;
+mod incremental;
 mod formats;
 mod history;
 mod layers;

@@ -655,6 +655,11 @@ impl Findings {
             };
             (!fix.is_noop(text)).then_some(fix)
         };
+        // No finding, nothing to attach a fix to (rebuilding a long TOC
+        // costs as much as checking it).
+        if self.anchors.is_empty() && self.structural.is_empty() && self.texts.is_empty() {
+            return;
+        }
         let safe = rebuild(false).map(Arc::new);
         for (d, frag_span, id) in self.anchors {
             let d = match (&safe, frag_span) {
