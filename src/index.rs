@@ -30,6 +30,11 @@ pub struct AnchorSet {
 }
 
 impl AnchorSet {
+    /// Whether two sets let the same fragments through.
+    pub fn same(&self, other: &AnchorSet) -> bool {
+        self.ids == other.ids && self.open == other.open
+    }
+
     pub fn from_document(doc: &Document) -> Self {
         let mut ids: Vec<Box<str>> = doc.anchor_ids().map(Box::from).collect();
         ids.sort_unstable();

@@ -65,6 +65,48 @@ impl Workspace {
         self.docs[id.index()] = Some(doc);
     }
 
+    /// [`Self::update_file`] for a file edited again and again (the
+    /// language server's open buffers): given the `state` the previous call
+    /// left, only the top-level sections the edit touched are parsed again
+    /// (the same document as a whole parse; see [`parse::incremental`]).
+    /// Also says whether the file's anchors changed (links into it from
+    /// other files are only worth checking again then).
+    pub fn update_file_incrementally(
+        &mut self,
+        id: FileId,
+        text: String,
+        state: &mut Option<parse::incremental::State>,
+    ) -> (parse::incremental::Outcome, bool) {
+        use parse::incremental;
+        self.read_problems.retain(|d| d.file != id);
+        let path = std::mem::take(&mut self.files[id.index()].path);
+        let opts = self
+            .parse_options()
+            .with_anchor_style(self.settings.anchor_style_for(&path));
+        let file = SourceFile::new(path, text);
+        let (doc, next, outcome) = match (state.take(), self.docs[id.index()].take()) {
+            (Some(before), Some(old_doc)) => incremental::reparse(
+                &self.files[id.index()].text,
+                old_doc,
+                before,
+                &file.text,
+                &file.lines,
+                &opts,
+            ),
+            _ => {
+                let (doc, state) = incremental::parse(&file.text, &file.lines, &opts);
+                (doc, state, incremental::Outcome::Whole)
+            }
+        };
+        *state = Some(next);
+        let anchors = AnchorSet::from_document(&doc);
+        let changed = self.index.anchors(id).is_none_or(|a| !a.same(&anchors));
+        self.index.set_anchors(id, anchors);
+        self.files[id.index()] = file;
+        self.docs[id.index()] = Some(doc);
+        (outcome, changed)
+    }
+
     /// Marks a file as not read (a buffer over `max-file-size`, say): no
     /// text, no document, no anchors; `problem` says why.
     pub fn set_unread(&mut self, id: FileId, problem: Diagnostic) {

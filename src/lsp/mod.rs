@@ -31,6 +31,7 @@ use serde_json::Value;
 
 use crate::app::{self, AppError, CheckOptions, Evidence, Scope, run, scope};
 use crate::diagnostic::Diagnostic;
+use crate::parse;
 use crate::registry::Severity;
 use crate::rules::{self, Enabled};
 use crate::source::FileId;
@@ -108,6 +109,11 @@ struct Buffer {
     uri: Url,
     text: String,
     version: i32,
+    /// What re-parsing only the edited sections needs (after the first
+    /// parse of the buffer).
+    parsed: Option<parse::incremental::State>,
+    /// The last change, as the client sent it (one range replaced).
+    edit: Option<Edit>,
 }
 
 struct Server {
@@ -124,6 +130,9 @@ struct Server {
     /// The client registers file watchers the server asks for.
     watch: bool,
     loading: usize,
+    /// Edited translations (root, id) whose sections were not compared
+    /// again yet: checked in full as soon as no message waits.
+    comparing: BTreeSet<(usize, FileId)>,
     /// Files (root, id) to check again when nothing else waits: the
     /// translations of an edited source.
     later: BTreeSet<(usize, FileId)>,
@@ -154,6 +163,7 @@ impl Server {
             progress: false,
             watch: false,
             loading: 0,
+            comparing: BTreeSet::new(),
             later: BTreeSet::new(),
             next_id: 0,
         }
@@ -187,7 +197,7 @@ impl Server {
         loop {
             // Deferred re-checks run one file at a time, only while no
             // message waits: typing is answered first.
-            let event = if self.later.is_empty() {
+            let event = if self.later.is_empty() && self.comparing.is_empty() {
                 match receive.recv() {
                     Ok(e) => e,
                     Err(_) => return false,
@@ -196,7 +206,10 @@ impl Server {
                 match receive.try_recv() {
                     Ok(e) => e,
                     Err(mpsc::TryRecvError::Empty) => {
-                        let (r, id) = self.later.pop_first().expect("not empty");
+                        let (r, id) = match self.comparing.pop_first() {
+                            Some(next) => next,
+                            None => self.later.pop_first().expect("not empty"),
+                        };
                         self.check(r, HashSet::from([id]));
                         continue;
                     }
@@ -492,6 +505,7 @@ impl Server {
         }
         // File ids are the old load's: the full check below covers them.
         self.later.retain(|&(x, _)| x != r);
+        self.comparing.retain(|&(x, _)| x != r);
         // The configuration's error, shown (or taken back).
         let error = match &result {
             Err(AppError::Config(e)) => Some(e),
@@ -509,11 +523,15 @@ impl Server {
         match result {
             Ok(mut ready) => {
                 let dir = self.roots[r].dir.clone();
-                for (path, buf) in &self.buffers {
-                    if let Some(id) = file_id(&ready.ws, &dir, path)
-                        && ready.ws.files[id.index()].text != buf.text
-                    {
-                        update(&mut ready.ws, id, buf.text.clone());
+                for (path, buf) in &mut self.buffers {
+                    let Some(id) = file_id(&ready.ws, &dir, path) else {
+                        continue;
+                    };
+                    // The incremental parse's state was of the document
+                    // the reload replaced.
+                    buf.parsed = None;
+                    if ready.ws.files[id.index()].text != buf.text {
+                        update(&mut ready.ws, id, buf.text.clone(), Some(&mut buf.parsed));
                     }
                 }
                 self.roots[r].state = RootState::Ready(Box::new(ready));
@@ -583,6 +601,8 @@ impl Server {
                 uri: doc.uri,
                 text: doc.text,
                 version: doc.version,
+                parsed: None,
+                edit: None,
             },
         );
         self.edited(&path);
@@ -598,6 +618,8 @@ impl Server {
                 p.text_document.uri
             ));
         };
+        let single = p.content_changes.len() == 1;
+        buf.edit = None;
         for change in p.content_changes {
             match change.range {
                 Some(range) => {
@@ -605,6 +627,13 @@ impl Server {
                     let start = convert::offset(&buf.text, &lines, range.start);
                     let end = convert::offset(&buf.text, &lines, range.end).max(start);
                     buf.text.replace_range(start..end, &change.text);
+                    if single {
+                        buf.edit = Some(Edit {
+                            start,
+                            old_end: end,
+                            new_end: start + change.text.len(),
+                        });
+                    }
                 }
                 None => buf.text = change.text,
             }
@@ -632,12 +661,31 @@ impl Server {
 
     /// The buffer at `path` changed (or opened): the workspace takes its text.
     fn edited(&mut self, path: &Path) {
-        if let Some(text) = self.buffers.get(path).map(|b| b.text.clone()) {
-            self.set_text(path, text);
+        let Some(buf) = self.buffers.get_mut(path) else {
+            return;
+        };
+        let text = buf.text.clone();
+        let mut parsed = buf.parsed.take();
+        let edit = buf.edit.take();
+        self.set_text_keeping(path, text, Some(&mut parsed), edit);
+        if let Some(buf) = self.buffers.get_mut(path) {
+            buf.parsed = parsed;
         }
     }
 
     fn set_text(&mut self, path: &Path, text: String) {
+        self.set_text_keeping(path, text, None, None);
+    }
+
+    /// Gives the file at `path` `text` and re-checks what that changes;
+    /// `parsed`: the state of an open buffer's incremental parse.
+    fn set_text_keeping(
+        &mut self,
+        path: &Path,
+        text: String,
+        parsed: Option<&mut Option<parse::incremental::State>>,
+        edit: Option<Edit>,
+    ) {
         let Some((r, Some(id))) = self.locate(path) else {
             return; // outside every root, not Markdown of it, or not loaded yet
         };
@@ -648,14 +696,31 @@ impl Server {
             return;
         }
         app::probe("edit");
-        update(&mut ready.ws, id, text);
+        // The change as the client sent it (where it made the text the
+        // workspace has into this one), else the bytes that differ.
+        let old = ready.ws.files[id.index()].text.as_str();
+        let edit = edit
+            .filter(|e| e.turns(old, &text))
+            .unwrap_or_else(|| Edit::between(old, &text));
+        let anchors_changed = update(&mut ready.ws, id, text, parsed);
         app::probe("reparsed");
-        let (first, then) = affected(&ready.ws, id);
+        let (first, then) = affected(&ready.ws, id, anchors_changed);
         app::probe("affected");
         for &f in &first {
             self.later.remove(&(r, f));
         }
-        self.check(r, first);
+        // A translation's sections are compared with its source's: that
+        // takes longest, and waits until no message does. Meanwhile its
+        // other rules answer at once, and the findings of the comparison
+        // before the edit stay, moved with the text.
+        let compared = ready.ws.editions[id.index()].is_translation
+            && Enabled::new(&ready.ws.settings).any_section();
+        if compared {
+            self.check_quickly(r, first, id, edit);
+            self.comparing.insert((r, id));
+        } else {
+            self.check(r, first);
+        }
         self.later.extend(then.into_iter().map(|t| (r, t)));
     }
 
@@ -721,6 +786,19 @@ impl Server {
     /// Runs every rule on `files` of root `r` and sends each file's
     /// diagnostics where they changed.
     fn check(&mut self, r: usize, files: HashSet<FileId>) {
+        self.check_with(r, files, None);
+    }
+
+    /// [`Self::check`] without the section rules: their findings from the
+    /// last full check are kept, those of `edited` moved by `edit` (and
+    /// dropped where the edit replaced their text).
+    fn check_quickly(&mut self, r: usize, files: HashSet<FileId>, edited: FileId, edit: Edit) {
+        self.check_with(r, files, Some((edited, edit)));
+    }
+
+    fn check_with(&mut self, r: usize, files: HashSet<FileId>, quick: Option<(FileId, Edit)>) {
+        self.comparing
+            .retain(|&(x, f)| !(x == r && quick.is_none() && files.contains(&f)));
         let dir = self.roots[r].dir.clone();
         let RootState::Ready(ready) = &mut self.roots[r].state else {
             return;
@@ -729,15 +807,37 @@ impl Server {
             files: Some(files.clone()),
             ..Scope::default()
         };
-        let found = run::run(
-            &ready.ws,
-            &scope,
-            &Enabled::new(&ready.ws.settings),
-            &ready.evidence,
-        );
+        let enabled = match quick {
+            Some(_) => Enabled::new(&ready.ws.settings).without_sections(),
+            None => Enabled::new(&ready.ws.settings),
+        };
+        let found = run::run(&ready.ws, &scope, &enabled, &ready.evidence);
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
         for d in found {
+            // Without the section rules, a suppression of one would look
+            // unused: kept from the last full check below.
+            if quick.is_some() && from_comparison(d.rule) {
+                continue;
+            }
             by_file.entry(d.file).or_default().push(d);
+        }
+        if let Some((edited, edit)) = quick {
+            for &f in &files {
+                let kept = ready.found.get(&f).into_iter().flatten();
+                let kept = kept.filter(|d| from_comparison(d.rule)).filter_map(|d| {
+                    if f != edited {
+                        return Some(d.clone());
+                    }
+                    let mut d = d.clone();
+                    d.span = edit.moved(d.span)?;
+                    // A fix's edits were made for the old text.
+                    d.fix = None;
+                    Some(d)
+                });
+                let mine = by_file.entry(f).or_default();
+                mine.extend(kept);
+                crate::report::sort(mine);
+            }
         }
         let mut sends = Vec::new();
         let mut files: Vec<FileId> = files.into_iter().collect();
@@ -902,13 +1002,113 @@ fn load(dir: &Path) -> Result<Ready, AppError> {
 
 /// Gives file `id` a new text: parsed, or, over `max-file-size`, left
 /// unparsed with a `file-too-large` finding (as when loading).
-fn update(ws: &mut Workspace, id: FileId, text: String) {
+/// Findings of the section rules (made by comparing a translation with
+/// its source), and `unused-suppression` (which needs every rule's).
+fn from_comparison(rule: rules::RuleId) -> bool {
+    rule.scope() == crate::registry::Scope::Section || rule == rules::RuleId::UnusedSuppression
+}
+
+/// A change of a file's text: `old[start..old_end]` became
+/// `new[start..new_end]`.
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+}
+
+impl Edit {
+    fn between(old: &str, new: &str) -> Self {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        let start = common_prefix(o, n);
+        let room = o.len().min(n.len()) - start;
+        let suffix = common_suffix(&o[o.len() - room..], &n[n.len() - room..]);
+        Self {
+            start,
+            old_end: o.len() - suffix,
+            new_end: n.len() - suffix,
+        }
+    }
+
+    /// Whether this edit makes `old` into `new`, but for the replaced text.
+    fn turns(self, old: &str, new: &str) -> bool {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        self.start <= self.old_end
+            && self.old_end <= o.len()
+            && self.start <= self.new_end
+            && self.new_end <= n.len()
+            && o.len() - self.old_end == n.len() - self.new_end
+            && o[..self.start] == n[..self.start]
+            && o[self.old_end..] == n[self.new_end..]
+    }
+
+    /// Where `span` of the old text is in the new one; `None` when the edit
+    /// touched it.
+    fn moved(self, span: crate::source::Span) -> Option<crate::source::Span> {
+        let shift = |at: usize| at - self.old_end + self.new_end;
+        if span.end <= self.start {
+            Some(span)
+        } else if span.start >= self.old_end {
+            Some(crate::source::Span::new(shift(span.start), shift(span.end)))
+        } else {
+            None
+        }
+    }
+}
+
+/// How many bytes two texts share at their start (compared a block at a
+/// time: buffers are megabytes).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes two texts of the same length share at their end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 64 <= n && a[n - i - 64..n - i] == b[n - i - 64..n - i] {
+        i += 64;
+    }
+    while i < n && a[n - 1 - i] == b[n - 1 - i] {
+        i += 1;
+    }
+    i
+}
+
+/// An open buffer (`parsed`: its incremental parse's state) is parsed
+/// again only where it changed. Whether the file's anchors may have
+/// changed (for other files' links into it).
+fn update(
+    ws: &mut Workspace,
+    id: FileId,
+    text: String,
+    parsed: Option<&mut Option<parse::incremental::State>>,
+) -> bool {
     let (size, max) = (text.len() as u64, ws.settings.max_file_size);
     if size > max {
         ws.set_unread(id, rules::file_too_large(id, size, max));
+        if let Some(state) = parsed {
+            *state = None;
+        }
+    } else if let Some(state) = parsed {
+        let (outcome, anchors_changed) = ws.update_file_incrementally(id, text, state);
+        if std::env::var_os("LOCKSTEP_TRACE").is_some() {
+            eprintln!("trace: {outcome:?}, anchors changed: {anchors_changed}");
+        }
+        return anchors_changed;
     } else {
         ws.update_file(id, text);
     }
+    true
 }
 
 /// The files whose findings may change when file `id` changes, in two
@@ -916,7 +1116,13 @@ fn update(ws: &mut Workspace, id: FileId, text: String) {
 /// writer is looking at: sent first), then, for a source edition, its
 /// translations (their sections are compared with it). A translation's
 /// edit changes no finding of its source: rules report on translations.
-fn affected(ws: &Workspace, id: FileId) -> (HashSet<FileId>, HashSet<FileId>) {
+/// (`anchors_changed`: other files' links into it only need checking
+/// again when its anchors changed.)
+fn affected(
+    ws: &Workspace,
+    id: FileId,
+    anchors_changed: bool,
+) -> (HashSet<FileId>, HashSet<FileId>) {
     let mut first = HashSet::new();
     first.insert(id);
     let path = &ws.files[id.index()].path;
@@ -932,12 +1138,14 @@ fn affected(ws: &Workspace, id: FileId) -> (HashSet<FileId>, HashSet<FileId>) {
             base.ends_with(name) || base.contains('%')
         }
     };
-    let linking: Vec<FileId> = (0..ws.docs.len() as u32)
-        .into_par_iter()
-        .map(FileId)
-        .filter(|&j| scope::links_to(ws, j, |d| may_name(j.index(), d), |t| t == path))
-        .collect();
-    first.extend(linking);
+    if anchors_changed {
+        let linking: Vec<FileId> = (0..ws.docs.len() as u32)
+            .into_par_iter()
+            .map(FileId)
+            .filter(|&j| scope::links_to(ws, j, |d| may_name(j.index(), d), |t| t == path))
+            .collect();
+        first.extend(linking);
+    }
     let mut then = HashSet::new();
     if let Some(group) = ws.groups.get(ws.editions[id.index()].group)
         && group.source == *path

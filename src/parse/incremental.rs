@@ -49,17 +49,22 @@ pub enum Outcome {
 /// The document of `text` (with `lines`), given `old`, the document of
 /// `old_text`, and its `state`: as [`super::parse_with`] gives it, parsing
 /// only the top-level sections the edit between the two texts touched
-/// when that is certain to give the same document.
+/// when that is certain to give the same document. (`old` and `state` are
+/// taken: what did not change is moved into the new document.)
 pub fn reparse(
     old_text: &str,
-    old: &Document,
-    state: &State,
+    old: Document,
+    state: State,
     text: &str,
     lines: &LineIndex,
     opts: &ParseOptions,
 ) -> (Document, State, Outcome) {
-    match partial(old_text, old, state, text, lines, opts) {
-        Some((doc, state, parsed)) => (doc, state, Outcome::Partial { parsed }),
+    match plan(old_text, &old, &state, text, lines, opts) {
+        Some(part) => {
+            let parsed = part.parse_end - part.from;
+            let (doc, state) = splice(old, state, part, text, lines, opts);
+            (doc, state, Outcome::Partial { parsed })
+        }
         None => {
             let (doc, state) = parse(text, lines, opts);
             (doc, state, Outcome::Whole)
@@ -73,14 +78,45 @@ fn may_define(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), b"]:").is_some()
 }
 
-fn partial(
+/// How many bytes two texts share, given as blocks from the end they
+/// share (the first block that differs is compared byte by byte).
+fn common<'a>(
+    a: impl Iterator<Item = &'a [u8]>,
+    b: impl Iterator<Item = &'a [u8]>,
+    within: impl Fn(&[u8], &[u8]) -> usize,
+) -> usize {
+    let mut n = 0;
+    for (x, y) in a.zip(b) {
+        if x == y {
+            n += x.len();
+        } else {
+            return n + within(x, y);
+        }
+    }
+    n
+}
+
+/// The new text between two top-level headings, parsed.
+struct Part {
+    /// Where the region starts (in both texts), where it ended in the old
+    /// text, and how far what follows it moved.
+    from: usize,
+    old_until: usize,
+    delta: isize,
+    parse_end: usize,
+    doc: Document,
+    list_items: Vec<ListItem>,
+    bases: Vec<String>,
+}
+
+fn plan(
     old_text: &str,
     old: &Document,
     state: &State,
     text: &str,
     lines: &LineIndex,
     opts: &ParseOptions,
-) -> Option<(Document, State, usize)> {
+) -> Option<Part> {
     if opts.text_runs
         || state.bases.len() != old.headings.len()
         || may_define(old_text)
@@ -90,21 +126,21 @@ fn partial(
     }
     // The edit: `old_text[start..old_end]` became `text[start..new_end]`.
     let (o, n) = (old_text.as_bytes(), text.as_bytes());
-    let start = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let start = common(o.chunks(64), n.chunks(64), |a, b| {
+        a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    });
     let room = o.len().min(n.len()) - start;
-    let suffix = o
-        .iter()
-        .rev()
-        .zip(n.iter().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (o_rest, n_rest) = (&o[o.len() - room..], &n[n.len() - room..]);
+    let suffix = common(o_rest.rchunks(64), n_rest.rchunks(64), |a, b| {
+        a.iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count()
+    });
     let old_end = o.len() - suffix;
     let delta = n.len() as isize - o.len() as isize;
-    let moved = |at: usize| {
-        at.checked_add_signed(delta)
-            .expect("an offset after the edit")
-    };
+    let moved = |at: usize| at.checked_add_signed(delta);
 
     // The region to parse: from the line of the last top-level heading that
     // starts before the edit to the first one that starts at or after its
@@ -123,18 +159,30 @@ fn partial(
     if old.front_matter.is_some_and(|f| f.end > from) || from == 0 && text.starts_with('\u{feff}') {
         return None;
     }
+    // Nothing of the old document may straddle the region's start.
+    let straddles = |s: Span| s.start < from && s.end > from;
+    if old.headings.iter().any(|h| straddles(h.span))
+        || old
+            .links
+            .iter()
+            .chain(&old.images)
+            .any(|l| straddles(l.span))
+        || old.code_blocks.iter().any(|c| straddles(c.span))
+    {
+        return None;
+    }
     let next = tops
         .iter()
         .copied()
         .find(|&h| old.headings[h].span.start >= old_end);
     // Old offsets from here on are the new ones moved by `delta`.
     let old_until = next.map_or(old_text.len(), |h| old.headings[h].span.start);
-    let until = moved(old_until);
+    let until = moved(old_until)?;
     // The parse includes the next heading's lines, to see that it is still
     // a top-level heading there.
     let parse_end = match next {
         Some(h) => {
-            let end = moved(old.headings[h].span.end);
+            let end = moved(old.headings[h].span.end)?;
             text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
         }
         None => text.len(),
@@ -184,152 +232,196 @@ fn partial(
     }
     let mut b = Builder::new(text, lines, opts, true);
     b.walk(root);
-    let Builder {
-        doc: part,
-        list_items: part_items,
-        bases: part_bases,
-        ..
-    } = b;
-    let part_bases = part_bases.unwrap_or_default();
+    Some(Part {
+        from,
+        old_until,
+        delta,
+        parse_end,
+        doc: b.doc,
+        list_items: b.list_items,
+        bases: b.bases.unwrap_or_default(),
+    })
+}
 
-    // Splice: what starts before `from` stays, what starts at or after
-    // `old_until` moves by `delta`, what is between is the new part.
-    let after = |at: usize| at >= old_until;
+/// `old` with `part` in place of the old text's region: what starts before
+/// the region stays, what starts after it moves by the edit's length.
+fn splice(
+    old: Document,
+    state: State,
+    part: Part,
+    text: &str,
+    lines: &LineIndex,
+    opts: &ParseOptions,
+) -> (Document, State) {
+    let Part {
+        from,
+        old_until,
+        delta,
+        doc: new,
+        ..
+    } = part;
+    let moved = |at: usize| at.checked_add_signed(delta).unwrap_or(at);
     let shift = |s: Span| Span::new(moved(s.start), moved(s.end));
-    let mut doc = Document {
-        front_matter: old.front_matter,
-        ..Document::default()
-    };
-    let mut bases = Vec::with_capacity(old.headings.len());
-    macro_rules! splice {
-        ($field:ident, $new:expr, $start:expr, $move:expr) => {{
-            let old_items = &old.$field;
-            let mut out = Vec::with_capacity(old_items.len() + $new.len());
-            out.extend(old_items.iter().filter(|x| $start(x) < from).cloned());
-            out.extend($new);
-            out.extend(
-                old_items
-                    .iter()
-                    .filter(|x| after($start(x)))
-                    .map(|x| $move(x.clone())),
-            );
-            out
-        }};
-    }
-    for (h, base) in old.headings.iter().zip(&state.bases) {
-        if h.span.start < from {
-            bases.push(base.clone());
+    // Each list: the old items before the region, the new ones, the old
+    // ones after it (moved).
+    fn join<T>(
+        mut old: Vec<T>,
+        new: Vec<T>,
+        start: impl Fn(&T) -> usize,
+        (from, until): (usize, usize),
+        mut after: impl FnMut(T) -> T,
+    ) -> Vec<T> {
+        // In document order (as the walk makes them): in place.
+        if old.windows(2).all(|w| start(&w[0]) <= start(&w[1])) {
+            let first = old.partition_point(|x| start(x) < from);
+            let rest = old.partition_point(|x| start(x) < until);
+            let tail: Vec<T> = old.drain(rest..).map(after).collect();
+            old.truncate(first);
+            old.reserve(new.len() + tail.len());
+            old.extend(new);
+            old.extend(tail);
+            return old;
         }
-    }
-    bases.extend(part_bases);
-    for (h, base) in old.headings.iter().zip(&state.bases) {
-        if after(h.span.start) {
-            bases.push(base.clone());
+        let mut out = Vec::with_capacity(old.len() + new.len());
+        let mut rest = Vec::new();
+        for x in old {
+            let at = start(&x);
+            if at < from {
+                out.push(x);
+            } else if at >= until {
+                rest.push(after(x));
+            }
         }
+        out.extend(new);
+        out.extend(rest);
+        out
     }
-    doc.headings = splice!(
-        headings,
-        part.headings,
-        |h: &super::Heading| h.span.start,
-        |mut h: super::Heading| {
+    let region = (from, old_until);
+    // The region's old headings and the new ones: ids of the same bases?
+    let first = old.headings.iter().filter(|h| h.span.start < from).count();
+    let in_region = |h: &super::Heading| h.span.start >= from && h.span.start < old_until;
+    let old_region: Vec<usize> = (0..old.headings.len())
+        .filter(|&h| in_region(&old.headings[h]))
+        .collect();
+    let old_ids: Option<Vec<String>> = (old_region.len() == part.bases.len()
+        && old_region
+            .iter()
+            .zip(&part.bases)
+            .all(|(&h, b)| state.bases[h] == *b))
+    .then(|| {
+        old_region
+            .iter()
+            .map(|&h| old.headings[h].id.clone())
+            .collect()
+    });
+    let headings: Vec<(super::Heading, String)> = join(
+        old.headings.into_iter().zip(state.bases).collect(),
+        new.headings.into_iter().zip(part.bases).collect(),
+        |(h, _)| h.span.start,
+        region,
+        |(mut h, base)| {
             h.span = shift(h.span);
-            h
-        }
+            (h, base)
+        },
     );
+    let (mut headings, bases): (Vec<super::Heading>, Vec<String>) = headings.into_iter().unzip();
+    // Ids are de-duplicated across the document: when the region's
+    // headings make their ids from what the old ones did, in the same
+    // order, every id is what it was; else they are made again, in order.
+    match old_ids {
+        Some(ids) => {
+            for (h, id) in headings[first..].iter_mut().zip(ids) {
+                h.id = id;
+            }
+        }
+        None => {
+            let mut slugger = dialect::DialectSlugger::new(opts.anchor_style);
+            for (h, base) in headings.iter_mut().zip(&bases) {
+                h.id = slugger.claim(base.clone());
+            }
+        }
+    }
     let move_link = |mut l: super::Link| {
         l.span = shift(l.span);
         l.dest_span = l.dest_span.map(shift);
         l.text_span = l.text_span.map(shift);
         l
     };
-    doc.links = splice!(links, part.links, |l: &super::Link| l.span.start, move_link);
-    doc.images = splice!(
-        images,
-        part.images,
-        |l: &super::Link| l.span.start,
-        move_link
-    );
-    doc.anchors = splice!(
-        anchors,
-        part.anchors,
-        |a: &super::Anchor| a.span.start,
-        |mut a: super::Anchor| {
-            a.span = shift(a.span);
-            a
-        }
-    );
-    doc.comments = splice!(
-        comments,
-        part.comments,
-        |c: &super::Comment| c.span.start,
-        |mut c: super::Comment| {
-            c.span = shift(c.span);
-            c
-        }
-    );
     let move_code = |mut c: super::CodeBlock| {
         c.span = shift(c.span);
         c
     };
-    doc.code_blocks = splice!(
-        code_blocks,
-        part.code_blocks,
-        |c: &super::CodeBlock| c.span.start,
-        move_code
-    );
-    doc.inline_code = splice!(
-        inline_code,
-        part.inline_code,
-        |c: &super::CodeBlock| c.span.start,
-        move_code
-    );
-    doc.shape = splice!(shape, part.shape, |s: &(usize, super::Shape)| s.0, |s: (
-        usize,
-        super::Shape
-    )| (
-        moved(s.0),
-        s.1
-    ));
     let mut prose = ProseList::default();
     for p in old.prose.iter().filter(|p| p.span.start < from) {
         prose.push(p.span, p.text);
     }
-    for p in part.prose.iter() {
+    for p in new.prose.iter() {
         prose.push(p.span, p.text);
     }
-    for p in old.prose.iter().filter(|p| after(p.span.start)) {
+    for p in old.prose.iter().filter(|p| p.span.start >= old_until) {
         prose.push(shift(p.span), p.text);
     }
-    doc.prose = prose;
-    let old_items = &state.list_items;
-    let mut list_items = Vec::with_capacity(old_items.len() + part_items.len());
-    list_items.extend(old_items.iter().filter(|i| i.span.start < from).cloned());
-    list_items.extend(part_items);
-    list_items.extend(old_items.iter().filter(|i| after(i.span.start)).map(|i| {
-        let mut i = i.clone();
-        i.span = shift(i.span);
-        i
-    }));
-    // Nothing of the old document may straddle the region's edges.
-    let straddles = |s: Span| s.start < from && s.end > from;
-    if old.headings.iter().any(|h| straddles(h.span))
-        || old
-            .links
-            .iter()
-            .chain(&old.images)
-            .any(|l| straddles(l.span))
-        || old.code_blocks.iter().any(|c| straddles(c.span))
-    {
-        return None;
-    }
-    // Ids are de-duplicated across the document: made again, in order.
-    let mut slugger = dialect::DialectSlugger::new(opts.anchor_style);
-    for (h, base) in doc.headings.iter_mut().zip(&bases) {
-        h.id = slugger.claim(base.clone());
-    }
+    let mut doc = Document {
+        headings,
+        links: join(old.links, new.links, |l| l.span.start, region, move_link),
+        images: join(old.images, new.images, |l| l.span.start, region, move_link),
+        anchors: join(
+            old.anchors,
+            new.anchors,
+            |a| a.span.start,
+            region,
+            |mut a| {
+                a.span = shift(a.span);
+                a
+            },
+        ),
+        comments: join(
+            old.comments,
+            new.comments,
+            |c| c.span.start,
+            region,
+            |mut c| {
+                c.span = shift(c.span);
+                c
+            },
+        ),
+        code_blocks: join(
+            old.code_blocks,
+            new.code_blocks,
+            |c| c.span.start,
+            region,
+            move_code,
+        ),
+        inline_code: join(
+            old.inline_code,
+            new.inline_code,
+            |c| c.span.start,
+            region,
+            move_code,
+        ),
+        shape: join(
+            old.shape,
+            new.shape,
+            |s| s.0,
+            region,
+            |(at, s)| (moved(at), s),
+        ),
+        prose,
+        front_matter: old.front_matter,
+        ..Document::default()
+    };
+    let list_items = join(
+        state.list_items,
+        part.list_items,
+        |i| i.span.start,
+        region,
+        |mut i| {
+            i.span = shift(i.span);
+            i
+        },
+    );
     finish(&mut doc, text, lines, opts, &list_items);
-    let parsed = parse_end - from;
-    Some((doc, State { bases, list_items }, parsed))
+    (doc, State { bases, list_items })
 }
 
 #[cfg(test)]
@@ -341,7 +433,7 @@ mod tests {
         let old_lines = LineIndex::new(old_text);
         let (old, state) = parse(old_text, &old_lines, &opts);
         let lines = LineIndex::new(text);
-        let (doc, new_state, outcome) = reparse(old_text, &old, &state, text, &lines, &opts);
+        let (doc, new_state, outcome) = reparse(old_text, old, state, text, &lines, &opts);
         let (whole, whole_state) = parse(text, &lines, &opts);
         assert_eq!(doc, whole, "reparse differs from a whole parse:\n{text}");
         assert_eq!(new_state.bases, whole_state.bases);
@@ -384,11 +476,17 @@ mod tests {
             Outcome::Whole
         );
         let before = format!("Before.\n\n{DOC}");
-        assert_eq!(check(&before, &before.replace("Before", "After")), Outcome::Whole);
+        assert_eq!(
+            check(&before, &before.replace("Before", "After")),
+            Outcome::Whole
+        );
         let front = format!("---\ntitle: x\n---\n{DOC}");
         assert_eq!(check(&front, &front.replace("x\n", "y\n")), Outcome::Whole);
         // The first heading is not the preamble.
-        assert!(matches!(check(DOC, &DOC.replace("Title", "Titles")), Outcome::Partial { .. }));
+        assert!(matches!(
+            check(DOC, &DOC.replace("Title", "Titles")),
+            Outcome::Partial { .. }
+        ));
     }
 
     #[test]

@@ -115,6 +115,13 @@ impl<'a> Enabled<'a> {
         }
     }
 
+    /// The same rules without the section rules (no alignment): what can
+    /// be checked at once while a writer types.
+    pub fn without_sections(mut self) -> Self {
+        self.section.clear();
+        self
+    }
+
     /// Whether any declarative rule runs (they need the edition's language).
     pub fn any_declared(&self) -> bool {
         !self.declared.is_empty()

@@ -104,7 +104,7 @@ fn same_as_whole(old: &str, new: &str) -> Outcome {
     let (old_doc, state) = incremental::parse(old, &old_lines, &opts);
     assert_eq!(old_doc, parse_with(old, &old_lines, &opts));
     let lines = LineIndex::new(new);
-    let (doc, _, outcome) = incremental::reparse(old, &old_doc, &state, new, &lines, &opts);
+    let (doc, _, outcome) = incremental::reparse(old, old_doc.clone(), state, new, &lines, &opts);
     assert!(
         doc == parse_with(new, &lines, &opts),
         "re-parsing after an edit differs from parsing the whole text ({outcome:?})\n--- before\n{old}\n--- after\n{new}"
@@ -139,7 +139,7 @@ proptest! {
         for (at, len, insert) in edits {
             let new = edited(&text, at, len, &insert);
             let new_lines = LineIndex::new(&new);
-            let (doc, next, _) = incremental::reparse(&text, &parsed, &state, &new, &new_lines, &opts);
+            let (doc, next, _) = incremental::reparse(&text, parsed, state, &new, &new_lines, &opts);
             prop_assert_eq!(&doc, &parse_with(&new, &new_lines, &opts));
             (text, lines, parsed, state) = (new, new_lines, doc, next);
         }
@@ -203,5 +203,8 @@ fn real_documents_reparse_partially_and_exactly() {
     eprintln!("{partial} of {total} edits re-parsed partially");
     // coding-interview-university's READMEs define link references (parsed
     // whole); System Design 101's do not.
-    assert!(partial * 4 >= total, "only {partial} of {total} edits re-parsed partially");
+    assert!(
+        partial * 4 >= total,
+        "only {partial} of {total} edits re-parsed partially"
+    );
 }

@@ -6,9 +6,8 @@
 //! similarity — so a renamed heading is recognised as the same entry with a
 //! wrong anchor, not as a stale entry plus a missing one.
 
-use std::collections::HashMap;
-
 use crate::parse::slug;
+use crate::source::HashMap;
 
 /// What matching needs to know about an entry.
 pub(super) struct EntryKey {
@@ -52,7 +51,7 @@ pub(super) fn pair_certain(
     let mut taken = vec![false; headings.len()];
 
     // 1. Exact ids.
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::default();
     for (h, heading) in headings.iter().enumerate() {
         for id in &heading.ids {
             by_id.entry(id).or_insert(h);
@@ -67,13 +66,17 @@ pub(super) fn pair_certain(
         }
     }
 
+    if pairs.iter().all(Option::is_some) {
+        return pairs;
+    }
+
     // 2. Certain: same id ignoring case, a fragment or text that slugs to the
     //    id, or the same text. The first untaken heading (in order) that
     //    matches any of these wins; lookups go through maps, so a TOC of
     //    100,000 entries is not compared with every heading.
-    let mut by_lower: HashMap<String, Cursor> = HashMap::new();
-    let mut by_exact: HashMap<&str, Cursor> = HashMap::new();
-    let mut by_text: HashMap<&str, Cursor> = HashMap::new();
+    let mut by_lower: HashMap<String, Cursor> = HashMap::default();
+    let mut by_exact: HashMap<&str, Cursor> = HashMap::default();
+    let mut by_text: HashMap<&str, Cursor> = HashMap::default();
     for (h, heading) in headings.iter().enumerate() {
         for id in &heading.ids {
             by_lower.entry(id.to_lowercase()).or_default().push(h);

@@ -3,7 +3,7 @@
 mod matching;
 mod rewrite;
 
-use std::collections::{HashMap, HashSet};
+use crate::source::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
@@ -537,13 +537,13 @@ struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     fn new(doc: &'a Document, heading_keys: &[HeadingKey<'a>]) -> Self {
-        let mut expected = HashMap::new();
+        let mut expected = HashMap::default();
         for (h, k) in heading_keys.iter().enumerate() {
             for id in &k.ids {
                 expected.entry(*id).or_insert(h);
             }
         }
-        let mut headings = HashMap::new();
+        let mut headings = HashMap::default();
         for (i, h) in doc.headings.iter().enumerate() {
             headings.entry(h.id.as_str()).or_insert(i);
             if let Some(c) = &h.custom_id {
