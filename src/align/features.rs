@@ -318,6 +318,18 @@ pub fn features_with_words(doc: &Document, path: &str, index: &Index) -> Vec<Fea
 }
 
 fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<Features> {
+    if super::interrupt::fired() {
+        // Nobody waits for the alignment these would serve.
+        return doc
+            .sections
+            .iter()
+            .map(|s| Features {
+                level: s.level,
+                parent: s.parent,
+                ..Features::default()
+            })
+            .collect();
+    }
     let foreign = mostly_foreign(doc);
     let mut out: Vec<Features> = doc
         .sections
@@ -393,6 +405,9 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
         out[at(c.span.start)].inline.push(c.hash);
     }
     for l in &doc.links {
+        if super::interrupt::fired() {
+            break;
+        }
         let key = match index.resolve(path, &l.dest) {
             Target::External if !l.dest.is_empty() => {
                 Some(l.dest.split('#').next().unwrap_or("").to_string())
@@ -407,6 +422,9 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
         }
     }
     for p in doc.prose.iter() {
+        if super::interrupt::fired() {
+            break;
+        }
         let f = &mut out[at(p.span.start)];
         f.length += p.text.chars().filter(|c| !c.is_whitespace()).count() as f64;
         numbers(p.text, &mut f.numbers);

@@ -22,6 +22,7 @@
 //! and deterministic.
 
 mod features;
+pub mod interrupt;
 mod score;
 
 use std::collections::HashSet;
@@ -274,7 +275,7 @@ impl Alignment {
 /// preambles (section 0) always pair.
 pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     let (n, m) = (source.len(), target.len());
-    if n == 0 || m == 0 {
+    if n == 0 || m == 0 || interrupt::fired() {
         return unpaired(n, m);
     }
     let mut scorer = Scorer::new(source, target);
@@ -323,6 +324,9 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     // from the pairs the first pass found (a truncated translation is
     // shorter than its source, not written more tersely).
     // Parents of sections that pair by content pair too.
+    if interrupt::fired() {
+        return unpaired(n, m);
+    }
     let first = grid.path();
     let mut again = false;
     if let Some(r) = refined_ratio(source, target, &scorer, &first) {
@@ -336,6 +340,9 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     }
     if again {
         grid = Grid::with_rows(n - 1, m - 1, rows, |i, j, k| cell(&scorer, i, j, k).0);
+    }
+    if interrupt::fired() {
+        return unpaired(n, m);
     }
     let path = grid.path();
     let mut pairs = vec![Pair::preambles()];
@@ -911,7 +918,7 @@ fn unpaired(n: usize, m: usize) -> Alignment {
 /// same language, so headings and words compare directly.
 pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
     let (n, m) = (then.len(), now.len());
-    if n == 0 || m == 0 {
+    if n == 0 || m == 0 || interrupt::fired() {
         return unpaired(n, m);
     }
     let grid = Grid::new(n - 1, m - 1, |i, j| {
@@ -946,6 +953,9 @@ pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
 pub fn align_at_sync(then: &[Features], target: &[Features]) -> Alignment {
     let found = align(then, target);
     let (n, m) = (then.len(), target.len());
+    if interrupt::fired() {
+        return found;
+    }
     // A heading or two whose level the translator changed does not break
     // the structure.
     let changed = (1..m.min(n))
@@ -1248,10 +1258,13 @@ impl Grid {
             score: vec![f32::NEG_INFINITY; total],
         };
         for i in 0..n {
+            // Nobody wants this alignment any more: the grid is finished
+            // without scores (a path is still found; its pairs mean nothing).
+            let wanted = !interrupt::fired();
             let (lo, hi) = g.rows[i];
             for j in lo..hi.min(m) {
                 let k = g.at(i, j).expect("in band");
-                g.score[k] = score(i, j, k) as f32;
+                g.score[k] = if wanted { score(i, j, k) as f32 } else { 0.0 };
             }
         }
         g.set_fwd(0, 0, 0.0);

@@ -60,7 +60,13 @@ pub fn serve(input: impl BufRead + Send + 'static, output: impl Write + Send + '
     let (out, to_write) = mpsc::channel::<Outgoing>();
     let reader_events = events.clone();
     // The reader may block on stdin for ever: it is not joined.
-    std::thread::spawn(move || transport::read_loop(input, reader_events, Event::Client));
+    // A message interrupts a comparison the server runs while none waits.
+    std::thread::spawn(move || {
+        transport::read_loop(input, reader_events, |m| {
+            crate::align::interrupt::fire();
+            Event::Client(m)
+        })
+    });
     let writer = std::thread::spawn(move || transport::write_loop(output, to_write));
     let mut server = Server::new(out, events);
     let clean = server.run(receive);
@@ -206,11 +212,7 @@ impl Server {
                 match receive.try_recv() {
                     Ok(e) => e,
                     Err(mpsc::TryRecvError::Empty) => {
-                        let (r, id) = match self.comparing.pop_first() {
-                            Some(next) => next,
-                            None => self.later.pop_first().expect("not empty"),
-                        };
-                        self.check(r, HashSet::from([id]));
+                        self.check_deferred();
                         continue;
                     }
                     Err(mpsc::TryRecvError::Disconnected) => return false,
@@ -250,6 +252,31 @@ impl Server {
                     generation,
                     result,
                 } => self.on_loaded(root, generation, *result),
+            }
+        }
+    }
+
+    /// One deferred check (an edited translation's comparison first),
+    /// given up when a message arrives meanwhile: then it waits again.
+    fn check_deferred(&mut self) {
+        let (comparing, (r, id)) = match self.comparing.pop_first() {
+            Some(next) => (true, next),
+            None => (false, self.later.pop_first().expect("not empty")),
+        };
+        crate::align::interrupt::arm();
+        // An edited translation is checked in full; a translation of an
+        // edited source only has its sections compared again.
+        let mode = if comparing {
+            Mode::Deferred
+        } else {
+            Mode::Sections
+        };
+        if !self.check_with(r, HashSet::from([id]), mode) {
+            // Given up for a message: it comes first again.
+            if comparing {
+                self.comparing.insert((r, id));
+            } else {
+                self.later.insert((r, id));
             }
         }
     }
@@ -786,40 +813,73 @@ impl Server {
     /// Runs every rule on `files` of root `r` and sends each file's
     /// diagnostics where they changed.
     fn check(&mut self, r: usize, files: HashSet<FileId>) {
-        self.check_with(r, files, None);
+        self.check_with(r, files, Mode::Full);
     }
 
     /// [`Self::check`] without the section rules: their findings from the
     /// last full check are kept, those of `edited` moved by `edit` (and
     /// dropped where the edit replaced their text).
     fn check_quickly(&mut self, r: usize, files: HashSet<FileId>, edited: FileId, edit: Edit) {
-        self.check_with(r, files, Some((edited, edit)));
+        self.check_with(r, files, Mode::Quick(edited, edit));
     }
 
-    fn check_with(&mut self, r: usize, files: HashSet<FileId>, quick: Option<(FileId, Edit)>) {
-        self.comparing
-            .retain(|&(x, f)| !(x == r && quick.is_none() && files.contains(&f)));
+    /// Checks `files` as `mode` says; whether the findings were sent (a
+    /// deferred check given up for a message sends nothing).
+    fn check_with(&mut self, r: usize, files: HashSet<FileId>, mode: Mode) -> bool {
+        let quick = match mode {
+            Mode::Quick(edited, edit) => Some((edited, edit)),
+            _ => None,
+        };
+        if quick.is_none() {
+            self.comparing
+                .retain(|&(x, f)| !(x == r && files.contains(&f)));
+        }
         let dir = self.roots[r].dir.clone();
         let RootState::Ready(ready) = &mut self.roots[r].state else {
-            return;
+            crate::align::interrupt::disarm();
+            return true;
         };
         let scope = Scope {
             files: Some(files.clone()),
             ..Scope::default()
         };
-        let enabled = match quick {
-            Some(_) => Enabled::new(&ready.ws.settings).without_sections(),
-            None => Enabled::new(&ready.ws.settings),
+        let enabled = match mode {
+            Mode::Quick(..) => Enabled::new(&ready.ws.settings).without_sections(),
+            Mode::Sections => Enabled::new(&ready.ws.settings).sections_only(),
+            Mode::Full | Mode::Deferred => Enabled::new(&ready.ws.settings),
         };
         let found = run::run(&ready.ws, &scope, &enabled, &ready.evidence);
+        if matches!(mode, Mode::Deferred | Mode::Sections) && crate::align::interrupt::disarm() {
+            return false;
+        }
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
         for d in found {
             // Without the section rules, a suppression of one would look
-            // unused: kept from the last full check below.
-            if quick.is_some() && from_comparison(d.rule) {
+            // unused: kept from the last full check below. (And without
+            // the file rules, one of theirs.)
+            let partial = match mode {
+                Mode::Quick(..) => from_comparison(d.rule),
+                Mode::Sections => {
+                    !from_comparison(d.rule) || d.rule == rules::RuleId::UnusedSuppression
+                }
+                Mode::Full | Mode::Deferred => false,
+            };
+            if partial {
                 continue;
             }
             by_file.entry(d.file).or_default().push(d);
+        }
+        if matches!(mode, Mode::Sections) {
+            // The text did not change: the other findings stand.
+            for &f in &files {
+                let kept = ready.found.get(&f).into_iter().flatten();
+                let kept = kept.filter(|d| {
+                    !from_comparison(d.rule) || d.rule == rules::RuleId::UnusedSuppression
+                });
+                let mine = by_file.entry(f).or_default();
+                mine.extend(kept.cloned());
+                crate::report::sort(mine);
+            }
         }
         if let Some((edited, edit)) = quick {
             for &f in &files {
@@ -865,6 +925,7 @@ impl Server {
                 .map(|b| b.version);
             self.publish(uri, diagnostics, version);
         }
+        true
     }
 
     /// Sends `diagnostics` for `uri` unless it is what was sent last.
@@ -1002,6 +1063,21 @@ fn load(dir: &Path) -> Result<Ready, AppError> {
 
 /// Gives file `id` a new text: parsed, or, over `max-file-size`, left
 /// unparsed with a `file-too-large` finding (as when loading).
+/// How [`Server::check_with`] checks.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Every rule.
+    Full,
+    /// Every rule, given up when a message arrives meanwhile.
+    Deferred,
+    /// The section rules only (the file's other findings stand), given up
+    /// when a message arrives meanwhile.
+    Sections,
+    /// Without the section rules: the file was edited (by this edit), its
+    /// last comparison's findings are moved with the text.
+    Quick(FileId, Edit),
+}
+
 /// Findings of the section rules (made by comparing a translation with
 /// its source), and `unused-suppression` (which needs every rule's).
 fn from_comparison(rule: rules::RuleId) -> bool {

@@ -122,6 +122,14 @@ impl<'a> Enabled<'a> {
         self
     }
 
+    /// The section rules only (a translation whose source changed: its
+    /// own text did not).
+    pub fn sections_only(mut self) -> Self {
+        self.file.clear();
+        self.declared.clear();
+        self
+    }
+
     /// Whether any declarative rule runs (they need the edition's language).
     pub fn any_declared(&self) -> bool {
         !self.declared.is_empty()
