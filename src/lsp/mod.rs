@@ -723,6 +723,12 @@ impl Server {
             return;
         }
         app::probe("edit");
+        // Staleness tells uncommitted edits of a source section by the text
+        // at HEAD: a file the history saw clean held it until now.
+        if let Some(Ok(history)) = ready.evidence.history.as_mut() {
+            let file = &ready.ws.files[id.index()];
+            history.assume_on_disk(&file.path, &file.text);
+        }
         // The change as the client sent it (where it made the text the
         // workspace has into this one), else the bytes that differ.
         let old = ready.ws.files[id.index()].text.as_str();

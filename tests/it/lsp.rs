@@ -426,6 +426,13 @@ fn a_translation_answers_at_once_and_is_compared_after() {
 fn a_source_edit_reaches_its_translations() {
     let tmp = fixture();
     let root = tmp.path().join("repo");
+    // The translation as committed: every file is clean when loaded.
+    let restored = Command::new("git")
+        .args(["checkout", "-q", "--", "translations/README-ko.md"])
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(restored.success());
     let mut c = Client::start(&root);
     let _ = c.initialize();
     let en = c.uri("README.md");
@@ -441,11 +448,35 @@ fn a_source_edit_reaches_its_translations() {
         Some(json!({"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 0}})),
         added,
     );
-    let reached =
-        c.until(|m| published_for(&ko)(m) && codes(m).iter().any(|c| c == "missing-section"));
+    // And the install section's text changed: the file was clean when
+    // loaded, the change is an uncommitted edit, and the translated section
+    // (synced before it) is stale by it.
+    let install = text
+        .lines()
+        .position(|l| l.starts_with("Run `cargo"))
+        .unwrap();
+    let at = text.lines().nth(install).unwrap().len();
+    let more = " Add `--locked` to use the lock file.";
+    c.change(
+        &en,
+        3,
+        Some(json!({"start": {"line": install, "character": at}, "end": {"line": install, "character": at}})),
+        more,
+    );
+    let reached = c.until(|m| {
+        published_for(&ko)(m)
+            && codes(m).iter().any(|c| c == "missing-section")
+            && codes(m).iter().filter(|c| *c == "stale-section").count() == 2
+    });
     let lsp = summary(reached.last().unwrap());
     // The same tree on disk, checked by `lockstep check`.
-    std::fs::write(root.join("README.md"), format!("{text}{added}")).unwrap();
+    let mut edited: Vec<String> = text.lines().map(str::to_string).collect();
+    edited[install].push_str(more);
+    std::fs::write(
+        root.join("README.md"),
+        format!("{}\n{added}", edited.join("\n")),
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
         .args(["check", "--format", "json", "."])
         .current_dir(&root)
