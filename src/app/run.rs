@@ -222,6 +222,11 @@ fn priors(
     let mut wanted: Vec<(u32, FileId)> = syncs.iter().map(|&(_, at, src)| (at, src)).collect();
     wanted.sort_unstable();
     wanted.dedup();
+    // Nobody waits for this run's result any more (see `align::interrupt`):
+    // no git process, no parse.
+    if crate::align::interrupt::fired() {
+        return (HashMap::new(), HashMap::new());
+    }
     let Ok(texts) = history.show(
         &wanted
             .iter()
@@ -240,6 +245,9 @@ fn priors(
         .par_iter()
         .zip(texts.into_par_iter())
         .filter_map(|(&(commit, id), text)| {
+            if crate::align::interrupt::fired() {
+                return None;
+            }
             let now_words = now_words.get(&id)?;
             let file = crate::source::SourceFile::new(ws.files[id.index()].path.clone(), text?);
             let opts = opts
@@ -365,6 +373,7 @@ pub fn staleness(
     let wanted: Vec<(u32, FileId)> = stale::requests(&candidates, &refs)
         .into_iter()
         .filter(|key| !read.contains_key(key))
+        .filter(|_| !crate::align::interrupt::fired())
         .collect();
     let texts = history
         .show(

@@ -263,14 +263,21 @@ impl Server {
             Some(next) => (true, next),
             None => (false, self.later.pop_first().expect("not empty")),
         };
-        crate::align::interrupt::arm();
-        // An edited translation is checked in full; a translation of an
-        // edited source only has its sections compared again.
-        let mode = if comparing {
+        // Only the sections are compared again: an edited translation's
+        // other rules ran when it was edited, and the text of a translation
+        // of an edited source did not change. (In a file with suppression
+        // comments every rule runs: whether one is unused needs them all.)
+        let suppressions = self.ready(r).is_some_and(|ready| {
+            ready.ws.docs[id.index()]
+                .as_ref()
+                .is_some_and(|d| d.comments.iter().any(|c| c.text.starts_with("lockstep-")))
+        });
+        let mode = if suppressions {
             Mode::Deferred
         } else {
             Mode::Sections
         };
+        crate::align::interrupt::arm();
         if !self.check_with(r, HashSet::from([id]), mode) {
             // Given up for a message: it comes first again.
             if comparing {
@@ -855,7 +862,7 @@ impl Server {
             Mode::Full | Mode::Deferred => Enabled::new(&ready.ws.settings),
         };
         let found = run::run(&ready.ws, &scope, &enabled, &ready.evidence);
-        if matches!(mode, Mode::Deferred | Mode::Sections) && crate::align::interrupt::disarm() {
+        if matches!(mode, Mode::Sections | Mode::Deferred) && crate::align::interrupt::disarm() {
             return false;
         }
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();

@@ -415,6 +415,25 @@ fn a_translation_answers_at_once_and_is_compared_after() {
         )
     );
     assert_eq!(c.quiet_for(Duration::from_millis(500)), Vec::<Value>::new());
+
+    // A suppression of the new section's finding: once compared, the
+    // finding is suppressed; one of a rule that finds nothing there is
+    // unused (which takes every rule's findings to tell).
+    c.change(
+        &ko,
+        3,
+        Some(json!({"start": {"line": 12, "character": 0}, "end": {"line": 12, "character": 0}})),
+        "<!-- lockstep-disable-next-line missing-image -->\n\n<!-- lockstep-disable-next-line extra-section -->\n",
+    );
+    let settled = c.until(|m| {
+        published_for(&ko)(m)
+            && !codes(m).iter().any(|c| c == "extra-section")
+            && codes(m).iter().any(|c| c == "unused-suppression")
+    });
+    insta::assert_snapshot!(
+        "lsp_two_answers_suppressed",
+        summary(settled.last().unwrap()).join("\n")
+    );
     assert_eq!(c.finish(), 0);
 }
 
