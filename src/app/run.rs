@@ -36,6 +36,25 @@ pub struct Evidence {
     pub stale_before: std::sync::atomic::AtomicUsize,
     /// The history's reading, started while the files were read.
     pub prefetched: Option<crate::history::Prefetch>,
+    /// Old source versions read and aligned with today's by earlier runs
+    /// (the language server's: one source's translations are checked one
+    /// run at a time). `None`: every run reads its own.
+    pub priors: Option<PriorCache>,
+}
+
+/// What [`priors`] made for a source version, kept across runs: valid
+/// while the source's text is the same (its owner forgets a source when
+/// its text changes).
+#[derive(Default)]
+pub struct PriorCache(std::sync::Mutex<HashMap<(u32, FileId), (Arc<Prior>, Arc<OldSource>)>>);
+
+impl PriorCache {
+    /// Forgets what was made with the text of `source`.
+    pub fn forget(&self, source: FileId) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|&(_, id), _| id != source);
+        }
+    }
 }
 
 /// The rules that read the git history (the section rules go through it
@@ -106,8 +125,20 @@ pub fn compare_all_keeping(
     wanted: impl Fn(FileId) -> bool + Sync,
     history: Option<&History>,
 ) -> (Vec<Compared>, OldSources) {
+    compare_all_cached(ws, judge, wanted, history, None)
+}
+
+/// [`compare_all_keeping`], taking old source versions from `cache` (and
+/// keeping there those it reads).
+fn compare_all_cached(
+    ws: &Workspace,
+    judge: bool,
+    wanted: impl Fn(FileId) -> bool + Sync,
+    history: Option<&History>,
+    cache: Option<&PriorCache>,
+) -> (Vec<Compared>, OldSources) {
     let (priors, old) = match history {
-        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted)),
+        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted), cache),
         None => (HashMap::new(), HashMap::new()),
     };
     let out = (0..ws.groups.len())
@@ -129,7 +160,7 @@ pub fn compare_each<T: Send>(
     each: impl Fn(&Compared) -> Vec<T> + Sync,
 ) -> (Vec<T>, Vec<(FileId, FileId)>) {
     let priors = match history {
-        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted)).0,
+        Some(h) => priors(ws, h, &translation_pairs(ws, &wanted), None).0,
         None => HashMap::new(),
     };
     type PerGroup<T> = (Vec<Vec<T>>, Vec<Vec<(FileId, FileId)>>);
@@ -192,6 +223,7 @@ fn priors(
     ws: &Workspace,
     history: &History,
     pairs: &[(FileId, FileId)],
+    cache: Option<&PriorCache>,
 ) -> (HashMap<FileId, (u32, Arc<Prior>)>, OldSources) {
     let mut sources: Vec<FileId> = pairs.iter().map(|p| p.0).collect();
     sources.sort_unstable();
@@ -222,6 +254,18 @@ fn priors(
     let mut wanted: Vec<(u32, FileId)> = syncs.iter().map(|&(_, at, src)| (at, src)).collect();
     wanted.sort_unstable();
     wanted.dedup();
+    // What earlier runs made is taken from the cache.
+    type Read = ((u32, FileId), Arc<Prior>, Arc<OldSource>);
+    let mut cached: Vec<Read> = Vec::new();
+    if let Some(map) = cache.and_then(|c| c.0.lock().ok()) {
+        wanted.retain(|key| match map.get(key) {
+            Some((prior, old)) => {
+                cached.push((*key, prior.clone(), old.clone()));
+                false
+            }
+            None => true,
+        });
+    }
     // Nobody waits for this run's result any more (see `align::interrupt`):
     // no git process, no parse.
     if crate::align::interrupt::fired() {
@@ -240,8 +284,7 @@ fn priors(
     needed.dedup();
     let now_words = features_now(ws, &needed);
     let opts = crate::parse::ParseOptions::new(&ws.settings.toc_titles);
-    type Read = ((u32, FileId), Arc<Prior>, Arc<OldSource>);
-    let read: Vec<Read> = wanted
+    let mut read: Vec<Read> = wanted
         .par_iter()
         .zip(texts.into_par_iter())
         .filter_map(|(&(commit, id), text)| {
@@ -259,6 +302,16 @@ fn priors(
             Some(((commit, id), Arc::new(prior), Arc::new(old)))
         })
         .collect();
+    // Kept for later runs, unless this one was interrupted (what it made
+    // may rest on features it gave up reading).
+    if let Some(mut map) = cache.and_then(|c| c.0.lock().ok())
+        && !crate::align::interrupt::fired()
+    {
+        for (key, prior, source) in &read {
+            map.insert(*key, (prior.clone(), source.clone()));
+        }
+    }
+    read.extend(cached);
     let mut priors_by_version: HashMap<(u32, FileId), Arc<Prior>> = HashMap::new();
     let mut old: OldSources = HashMap::new();
     for (key, prior, source) in read {
@@ -550,7 +603,8 @@ pub fn run(
         // so they are kept; without it, each is checked and dropped.
         let (found, pairs, note) = match history {
             Some(history) if stale_on => {
-                let (comparisons, read) = compare_all_keeping(ws, judge, wanted, Some(history));
+                let (comparisons, read) =
+                    compare_all_cached(ws, judge, wanted, Some(history), evidence.priors.as_ref());
                 super::probe("compared");
                 let (staleness, note) = if comparisons.is_empty() {
                     (Vec::new(), None)

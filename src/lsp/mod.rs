@@ -736,6 +736,10 @@ impl Server {
             let file = &ready.ws.files[id.index()];
             history.assume_on_disk(&file.path, &file.text);
         }
+        // Old versions of this file were aligned with its text until now.
+        if let Some(cache) = &ready.evidence.priors {
+            cache.forget(id);
+        }
         // The change as the client sent it (where it made the text the
         // workspace has into this one), else the bytes that differ.
         let old = ready.ws.files[id.index()].text.as_str();
@@ -1064,6 +1068,9 @@ fn load(dir: &Path) -> Result<Ready, AppError> {
     let loaded = app::load_root(dir, None, &CheckOptions::default())?;
     let mut evidence = Evidence {
         prefetched: loaded.history,
+        // A source's translations are checked one run at a time: the old
+        // versions of the source are read and aligned once.
+        priors: Some(run::PriorCache::default()),
         ..Evidence::default()
     };
     evidence.read_history(&loaded.ws, &loaded.scope);
