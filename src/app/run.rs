@@ -46,7 +46,10 @@ pub struct Evidence {
 /// while the source's text is the same (its owner forgets a source when
 /// its text changes).
 #[derive(Default)]
-pub struct PriorCache(std::sync::Mutex<HashMap<(u32, FileId), (Arc<Prior>, Arc<OldSource>)>>);
+pub struct PriorCache(std::sync::Mutex<HashMap<(u32, FileId), PriorAndSource>>);
+
+/// A source version's [`Prior`] and the version itself.
+type PriorAndSource = (Arc<Prior>, Arc<OldSource>);
 
 impl PriorCache {
     /// Forgets what was made with the text of `source`.
