@@ -643,6 +643,7 @@ impl Server {
     }
 
     fn did_change(&mut self, p: lt::DidChangeTextDocumentParams) {
+        app::probe("received");
         let Some(path) = buffer_path(&p.text_document.uri) else {
             return;
         };
