@@ -49,6 +49,39 @@ pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> usize {
     start + body.len()
 }
 
+/// [`offset`] without a line index: the lines before `pos` are scanned
+/// (a change to a buffer of megabytes is placed without indexing all of
+/// its lines).
+pub fn offset_scanning(text: &str, pos: Position) -> usize {
+    let bytes = text.as_bytes();
+    // Line ends as `LineIndex` has them: LF, CRLF, a lone CR.
+    let next_line = |from: usize| -> Option<usize> {
+        let i = from + memchr::memchr2(b'\n', b'\r', &bytes[from..])?;
+        Some(if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        })
+    };
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for _ in 0..pos.line {
+        match next_line(start) {
+            Some(s) => start = s,
+            None => return text.len(),
+        }
+    }
+    let end = next_line(start).unwrap_or(text.len());
+    let body = text[start..end].trim_end_matches(['\n', '\r']);
+    let mut units = 0usize;
+    for (i, c) in body.char_indices() {
+        if units >= pos.character as usize {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    start + body.len()
+}
+
 /// The path of a `file://` URI.
 pub fn path_of(uri: &Url) -> Option<PathBuf> {
     if uri.scheme() != "file" {
@@ -83,5 +116,28 @@ mod tests {
         );
         assert_eq!(offset(text, &lines, Position::new(9, 0)), text.len());
         assert_eq!(position(text, &lines, text.len()), Position::new(3, 0));
+    }
+
+    #[test]
+    fn scanning_finds_what_the_index_finds() {
+        for text in [
+            "# Título 😀 x\r\nsecond\rthird\n",
+            "\u{feff}bom\nline\r\n\r\nlast",
+            "",
+            "\n\n\r\r\n",
+            "한국어 텍스트\n둘째 줄 😀😀\n",
+        ] {
+            let lines = LineIndex::new(text);
+            for line in 0..7 {
+                for character in 0..16 {
+                    let pos = Position::new(line, character);
+                    assert_eq!(
+                        offset_scanning(text, pos),
+                        offset(text, &lines, pos),
+                        "{text:?} {pos:?}"
+                    );
+                }
+            }
+        }
     }
 }

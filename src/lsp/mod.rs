@@ -658,9 +658,8 @@ impl Server {
         for change in p.content_changes {
             match change.range {
                 Some(range) => {
-                    let lines = crate::source::LineIndex::new(&buf.text);
-                    let start = convert::offset(&buf.text, &lines, range.start);
-                    let end = convert::offset(&buf.text, &lines, range.end).max(start);
+                    let start = convert::offset_scanning(&buf.text, range.start);
+                    let end = convert::offset_scanning(&buf.text, range.end).max(start);
                     buf.text.replace_range(start..end, &change.text);
                     if single {
                         buf.edit = Some(Edit {
