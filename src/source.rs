@@ -223,6 +223,88 @@ impl SourceFile {
     }
 }
 
+/// A change of a text: `old[start..old_end]` became `new[start..new_end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextChange {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl TextChange {
+    /// The smallest change that makes `old` into `new`: the longest common
+    /// start, then the longest common end of the rest (compared a block at
+    /// a time: editors' buffers are megabytes).
+    pub fn between(old: &str, new: &str) -> Self {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        let start = common_prefix(o, n);
+        let room = o.len().min(n.len()) - start;
+        let suffix = common_suffix(&o[o.len() - room..], &n[n.len() - room..]);
+        Self {
+            start,
+            old_end: o.len() - suffix,
+            new_end: n.len() - suffix,
+        }
+    }
+
+    /// Whether this change makes `old` into `new`, but for the replaced text.
+    pub fn turns(self, old: &str, new: &str) -> bool {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        self.start <= self.old_end
+            && self.old_end <= o.len()
+            && self.start <= self.new_end
+            && self.new_end <= n.len()
+            && o.len() - self.old_end == n.len() - self.new_end
+            && o[..self.start] == n[..self.start]
+            && o[self.old_end..] == n[self.new_end..]
+    }
+
+    /// How far what follows the change moved.
+    pub fn delta(self) -> isize {
+        self.new_end as isize - self.old_end as isize
+    }
+
+    /// Where `span` of the old text is in the new one; `None` when the
+    /// change touched it.
+    pub fn moved(self, span: Span) -> Option<Span> {
+        let shift = |at: usize| at - self.old_end + self.new_end;
+        if span.end <= self.start {
+            Some(span)
+        } else if span.start >= self.old_end {
+            Some(Span::new(shift(span.start), shift(span.end)))
+        } else {
+            None
+        }
+    }
+}
+
+/// How many bytes two texts share at their start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes two texts share at their end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 64 <= n && a[n - i - 64..n - i] == b[n - i - 64..n - i] {
+        i += 64;
+    }
+    while i < n && a[n - 1 - i] == b[n - 1 - i] {
+        i += 1;
+    }
+    i
+}
+
 /// Hash maps and sets keyed by paths and ids: foldhash instead of SipHash
 /// (the keys are file paths and heading ids of the tree being checked;
 /// SipHash was 3% of a large run).

@@ -53,16 +53,31 @@ impl Workspace {
     /// re-parses it and refreshes its anchors. A problem recorded when the file could not be read (see
     /// [`Workspace::set_unread`]) is taken back.
     pub fn update_file(&mut self, id: FileId, text: String) {
+        let (file, opts) = self.replacing(id, text);
+        let doc = parse::parse_with(&file.text, &file.lines, &opts);
+        self.replace(id, file, doc);
+    }
+
+    /// The new file of `id` (a read problem of the old one taken back) and
+    /// the options to parse it with.
+    fn replacing(&mut self, id: FileId, text: String) -> (SourceFile, ParseOptions) {
         self.read_problems.retain(|d| d.file != id);
-        let path = std::mem::take(&mut self.files[id.index()].path);
+        let path = self.files[id.index()].path.clone();
         let opts = self
             .parse_options()
             .with_anchor_style(self.settings.anchor_style_for(&path));
-        let file = SourceFile::new(path, text);
-        let doc = parse::parse_with(&file.text, &file.lines, &opts);
-        self.index.set_anchors(id, AnchorSet::from_document(&doc));
+        (SourceFile::new(path, text), opts)
+    }
+
+    /// Puts `file` and its `doc` in place of file `id`'s; whether its
+    /// anchors changed.
+    fn replace(&mut self, id: FileId, file: SourceFile, doc: Document) -> bool {
+        let anchors = AnchorSet::from_document(&doc);
+        let changed = self.index.anchors(id).is_none_or(|a| !a.same(&anchors));
+        self.index.set_anchors(id, anchors);
         self.files[id.index()] = file;
         self.docs[id.index()] = Some(doc);
+        changed
     }
 
     /// [`Self::update_file`] for a file edited again and again (the
@@ -78,12 +93,7 @@ impl Workspace {
         state: &mut Option<parse::incremental::State>,
     ) -> (parse::incremental::Outcome, bool) {
         use parse::incremental;
-        self.read_problems.retain(|d| d.file != id);
-        let path = std::mem::take(&mut self.files[id.index()].path);
-        let opts = self
-            .parse_options()
-            .with_anchor_style(self.settings.anchor_style_for(&path));
-        let file = SourceFile::new(path, text);
+        let (file, opts) = self.replacing(id, text);
         let (doc, next, outcome) = match (state.take(), self.docs[id.index()].take()) {
             (Some(before), Some(old_doc)) => incremental::reparse(
                 &self.files[id.index()].text,
@@ -99,12 +109,7 @@ impl Workspace {
             }
         };
         *state = Some(next);
-        let anchors = AnchorSet::from_document(&doc);
-        let changed = self.index.anchors(id).is_none_or(|a| !a.same(&anchors));
-        self.index.set_anchors(id, anchors);
-        self.files[id.index()] = file;
-        self.docs[id.index()] = Some(doc);
-        (outcome, changed)
+        (outcome, self.replace(id, file, doc))
     }
 
     /// Marks a file as not read (a buffer over `max-file-size`, say): no

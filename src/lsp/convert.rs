@@ -37,11 +37,16 @@ pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> usize {
     } else {
         text.len()
     };
-    // The line's own text, without its line ending.
+    in_line(text, start, end, pos.character)
+}
+
+/// The byte offset of UTF-16 column `character` in the line `text[start..end]`
+/// (past its end: the end of its text, before the line ending).
+fn in_line(text: &str, start: usize, end: usize, character: u32) -> usize {
     let body = text[start..end].trim_end_matches(['\n', '\r']);
     let mut units = 0usize;
     for (i, c) in body.char_indices() {
-        if units >= pos.character as usize {
+        if units >= character as usize {
             return start + i;
         }
         units += c.len_utf16();
@@ -71,15 +76,7 @@ pub fn offset_scanning(text: &str, pos: Position) -> usize {
         }
     }
     let end = next_line(start).unwrap_or(text.len());
-    let body = text[start..end].trim_end_matches(['\n', '\r']);
-    let mut units = 0usize;
-    for (i, c) in body.char_indices() {
-        if units >= pos.character as usize {
-            return start + i;
-        }
-        units += c.len_utf16();
-    }
-    start + body.len()
+    in_line(text, start, end, pos.character)
 }
 
 /// The path of a `file://` URI.

@@ -34,7 +34,7 @@ use crate::diagnostic::Diagnostic;
 use crate::parse;
 use crate::registry::Severity;
 use crate::rules::{self, Enabled};
-use crate::source::FileId;
+use crate::source::{FileId, TextChange};
 use crate::workspace::Workspace;
 
 pub use self::transport::{Incoming, Outgoing};
@@ -119,7 +119,7 @@ struct Buffer {
     /// parse of the buffer).
     parsed: Option<parse::incremental::State>,
     /// The last change, as the client sent it (one range replaced).
-    edit: Option<Edit>,
+    edit: Option<TextChange>,
 }
 
 struct Server {
@@ -662,7 +662,7 @@ impl Server {
                     let end = convert::offset_scanning(&buf.text, range.end).max(start);
                     buf.text.replace_range(start..end, &change.text);
                     if single {
-                        buf.edit = Some(Edit {
+                        buf.edit = Some(TextChange {
                             start,
                             old_end: end,
                             new_end: start + change.text.len(),
@@ -718,7 +718,7 @@ impl Server {
         path: &Path,
         text: String,
         parsed: Option<&mut Option<parse::incremental::State>>,
-        edit: Option<Edit>,
+        edit: Option<TextChange>,
     ) {
         let Some((r, Some(id))) = self.locate(path) else {
             return; // outside every root, not Markdown of it, or not loaded yet
@@ -745,7 +745,7 @@ impl Server {
         let old = ready.ws.files[id.index()].text.as_str();
         let edit = edit
             .filter(|e| e.turns(old, &text))
-            .unwrap_or_else(|| Edit::between(old, &text));
+            .unwrap_or_else(|| TextChange::between(old, &text));
         let anchors_changed = update(&mut ready.ws, id, text, parsed);
         app::probe("reparsed");
         let (first, then) = affected(&ready.ws, id, anchors_changed);
@@ -836,18 +836,20 @@ impl Server {
     /// [`Self::check`] without the section rules: their findings from the
     /// last full check are kept, those of `edited` moved by `edit` (and
     /// dropped where the edit replaced their text).
-    fn check_quickly(&mut self, r: usize, files: HashSet<FileId>, edited: FileId, edit: Edit) {
+    fn check_quickly(
+        &mut self,
+        r: usize,
+        files: HashSet<FileId>,
+        edited: FileId,
+        edit: TextChange,
+    ) {
         self.check_with(r, files, Mode::Quick(edited, edit));
     }
 
     /// Checks `files` as `mode` says; whether the findings were sent (a
     /// deferred check given up for a message sends nothing).
     fn check_with(&mut self, r: usize, files: HashSet<FileId>, mode: Mode) -> bool {
-        let quick = match mode {
-            Mode::Quick(edited, edit) => Some((edited, edit)),
-            _ => None,
-        };
-        if quick.is_none() {
+        if !matches!(mode, Mode::Quick(..)) {
             self.comparing
                 .retain(|&(x, f)| !(x == r && files.contains(&f)));
         }
@@ -869,48 +871,32 @@ impl Server {
         if matches!(mode, Mode::Sections | Mode::Deferred) && crate::align::interrupt::disarm() {
             return false;
         }
+        // A partial run's findings of the rules it ran replace the last
+        // ones; the others stand (those of an edited file moved with the
+        // edit, and dropped where it touched them).
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
-        for d in found {
-            // Without the section rules, a suppression of one would look
-            // unused: kept from the last full check below. (And without
-            // the file rules, one of theirs.)
-            let partial = match mode {
-                Mode::Quick(..) => from_comparison(d.rule),
-                Mode::Sections => {
-                    !from_comparison(d.rule) || d.rule == rules::RuleId::UnusedSuppression
-                }
-                Mode::Full | Mode::Deferred => false,
-            };
-            if partial {
-                continue;
-            }
+        for d in found.into_iter().filter(|d| mode.computes(d.rule)) {
             by_file.entry(d.file).or_default().push(d);
         }
-        if matches!(mode, Mode::Sections) {
-            // The text did not change: the other findings stand.
-            for &f in &files {
-                let kept = ready.found.get(&f).into_iter().flatten();
-                let kept = kept.filter(|d| {
-                    !from_comparison(d.rule) || d.rule == rules::RuleId::UnusedSuppression
-                });
-                let mine = by_file.entry(f).or_default();
-                mine.extend(kept.cloned());
-                crate::report::sort(mine);
-            }
-        }
-        if let Some((edited, edit)) = quick {
-            for &f in &files {
-                let kept = ready.found.get(&f).into_iter().flatten();
-                let kept = kept.filter(|d| from_comparison(d.rule)).filter_map(|d| {
-                    if f != edited {
-                        return Some(d.clone());
+        for &f in &files {
+            let kept: Vec<Diagnostic> = ready
+                .found
+                .get(&f)
+                .into_iter()
+                .flatten()
+                .filter(|d| !mode.computes(d.rule))
+                .filter_map(|d| match mode {
+                    Mode::Quick(edited, edit) if edited == f => {
+                        let mut d = d.clone();
+                        d.span = edit.moved(d.span)?;
+                        // A fix's edits were made for the old text.
+                        d.fix = None;
+                        Some(d)
                     }
-                    let mut d = d.clone();
-                    d.span = edit.moved(d.span)?;
-                    // A fix's edits were made for the old text.
-                    d.fix = None;
-                    Some(d)
-                });
+                    _ => Some(d.clone()),
+                })
+                .collect();
+            if !kept.is_empty() {
                 let mine = by_file.entry(f).or_default();
                 mine.extend(kept);
                 crate::report::sort(mine);
@@ -1095,89 +1081,27 @@ enum Mode {
     Sections,
     /// Without the section rules: the file was edited (by this edit), its
     /// last comparison's findings are moved with the text.
-    Quick(FileId, Edit),
+    Quick(FileId, TextChange),
+}
+
+impl Mode {
+    /// Whether a run in this mode makes `rule`'s findings. (Without the
+    /// section rules a suppression of one would look unused, and without
+    /// the file rules one of theirs: `unused-suppression` is only made by
+    /// every rule.)
+    fn computes(self, rule: rules::RuleId) -> bool {
+        match self {
+            Mode::Full | Mode::Deferred => true,
+            Mode::Quick(..) => !from_comparison(rule),
+            Mode::Sections => from_comparison(rule) && rule != rules::RuleId::UnusedSuppression,
+        }
+    }
 }
 
 /// Findings of the section rules (made by comparing a translation with
 /// its source), and `unused-suppression` (which needs every rule's).
 fn from_comparison(rule: rules::RuleId) -> bool {
     rule.scope() == crate::registry::Scope::Section || rule == rules::RuleId::UnusedSuppression
-}
-
-/// A change of a file's text: `old[start..old_end]` became
-/// `new[start..new_end]`.
-#[derive(Debug, Clone, Copy)]
-struct Edit {
-    start: usize,
-    old_end: usize,
-    new_end: usize,
-}
-
-impl Edit {
-    fn between(old: &str, new: &str) -> Self {
-        let (o, n) = (old.as_bytes(), new.as_bytes());
-        let start = common_prefix(o, n);
-        let room = o.len().min(n.len()) - start;
-        let suffix = common_suffix(&o[o.len() - room..], &n[n.len() - room..]);
-        Self {
-            start,
-            old_end: o.len() - suffix,
-            new_end: n.len() - suffix,
-        }
-    }
-
-    /// Whether this edit makes `old` into `new`, but for the replaced text.
-    fn turns(self, old: &str, new: &str) -> bool {
-        let (o, n) = (old.as_bytes(), new.as_bytes());
-        self.start <= self.old_end
-            && self.old_end <= o.len()
-            && self.start <= self.new_end
-            && self.new_end <= n.len()
-            && o.len() - self.old_end == n.len() - self.new_end
-            && o[..self.start] == n[..self.start]
-            && o[self.old_end..] == n[self.new_end..]
-    }
-
-    /// Where `span` of the old text is in the new one; `None` when the edit
-    /// touched it.
-    fn moved(self, span: crate::source::Span) -> Option<crate::source::Span> {
-        let shift = |at: usize| at - self.old_end + self.new_end;
-        if span.end <= self.start {
-            Some(span)
-        } else if span.start >= self.old_end {
-            Some(crate::source::Span::new(shift(span.start), shift(span.end)))
-        } else {
-            None
-        }
-    }
-}
-
-/// How many bytes two texts share at their start (compared a block at a
-/// time: buffers are megabytes).
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
-        i += 64;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
-}
-
-/// How many bytes two texts of the same length share at their end.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
-    let mut i = 0;
-    while i + 64 <= n && a[n - i - 64..n - i] == b[n - i - 64..n - i] {
-        i += 64;
-    }
-    while i < n && a[n - 1 - i] == b[n - 1 - i] {
-        i += 1;
-    }
-    i
 }
 
 /// An open buffer (`parsed`: its incremental parse's state) is parsed

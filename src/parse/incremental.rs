@@ -21,7 +21,7 @@ use super::{
     Builder, Document, ListItem, ParseOptions, ProseList, comrak_options, dialect, finish,
     parse_full, span_at,
 };
-use crate::source::{LineIndex, Span};
+use crate::source::{LineIndex, Span, TextChange};
 
 /// What re-parsing part of a document needs besides the document.
 #[derive(Debug, Clone, Default)]
@@ -78,24 +78,6 @@ fn may_define(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), b"]:").is_some()
 }
 
-/// How many bytes two texts share, given as blocks from the end they
-/// share (the first block that differs is compared byte by byte).
-fn common<'a>(
-    a: impl Iterator<Item = &'a [u8]>,
-    b: impl Iterator<Item = &'a [u8]>,
-    within: impl Fn(&[u8], &[u8]) -> usize,
-) -> usize {
-    let mut n = 0;
-    for (x, y) in a.zip(b) {
-        if x == y {
-            n += x.len();
-        } else {
-            return n + within(x, y);
-        }
-    }
-    n
-}
-
 /// The new text between two top-level headings, parsed.
 struct Part {
     /// Where the region starts (in both texts), where it ended in the old
@@ -125,21 +107,8 @@ fn plan(
         return None;
     }
     // The edit: `old_text[start..old_end]` became `text[start..new_end]`.
-    let (o, n) = (old_text.as_bytes(), text.as_bytes());
-    let start = common(o.chunks(64), n.chunks(64), |a, b| {
-        a.iter().zip(b).take_while(|(x, y)| x == y).count()
-    });
-    let room = o.len().min(n.len()) - start;
-    let (o_rest, n_rest) = (&o[o.len() - room..], &n[n.len() - room..]);
-    let suffix = common(o_rest.rchunks(64), n_rest.rchunks(64), |a, b| {
-        a.iter()
-            .rev()
-            .zip(b.iter().rev())
-            .take_while(|(x, y)| x == y)
-            .count()
-    });
-    let old_end = o.len() - suffix;
-    let delta = n.len() as isize - o.len() as isize;
+    let change = TextChange::between(old_text, text);
+    let (start, old_end, delta) = (change.start, change.old_end, change.delta());
     let moved = |at: usize| at.checked_add_signed(delta);
 
     // The region to parse: from the line of the last top-level heading that
@@ -260,42 +229,7 @@ fn splice(
         doc: new,
         ..
     } = part;
-    let moved = |at: usize| at.checked_add_signed(delta).unwrap_or(at);
-    let shift = |s: Span| Span::new(moved(s.start), moved(s.end));
-    // Each list: the old items before the region, the new ones, the old
-    // ones after it (moved).
-    fn join<T>(
-        mut old: Vec<T>,
-        new: Vec<T>,
-        start: impl Fn(&T) -> usize,
-        (from, until): (usize, usize),
-        mut after: impl FnMut(T) -> T,
-    ) -> Vec<T> {
-        // In document order (as the walk makes them): in place.
-        if old.windows(2).all(|w| start(&w[0]) <= start(&w[1])) {
-            let first = old.partition_point(|x| start(x) < from);
-            let rest = old.partition_point(|x| start(x) < until);
-            let tail: Vec<T> = old.drain(rest..).map(after).collect();
-            old.truncate(first);
-            old.reserve(new.len() + tail.len());
-            old.extend(new);
-            old.extend(tail);
-            return old;
-        }
-        let mut out = Vec::with_capacity(old.len() + new.len());
-        let mut rest = Vec::new();
-        for x in old {
-            let at = start(&x);
-            if at < from {
-                out.push(x);
-            } else if at >= until {
-                rest.push(after(x));
-            }
-        }
-        out.extend(new);
-        out.extend(rest);
-        out
-    }
+    let by = Shift(delta);
     let region = (from, old_until);
     // The region's old headings and the new ones: ids of the same bases?
     let first = old.headings.iter().filter(|h| h.span.start < from).count();
@@ -317,12 +251,8 @@ fn splice(
     let headings: Vec<(super::Heading, String)> = join(
         old.headings.into_iter().zip(state.bases).collect(),
         new.headings.into_iter().zip(part.bases).collect(),
-        |(h, _)| h.span.start,
         region,
-        |(mut h, base)| {
-            h.span = shift(h.span);
-            (h, base)
-        },
+        by,
     );
     let (mut headings, bases): (Vec<super::Heading>, Vec<String>) = headings.into_iter().unzip();
     // Ids are de-duplicated across the document: when the region's
@@ -341,16 +271,6 @@ fn splice(
             }
         }
     }
-    let move_link = |mut l: super::Link| {
-        l.span = shift(l.span);
-        l.dest_span = l.dest_span.map(shift);
-        l.text_span = l.text_span.map(shift);
-        l
-    };
-    let move_code = |mut c: super::CodeBlock| {
-        c.span = shift(c.span);
-        c
-    };
     let mut prose = ProseList::default();
     for p in old.prose.iter().filter(|p| p.span.start < from) {
         prose.push(p.span, p.text);
@@ -359,69 +279,127 @@ fn splice(
         prose.push(p.span, p.text);
     }
     for p in old.prose.iter().filter(|p| p.span.start >= old_until) {
-        prose.push(shift(p.span), p.text);
+        prose.push(by.span(p.span), p.text);
     }
     let mut doc = Document {
         headings,
-        links: join(old.links, new.links, |l| l.span.start, region, move_link),
-        images: join(old.images, new.images, |l| l.span.start, region, move_link),
-        anchors: join(
-            old.anchors,
-            new.anchors,
-            |a| a.span.start,
-            region,
-            |mut a| {
-                a.span = shift(a.span);
-                a
-            },
-        ),
-        comments: join(
-            old.comments,
-            new.comments,
-            |c| c.span.start,
-            region,
-            |mut c| {
-                c.span = shift(c.span);
-                c
-            },
-        ),
-        code_blocks: join(
-            old.code_blocks,
-            new.code_blocks,
-            |c| c.span.start,
-            region,
-            move_code,
-        ),
-        inline_code: join(
-            old.inline_code,
-            new.inline_code,
-            |c| c.span.start,
-            region,
-            move_code,
-        ),
-        shape: join(
-            old.shape,
-            new.shape,
-            |s| s.0,
-            region,
-            |(at, s)| (moved(at), s),
-        ),
+        links: join(old.links, new.links, region, by),
+        images: join(old.images, new.images, region, by),
+        anchors: join(old.anchors, new.anchors, region, by),
+        comments: join(old.comments, new.comments, region, by),
+        code_blocks: join(old.code_blocks, new.code_blocks, region, by),
+        inline_code: join(old.inline_code, new.inline_code, region, by),
+        shape: join(old.shape, new.shape, region, by),
         prose,
         front_matter: old.front_matter,
         ..Document::default()
     };
-    let list_items = join(
-        state.list_items,
-        part.list_items,
-        |i| i.span.start,
-        region,
-        |mut i| {
-            i.span = shift(i.span);
-            i
-        },
-    );
+    let list_items = join(state.list_items, part.list_items, region, by);
     finish(&mut doc, text, lines, opts, &list_items);
     (doc, State { bases, list_items })
+}
+
+/// How far what follows the edited region moved.
+#[derive(Clone, Copy)]
+struct Shift(isize);
+
+impl Shift {
+    fn at(self, at: usize) -> usize {
+        at.checked_add_signed(self.0).unwrap_or(at)
+    }
+
+    fn span(self, s: Span) -> Span {
+        Span::new(self.at(s.start), self.at(s.end))
+    }
+}
+
+/// An item of a document's lists: where it starts, and how it moves.
+trait Placed {
+    fn start(&self) -> usize;
+    fn shift(&mut self, by: Shift);
+}
+
+macro_rules! placed_by_span {
+    ($($t:ty),*) => {$(
+        impl Placed for $t {
+            fn start(&self) -> usize {
+                self.span.start
+            }
+            fn shift(&mut self, by: Shift) {
+                self.span = by.span(self.span);
+            }
+        }
+    )*};
+}
+
+placed_by_span!(super::Anchor, super::Comment, super::CodeBlock, ListItem);
+
+impl Placed for super::Link {
+    fn start(&self) -> usize {
+        self.span.start
+    }
+    fn shift(&mut self, by: Shift) {
+        self.span = by.span(self.span);
+        self.dest_span = self.dest_span.map(|s| by.span(s));
+        self.text_span = self.text_span.map(|s| by.span(s));
+    }
+}
+
+impl Placed for (usize, super::Shape) {
+    fn start(&self) -> usize {
+        self.0
+    }
+    fn shift(&mut self, by: Shift) {
+        self.0 = by.at(self.0);
+    }
+}
+
+/// A heading and the base of its id.
+impl Placed for (super::Heading, String) {
+    fn start(&self) -> usize {
+        self.0.span.start
+    }
+    fn shift(&mut self, by: Shift) {
+        self.0.span = by.span(self.0.span);
+    }
+}
+
+/// One list of the document: the old items before the region, the new
+/// ones, the old ones after it (moved).
+fn join<T: Placed>(
+    mut old: Vec<T>,
+    new: Vec<T>,
+    (from, until): (usize, usize),
+    by: Shift,
+) -> Vec<T> {
+    let moved = |mut x: T| {
+        x.shift(by);
+        x
+    };
+    // In document order (as the walk makes them): in place.
+    if old.windows(2).all(|w| w[0].start() <= w[1].start()) {
+        let first = old.partition_point(|x| x.start() < from);
+        let rest = old.partition_point(|x| x.start() < until);
+        let tail: Vec<T> = old.drain(rest..).map(moved).collect();
+        old.truncate(first);
+        old.reserve(new.len() + tail.len());
+        old.extend(new);
+        old.extend(tail);
+        return old;
+    }
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let mut rest = Vec::new();
+    for x in old {
+        let at = x.start();
+        if at < from {
+            out.push(x);
+        } else if at >= until {
+            rest.push(moved(x));
+        }
+    }
+    out.extend(new);
+    out.extend(rest);
+    out
 }
 
 #[cfg(test)]
