@@ -266,45 +266,36 @@ pub fn requests(candidates: &[Candidate], comparisons: &[&Compared]) -> Vec<(u32
     wanted
 }
 
+/// A source file's text at some commit, parsed.
+pub struct Version {
+    pub file: SourceFile,
+    pub doc: Document,
+}
+
+impl Version {
+    /// Parses `text`, the content of source file `id` at some commit.
+    pub fn parse(ws: &Workspace, id: FileId, text: String) -> Self {
+        let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
+        let opts = parse::ParseOptions::new(&ws.settings.toc_titles)
+            .with_anchor_style(ws.settings.anchor_style_for(&file.path));
+        let doc = parse::parse_with(&file.text, &file.lines, &opts);
+        Self { file, doc }
+    }
+}
+
 /// A source file as it was at a sync point, parsed, with its alignment to
 /// the source now.
 pub struct OldSource {
-    file: SourceFile,
-    doc: Document,
+    version: Arc<Version>,
     /// From the source now (as source) to the source then (as target).
     alignment: align::Alignment,
 }
 
 impl OldSource {
-    /// An old version of a source file, already parsed (`doc`), with the
-    /// alignment from that version to the file now (`then_now`).
-    pub fn parsed(file: SourceFile, doc: Document, then_now: &align::Alignment) -> Self {
-        Self {
-            file,
-            doc,
-            alignment: then_now.inverted(),
-        }
-    }
-
-    /// The old text of source file `id`, parsed and aligned with the file now.
-    /// `features_now`: the file now, as [`align::features_with_words`]
-    /// makes them (computed once per file by the caller).
-    pub fn new(
-        ws: &Workspace,
-        id: FileId,
-        text: String,
-        features_now: &[align::Features],
-    ) -> Option<Self> {
-        let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
-        let opts = parse::ParseOptions::new(&ws.settings.toc_titles);
-        let doc = parse::parse_with(&file.text, &file.lines, &opts);
-        let features_then = align::features_with_words(&doc, &file.path, &ws.index);
-        let alignment = align::align_versions(features_now, &features_then);
-        Some(Self {
-            file,
-            doc,
-            alignment,
-        })
+    /// An old version of a source file with its alignment from the file
+    /// now (as source) to that version (as target).
+    pub fn new(version: Arc<Version>, alignment: align::Alignment) -> Self {
+        Self { version, alignment }
     }
 }
 
@@ -322,7 +313,7 @@ pub fn info(
     let src_doc = ws.docs[c.source.index()].as_ref()?;
     let now_text = src_file.slice(src_doc.sections[cand.s].span);
     let old_text = match then.alignment.target_of(cand.s) {
-        Some(o) => then.file.slice(then.doc.sections[o].span),
+        Some(o) => then.version.file.slice(then.version.doc.sections[o].span),
         None => "",
     };
     // Only a change of substance makes a section stale (whitespace,

@@ -16,6 +16,7 @@
 //! two languages for targets in the same script (German, Spanish …).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use unicode_script::{Script, UnicodeScript};
 use whatlang::{Detector, Lang};
@@ -556,7 +557,11 @@ fn section_images(
     index: &Index,
 ) -> Vec<Vec<(align::ImageKey, Span)>> {
     let mut out = vec![Vec::new(); doc.sections.len()];
-    for img in &doc.images {
+    for (i, img) in doc.images.iter().enumerate() {
+        // Nobody waits for the comparison these would serve.
+        if i % 64 == 0 && align::interrupt::fired() {
+            break;
+        }
         if let Some(key) = align::image_key(index, &file.path, &img.dest) {
             out[doc.section_at(img.span.start)].push((key, img.target_span()));
         }
@@ -564,10 +569,16 @@ fn section_images(
     out
 }
 
-/// What is computed once per source edition and shared by every translation.
+/// A source edition as its translations are compared with it.
 pub struct SourceSide<'a> {
     pub file: &'a SourceFile,
     pub doc: &'a Document,
+    pub prepared: Arc<Prepared>,
+}
+
+/// What a source edition's comparisons with its translations share,
+/// prepared once.
+pub struct Prepared {
     pub features: Vec<Features>,
     /// Prose blocks per section, prepared for copy detection (only when
     /// sections are judged).
@@ -576,13 +587,11 @@ pub struct SourceSide<'a> {
     images: Vec<Vec<(align::ImageKey, Span)>>,
 }
 
-impl<'a> SourceSide<'a> {
+impl Prepared {
     /// `judging`: whether sections will be judged translated or not (the
     /// prose blocks are only prepared then).
-    pub fn new(file: &'a SourceFile, doc: &'a Document, index: &Index, judging: bool) -> Self {
+    pub fn new(file: &SourceFile, doc: &Document, index: &Index, judging: bool) -> Self {
         Self {
-            file,
-            doc,
             features: align::features(doc, &file.path, index),
             blocks: if judging {
                 source_blocks(doc)
@@ -599,24 +608,45 @@ impl<'a> SourceSide<'a> {
     }
 }
 
+impl<'a> SourceSide<'a> {
+    /// `judging`: whether sections will be judged translated or not (the
+    /// prose blocks are only prepared then).
+    pub fn new(file: &'a SourceFile, doc: &'a Document, index: &Index, judging: bool) -> Self {
+        Self::with(
+            file,
+            doc,
+            Arc::new(Prepared::new(file, doc, index, judging)),
+        )
+    }
+
+    /// With what an earlier comparison prepared (for the same text).
+    pub fn with(file: &'a SourceFile, doc: &'a Document, prepared: Arc<Prepared>) -> Self {
+        Self {
+            file,
+            doc,
+            prepared,
+        }
+    }
+}
+
 /// What the history tells about a translation: the source edition as it
 /// was when the translation was synced, and how that version's sections
 /// became today's.
 pub struct Prior {
     /// Features of the source then (as [`align::features`] makes them).
-    pub then: Vec<Features>,
+    pub then: Arc<Vec<Features>>,
     /// From the source then (source) to the source now (target).
     pub then_now: Alignment,
 }
 
 impl Prior {
-    /// `then_doc`: the source edition at the sync point; `now_words`:
+    /// `then`: the source edition at the sync point, as [`align::features`]
+    /// makes its features; `then_words` and `now_words`: that version's and
     /// today's, as [`align::features_with_words`] makes them.
-    pub fn new(then_doc: &Document, now_words: &[Features], path: &str, index: &Index) -> Self {
-        let then_words = align::features_with_words(then_doc, path, index);
+    pub fn new(then: Arc<Vec<Features>>, then_words: &[Features], now_words: &[Features]) -> Self {
         Self {
-            then_now: align::align_versions(&then_words, now_words),
-            then: align::features(then_doc, path, index),
+            then_now: align::align_versions(then_words, now_words),
+            then,
         }
     }
 }
@@ -646,7 +676,7 @@ pub fn compare(
     let direct = if single {
         align::single(n, m)
     } else {
-        align::align(&source.features, &tr_features)
+        align::align(&source.prepared.features, &tr_features)
     };
     let alignment = match prior {
         _ if single => direct,
@@ -661,7 +691,7 @@ pub fn compare(
             let judge = judge?;
             alignment
                 .target_of(s)
-                .map(|t| judge_section(src, s, &source.blocks[s], tr, t, judge))
+                .map(|t| judge_section(src, s, &source.prepared.blocks[s], tr, t, judge))
         })
         .collect();
     // Only certain decisions make findings: an uncertainly unpaired section
@@ -678,7 +708,7 @@ pub fn compare(
     let uncertain_sources: Vec<usize> = (1..src.sections.len())
         .filter(|&s| alignment.target_of(s).is_none() && !alignment.source_certain(s))
         .collect();
-    let src_images = &source.images;
+    let src_images = &source.prepared.images;
     let tr_images = section_images(tr, tr_file, index);
     let mut images = Vec::new();
     for p in alignment.pairs.iter().filter(|p| p.is_certain()) {

@@ -21,9 +21,11 @@ pub fn arm() {
     STATE.store(ARMED, Ordering::SeqCst);
 }
 
-/// Interrupts what runs, if it may be interrupted.
-pub fn fire() {
-    let _ = STATE.compare_exchange(ARMED, FIRED, Ordering::SeqCst, Ordering::SeqCst);
+/// Interrupts what runs, if it may be interrupted; whether it was.
+pub fn fire() -> bool {
+    STATE
+        .compare_exchange(ARMED, FIRED, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
 }
 
 /// Nothing may be interrupted any more; whether something was (its

@@ -42,20 +42,58 @@ pub struct Evidence {
     pub priors: Option<PriorCache>,
 }
 
-/// What [`priors`] made for a source version, kept across runs: valid
-/// while the source's text is the same (its owner forgets a source when
-/// its text changes).
+/// What earlier runs made of old source versions, kept across runs (the
+/// language server's).
 #[derive(Default)]
-pub struct PriorCache(std::sync::Mutex<HashMap<(u32, FileId), PriorAndSource>>);
+pub struct PriorCache {
+    /// [`priors`]'s result for a version: valid while the source's text
+    /// is the same (its owner forgets a source when its text changes).
+    priors: std::sync::Mutex<HashMap<(u32, FileId), PriorAndSource>>,
+    /// The versions themselves, parsed, with their features: what the
+    /// repository holds at a commit does not change.
+    versions: std::sync::Mutex<HashMap<(u32, FileId), Arc<Then>>>,
+    /// What a source's comparisons share (by source and whether they
+    /// judge), valid while its text is the same.
+    sides: std::sync::Mutex<HashMap<(FileId, bool), Arc<translation::Prepared>>>,
+}
 
 /// A source version's [`Prior`] and the version itself.
 type PriorAndSource = (Arc<Prior>, Arc<OldSource>);
 
+/// An old version of a source file, parsed, and its features.
+pub struct Then {
+    version: Arc<stale::Version>,
+    /// As [`crate::align::features_with_words`] makes them.
+    words: Vec<crate::align::Features>,
+    /// As [`crate::align::features`] makes them (made when first asked).
+    plain: std::sync::OnceLock<Arc<Vec<crate::align::Features>>>,
+}
+
+impl Then {
+    /// `None` when interrupted (see `align::interrupt`): what was made
+    /// then is meaningless, and not kept.
+    fn plain(&self, ws: &Workspace) -> Option<Arc<Vec<crate::align::Features>>> {
+        if let Some(plain) = self.plain.get() {
+            return Some(plain.clone());
+        }
+        let v = &self.version;
+        let plain = Arc::new(crate::align::features(&v.doc, &v.file.path, &ws.index));
+        if crate::align::interrupt::fired() {
+            return None;
+        }
+        Some(self.plain.get_or_init(|| plain).clone())
+    }
+}
+
 impl PriorCache {
-    /// Forgets what was made with the text of `source`.
+    /// Forgets what was made with the text of `source` (its old versions
+    /// stay: they do not depend on it).
     pub fn forget(&self, source: FileId) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.priors.lock() {
             map.retain(|&(_, id), _| id != source);
+        }
+        if let Ok(mut map) = self.sides.lock() {
+            map.retain(|&(id, _), _| id != source);
         }
     }
 }
@@ -146,7 +184,7 @@ fn compare_all_cached(
     };
     let out = (0..ws.groups.len())
         .into_par_iter()
-        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted, &priors))
+        .flat_map_iter(|g| compare_group(ws, g, judge, &wanted, &priors, cache))
         .collect();
     (out, old)
 }
@@ -172,7 +210,7 @@ pub fn compare_each<T: Send>(
         .map(|g| {
             let mut found = Vec::new();
             let mut pairs = Vec::new();
-            for c in compare_group(ws, g, judge, &wanted, &priors) {
+            for c in compare_group(ws, g, judge, &wanted, &priors, None) {
                 found.extend(each(&c));
                 pairs.push((c.source, c.target));
             }
@@ -194,6 +232,70 @@ fn features_now(ws: &Workspace, ids: &[FileId]) -> HashMap<FileId, Vec<crate::al
             Some((id, crate::align::features_with_words(now, path, &ws.index)))
         })
         .collect()
+}
+
+/// Old versions `wanted` of source files, parsed, with their features:
+/// those an earlier run made from `cache`, the others read from git (one
+/// process) and kept there. Empty when the run is interrupted (see
+/// `align::interrupt`) or git cannot be read.
+fn old_versions(
+    ws: &Workspace,
+    history: &History,
+    wanted: &[(u32, FileId)],
+    cache: Option<&PriorCache>,
+) -> HashMap<(u32, FileId), Arc<Then>> {
+    let mut found: HashMap<(u32, FileId), Arc<Then>> = HashMap::new();
+    let mut missing: Vec<(u32, FileId)> = Vec::new();
+    match cache.and_then(|c| c.versions.lock().ok()) {
+        Some(map) => {
+            for key in wanted {
+                match map.get(key) {
+                    Some(then) => {
+                        found.insert(*key, then.clone());
+                    }
+                    None => missing.push(*key),
+                }
+            }
+        }
+        None => missing = wanted.to_vec(),
+    }
+    // Nobody waits for this run's result any more: no git process, no parse.
+    if missing.is_empty() || crate::align::interrupt::fired() {
+        return found;
+    }
+    let Ok(texts) = history.show(
+        &missing
+            .iter()
+            .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
+            .collect::<Vec<_>>(),
+    ) else {
+        return found;
+    };
+    let read: Vec<((u32, FileId), Arc<Then>)> = missing
+        .par_iter()
+        .zip(texts.into_par_iter())
+        .filter_map(|(&(commit, id), text)| {
+            let version = stale::Version::parse(ws, id, text?);
+            let words =
+                crate::align::features_with_words(&version.doc, &version.file.path, &ws.index);
+            let then = Then {
+                version: Arc::new(version),
+                words,
+                plain: std::sync::OnceLock::new(),
+            };
+            Some(((commit, id), Arc::new(then)))
+        })
+        .collect();
+    // Features made while interrupted are meaningless: not kept.
+    if let Some(mut map) = cache.and_then(|c| c.versions.lock().ok())
+        && !crate::align::interrupt::fired()
+    {
+        for (key, then) in &read {
+            map.insert(*key, then.clone());
+        }
+    }
+    found.extend(read);
+    found
 }
 
 /// The (source, translation) pairs [`compare_group`] compares.
@@ -260,7 +362,7 @@ fn priors(
     // What earlier runs made is taken from the cache.
     type Read = ((u32, FileId), Arc<Prior>, Arc<OldSource>);
     let mut cached: Vec<Read> = Vec::new();
-    if let Some(map) = cache.and_then(|c| c.0.lock().ok()) {
+    if let Some(map) = cache.and_then(|c| c.priors.lock().ok()) {
         wanted.retain(|key| match map.get(key) {
             Some((prior, old)) => {
                 cached.push((*key, prior.clone(), old.clone()));
@@ -269,45 +371,27 @@ fn priors(
             None => true,
         });
     }
-    // Nobody waits for this run's result any more (see `align::interrupt`):
-    // no git process, no parse.
-    if crate::align::interrupt::fired() {
-        return (HashMap::new(), HashMap::new());
-    }
-    let Ok(texts) = history.show(
-        &wanted
-            .iter()
-            .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
-            .collect::<Vec<_>>(),
-    ) else {
-        return (HashMap::new(), HashMap::new());
-    };
+    let versions = old_versions(ws, history, &wanted, cache);
     // Today's features of each source, once.
     let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();
     needed.dedup();
     let now_words = features_now(ws, &needed);
-    let opts = crate::parse::ParseOptions::new(&ws.settings.toc_titles);
     let mut read: Vec<Read> = wanted
         .par_iter()
-        .zip(texts.into_par_iter())
-        .filter_map(|(&(commit, id), text)| {
+        .filter_map(|key| {
             if crate::align::interrupt::fired() {
                 return None;
             }
-            let now_words = now_words.get(&id)?;
-            let file = crate::source::SourceFile::new(ws.files[id.index()].path.clone(), text?);
-            let opts = opts
-                .clone()
-                .with_anchor_style(ws.settings.anchor_style_for(&file.path));
-            let then = crate::parse::parse_with(&file.text, &file.lines, &opts);
-            let prior = Prior::new(&then, now_words, &file.path, &ws.index);
-            let old = OldSource::parsed(file, then, &prior.then_now);
-            Some(((commit, id), Arc::new(prior), Arc::new(old)))
+            let now_words = now_words.get(&key.1)?;
+            let then = versions.get(key)?;
+            let prior = Prior::new(then.plain(ws)?, &then.words, now_words);
+            let old = OldSource::new(then.version.clone(), prior.then_now.inverted());
+            Some((*key, Arc::new(prior), Arc::new(old)))
         })
         .collect();
     // Kept for later runs, unless this one was interrupted (what it made
     // may rest on features it gave up reading).
-    if let Some(mut map) = cache.and_then(|c| c.0.lock().ok())
+    if let Some(mut map) = cache.and_then(|c| c.priors.lock().ok())
         && !crate::align::interrupt::fired()
     {
         for (key, prior, source) in &read {
@@ -339,6 +423,7 @@ fn compare_group(
     judge: bool,
     wanted: &(impl Fn(FileId) -> bool + Sync),
     priors: &HashMap<FileId, (u32, Arc<Prior>)>,
+    cache: Option<&PriorCache>,
 ) -> Vec<Compared> {
     let group = &ws.groups[g];
     let Some(src) = ws.file_id(&group.source) else {
@@ -356,7 +441,23 @@ fn compare_group(
     if targets.is_empty() {
         return Vec::new();
     }
-    let source = SourceSide::new(&ws.files[src.index()], src_doc, &ws.index, judge);
+    let src_file = &ws.files[src.index()];
+    let cached = cache
+        .and_then(|c| c.sides.lock().ok())
+        .and_then(|map| map.get(&(src, judge)).cloned());
+    let prepared = cached.unwrap_or_else(|| {
+        let prepared = Arc::new(translation::Prepared::new(
+            src_file, src_doc, &ws.index, judge,
+        ));
+        // What was made while interrupted is meaningless: not kept.
+        if let Some(mut map) = cache.and_then(|c| c.sides.lock().ok())
+            && !crate::align::interrupt::fired()
+        {
+            map.insert((src, judge), prepared.clone());
+        }
+        prepared
+    });
+    let source = SourceSide::with(src_file, src_doc, prepared);
     targets
         .into_par_iter()
         .map(|(tid, lang)| {
@@ -366,7 +467,7 @@ fn compare_group(
                 LanguageJudge::new(
                     &ws.settings.language_of(&ws.settings.source_lang),
                     &ws.settings.language_of(lang),
-                    source.script,
+                    source.prepared.script,
                     tr_doc.prose.iter().map(|p| p.text),
                 )
             });
@@ -410,6 +511,7 @@ pub fn staleness(
     comparisons: &[Compared],
     read: &OldSources,
     range: Option<u32>,
+    cache: Option<&PriorCache>,
 ) -> Result<Staleness, String> {
     let history = readable(history)?;
     let refs: Vec<&Compared> = comparisons.iter().collect();
@@ -431,24 +533,21 @@ pub fn staleness(
         .filter(|key| !read.contains_key(key))
         .filter(|_| !crate::align::interrupt::fired())
         .collect();
-    let texts = history
-        .show(
-            &wanted
-                .iter()
-                .map(|(commit, id)| (*commit, ws.files[id.index()].path.clone()))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default();
+    let versions = old_versions(ws, history, &wanted, cache);
     let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();
     needed.sort_unstable();
     needed.dedup();
     let now_words = features_now(ws, &needed);
     let mut old: OldSources = wanted
         .par_iter()
-        .zip(texts.into_par_iter())
-        .filter_map(|(&(commit, id), text)| {
-            let now = now_words.get(&id)?;
-            Some(((commit, id), Arc::new(OldSource::new(ws, id, text?, now)?)))
+        .filter_map(|key| {
+            let now = now_words.get(&key.1)?;
+            let then = versions.get(key)?;
+            let alignment = crate::align::align_versions(now, &then.words);
+            Some((
+                *key,
+                Arc::new(OldSource::new(then.version.clone(), alignment)),
+            ))
         })
         .collect();
     for (key, source) in read {
@@ -609,6 +708,14 @@ pub fn run(
                 let (comparisons, read) =
                     compare_all_cached(ws, judge, wanted, Some(history), evidence.priors.as_ref());
                 super::probe("compared");
+                // Nobody waits for this run's result any more (see
+                // `align::interrupt`): staleness and the section rules
+                // would only delay the message that interrupted it.
+                let comparisons = if crate::align::interrupt::fired() {
+                    Vec::new()
+                } else {
+                    comparisons
+                };
                 let (staleness, note) = if comparisons.is_empty() {
                     (Vec::new(), None)
                 } else {
@@ -618,6 +725,7 @@ pub fn run(
                         &comparisons,
                         &read,
                         evidence.range,
+                        evidence.priors.as_ref(),
                     ) {
                         Ok(mut s) => {
                             if evidence.range.is_some() && !scope.all_stale {

@@ -120,7 +120,7 @@ pub fn workspace_status(
     let (staleness, note) = if comparisons.is_empty() {
         (Vec::new(), None)
     } else {
-        match run::staleness(ws, history, &comparisons, &read, range) {
+        match run::staleness(ws, history, &comparisons, &read, range, None) {
             Ok(s) => (s, None),
             Err(note) => (Vec::new(), Some(note)),
         }

@@ -63,7 +63,9 @@ pub fn serve(input: impl BufRead + Send + 'static, output: impl Write + Send + '
     // A message interrupts a comparison the server runs while none waits.
     std::thread::spawn(move || {
         transport::read_loop(input, reader_events, |m| {
-            crate::align::interrupt::fire();
+            if crate::align::interrupt::fire() {
+                app::probe("fired");
+            }
             Event::Client(m)
         })
     });
@@ -727,6 +729,13 @@ impl Server {
             return;
         };
         if ready.ws.files[id.index()].text == text && ready.ws.docs[id.index()].is_some() {
+            // Opened as it is on disk: nothing to check, but its first
+            // edit will only parse again what it changes.
+            if let Some(state @ None) = parsed
+                && text.len() as u64 <= ready.ws.settings.max_file_size
+            {
+                ready.ws.update_file_incrementally(id, text, state);
+            }
             return;
         }
         app::probe("edit");

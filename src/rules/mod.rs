@@ -143,8 +143,25 @@ impl<'a> Enabled<'a> {
     /// Runs every enabled document, corpus and external rule on one file.
     pub fn check_file(&self, ctx: &FileContext<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (_, check) in &self.file {
-            check(ctx, &mut out);
+        // A large document's rules run side by side (the language server
+        // re-checks one file per edit; a run over a tree is otherwise left
+        // waiting for its largest file). Same findings, same order.
+        if ctx.file.text.len() >= PARALLEL_RULES_FROM {
+            use rayon::prelude::*;
+            let found: Vec<Vec<Diagnostic>> = self
+                .file
+                .par_iter()
+                .map(|(_, check)| {
+                    let mut out = Vec::new();
+                    check(ctx, &mut out);
+                    out
+                })
+                .collect();
+            out = found.concat();
+        } else {
+            for (_, check) in &self.file {
+                check(ctx, &mut out);
+            }
         }
         for rule in &self.declared {
             if rule.applies_to(&ctx.file.path, ctx.edition) {
@@ -163,6 +180,9 @@ impl<'a> Enabled<'a> {
         out
     }
 }
+
+/// The size of a document (bytes) from which its rules run in parallel.
+const PARALLEL_RULES_FROM: usize = 128 * 1024;
 
 /// How similar a wanted id `a` is to an existing id `b`, from 0 to 1:
 /// normalised Levenshtein, except that an id extending the wanted one at a
