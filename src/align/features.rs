@@ -293,12 +293,27 @@ fn all_words(text: &str, out: &mut Vec<u64>) {
 /// Whether most letters of the document's prose are not Latin.
 fn mostly_foreign(doc: &Document) -> bool {
     let (mut latin, mut other) = (0usize, 0usize);
+    // Unicode's table is searched once per character met, not per
+    // occurrence (a text uses few characters).
+    let mut known = [(u32::MAX, false); 256];
+    let mut alphabetic = |c: char| {
+        let k = c as u32;
+        let slot = &mut known[((k ^ (k >> 8)) & 0xff) as usize];
+        if slot.0 != k {
+            *slot = (k, c.is_alphabetic());
+        }
+        slot.1
+    };
     for p in doc.prose.iter().take(200) {
-        for c in p.text.chars().filter(|c| c.is_alphabetic()) {
-            if c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c) {
-                latin += 1;
-            } else {
-                other += 1;
+        for c in p.text.chars() {
+            if c.is_ascii() {
+                latin += usize::from(c.is_ascii_alphabetic());
+            } else if alphabetic(c) {
+                if ('\u{c0}'..='\u{24f}').contains(&c) {
+                    latin += 1;
+                } else {
+                    other += 1;
+                }
             }
         }
     }

@@ -221,11 +221,12 @@ pub(crate) fn suggest<'a>(
         return Some(id);
     }
     let wanted = fragment.to_lowercase();
+    let wanted = super::Wanted::new(&wanted);
     // Highest score wins; ties go to the alphabetically first id, so the
     // suggestion never depends on hash order.
     anchors
         .iter()
-        .map(|id| (super::id_similarity_above(&wanted, id, 0.6), id))
+        .map(|id| (wanted.similarity_above(id, 0.6), id))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, id)| id)

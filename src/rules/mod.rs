@@ -197,45 +197,111 @@ pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
 /// other lacks, each of which costs an edit) scores 0 without the quadratic
 /// distance being computed.
 pub(crate) fn id_similarity_above(a: &str, b: &str, min: f64) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
+    Wanted::new(a).similarity_above(b, min)
+}
+
+/// An id compared with many (see [`Wanted::similarity_above`]): what the
+/// comparisons need of it, made once.
+pub(crate) struct Wanted<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    /// How many of each ASCII character it has, and of any other.
+    ascii: [u32; 128],
+    other: u32,
+}
+
+impl<'a> Wanted<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let mut ascii = [0u32; 128];
+        let mut other = 0;
+        for &c in &chars {
+            match ascii.get_mut(c as usize) {
+                Some(n) => *n += 1,
+                None => other += 1,
+            }
+        }
+        Self {
+            text,
+            chars,
+            ascii,
+            other,
+        }
     }
-    if a.chars().count() >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
-        return 0.9;
-    }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    // Cheap bound: very different lengths cannot be similar enough.
-    if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
-        return 0.0;
-    }
-    if min > 0.0 {
+
+    /// [`id_similarity`] of this id and `b` when it is at least `min`;
+    /// else a score below `min` (0).
+    pub(crate) fn similarity_above(&self, b: &str, min: f64) -> f64 {
+        let a = self.text;
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        if self.chars.len() >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
+            return 0.9;
+        }
+        let (la, lb) = (self.chars.len(), b.chars().count());
+        // Cheap bound: very different lengths cannot be similar enough.
+        if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
+            return 0.0;
+        }
+        if min <= 0.0 {
+            return strsim::normalized_levenshtein(a, b);
+        }
         // At most this many edits reach `min`.
         let budget = (1.0 - min) * la.max(lb) as f64;
         if la.abs_diff(lb) as f64 > budget {
             return 0.0;
         }
         // Every character one side has more of than the other needs an
-        // edit (a substitution fixes one on each side).
-        let mut counts = [0i32; 128];
-        let mut other = 0i32;
-        for c in a.chars() {
-            match counts.get_mut(c as usize) {
-                Some(n) => *n += 1,
-                None => other += 1,
-            }
-        }
+        // edit (a substitution fixes one on each side): the characters the
+        // two have in common bound the distance.
+        let (mut ascii, mut other, mut common) = (self.ascii, self.other, 0usize);
         for c in b.chars() {
-            match counts.get_mut(c as usize) {
-                Some(n) => *n -= 1,
-                None => other -= 1,
+            let n = match ascii.get_mut(c as usize) {
+                Some(n) => n,
+                None => &mut other,
+            };
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
             }
         }
-        let surplus: i32 = counts.iter().map(|n| n.abs()).sum::<i32>() + other.abs();
-        if f64::from(surplus).div_euclid(2.0) > budget {
+        let surplus = la + lb - 2 * common;
+        if (surplus as f64).div_euclid(2.0) > budget {
             return 0.0;
         }
+        let longest = la.max(lb) as f64;
+        let score = |d: usize| 1.0 - d as f64 / longest;
+        let b: Vec<char> = b.chars().collect();
+        match levenshtein_unless(&self.chars, &b, |d| score(d) < min) {
+            Some(d) => score(d),
+            None => 0.0,
+        }
     }
-    strsim::normalized_levenshtein(a, b)
+}
+
+/// The Levenshtein distance of `a` and `b` (as `strsim::levenshtein`), or
+/// `None` as soon as it is sure to be a distance `too_far` says is (a
+/// row's least value only grows).
+fn levenshtein_unless(a: &[char], b: &[char], too_far: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            let cost = usize::from(ca != cb);
+            row[j + 1] = (diagonal + cost).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+            least = least.min(row[j + 1]);
+        }
+        if too_far(least) {
+            return None;
+        }
+    }
+    let d = row[b.len()];
+    (!too_far(d)).then_some(d)
 }
 
 /// What a document, corpus or external rule sees: one parsed file, the
@@ -408,6 +474,25 @@ pub(crate) fn relative_path(from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The bounds only skip what cannot reach `min`: where the
+        /// similarity reaches it, it is the one `strsim` gives.
+        #[test]
+        fn similarity_above_agrees_with_the_distance(
+            a in "[a-e\\-é한]{0,14}",
+            b in "[a-e\\-é한]{0,14}",
+            min in proptest::sample::select(vec![0.3, 0.5, 0.6, 0.8]),
+        ) {
+            let exact = id_similarity(&a, &b);
+            let above = Wanted::new(&a).similarity_above(&b, min);
+            if exact >= min {
+                proptest::prop_assert_eq!(above, exact);
+            } else {
+                proptest::prop_assert!(above < min, "{} for {}", above, exact);
+            }
+        }
+    }
 
     /// A rule's `META` and `CHECK` agree on what it sees.
     #[test]
