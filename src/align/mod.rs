@@ -25,7 +25,7 @@ mod features;
 pub mod interrupt;
 mod score;
 
-use std::collections::HashSet;
+use crate::source::HashSet;
 
 pub use self::features::{Features, ImageKey, features, features_with_words, image_key};
 
@@ -306,10 +306,16 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     // cell's content is computed once.
     let content: Vec<std::cell::Cell<(f32, Evidence)>> =
         vec![std::cell::Cell::new((f32::NAN, Evidence::empty())); cells(&rows)];
+    // Made a source section (a row of the grid) at a time.
+    let row = std::cell::RefCell::new(score::Row::new(m));
     let cell = |scorer: &Scorer<'_>, i: usize, j: usize, k: usize| {
         let (c, e) = content[k].get();
         let c = if c.is_nan() {
-            let (c, e) = scorer.content(i + 1, j + 1);
+            let mut row = row.borrow_mut();
+            if row.source() != i + 1 {
+                scorer.shared_row(i + 1, &mut row);
+            }
+            let (c, e) = scorer.content_in_row(&row, j + 1);
             content[k].set((c as f32, e));
             (c, e)
         } else {
@@ -563,7 +569,7 @@ fn supported(
         }
         out
     };
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for &(i, j) in path {
         let (Some(i), Some(j)) = (i, j) else { continue };
         let (i, j) = (i + 1, j + 1);
@@ -851,7 +857,7 @@ fn pair_moved(scorer: &Scorer<'_>, pairs: &mut Vec<Pair>) {
         }
     }
     let expected = expected_sources(&source_of);
-    let (mut doubt_s, mut doubt_t) = (HashSet::new(), HashSet::new());
+    let (mut doubt_s, mut doubt_t) = (HashSet::default(), HashSet::default());
     for a in (0..missing.len()).filter(|&a| !taken_a[a]) {
         for b in (0..extra.len()).filter(|&b| !taken_b[b]) {
             let (i, j) = (missing[a], extra[b]);

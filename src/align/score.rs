@@ -6,7 +6,9 @@
 //! ratio), and the shape of its lists and tables. A pair is worth making
 //! when its score is positive; the alignment maximises the total.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::source::HashSet;
 
 use super::Evidence;
 use super::features::Features;
@@ -81,6 +83,40 @@ pub(super) struct Scorer<'a> {
     /// Per section: its length with its subsections'.
     source_len: Vec<f64>,
     target_len: Vec<f64>,
+    /// Per key: the translated sections that have it (made when first
+    /// needed, for [`Self::shared_row`]).
+    postings: std::cell::OnceCell<Postings>,
+}
+
+/// Translated sections by key: `index[(kind, key)]` gives where in `list`
+/// they are, and the key's weight (what one shared key adds).
+#[derive(Default)]
+struct Postings {
+    index: HashMap<(u16, u64), (u32, u32, f64), KeyHash>,
+    list: Vec<u32>,
+}
+
+/// What one source section shares with every translated section, kind by
+/// kind (see [`Scorer::shared_row`]).
+pub(super) struct Row {
+    source: usize,
+    shared: Vec<[f64; KINDS.len()]>,
+    touched: Vec<usize>,
+}
+
+impl Row {
+    pub fn new(targets: usize) -> Self {
+        Self {
+            source: usize::MAX,
+            shared: vec![[0.0; KINDS.len()]; targets],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The source section it was made for.
+    pub fn source(&self) -> usize {
+        self.source
+    }
 }
 
 fn subtree_lengths(features: &[Features]) -> Vec<f64> {
@@ -153,12 +189,87 @@ impl<'a> Scorer<'a> {
             target,
             df,
             ratio,
-            support: HashSet::new(),
+            support: HashSet::default(),
             source_deep: deep_keys(source),
             target_deep: deep_keys(target),
             source_len: subtree_lengths(source),
             target_len: subtree_lengths(target),
+            postings: std::cell::OnceCell::new(),
         }
+    }
+
+    fn postings(&self) -> &Postings {
+        self.postings.get_or_init(|| {
+            let mut all: Vec<(u16, u64, u32)> = Vec::new();
+            for (j, f) in self.target.iter().enumerate().skip(1) {
+                for (kind, _) in KINDS {
+                    all.extend(keys(f, kind).iter().map(|&k| (kind.bits(), k, j as u32)));
+                }
+            }
+            all.sort_unstable();
+            let mut p = Postings::default();
+            for chunk in all.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+                let (kind, key, _) = chunk[0];
+                let (cs, ct) = self.df.get(&(kind, key)).copied().unwrap_or((1, 1));
+                let weight = 1.0 / f64::from(cs.max(1) * ct.max(1));
+                p.index.insert(
+                    (kind, key),
+                    (p.list.len() as u32, chunk.len() as u32, weight),
+                );
+                p.list.extend(chunk.iter().map(|c| c.2));
+            }
+            p
+        })
+    }
+
+    /// Makes `row` what source section `i` (not the preamble) shares with
+    /// every translated section: per kind, the sum of the shared keys'
+    /// weights, added in the order [`Self::content`]'s walk adds them (by
+    /// key), so that [`Self::content_in_row`] is exactly [`Self::content`]
+    /// — in the time of the keys two sections share, not of all their keys.
+    pub fn shared_row(&self, i: usize, row: &mut Row) {
+        for &t in &row.touched {
+            row.shared[t] = [0.0; KINDS.len()];
+        }
+        row.touched.clear();
+        row.source = i;
+        let postings = self.postings();
+        for (k, (kind, _)) in KINDS.into_iter().enumerate() {
+            for &key in keys(&self.source[i], kind) {
+                let Some(&(start, len, weight)) = postings.index.get(&(kind.bits(), key)) else {
+                    continue;
+                };
+                for &t in &postings.list[start as usize..(start + len) as usize] {
+                    let shared = &mut row.shared[t as usize];
+                    if shared.iter().all(|&w| w == 0.0) {
+                        row.touched.push(t as usize);
+                    }
+                    shared[k] += weight;
+                }
+            }
+        }
+    }
+
+    /// [`Self::content`] of source section `row.source()` and translated
+    /// section `j` (neither the preamble), from the row.
+    pub fn content_in_row(&self, row: &Row, j: usize) -> (f64, Evidence) {
+        let i = row.source;
+        if self.source_deep[i].is_some() != self.target_deep[j].is_some() {
+            return self.content(i, j);
+        }
+        let (a, b) = (&self.source[i], &self.target[j]);
+        let mut total = 0.0;
+        let mut evidence = Evidence::empty();
+        for (k, (kind, weight)) in KINDS.into_iter().enumerate() {
+            let shared = row.shared[j][k];
+            if shared > 0.0 {
+                let (x, y) = (keys(a, kind), keys(b, kind));
+                let overlap = (shared / x.len().min(y.len()) as f64).min(1.0);
+                total += weight * overlap;
+                evidence |= kind;
+            }
+        }
+        Self::beyond_keys(a, b, total, evidence)
     }
 
     /// The evidence two sections share through keys: a weighted overlap per
@@ -281,6 +392,13 @@ impl<'a> Scorer<'a> {
                 evidence |= kind;
             }
         }
+        Self::beyond_keys(a, b, total, evidence)
+    }
+
+    /// [`Self::overlap`]'s `total` and `evidence` from shared keys,
+    /// completed with what the two sections' keys say beyond them.
+    fn beyond_keys(a: &Features, b: &Features, total: f64, evidence: Evidence) -> (f64, Evidence) {
+        let (mut total, mut evidence) = (total, evidence);
         // An id one side pins to the other's generated id.
         if !evidence.contains(Evidence::ID) {
             let pinned = |f: &Features, o: &Features| f.slug.is_some_and(|s| o.ids.contains(&s));
@@ -400,4 +518,72 @@ pub(super) fn longest_in_order(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> 
     }
     out.reverse();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Sections with keys drawn from a small set (so that they share some),
+    /// each possibly a subsection of an earlier one.
+    fn sections() -> impl Strategy<Value = Vec<Features>> {
+        let keys = || proptest::collection::btree_set(0u64..12, 0..5);
+        let section = (
+            1u8..4,
+            proptest::option::of(0usize..8),
+            [
+                keys(),
+                keys(),
+                keys(),
+                keys(),
+                keys(),
+                keys(),
+                keys(),
+                keys(),
+            ],
+            proptest::option::of(0u64..12),
+        );
+        proptest::collection::vec(section, 1..10).prop_map(|raw| {
+            raw.into_iter()
+                .enumerate()
+                .map(|(i, (level, parent, k, slug))| {
+                    let v = |s: &std::collections::BTreeSet<u64>| s.iter().copied().collect();
+                    Features {
+                        level,
+                        parent: parent.filter(|&p| p < i),
+                        ids: v(&k[0]),
+                        images: v(&k[1]),
+                        code: v(&k[2]),
+                        inline: v(&k[3]),
+                        links: v(&k[4]),
+                        tokens: v(&k[5]),
+                        latin: v(&k[6]),
+                        numbers: v(&k[7]),
+                        slug,
+                        length: 10.0,
+                        ..Features::default()
+                    }
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// Made a row at a time from the postings, a cell's content is the
+        /// one the walk over both sections' keys makes, bit for bit.
+        #[test]
+        fn rows_give_the_content_of_each_cell(source in sections(), target in sections()) {
+            let scorer = Scorer::new(&source, &target);
+            let mut row = Row::new(target.len());
+            for i in 1..source.len() {
+                scorer.shared_row(i, &mut row);
+                for j in 1..target.len() {
+                    let (a, b) = (scorer.content_in_row(&row, j), scorer.content(i, j));
+                    prop_assert_eq!(a.0.to_bits(), b.0.to_bits());
+                    prop_assert_eq!(a.1, b.1);
+                }
+            }
+        }
+    }
 }
