@@ -642,15 +642,21 @@ fn route_key(path: &str) -> String {
 /// `scheme:` per RFC 3986 (`https:`, `mailto:`, `data:`); a Windows drive
 /// letter is not a scheme.
 fn has_scheme(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
+    // A letter, then letters, digits, `+`, `-` or `.` up to the first `:`
+    // (more than one character): read up to the first byte that is not.
+    let b = s.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return false;
-    };
-    let scheme = &s[..colon];
-    scheme.len() > 1
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    }
+    for (i, &c) in b.iter().enumerate().skip(1) {
+        if c == b':' {
+            return i > 1;
+        }
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Percent-decodes (lossily: invalid UTF-8 becomes U+FFFD).
@@ -695,6 +701,27 @@ mod tests {
             ..Tree::default()
         };
         Index::build(&mut tree, &[], Vec::new())
+    }
+
+    #[test]
+    fn schemes() {
+        for (s, yes) in [
+            ("https://x", true),
+            ("mailto:a@b", true),
+            ("git+ssh://h", true),
+            ("a.b-c+d:x", true),
+            ("c:/windows", false),
+            ("1http://x", false),
+            ("ht tp://x", false),
+            ("./a:b", false),
+            ("docs/a:b.md", false),
+            ("", false),
+            ("https", false),
+            ("é:x", false),
+            (":x", false),
+        ] {
+            assert_eq!(has_scheme(s), yes, "{s}");
+        }
     }
 
     #[test]

@@ -702,7 +702,7 @@ impl<'t> Builder<'t> {
         // autolink's URL has a scheme added in front.)
         let dest_span = dest_span.filter(|d| {
             let s = &self.text[d.range()];
-            s.contains(['\\', '&']) || url.ends_with(s)
+            s.bytes().any(|b| b == b'\\' || b == b'&') || url.ends_with(s)
         });
         Link {
             kind,
