@@ -306,16 +306,26 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     // cell's content is computed once.
     let content: Vec<std::cell::Cell<(f32, Evidence)>> =
         vec![std::cell::Cell::new((f32::NAN, Evidence::empty())); cells(&rows)];
-    // Made a source section (a row of the grid) at a time.
-    let row = std::cell::RefCell::new(score::Row::new(m));
+    // Made a source section (a row of the grid) at a time, from the
+    // postings of the translation's keys — unless the grid computes few of
+    // the cells (blocks between anchors): then cell by cell.
+    let by_rows = cells(&rows).saturating_mul(4) >= (n - 1).saturating_mul(m - 1);
+    let row = std::cell::RefCell::new(score::Row::new(if by_rows { m } else { 0 }));
+    let columns = rows.clone();
     let cell = |scorer: &Scorer<'_>, i: usize, j: usize, k: usize| {
         let (c, e) = content[k].get();
         let c = if c.is_nan() {
-            let mut row = row.borrow_mut();
-            if row.source() != i + 1 {
-                scorer.shared_row(i + 1, &mut row);
-            }
-            let (c, e) = scorer.content_in_row(&row, j + 1);
+            let (c, e) = if by_rows {
+                let mut row = row.borrow_mut();
+                // The grid's columns of this row (`j < hi`): sections lo+1..=hi.
+                let (lo, hi) = columns[i];
+                if !row.covers(i + 1, lo + 1, hi) {
+                    scorer.shared_row_within(i + 1, lo + 1, hi, &mut row);
+                }
+                scorer.content_in_row(&row, j + 1)
+            } else {
+                scorer.content(i + 1, j + 1)
+            };
             content[k].set((c as f32, e));
             (c, e)
         } else {

@@ -100,6 +100,9 @@ struct Postings {
 /// kind (see [`Scorer::shared_row`]).
 pub(super) struct Row {
     source: usize,
+    /// The translated sections it covers.
+    first: usize,
+    last: usize,
     shared: Vec<[f64; KINDS.len()]>,
     touched: Vec<usize>,
 }
@@ -108,14 +111,17 @@ impl Row {
     pub fn new(targets: usize) -> Self {
         Self {
             source: usize::MAX,
+            first: 0,
+            last: 0,
             shared: vec![[0.0; KINDS.len()]; targets],
             touched: Vec::new(),
         }
     }
 
-    /// The source section it was made for.
-    pub fn source(&self) -> usize {
-        self.source
+    /// Whether it was made for source section `i` and translated sections
+    /// `first..=last` (at least).
+    pub fn covers(&self, i: usize, first: usize, last: usize) -> bool {
+        self.source == i && self.first <= first && last <= self.last
     }
 }
 
@@ -227,19 +233,30 @@ impl<'a> Scorer<'a> {
     /// weights, added in the order [`Self::content`]'s walk adds them (by
     /// key), so that [`Self::content_in_row`] is exactly [`Self::content`]
     /// — in the time of the keys two sections share, not of all their keys.
+    #[cfg(test)]
     pub fn shared_row(&self, i: usize, row: &mut Row) {
+        self.shared_row_within(i, 1, self.target.len().saturating_sub(1), row);
+    }
+
+    /// [`Self::shared_row`] for the translated sections `first..=last`
+    /// only (the columns of the grid's row): the others are left at 0.
+    pub fn shared_row_within(&self, i: usize, first: usize, last: usize, row: &mut Row) {
         for &t in &row.touched {
             row.shared[t] = [0.0; KINDS.len()];
         }
         row.touched.clear();
         row.source = i;
+        (row.first, row.last) = (first, last);
         let postings = self.postings();
         for (k, (kind, _)) in KINDS.into_iter().enumerate() {
             for &key in keys(&self.source[i], kind) {
                 let Some(&(start, len, weight)) = postings.index.get(&(kind.bits(), key)) else {
                     continue;
                 };
-                for &t in &postings.list[start as usize..(start + len) as usize] {
+                let list = &postings.list[start as usize..(start + len) as usize];
+                // Sorted by section: only those in the row's range.
+                let from = list.partition_point(|&t| (t as usize) < first);
+                for &t in list[from..].iter().take_while(|&&t| t as usize <= last) {
                     let shared = &mut row.shared[t as usize];
                     if shared.iter().all(|&w| w == 0.0) {
                         row.touched.push(t as usize);
@@ -254,7 +271,9 @@ impl<'a> Scorer<'a> {
     /// section `j` (neither the preamble), from the row.
     pub fn content_in_row(&self, row: &Row, j: usize) -> (f64, Evidence) {
         let i = row.source;
-        if self.source_deep[i].is_some() != self.target_deep[j].is_some() {
+        if self.source_deep[i].is_some() != self.target_deep[j].is_some()
+            || !(row.first..=row.last).contains(&j)
+        {
             return self.content(i, j);
         }
         let (a, b) = (&self.source[i], &self.target[j]);
@@ -579,6 +598,14 @@ mod tests {
             for i in 1..source.len() {
                 scorer.shared_row(i, &mut row);
                 for j in 1..target.len() {
+                    let (a, b) = (scorer.content_in_row(&row, j), scorer.content(i, j));
+                    prop_assert_eq!(a.0.to_bits(), b.0.to_bits());
+                    prop_assert_eq!(a.1, b.1);
+                }
+                // A row made for a range of columns gives theirs.
+                let (first, last) = (1 + i % 3, target.len().saturating_sub(1 + i % 2));
+                scorer.shared_row_within(i, first, last, &mut row);
+                for j in first..=last {
                     let (a, b) = (scorer.content_in_row(&row, j), scorer.content(i, j));
                     prop_assert_eq!(a.0.to_bits(), b.0.to_bits());
                     prop_assert_eq!(a.1, b.1);
