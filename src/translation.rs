@@ -579,7 +579,9 @@ pub struct SourceSide<'a> {
 /// What a source edition's comparisons with its translations share,
 /// prepared once.
 pub struct Prepared {
-    pub features: Vec<Features>,
+    /// Made when a comparison first needs them (pages of one section on
+    /// both sides pair without).
+    features: std::sync::OnceLock<Vec<Features>>,
     /// Prose blocks per section, prepared for copy detection (only when
     /// sections are judged).
     pub blocks: Vec<Vec<SourceBlock>>,
@@ -592,7 +594,7 @@ impl Prepared {
     /// prose blocks are only prepared then).
     pub fn new(file: &SourceFile, doc: &Document, index: &Index, judging: bool) -> Self {
         Self {
-            features: align::features(doc, &file.path, index),
+            features: std::sync::OnceLock::new(),
             blocks: if judging {
                 source_blocks(doc)
             } else {
@@ -626,6 +628,19 @@ impl<'a> SourceSide<'a> {
             doc,
             prepared,
         }
+    }
+
+    /// The source's features, made once (unless made while interrupted:
+    /// see `align::interrupt`, then they are meaningless and not kept).
+    pub fn features(&self, index: &Index) -> std::borrow::Cow<'_, [Features]> {
+        if let Some(f) = self.prepared.features.get() {
+            return std::borrow::Cow::Borrowed(f);
+        }
+        let made = align::features(self.doc, &self.file.path, index);
+        if align::interrupt::fired() {
+            return std::borrow::Cow::Owned(made);
+        }
+        std::borrow::Cow::Borrowed(self.prepared.features.get_or_init(|| made))
     }
 }
 
@@ -676,7 +691,7 @@ pub fn compare(
     let direct = if single {
         align::single(n, m)
     } else {
-        align::align(&source.prepared.features, &tr_features)
+        align::align(&source.features(index), &tr_features)
     };
     let alignment = match prior {
         _ if single => direct,

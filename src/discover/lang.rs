@@ -75,9 +75,20 @@ pub fn is_known_code(s: &str) -> bool {
         return false;
     }
     let mut parts = s.split(['-', '_']);
-    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+    let primary = parts.next().unwrap_or("");
     let rest_ok = parts.all(|p| (2..=4).contains(&p.len()));
-    let known = ISO_639_1.binary_search(&primary.as_str()).is_ok() || alias(&primary).is_some();
+    // Lowercased on the stack: a code-shaped primary subtag is 2 to 8
+    // ASCII letters.
+    let mut buf = [0u8; 8];
+    let Some(lower) = buf.get_mut(..primary.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(primary.as_bytes());
+    lower.make_ascii_lowercase();
+    let Ok(primary) = std::str::from_utf8(lower) else {
+        return false;
+    };
+    let known = ISO_639_1.binary_search(&primary).is_ok() || alias(primary).is_some();
     known && rest_ok
 }
 
