@@ -205,6 +205,45 @@ pub struct History {
     markdown_only: bool,
 }
 
+/// The lines two texts begin and end with, left out: how many whole lines
+/// they begin with, and the two texts between those and the whole lines
+/// they end with. Both middles are whole lines (each ends with `\n`, or
+/// where its text ends).
+fn common_lines<'t>(old: &'t str, new: &'t str) -> (usize, (&'t str, &'t str)) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    // Leading bytes in common, compared a block at a time.
+    let n = a.len().min(b.len());
+    let mut p = 0;
+    while p + 64 <= n && a[p..p + 64] == b[p..p + 64] {
+        p += 64;
+    }
+    while p < n && a[p] == b[p] {
+        p += 1;
+    }
+    // Back to the end of the last whole line in common.
+    let p = a[..p]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let start = a[..p].iter().filter(|&&c| c == b'\n').count();
+    let (a, b) = (&a[p..], &b[p..]);
+    let n = a.len().min(b.len());
+    let mut s = 0;
+    while s < n && a[a.len() - 1 - s] == b[b.len() - 1 - s] {
+        s += 1;
+    }
+    // From the first whole line of the common end: after a newline both
+    // have there.
+    let tail = a[a.len() - s..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(0, |i| s - i - 1);
+    (
+        start,
+        (&old[p..old.len() - tail], &new[p..new.len() - tail]),
+    )
+}
+
 /// What [`History::prefetch`] reads before the editions are known.
 struct Started {
     history: History,
@@ -1569,6 +1608,15 @@ impl History {
     /// to the documentation root): the newest commit that changed it, or
     /// [`WORKTREE`] for lines not committed as they are.
     pub fn touches(&self, path: &str, text: &str) -> Touches {
+        self.touches_diffing(path, text, true)
+    }
+
+    /// [`Self::touches`]; `trim`: the lines both texts begin and end with
+    /// keep their commits and are left out of the diff, as git's diff
+    /// leaves them out (xdiff's `xdl_trim_ends`) — without it, a 2 MB file
+    /// is split and hashed line by line at every edit, and where lines
+    /// repeat (blank lines) the diff may pair an unchanged line elsewhere.
+    fn touches_diffing(&self, path: &str, text: &str, trim: bool) -> Touches {
         let lines = text.lines().count().max(1);
         let committed = self.committed.get(path);
         match (committed, self.modified.get(path)) {
@@ -1579,17 +1627,25 @@ impl History {
                 t
             }
             (Some(c), Some(head_text)) => {
-                let diff = similar::TextDiff::from_lines(head_text.as_str(), text);
-                let old_lines: Vec<&str> = head_text.split_inclusive('\n').collect();
-                let new_lines: Vec<&str> = text.split_inclusive('\n').collect();
+                let (start, (old_mid, new_mid)) = if trim {
+                    common_lines(head_text, text)
+                } else {
+                    (0, (head_text.as_str(), text))
+                };
+                let diff = similar::TextDiff::from_lines(old_mid, new_mid);
+                let old_lines: Vec<&str> = old_mid.split_inclusive('\n').collect();
+                let new_lines: Vec<&str> = new_mid.split_inclusive('\n').collect();
                 let join = |lines: &[&str], r: std::ops::Range<usize>| -> String {
                     lines
                         .get(r.start..r.end.min(lines.len()))
                         .unwrap_or(&[])
                         .concat()
                 };
-                let inherit = |i: usize| c.get(i).copied().unwrap_or(WORKTREE);
+                // Old line `i` of the middle, in the whole text.
+                let inherit = |i: usize| c.get(start + i).copied().unwrap_or(WORKTREE);
                 let mut out = Vec::with_capacity(lines);
+                // The lines both begin with.
+                out.extend((0..start).map(|i| c.get(i).copied().unwrap_or(WORKTREE)));
                 for op in diff.ops() {
                     match *op {
                         similar::DiffOp::Equal { old_index, len, .. } => {
@@ -1642,6 +1698,12 @@ impl History {
                         }
                     }
                 }
+                // The lines both end with.
+                let after = start + old_lines.len();
+                let mid_end =
+                    old_mid.as_ptr() as usize - head_text.as_ptr() as usize + old_mid.len();
+                let tail = head_text[mid_end..].split_inclusive('\n').count();
+                out.extend((after..after + tail).map(|i| c.get(i).copied().unwrap_or(WORKTREE)));
                 out.resize(lines, WORKTREE);
                 out
             }
@@ -2004,6 +2066,109 @@ fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A history whose HEAD holds `head` as `a.md`, each line from its own
+    /// commit.
+    fn with_head(head: &str) -> History {
+        let mut history = History {
+            toplevel: PathBuf::new(),
+            prefix: String::new(),
+            commits: Vec::new(),
+            committed: HashMap::new(),
+            renames: Vec::new(),
+            modified: HashMap::new(),
+            others: std::sync::OnceLock::new(),
+            log: HashMap::new(),
+            editions: Editions::default(),
+            lengths: HashMap::new(),
+            git_dir: None,
+            unreadable: Vec::new(),
+            missing_objects: Vec::new(),
+            cache: CacheUse::Off,
+            markdown_only: false,
+        };
+        let n = head.lines().count() as u32;
+        history.committed.insert("a.md".into(), (0..n).collect());
+        history.modified.insert("a.md".into(), head.to_string());
+        history
+    }
+
+    proptest::proptest! {
+        /// Where the diff is unique (no line repeats), leaving out the lines
+        /// both texts begin and end with changes no line's commit; and
+        /// those lines always keep theirs (but the line above a deletion).
+        #[test]
+        fn touches_keep_the_common_lines(
+            old in 0usize..10,
+            edits in proptest::collection::vec((0usize..12, 0usize..3), 0..4),
+            newline_at_end in proptest::bool::ANY,
+            repeat in proptest::bool::ANY,
+        ) {
+            // Distinct lines, or (`repeat`) lines of two kinds.
+            let line = |i: usize, new: bool| match (repeat, new) {
+                (true, _) => ["a", "", "b"][i % 3].to_string(),
+                (false, false) => format!("l{i}"),
+                (false, true) => format!("n{i}"),
+            };
+            let mut lines: Vec<String> = (0..old).map(|i| line(i, false)).collect();
+            let join = |lines: &[String]| {
+                let mut t = lines.join("\n");
+                if newline_at_end && !t.is_empty() {
+                    t.push('\n');
+                }
+                t
+            };
+            let head = join(&lines);
+            for (k, (at, what)) in edits.into_iter().enumerate() {
+                let at = at.min(lines.len());
+                match what {
+                    0 => lines.insert(at, line(100 + k, true)),
+                    1 if at < lines.len() => lines[at] = line(100 + k, true),
+                    _ if at < lines.len() => { lines.remove(at); }
+                    _ => {}
+                }
+            }
+            let text = join(&lines);
+            let history = with_head(&head);
+            let trimmed = history.touches_diffing("a.md", &text, true);
+            if !repeat {
+                proptest::prop_assert_eq!(&trimmed, &history.touches_diffing("a.md", &text, false));
+            }
+            let (start, (old_mid, new_mid)) = common_lines(&head, &text);
+            let committed = &history.committed["a.md"];
+            // (The line above a deleted line counts as changed.)
+            for i in 0..start.saturating_sub(1) {
+                proptest::prop_assert_eq!(trimmed[i], committed[i]);
+            }
+            let tail = text.len() - (new_mid.as_ptr() as usize - text.as_ptr() as usize) - new_mid.len();
+            let tail_lines = text[text.len() - tail..].split_inclusive('\n').count();
+            let old_tail_start = start + old_mid.split_inclusive('\n').count();
+            let new_tail_start = start + new_mid.split_inclusive('\n').count();
+            for k in 0..tail_lines {
+                proptest::prop_assert_eq!(trimmed[new_tail_start + k], committed[old_tail_start + k]);
+            }
+        }
+    }
+
+    #[test]
+    fn common_lines_are_whole_lines() {
+        assert_eq!(common_lines("a\nb\nc\n", "a\nx\nc\n"), (1, ("b\n", "x\n")));
+        assert_eq!(common_lines("a\nb", "a\nb\n"), (1, ("b", "b\n")));
+        assert_eq!(common_lines("same\n", "same\n"), (1, ("", "")));
+        assert_eq!(common_lines("", "x"), (0, ("", "x")));
+        // A common end that does not start a line in both is not left out.
+        assert_eq!(common_lines("xab\n", "yab\n"), (0, ("xab\n", "yab\n")));
+        assert_eq!(
+            common_lines("p\nq\nab\n", "p\nr\nab\n"),
+            (1, ("q\n", "r\n"))
+        );
+        // A long common start, compared in blocks.
+        let long = "line\n".repeat(100);
+        assert_eq!(
+            common_lines(&format!("{long}a\n{long}"), &format!("{long}b\n{long}")),
+            (100, ("a\n", "b\n"))
+        );
+    }
 
     fn hunks(h: &[(usize, usize, usize, usize)]) -> Vec<Hunk> {
         h.iter().copied().map(Hunk::new).collect()
