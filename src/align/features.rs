@@ -229,9 +229,11 @@ fn fold_latin(c: char) -> Option<char> {
 }
 
 fn distinctive(w: &str) -> bool {
-    w.bytes().any(|b| b.is_ascii_digit())
-        || w.bytes().filter(|b| b.is_ascii_uppercase()).count() >= 2
-        || w.chars().skip(1).any(|c| c.is_ascii_uppercase())
+    // A digit, or a capital after the first character (two capitals have
+    // one there): one pass.
+    w.bytes()
+        .enumerate()
+        .any(|(i, b)| b.is_ascii_digit() || (i > 0 && b.is_ascii_uppercase()))
 }
 
 /// The maximal runs of `text` made of ASCII bytes that `keep` accepts — as
@@ -487,6 +489,24 @@ mod tests {
             tokens("gRPC는 어떻게 작동하나요?")
         );
         assert!(tokens("Why is it fast?").is_empty());
+    }
+
+    #[test]
+    fn distinctive_words() {
+        for (w, yes) in [
+            ("HTTP", true),
+            ("gRPC", true),
+            ("x86", true),
+            ("Http", false),
+            ("word", false),
+            ("A", false),
+            ("AB", true),
+            ("ÉA", true),
+            ("é", false),
+            ("", false),
+        ] {
+            assert_eq!(distinctive(w), yes, "{w}");
+        }
     }
 
     #[test]

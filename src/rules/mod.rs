@@ -205,6 +205,8 @@ pub(crate) fn id_similarity_above(a: &str, b: &str, min: f64) -> f64 {
 pub(crate) struct Wanted<'a> {
     text: &'a str,
     chars: Vec<char>,
+    /// For the bit-parallel distance (ids of up to 64 characters).
+    bits: Option<Bits>,
     /// How many of each ASCII character it has, and of any other.
     ascii: [u32; 128],
     other: u32,
@@ -223,6 +225,7 @@ impl<'a> Wanted<'a> {
         }
         Self {
             text,
+            bits: Bits::new(&chars),
             chars,
             ascii,
             other,
@@ -272,11 +275,86 @@ impl<'a> Wanted<'a> {
         }
         let longest = la.max(lb) as f64;
         let score = |d: usize| 1.0 - d as f64 / longest;
-        let b: Vec<char> = b.chars().collect();
-        match levenshtein_unless(&self.chars, &b, |d| score(d) < min) {
-            Some(d) => score(d),
-            None => 0.0,
+        let d = match &self.bits {
+            Some(bits) => Some(bits.distance(b)),
+            None => {
+                let b: Vec<char> = b.chars().collect();
+                levenshtein_unless(&self.chars, &b, |d| score(d) < min)
+            }
+        };
+        match d {
+            Some(d) if score(d) >= min => score(d),
+            _ => 0.0,
         }
+    }
+}
+
+/// A text of at most 64 characters, ready for the bit-parallel
+/// Levenshtein distance (Myers 1999, as Hyyrö 2001 gives it for edit
+/// distance): per character, the positions where the text has it.
+struct Bits {
+    len: usize,
+    ascii: [u64; 128],
+    other: Vec<(char, u64)>,
+}
+
+impl Bits {
+    fn new(chars: &[char]) -> Option<Self> {
+        if chars.is_empty() || chars.len() > 64 {
+            return None;
+        }
+        let mut bits = Self {
+            len: chars.len(),
+            ascii: [0; 128],
+            other: Vec::new(),
+        };
+        for (i, &c) in chars.iter().enumerate() {
+            match bits.ascii.get_mut(c as usize) {
+                Some(m) => *m |= 1 << i,
+                None => match bits.other.iter_mut().find(|(o, _)| *o == c) {
+                    Some((_, m)) => *m |= 1 << i,
+                    None => bits.other.push((c, 1 << i)),
+                },
+            }
+        }
+        Some(bits)
+    }
+
+    fn positions(&self, c: char) -> u64 {
+        match self.ascii.get(c as usize) {
+            Some(&m) => m,
+            None => self
+                .other
+                .iter()
+                .find(|(o, _)| *o == c)
+                .map_or(0, |&(_, m)| m),
+        }
+    }
+
+    /// The Levenshtein distance between the text and `b`, in one pass
+    /// over `b`: column by column, the vertical differences of the
+    /// dynamic-programming table as bit vectors.
+    fn distance(&self, b: &str) -> usize {
+        let last = 1u64 << (self.len - 1);
+        let (mut pv, mut mv, mut score) = (!0u64, 0u64, self.len);
+        for c in b.chars() {
+            let eq = self.positions(c);
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let mut ph = mv | !(xh | pv);
+            let mut mh = pv & xh;
+            if ph & last != 0 {
+                score += 1;
+            } else if mh & last != 0 {
+                score -= 1;
+            }
+            // The first row grows by one per column.
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+        }
+        score
     }
 }
 
@@ -476,6 +554,20 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// The bit-parallel distance is Levenshtein's.
+        #[test]
+        fn bits_give_the_levenshtein_distance(
+            a in "[a-c\\-é한]{1,70}",
+            b in "[a-c\\-é한]{0,70}",
+        ) {
+            let chars: Vec<char> = a.chars().collect();
+            if let Some(bits) = Bits::new(&chars) {
+                proptest::prop_assert_eq!(bits.distance(&b), strsim::levenshtein(&a, &b));
+            } else {
+                proptest::prop_assert!(chars.len() > 64);
+            }
+        }
+
         /// The bounds only skip what cannot reach `min`: where the
         /// similarity reaches it, it is the one `strsim` gives.
         #[test]
