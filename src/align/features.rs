@@ -259,6 +259,43 @@ fn ascii_runs(text: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &st
 
 /// Numbers in a text (digits, with inner `.` or `,`), normalised.
 fn numbers(text: &str, out: &mut Vec<u64>) {
+    // Only runs with a digit give a number: from each digit not yet read,
+    // the run of digits, `.` and `,` around it.
+    let bytes = text.as_bytes();
+    let in_run = |b: u8| b.is_ascii_digit() || b == b'.' || b == b',';
+    let mut i = 0;
+    while let Some(d) = bytes[i..].iter().position(u8::is_ascii_digit) {
+        let d = i + d;
+        let start = bytes[..d]
+            .iter()
+            .rposition(|&b| !in_run(b))
+            .map_or(0, |k| k + 1)
+            .max(i);
+        let end = bytes[d..]
+            .iter()
+            .position(|&b| !in_run(b))
+            .map_or(bytes.len(), |k| d + k);
+        if let Some(w) = text.get(start..end) {
+            number(w, out);
+        }
+        i = end;
+    }
+}
+
+/// A number of [`numbers`] from the run of digits, `.` and `,` it is.
+fn number(w: &str, out: &mut Vec<u64>) {
+    let w = w.trim_matches(['.', ',']);
+    if w.bytes().any(|b| b.is_ascii_digit()) {
+        out.push(if w.contains(',') {
+            hash(&w.replace(',', ""))
+        } else {
+            hash(w)
+        });
+    }
+}
+
+#[cfg(test)]
+fn numbers_by_runs(text: &str, out: &mut Vec<u64>) {
     for w in ascii_runs(text, |b| b.is_ascii_digit() || b == b'.' || b == b',') {
         let w = w.trim_matches(['.', ',']);
         if w.bytes().any(|b| b.is_ascii_digit()) {
@@ -506,6 +543,17 @@ mod tests {
             ("", false),
         ] {
             assert_eq!(distinctive(w), yes, "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Numbers found from their digits are those of every run.
+        #[test]
+        fn numbers_from_digits_are_those_of_runs(text in "[0-9.,a é]{0,30}") {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            numbers(&text, &mut a);
+            numbers_by_runs(&text, &mut b);
+            proptest::prop_assert_eq!(a, b);
         }
     }
 
