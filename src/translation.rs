@@ -630,17 +630,13 @@ impl<'a> SourceSide<'a> {
         }
     }
 
-    /// The source's features, made once (unless made while interrupted:
-    /// see `align::interrupt`, then they are meaningless and not kept).
-    pub fn features(&self, index: &Index) -> std::borrow::Cow<'_, [Features]> {
-        if let Some(f) = self.prepared.features.get() {
-            return std::borrow::Cow::Borrowed(f);
-        }
-        let made = align::features(self.doc, &self.file.path, index);
-        if align::interrupt::fired() {
-            return std::borrow::Cow::Owned(made);
-        }
-        std::borrow::Cow::Borrowed(self.prepared.features.get_or_init(|| made))
+    /// The source's features, made once (none when interrupted: see
+    /// `align::interrupt`; the alignment they would serve gives up too).
+    pub fn features(&self, index: &Index) -> &[Features] {
+        align::interrupt::made_once(&self.prepared.features, || {
+            align::features(self.doc, &self.file.path, index)
+        })
+        .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -691,7 +687,7 @@ pub fn compare(
     let direct = if single {
         align::single(n, m)
     } else {
-        align::align(&source.features(index), &tr_features)
+        align::align(source.features(index), &tr_features)
     };
     let alignment = match prior {
         _ if single => direct,

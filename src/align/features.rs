@@ -294,17 +294,12 @@ fn number(w: &str, out: &mut Vec<u64>) {
     }
 }
 
+/// [`numbers`] from every run of digits, `.` and `,` (the reference its
+/// test compares with).
 #[cfg(test)]
 fn numbers_by_runs(text: &str, out: &mut Vec<u64>) {
     for w in ascii_runs(text, |b| b.is_ascii_digit() || b == b'.' || b == b',') {
-        let w = w.trim_matches(['.', ',']);
-        if w.bytes().any(|b| b.is_ascii_digit()) {
-            out.push(if w.contains(',') {
-                hash(&w.replace(',', ""))
-            } else {
-                hash(w)
-            });
-        }
+        number(w, out);
     }
 }
 

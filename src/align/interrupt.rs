@@ -39,6 +39,20 @@ pub(crate) fn fired() -> bool {
     STATE.load(Ordering::Relaxed) == FIRED
 }
 
+/// The value in `cell`, made by `make` the first time — unless the work
+/// was interrupted meanwhile: what `make` made is then meaningless, is not
+/// kept, and `None` says so.
+pub(crate) fn made_once<T>(cell: &std::sync::OnceLock<T>, make: impl FnOnce() -> T) -> Option<&T> {
+    if let Some(value) = cell.get() {
+        return Some(value);
+    }
+    let value = make();
+    if fired() {
+        return None;
+    }
+    Some(cell.get_or_init(|| value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

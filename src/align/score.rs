@@ -277,18 +277,10 @@ impl<'a> Scorer<'a> {
             return self.content(i, j);
         }
         let (a, b) = (&self.source[i], &self.target[j]);
-        let mut total = 0.0;
-        let mut evidence = Evidence::empty();
-        for (k, (kind, weight)) in KINDS.into_iter().enumerate() {
-            let shared = row.shared[j][k];
-            if shared > 0.0 {
-                let (x, y) = (keys(a, kind), keys(b, kind));
-                let overlap = (shared / x.len().min(y.len()) as f64).min(1.0);
-                total += weight * overlap;
-                evidence |= kind;
-            }
-        }
-        Self::beyond_keys(a, b, total, evidence)
+        Self::weighed(a, b, |k, kind| match row.shared[j][k] {
+            0.0 => (0.0, 0),
+            shared => (shared, keys(a, kind).len().min(keys(b, kind).len())),
+        })
     }
 
     /// The evidence two sections share through keys: a weighted overlap per
@@ -383,13 +375,10 @@ impl<'a> Scorer<'a> {
         i: usize,
         j: usize,
     ) -> (f64, Evidence) {
-        let (a, b) = (&self.source[i], &self.target[j]);
-        let mut total = 0.0;
-        let mut evidence = Evidence::empty();
-        for (k, (kind, weight)) in KINDS.into_iter().enumerate() {
+        Self::weighed(&self.source[i], &self.target[j], |k, kind| {
             let (x, y) = (source_keys(k), target_keys(k));
             if x.is_empty() || y.is_empty() {
-                continue;
+                return (0.0, 0);
             }
             let mut shared = 0.0;
             let (mut p, mut q) = (0, 0);
@@ -405,19 +394,29 @@ impl<'a> Scorer<'a> {
                     }
                 }
             }
+            (shared, x.len().min(y.len()))
+        })
+    }
+
+    /// The content score of sections `a` and `b` given, per kind (index
+    /// into [`KINDS`]), the summed weight of the keys they share and the
+    /// smaller of their key counts: a weighted overlap per kind, then what
+    /// their keys say beyond that.
+    fn weighed(
+        a: &Features,
+        b: &Features,
+        mut shared: impl FnMut(usize, Evidence) -> (f64, usize),
+    ) -> (f64, Evidence) {
+        let mut total = 0.0;
+        let mut evidence = Evidence::empty();
+        for (k, (kind, weight)) in KINDS.into_iter().enumerate() {
+            let (shared, fewer) = shared(k, kind);
             if shared > 0.0 {
-                let overlap = (shared / x.len().min(y.len()) as f64).min(1.0);
+                let overlap = (shared / fewer as f64).min(1.0);
                 total += weight * overlap;
                 evidence |= kind;
             }
         }
-        Self::beyond_keys(a, b, total, evidence)
-    }
-
-    /// [`Self::overlap`]'s `total` and `evidence` from shared keys,
-    /// completed with what the two sections' keys say beyond them.
-    fn beyond_keys(a: &Features, b: &Features, total: f64, evidence: Evidence) -> (f64, Evidence) {
-        let (mut total, mut evidence) = (total, evidence);
         // An id one side pins to the other's generated id.
         if !evidence.contains(Evidence::ID) {
             let pinned = |f: &Features, o: &Features| f.slug.is_some_and(|s| o.ids.contains(&s));

@@ -70,18 +70,27 @@ pub struct Then {
 }
 
 impl Then {
-    /// `None` when interrupted (see `align::interrupt`): what was made
-    /// then is meaningless, and not kept.
+    /// `None` when interrupted (see `align::interrupt`).
     fn plain(&self, ws: &Workspace) -> Option<Arc<Vec<crate::align::Features>>> {
-        if let Some(plain) = self.plain.get() {
-            return Some(plain.clone());
-        }
         let v = &self.version;
-        let plain = Arc::new(crate::align::features(&v.doc, &v.file.path, &ws.index));
-        if crate::align::interrupt::fired() {
-            return None;
-        }
-        Some(self.plain.get_or_init(|| plain).clone())
+        crate::align::interrupt::made_once(&self.plain, || {
+            Arc::new(crate::align::features(&v.doc, &v.file.path, &ws.index))
+        })
+        .cloned()
+    }
+}
+
+/// Keeps `entries` in `map` (a cache's), unless the run was interrupted:
+/// what it made may rest on features it gave up reading.
+fn keep<K: std::hash::Hash + Eq, V>(
+    map: Option<&std::sync::Mutex<HashMap<K, V>>>,
+    entries: impl IntoIterator<Item = (K, V)>,
+) {
+    if crate::align::interrupt::fired() {
+        return;
+    }
+    if let Some(mut map) = map.and_then(|m| m.lock().ok()) {
+        map.extend(entries);
     }
 }
 
@@ -286,14 +295,10 @@ fn old_versions(
             Some(((commit, id), Arc::new(then)))
         })
         .collect();
-    // Features made while interrupted are meaningless: not kept.
-    if let Some(mut map) = cache.and_then(|c| c.versions.lock().ok())
-        && !crate::align::interrupt::fired()
-    {
-        for (key, then) in &read {
-            map.insert(*key, then.clone());
-        }
-    }
+    keep(
+        cache.map(|c| &c.versions),
+        read.iter().map(|(key, then)| (*key, then.clone())),
+    );
     found.extend(read);
     found
 }
@@ -389,15 +394,11 @@ fn priors(
             Some((*key, Arc::new(prior), Arc::new(old)))
         })
         .collect();
-    // Kept for later runs, unless this one was interrupted (what it made
-    // may rest on features it gave up reading).
-    if let Some(mut map) = cache.and_then(|c| c.priors.lock().ok())
-        && !crate::align::interrupt::fired()
-    {
-        for (key, prior, source) in &read {
-            map.insert(*key, (prior.clone(), source.clone()));
-        }
-    }
+    keep(
+        cache.map(|c| &c.priors),
+        read.iter()
+            .map(|(key, prior, source)| (*key, (prior.clone(), source.clone()))),
+    );
     read.extend(cached);
     let mut priors_by_version: HashMap<(u32, FileId), Arc<Prior>> = HashMap::new();
     let mut old: OldSources = HashMap::new();
@@ -449,12 +450,7 @@ fn compare_group(
         let prepared = Arc::new(translation::Prepared::new(
             src_file, src_doc, &ws.index, judge,
         ));
-        // What was made while interrupted is meaningless: not kept.
-        if let Some(mut map) = cache.and_then(|c| c.sides.lock().ok())
-            && !crate::align::interrupt::fired()
-        {
-            map.insert((src, judge), prepared.clone());
-        }
+        keep(cache.map(|c| &c.sides), [((src, judge), prepared.clone())]);
         prepared
     });
     let source = SourceSide::with(src_file, src_doc, prepared);
@@ -531,7 +527,6 @@ pub fn staleness(
     let wanted: Vec<(u32, FileId)> = stale::requests(&candidates, &refs)
         .into_iter()
         .filter(|key| !read.contains_key(key))
-        .filter(|_| !crate::align::interrupt::fired())
         .collect();
     let versions = old_versions(ws, history, &wanted, cache);
     let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();

@@ -211,27 +211,14 @@ pub struct History {
 /// where its text ends).
 fn common_lines<'t>(old: &'t str, new: &'t str) -> (usize, (&'t str, &'t str)) {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    // Leading bytes in common, compared a block at a time.
-    let n = a.len().min(b.len());
-    let mut p = 0;
-    while p + 64 <= n && a[p..p + 64] == b[p..p + 64] {
-        p += 64;
-    }
-    while p < n && a[p] == b[p] {
-        p += 1;
-    }
-    // Back to the end of the last whole line in common.
-    let p = a[..p]
+    // Back from the bytes in common to the end of the last whole line.
+    let p = a[..crate::source::common_prefix(a, b)]
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(0, |i| i + 1);
     let start = a[..p].iter().filter(|&&c| c == b'\n').count();
     let (a, b) = (&a[p..], &b[p..]);
-    let n = a.len().min(b.len());
-    let mut s = 0;
-    while s < n && a[a.len() - 1 - s] == b[b.len() - 1 - s] {
-        s += 1;
-    }
+    let s = crate::source::common_suffix(a, b);
     // From the first whole line of the common end: after a newline both
     // have there.
     let tail = a[a.len() - s..]
@@ -990,6 +977,28 @@ fn parse_log(
 }
 
 impl History {
+    /// A history of nothing yet, for the repository at `toplevel` (the
+    /// documentation root at `prefix` in it).
+    fn empty(toplevel: PathBuf, prefix: String, git_dir: Option<PathBuf>) -> Self {
+        Self {
+            toplevel,
+            prefix,
+            commits: Vec::new(),
+            committed: HashMap::new(),
+            renames: Vec::new(),
+            modified: HashMap::new(),
+            others: std::sync::OnceLock::new(),
+            log: HashMap::new(),
+            lengths: HashMap::new(),
+            editions: Editions::default(),
+            git_dir,
+            unreadable: Vec::new(),
+            missing_objects: Vec::new(),
+            cache: CacheUse::Off,
+            markdown_only: false,
+        }
+    }
+
     /// Reads the history of the repository around `root`. `ignore_revs`
     /// adds to the repository's `.git-blame-ignore-revs`.
     ///
@@ -1077,23 +1086,7 @@ impl History {
         if head.is_empty() {
             return Err(Unavailable::NoCommits);
         }
-        let history = History {
-            toplevel,
-            prefix,
-            commits: Vec::new(),
-            committed: HashMap::new(),
-            renames: Vec::new(),
-            modified: HashMap::new(),
-            others: std::sync::OnceLock::new(),
-            log: HashMap::new(),
-            lengths: HashMap::new(),
-            editions: Editions::default(),
-            git_dir,
-            unreadable: Vec::new(),
-            missing_objects: Vec::new(),
-            cache: CacheUse::Off,
-            markdown_only: false,
-        };
+        let history = History::empty(toplevel, prefix, git_dir);
         let changes = changes
             .join()
             .unwrap_or_else(|_| Err(Unavailable::Other("git diff failed".into())))?;
@@ -1641,11 +1634,12 @@ impl History {
                         .unwrap_or(&[])
                         .concat()
                 };
-                // Old line `i` of the middle, in the whole text.
-                let inherit = |i: usize| c.get(start + i).copied().unwrap_or(WORKTREE);
+                let at = |i: usize| c.get(i).copied().unwrap_or(WORKTREE);
+                // Old line `i` of the middle.
+                let inherit = |i: usize| at(start + i);
                 let mut out = Vec::with_capacity(lines);
                 // The lines both begin with.
-                out.extend((0..start).map(|i| c.get(i).copied().unwrap_or(WORKTREE)));
+                out.extend((0..start).map(at));
                 for op in diff.ops() {
                     match *op {
                         similar::DiffOp::Equal { old_index, len, .. } => {
@@ -1703,7 +1697,7 @@ impl History {
                 let mid_end =
                     old_mid.as_ptr() as usize - head_text.as_ptr() as usize + old_mid.len();
                 let tail = head_text[mid_end..].split_inclusive('\n').count();
-                out.extend((after..after + tail).map(|i| c.get(i).copied().unwrap_or(WORKTREE)));
+                out.extend((after..after + tail).map(at));
                 out.resize(lines, WORKTREE);
                 out
             }
@@ -2070,23 +2064,7 @@ mod tests {
     /// A history whose HEAD holds `head` as `a.md`, each line from its own
     /// commit.
     fn with_head(head: &str) -> History {
-        let mut history = History {
-            toplevel: PathBuf::new(),
-            prefix: String::new(),
-            commits: Vec::new(),
-            committed: HashMap::new(),
-            renames: Vec::new(),
-            modified: HashMap::new(),
-            others: std::sync::OnceLock::new(),
-            log: HashMap::new(),
-            editions: Editions::default(),
-            lengths: HashMap::new(),
-            git_dir: None,
-            unreadable: Vec::new(),
-            missing_objects: Vec::new(),
-            cache: CacheUse::Off,
-            markdown_only: false,
-        };
+        let mut history = History::empty(PathBuf::new(), String::new(), None);
         let n = head.lines().count() as u32;
         history.committed.insert("a.md".into(), (0..n).collect());
         history.modified.insert("a.md".into(), head.to_string());
@@ -2386,21 +2364,9 @@ mod tests {
         );
         // Old versions are asked for at the path of their time.
         let history = History {
-            toplevel: PathBuf::new(),
-            prefix: "docs/".into(),
             commits,
-            committed: HashMap::new(),
             renames: replayed.renames,
-            modified: HashMap::new(),
-            others: std::sync::OnceLock::new(),
-            log: HashMap::new(),
-            editions: Editions::default(),
-            lengths: HashMap::new(),
-            git_dir: None,
-            unreadable: Vec::new(),
-            missing_objects: Vec::new(),
-            cache: CacheUse::Off,
-            markdown_only: false,
+            ..History::empty(PathBuf::new(), "docs/".into(), None)
         };
         assert_eq!(history.path_at("e f.md", 3), "e f.md");
         assert_eq!(history.path_at("e f.md", 2), "c d.md");

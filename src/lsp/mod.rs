@@ -731,10 +731,8 @@ impl Server {
         if ready.ws.files[id.index()].text == text && ready.ws.docs[id.index()].is_some() {
             // Opened as it is on disk: nothing to check, but its first
             // edit will only parse again what it changes.
-            if let Some(state @ None) = parsed
-                && text.len() as u64 <= ready.ws.settings.max_file_size
-            {
-                ready.ws.update_file_incrementally(id, text, state);
+            if let Some(state @ None) = parsed {
+                update(&mut ready.ws, id, text, Some(state));
             }
             return;
         }

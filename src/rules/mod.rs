@@ -142,27 +142,20 @@ impl<'a> Enabled<'a> {
 
     /// Runs every enabled document, corpus and external rule on one file.
     pub fn check_file(&self, ctx: &FileContext<'_>) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+        let run = |(_, check): &(RuleId, FileCheck)| {
+            let mut out = Vec::new();
+            check(ctx, &mut out);
+            out
+        };
         // A large document's rules run side by side (the language server
         // re-checks one file per edit; a run over a tree is otherwise left
         // waiting for its largest file). Same findings, same order.
-        if ctx.file.text.len() >= PARALLEL_RULES_FROM {
+        let mut out: Vec<Diagnostic> = if ctx.file.text.len() >= PARALLEL_RULES_FROM {
             use rayon::prelude::*;
-            let found: Vec<Vec<Diagnostic>> = self
-                .file
-                .par_iter()
-                .map(|(_, check)| {
-                    let mut out = Vec::new();
-                    check(ctx, &mut out);
-                    out
-                })
-                .collect();
-            out = found.concat();
+            self.file.par_iter().flat_map_iter(run).collect()
         } else {
-            for (_, check) in &self.file {
-                check(ctx, &mut out);
-            }
-        }
+            self.file.iter().flat_map(run).collect()
+        };
         for rule in &self.declared {
             if rule.applies_to(&ctx.file.path, ctx.edition) {
                 declarative::check(rule, ctx.id, &ctx.file.text, ctx.doc, &mut out);
@@ -189,22 +182,15 @@ const PARALLEL_RULES_FROM: usize = 128 * 1024;
 /// word boundary (`#linear-programming` for `## Linear Programming (videos)`)
 /// counts as almost certain.
 pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
-    id_similarity_above(a, b, 0.0)
-}
-
-/// [`id_similarity`] where only scores of at least `min` matter: a pair
-/// that cannot reach it (by its lengths, or by the letters one has and the
-/// other lacks, each of which costs an edit) scores 0 without the quadratic
-/// distance being computed.
-pub(crate) fn id_similarity_above(a: &str, b: &str, min: f64) -> f64 {
-    Wanted::new(a).similarity_above(b, min)
+    Wanted::new(a).similarity_above(b, 0.0)
 }
 
 /// An id compared with many (see [`Wanted::similarity_above`]): what the
 /// comparisons need of it, made once.
 pub(crate) struct Wanted<'a> {
     text: &'a str,
-    chars: Vec<char>,
+    /// Its length in characters.
+    len: usize,
     /// For the bit-parallel distance (ids of up to 64 characters).
     bits: Option<Bits>,
     /// How many of each ASCII character it has, and of any other.
@@ -225,24 +211,27 @@ impl<'a> Wanted<'a> {
         }
         Self {
             text,
+            len: chars.len(),
             bits: Bits::new(&chars),
-            chars,
             ascii,
             other,
         }
     }
 
     /// [`id_similarity`] of this id and `b` when it is at least `min`;
-    /// else a score below `min` (0).
+    /// else a score below `min` (0). Where only scores of at least `min`
+    /// matter, a pair that cannot reach it (by its lengths, or by the
+    /// letters one has and the other lacks, each of which costs an edit)
+    /// scores 0 without the distance being computed.
     pub(crate) fn similarity_above(&self, b: &str, min: f64) -> f64 {
         let a = self.text;
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        if self.chars.len() >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
+        if self.len >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
             return 0.9;
         }
-        let (la, lb) = (self.chars.len(), b.chars().count());
+        let (la, lb) = (self.len, b.chars().count());
         // Cheap bound: very different lengths cannot be similar enough.
         if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
             return 0.0;
@@ -276,16 +265,10 @@ impl<'a> Wanted<'a> {
         let longest = la.max(lb) as f64;
         let score = |d: usize| 1.0 - d as f64 / longest;
         let d = match &self.bits {
-            Some(bits) => Some(bits.distance(b)),
-            None => {
-                let b: Vec<char> = b.chars().collect();
-                levenshtein_unless(&self.chars, &b, |d| score(d) < min)
-            }
+            Some(bits) => bits.distance(b),
+            None => strsim::levenshtein(a, b),
         };
-        match d {
-            Some(d) if score(d) >= min => score(d),
-            _ => 0.0,
-        }
+        if score(d) >= min { score(d) } else { 0.0 }
     }
 }
 
@@ -356,30 +339,6 @@ impl Bits {
         }
         score
     }
-}
-
-/// The Levenshtein distance of `a` and `b` (as `strsim::levenshtein`), or
-/// `None` as soon as it is sure to be a distance `too_far` says is (a
-/// row's least value only grows).
-fn levenshtein_unless(a: &[char], b: &[char], too_far: impl Fn(usize) -> bool) -> Option<usize> {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut least = row[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            let cost = usize::from(ca != cb);
-            row[j + 1] = (diagonal + cost).min(above + 1).min(row[j] + 1);
-            diagonal = above;
-            least = least.min(row[j + 1]);
-        }
-        if too_far(least) {
-            return None;
-        }
-    }
-    let d = row[b.len()];
-    (!too_far(d)).then_some(d)
 }
 
 /// What a document, corpus or external rule sees: one parsed file, the
