@@ -89,13 +89,24 @@ impl LineIndex {
         // Line endings are LF, CRLF, or a lone CR (CommonMark's, and
         // comrak's): old Mac files have only CRs.
         let bytes = text.as_bytes();
-        starts.extend(
-            memchr::memchr2_iter(b'\n', b'\r', bytes)
-                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                .map(|i| i + 1),
-        );
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // LF only (most files): one byte to look for.
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            starts.extend(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| i + 1),
+            );
+        }
         let mut marks = Vec::new();
-        for (i, &start) in starts.iter().enumerate() {
+        // (no line of a text this short can need a checkpoint)
+        let long_lines = if text.len() > MARK_EVERY {
+            starts.len()
+        } else {
+            0
+        };
+        for (i, &start) in starts.iter().enumerate().take(long_lines) {
             let end = starts.get(i + 1).copied().unwrap_or(text.len());
             if end.saturating_sub(start) <= MARK_EVERY {
                 continue;

@@ -294,9 +294,12 @@ pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> V
 }
 
 fn is_site_config(p: &str, dirs: &HashSet<String>) -> bool {
-    if p.split('/').any(|c| c == "node_modules" || c == "themes") {
-        return false;
-    }
+    // Asked of every file of the tree: the name first, the folders only
+    // for a name that could be a configuration file.
+    is_config_named(p, dirs) && !p.split('/').any(|c| c == "node_modules" || c == "themes")
+}
+
+fn is_config_named(p: &str, dirs: &HashSet<String>) -> bool {
     let name = file_name(p);
     let dir = parent(p);
     let ext_in = |stem: &str, exts: &[&str]| {

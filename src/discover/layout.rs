@@ -171,6 +171,9 @@ pub struct Classifier<'a> {
     layouts: &'a [Layout],
     source_lang: &'a str,
     extra_codes: &'a HashSet<String>,
+    /// Whether the tree has a `.vitepress` folder at all (most do not: the
+    /// VitePress rule's lookups are then skipped for every path).
+    vitepress: bool,
 }
 
 impl<'a> Classifier<'a> {
@@ -187,6 +190,7 @@ impl<'a> Classifier<'a> {
             layouts,
             source_lang,
             extra_codes,
+            vitepress: dirs.iter().any(|d| split_dir(d).1 == ".vitepress"),
         }
     }
 
@@ -195,7 +199,14 @@ impl<'a> Classifier<'a> {
     pub fn classify(&self, path: &str) -> Option<Found> {
         if self.layouts.is_empty() {
             let known = |code: &str| lang::is_known_code(code) || self.extra_codes.contains(code);
-            zero_config(path, &self.files, self.dirs, self.source_lang, &known)
+            zero_config(
+                path,
+                &self.files,
+                self.dirs,
+                self.vitepress,
+                self.source_lang,
+                &known,
+            )
         } else {
             self.layouts
                 .iter()
@@ -283,6 +294,7 @@ fn zero_config(
     path: &str,
     files: &HashSet<&str>,
     dirs: &HashSet<String>,
+    vitepress_tree: bool,
     source_lang: &str,
     known: &dyn Fn(&str) -> bool,
 ) -> Option<Found> {
@@ -348,7 +360,7 @@ fn zero_config(
     }
     // VitePress' root locale: D/xx/… translates D/… when D is a VitePress
     // site (D/.vitepress/) and D/… exists.
-    {
+    if vitepress_tree {
         let mut start = 0;
         while let Some(len) = path[start..].find('/') {
             let end = start + len;

@@ -139,6 +139,19 @@ impl ProseList {
         self.blocks.push((span, start, self.text.len() as u32));
     }
 
+    /// Adds the block `fill` writes (straight into the list's text: no
+    /// string of its own), unless it is blank.
+    fn push_with(&mut self, span: Span, fill: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        fill(&mut self.text);
+        if self.text[start..].trim().is_empty() {
+            self.text.truncate(start);
+        } else {
+            self.blocks
+                .push((span, start as u32, self.text.len() as u32));
+        }
+    }
+
     fn view(&self, &(span, start, end): &(Span, u32, u32)) -> Prose<'_> {
         Prose {
             span,
@@ -550,7 +563,12 @@ impl<'t> Builder<'t> {
                 continue;
             }
             let ast = node.data();
-            let span = self.span(ast.sourcepos);
+            // Most nodes are text and inline markup, which need no span.
+            let span = if wants_span(&ast.value) {
+                self.span(ast.sourcepos)
+            } else {
+                Span::default()
+            };
             match &ast.value {
                 NodeValue::Heading(h) => {
                     let top_level = node.parent().is_some_and(|p| p.parent().is_none());
@@ -593,10 +611,7 @@ impl<'t> Builder<'t> {
                     hash: hash_code(&c.literal),
                 }),
                 NodeValue::Paragraph | NodeValue::TableCell => {
-                    let text = prose_text(node);
-                    if !text.trim().is_empty() {
-                        self.doc.prose.push(span, &text);
-                    }
+                    self.doc.prose.push_with(span, |out| prose_text(node, out));
                 }
                 _ => {}
             }
@@ -828,17 +843,48 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
 /// Visits `node` and its descendants in document order; where `enter`
 /// returns false, the node's descendants are skipped — never walked, so
 /// nested images (alt text inside alt text) cost nothing per level.
-fn walk<'a>(node: &'a AstNode<'a>, mut enter: impl FnMut(&'a AstNode<'a>) -> bool) {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if enter(n) {
-            let mut child = n.last_child();
-            while let Some(c) = child {
-                stack.push(c);
-                child = c.previous_sibling();
+fn walk<'a>(root: &'a AstNode<'a>, mut enter: impl FnMut(&'a AstNode<'a>) -> bool) {
+    // Through the tree's own links (no stack): down to the first child,
+    // else on to the next sibling, else up — never above `root`.
+    let mut node = root;
+    loop {
+        if enter(node)
+            && let Some(child) = node.first_child()
+        {
+            node = child;
+            continue;
+        }
+        loop {
+            if node.same_node(root) {
+                return;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(parent) => node = parent,
+                None => return,
             }
         }
     }
+}
+
+/// Whether [`Builder::walk`] uses a node's span.
+fn wants_span(value: &NodeValue) -> bool {
+    matches!(
+        value,
+        NodeValue::Heading(_)
+            | NodeValue::Link(_)
+            | NodeValue::Image(_)
+            | NodeValue::FrontMatter(_)
+            | NodeValue::TableRow(_)
+            | NodeValue::Code(_)
+            | NodeValue::Item(_)
+            | NodeValue::CodeBlock(_)
+            | NodeValue::Paragraph
+            | NodeValue::TableCell
+    )
 }
 
 /// The text GitHub renders for a node: text, code and link text kept; raw HTML
@@ -861,9 +907,9 @@ pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
 }
 
 /// The prose of a paragraph: text and link text, without inline code,
-/// autolinked URLs, images or raw HTML; line breaks become spaces.
-pub fn prose_text<'a>(node: &'a AstNode<'a>) -> String {
-    let mut out = String::new();
+/// autolinked URLs, images or raw HTML; line breaks become spaces —
+/// appended to `out`.
+fn prose_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
     walk(node, |n| {
         match &n.data().value {
             NodeValue::Text(t) => out.push_str(t),
@@ -880,7 +926,6 @@ pub fn prose_text<'a>(node: &'a AstNode<'a>) -> String {
         }
         true
     });
-    out
 }
 
 /// A hash of a code block's contents that ignores indentation and blank
