@@ -12,8 +12,6 @@
 //! Every Markdown file ends up in exactly one [`DocGroup`]; a file that is no
 //! one's translation is the source edition of its own group.
 
-use std::collections::BTreeMap;
-
 use crate::source::HashSet;
 
 use regex::Regex;
@@ -220,40 +218,88 @@ impl<'a> Classifier<'a> {
 /// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]).
 pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
     let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
-    let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
     let mut translated: HashSet<&str> = HashSet::default();
     // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
     // the first one met (files are sorted, so the choice is stable).
-    let mut spellings: BTreeMap<String, String> = BTreeMap::new();
+    let mut spellings: Vec<String> = Vec::new();
+    let same_lang = |a: &str, b: &str| {
+        let fold = |c: u8| {
+            if c == b'_' {
+                b'-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        };
+        a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
+    };
+    let mut last = 0;
+    // (source, translation) pairs, then sorted: a group's translations
+    // come together, in order (no map of every source).
+    let mut pairs: Vec<(String, Translation)> = Vec::new();
     for (path, found) in markdown.iter().zip(found) {
         if let Some((lang, source, rule)) = found {
-            let key = lang.to_ascii_lowercase().replace('_', "-");
-            let lang = spellings.entry(key).or_insert(lang).clone();
+            // Files of one language usually follow each other.
+            if !spellings.get(last).is_some_and(|s| same_lang(s, &lang)) {
+                last = match spellings.iter().position(|s| same_lang(s, &lang)) {
+                    Some(i) => i,
+                    None => {
+                        spellings.push(lang);
+                        spellings.len() - 1
+                    }
+                };
+            }
             translated.insert(path);
-            groups.entry(source).or_default().push(Translation {
-                lang,
-                path: path.clone(),
-                rule,
-            });
+            pairs.push((
+                source,
+                Translation {
+                    lang: spellings[last].clone(),
+                    path: path.clone(),
+                    rule,
+                },
+            ));
         }
     }
-    for path in markdown {
-        if !translated.contains(path.as_str()) {
-            groups.entry(path.clone()).or_default();
+    pairs.sort_unstable();
+    let mut alone: Vec<&String> = markdown
+        .iter()
+        .filter(|p| !translated.contains(p.as_str()))
+        .collect();
+    alone.sort_unstable();
+    alone.dedup();
+    let group = |source: String, translations: Vec<Translation>| DocGroup {
+        source_exists: files.contains(source.as_str()) && !translated.contains(source.as_str()),
+        source,
+        translations,
+    };
+    // Both lists sorted by source: merged.
+    let mut groups = Vec::with_capacity(alone.len() + pairs.len() / 2);
+    let mut alone = alone.into_iter().peekable();
+    let mut pairs = pairs.into_iter().peekable();
+    loop {
+        let alone_first = match (alone.peek(), pairs.peek()) {
+            (None, None) => break,
+            (Some(a), Some((p, _))) => a.as_str() < p.as_str(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+        };
+        if alone_first {
+            if let Some(a) = alone.next() {
+                groups.push(group(a.clone(), Vec::new()));
+            }
+            continue;
         }
+        let Some((source, first)) = pairs.next() else {
+            break;
+        };
+        // A translated file's source that is also a file of its own.
+        alone.next_if(|a| **a == source);
+        let mut translations = vec![first];
+        while let Some((_, t)) = pairs.next_if(|(s, _)| *s == source) {
+            translations.push(t);
+        }
+        groups.push(group(source, translations));
     }
     groups
-        .into_iter()
-        .map(|(source, mut translations)| {
-            translations.sort();
-            DocGroup {
-                source_exists: files.contains(source.as_str())
-                    && !translated.contains(source.as_str()),
-                source,
-                translations,
-            }
-        })
-        .collect()
 }
 
 /// Groups Markdown files (paths relative to the root) into documents.
@@ -414,6 +460,68 @@ fn zero_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// [`assemble`] as it was written first, with ordered maps (the
+    /// reference its property test compares with).
+    fn assemble_by_map(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
+        let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
+        let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
+        let mut translated: HashSet<&str> = HashSet::default();
+        // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
+        // the first one met (files are sorted, so the choice is stable).
+        let mut spellings: BTreeMap<String, String> = BTreeMap::new();
+        for (path, found) in markdown.iter().zip(found) {
+            if let Some((lang, source, rule)) = found {
+                let key = lang.to_ascii_lowercase().replace('_', "-");
+                let lang = spellings.entry(key).or_insert(lang).clone();
+                translated.insert(path);
+                groups.entry(source).or_default().push(Translation {
+                    lang,
+                    path: path.clone(),
+                    rule,
+                });
+            }
+        }
+        for path in markdown {
+            if !translated.contains(path.as_str()) {
+                groups.entry(path.clone()).or_default();
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(source, mut translations)| {
+                translations.sort();
+                DocGroup {
+                    source_exists: files.contains(source.as_str())
+                        && !translated.contains(source.as_str()),
+                    source,
+                    translations,
+                }
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn groups_are_those_of_ordered_maps(
+            files in proptest::collection::vec(("[ab]{1,2}", proptest::option::of(("(ko|KO|ko_kr|ko-KR|ja)", "[ab]{1,2}"))), 0..12)
+        ) {
+            let mut markdown: Vec<String> = files.iter().map(|(p, _)| format!("{p}.md")).collect();
+            markdown.sort();
+            markdown.dedup();
+            let found = |m: &[String]| -> Vec<Option<Found>> {
+                m.iter()
+                    .map(|p| files.iter().find(|(q, _)| format!("{q}.md") == *p).and_then(|(_, f)| f.clone()))
+                    .map(|f| f.map(|(lang, source)| (lang, format!("{source}.md"), rule::SUFFIX)))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(
+                assemble(&markdown, found(&markdown)),
+                assemble_by_map(&markdown, found(&markdown))
+            );
+        }
+    }
 
     type Grouped = (String, bool, Vec<(String, String)>);
 

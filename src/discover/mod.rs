@@ -88,13 +88,18 @@ struct Found {
 }
 
 fn rel_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    // The walker joins names with `/`: the path is already in this form
-    // unless it holds `.` or empty components (checked without splitting
-    // it into components, which cost a tenth of the walk).
+    // The walker joins names to the root with `/`: the path is the root's
+    // text, `/` and the relative path, already in this form unless it holds
+    // `.` or empty components (checked without splitting paths into
+    // components, which cost a tenth of the walk).
     if std::path::MAIN_SEPARATOR == '/'
-        && let Some(s) = rel.to_str()
+        && let (Some(path), Some(root)) = (path.to_str(), root.to_str())
+        && let Some(rest) = path.strip_prefix(root)
+        && let Some(s) = rest
+            .strip_prefix('/')
+            .or(root.ends_with('/').then_some(rest))
         && !s.is_empty()
+        && !s.starts_with('/')
         && !s.starts_with("./")
         && !s.ends_with('/')
         && !s.ends_with("/.")
@@ -104,6 +109,7 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
     {
         return Some(s.to_owned());
     }
+    let rel = path.strip_prefix(root).ok()?;
     let mut s = String::new();
     for (i, c) in rel.components().enumerate() {
         if i > 0 {
@@ -329,6 +335,9 @@ mod tests {
             ("docs", "docs/a/./b.md", Some("a/b.md")),
             ("docs", "docs/a/", Some("a")),
             ("docs", "other/a.md", None),
+            ("docs", "docsa/b.md", None),
+            ("/", "/a/b.md", Some("a/b.md")),
+            ("docs", "docs", Some("")),
         ] {
             assert_eq!(
                 rel_path(Path::new(root), Path::new(path)).as_deref(),
