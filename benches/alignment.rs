@@ -51,6 +51,11 @@ struct File {
 }
 
 impl File {
+    /// As the library holds a file.
+    fn file(&self) -> lockstep::source::SourceFile {
+        lockstep::source::SourceFile::new(self.path.clone(), self.text.clone())
+    }
+
     /// The same file with another text (a perturbation).
     fn with_text(&self, text: String) -> File {
         File {
@@ -135,8 +140,8 @@ fn main() {
             files += 1;
             set_files += 1;
             // The unperturbed source: the version at the sync point.
-            let then = align::features(&src_doc, &source.path, &index);
-            let then_words = align::features_with_words(&src_doc, &source.path, &index);
+            let then = align::features(&src_doc, &source.file(), &index);
+            let then_words = align::features_with_words(&src_doc, &source.file(), &index);
             let only = std::env::var("ALIGNMENT_ONLY").ok();
             for (family, src, tr, truth) in cases {
                 if only.as_deref().is_some_and(|o| o != family) {
@@ -144,10 +149,10 @@ fn main() {
                 }
                 let sdoc = parse::parse(&src.text);
                 let tdoc = parse::parse(&tr.text);
-                let sf = align::features(&sdoc, &src.path, &index);
-                let tf = align::features(&tdoc, &tr.path, &index);
+                let sf = align::features(&sdoc, &src.file(), &index);
+                let tf = align::features(&tdoc, &tr.file(), &index);
                 let direct = align::align(&sf, &tf);
-                let now_words = align::features_with_words(&sdoc, &src.path, &index);
+                let now_words = align::features_with_words(&sdoc, &src.file(), &index);
                 let tr_then = align::align_at_sync(&then, &tf);
                 let then_now = align::align_versions(&then_words, &now_words);
                 let composed = align::compose(&tr_then, &then_now, &direct);

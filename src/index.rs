@@ -22,8 +22,9 @@ pub struct AnchorSet {
     /// sets stay in memory, most with a handful of ids; a hash set each
     /// cost several times the ids themselves).
     ids: Box<[Box<str>]>,
-    /// Lowercased id → the smallest original id, built on the first case-only lookup.
-    folded: OnceLock<HashMap<String, String>>,
+    /// Lowercased id → the smallest original id, built on the first
+    /// case-only lookup (boxed: most sets never build it).
+    folded: OnceLock<Box<HashMap<String, String>>>,
     /// The page includes content lockstep cannot see (a Hugo shortcode, an
     /// MDX import, a snippet): ids it lacks may come from there.
     open: bool,
@@ -73,7 +74,7 @@ impl AnchorSet {
                     *e = id.to_string();
                 }
             }
-            m
+            Box::new(m)
         });
         folded.get(&id.to_lowercase()).map(String::as_str)
     }
@@ -112,14 +113,20 @@ pub struct Index {
     files: HashSet<String>,
     dirs: HashSet<String>,
     outside_links: HashSet<String>,
-    /// Markdown files that were parsed, by path.
-    parsed: HashMap<String, FileId>,
+    /// Markdown files, by path (`FileId(i)` is `paths[i]` of [`Index::build`]).
+    markdown: HashMap<Box<str>, FileId>,
+    /// Which of them were parsed (had anchors) when the index was built.
+    parsed: Vec<bool>,
     anchors: Vec<Option<AnchorSet>>,
     /// Docs sites, innermost first: links in their files resolve as the
     /// site serves them (see [`Index::set_sites`]).
     sites: Vec<Site>,
-    /// A translation's source edition (for sites that fall back to it).
-    sources: HashMap<String, String>,
+    /// A translation's source edition (for sites that fall back to it), by
+    /// the translation's `FileId`: an index into `source_paths` (`u32::MAX`:
+    /// none). Tens of thousands of translations share a few thousand
+    /// sources; a map of path to path held both paths of every one.
+    sources: Vec<u32>,
+    source_paths: Vec<Box<str>>,
     /// Docusaurus routes: a path with number prefixes and extension
     /// dropped → the file that renders it.
     routes: HashMap<String, String>,
@@ -133,21 +140,22 @@ impl Index {
     /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
     /// when it could not be read). The tree's path sets move into the index.
     pub fn build(tree: &mut Tree, paths: &[&str], anchors: Vec<Option<AnchorSet>>) -> Self {
-        let parsed = paths
+        let markdown = paths
             .iter()
-            .zip(&anchors)
             .enumerate()
-            .filter(|(_, (_, a))| a.is_some())
-            .map(|(i, (path, _))| (path.to_string(), FileId(i as u32)))
+            .map(|(i, path)| (Box::from(*path), FileId(i as u32)))
             .collect();
+        let parsed = anchors.iter().map(Option::is_some).collect();
         Self {
+            markdown,
             files: std::mem::take(&mut tree.files),
             dirs: std::mem::take(&mut tree.dirs),
             outside_links: std::mem::take(&mut tree.outside_links),
             parsed,
             anchors,
             sites: Vec::new(),
-            sources: HashMap::default(),
+            sources: Vec::new(),
+            source_paths: Vec::new(),
             routes: HashMap::default(),
             variants: Vec::new(),
             aliases: HashMap::default(),
@@ -203,14 +211,32 @@ impl Index {
         self.aliases = aliases;
     }
 
-    /// Records each translation's source edition (translation path → source path).
-    pub fn set_sources(&mut self, sources: HashMap<String, String>) {
-        self.sources = sources;
+    /// Records each translation's source edition: (translation path,
+    /// source path), a translation's pairs together (a group's translations
+    /// share its source).
+    pub fn set_sources<'p>(&mut self, pairs: impl IntoIterator<Item = (&'p str, &'p str)>) {
+        self.sources = vec![u32::MAX; self.anchors.len()];
+        self.source_paths.clear();
+        for (translation, source) in pairs {
+            let Some(&id) = self.markdown.get(translation) else {
+                continue;
+            };
+            if self
+                .source_paths
+                .last()
+                .is_none_or(|last| **last != *source)
+            {
+                self.source_paths.push(source.into());
+            }
+            self.sources[id.index()] = (self.source_paths.len() - 1) as u32;
+        }
     }
 
     /// The source edition of the translation at `path`.
     pub fn source_of(&self, path: &str) -> Option<&str> {
-        self.sources.get(path).map(String::as_str)
+        let &id = self.markdown.get(path)?;
+        let &slot = self.sources.get(id.index())?;
+        self.source_paths.get(slot as usize).map(|p| &**p)
     }
 
     /// Compiles `image-variants` patterns (`{stem}.{lang}.{ext}`); see
@@ -290,7 +316,10 @@ impl Index {
 
     /// The parsed Markdown file at `path`, if any.
     pub fn parsed_file(&self, path: &str) -> Option<FileId> {
-        self.parsed.get(path).copied()
+        self.markdown
+            .get(path)
+            .copied()
+            .filter(|id| self.parsed.get(id.index()).copied().unwrap_or(false))
     }
 
     /// How many files (Markdown or not) the tree holds.
@@ -402,9 +431,9 @@ impl Index {
         } else {
             let mut froms = vec![from.to_string()];
             if site.fallback
-                && let Some(src) = self.sources.get(from)
+                && let Some(src) = self.source_of(from)
             {
-                froms.push(src.clone());
+                froms.push(src.to_string());
             }
             for f in &froms {
                 bases.extend(join(f, link));

@@ -64,6 +64,10 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// The largest text lockstep reads (4 GiB − 1): offsets into a text fit
+/// in a `u32`. `max-file-size` is capped at it.
+pub const MAX_TEXT: u64 = u32::MAX as u64;
+
 /// Byte offsets of line starts, for offset → line/column conversion.
 ///
 /// A UTF-8 byte order mark at the start of the file is not part of line 1's
@@ -72,7 +76,9 @@ pub struct LineCol {
 /// must not cost 40,000 × its length).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// (`u32`: a text lockstep reads is at most 4 GiB — see
+    /// [`MAX_TEXT`] — and tens of thousands of indexes stay in memory.)
+    starts: Vec<u32>,
     /// In lines longer than [`MARK_EVERY`]: (byte offset, characters from
     /// the start of its line), sorted.
     marks: Vec<(usize, usize)>,
@@ -85,18 +91,18 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-        starts.push(bom);
+        starts.push(bom as u32);
         // Line endings are LF, CRLF, or a lone CR (CommonMark's, and
         // comrak's): old Mac files have only CRs.
         let bytes = text.as_bytes();
         if memchr::memchr(b'\r', bytes).is_none() {
             // LF only (most files): one byte to look for.
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| (i + 1) as u32));
         } else {
             starts.extend(
                 memchr::memchr2_iter(b'\n', b'\r', bytes)
                     .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                    .map(|i| i + 1),
+                    .map(|i| (i + 1) as u32),
             );
         }
         let mut marks = Vec::new();
@@ -107,7 +113,8 @@ impl LineIndex {
             0
         };
         for (i, &start) in starts.iter().enumerate().take(long_lines) {
-            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let start = start as usize;
+            let end = starts.get(i + 1).map_or(text.len(), |&e| e as usize);
             if end.saturating_sub(start) <= MARK_EVERY {
                 continue;
             }
@@ -132,11 +139,12 @@ impl LineIndex {
     /// Byte offset where 1-based `line` starts (clamped to the last line).
     pub fn line_start(&self, line: usize) -> usize {
         let i = line.saturating_sub(1).min(self.starts.len() - 1);
-        self.starts[i]
+        self.starts[i] as usize
     }
 
     /// The 0-based line that contains `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
@@ -147,7 +155,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let mut start = self.starts[line].min(offset);
+        let mut start = (self.starts[line] as usize).min(offset);
         let mut before = 0;
         if offset - start > MARK_EVERY {
             let k = self.marks.partition_point(|&(b, _)| b <= offset);
@@ -175,8 +183,7 @@ impl LineIndex {
         let mut end = self
             .starts
             .get(line)
-            .copied()
-            .unwrap_or(text.len())
+            .map_or(text.len(), |&e| e as usize)
             .min(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes[end - 1] == b'\n' {

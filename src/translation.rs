@@ -364,8 +364,12 @@ pub struct Judgement {
 }
 
 /// The prose blocks of section `s` (its own content, not its subsections).
-fn blocks(doc: &Document, s: usize) -> impl Iterator<Item = crate::parse::Prose<'_>> {
-    doc.prose.within(doc.sections[s].span)
+fn blocks<'a>(
+    doc: &'a Document,
+    text: &'a str,
+    s: usize,
+) -> impl Iterator<Item = crate::parse::Prose<'a>> {
+    doc.prose.within(doc.sections[s].span, text)
 }
 
 /// A source block prepared for copy detection: whitespace-normalised text
@@ -374,10 +378,10 @@ pub type SourceBlock = (String, HashSet<String>);
 
 /// The prose blocks of every section of a source edition, prepared once and
 /// compared with every translation.
-pub fn source_blocks(src: &Document) -> Vec<Vec<SourceBlock>> {
+pub fn source_blocks(src: &Document, text: &str) -> Vec<Vec<SourceBlock>> {
     (0..src.sections.len())
         .map(|s| {
-            blocks(src, s)
+            blocks(src, text, s)
                 .map(|p| {
                     let n = normalise(p.text);
                     let w = words(&n);
@@ -395,12 +399,13 @@ pub fn judge_section(
     s: usize,
     source_blocks: &[SourceBlock],
     tr: &Document,
+    tr_text: &str,
     t: usize,
     judge: &LanguageJudge,
 ) -> Judgement {
     let (mut untranslated, mut translated) = (0, 0);
     let mut first = None;
-    for p in blocks(tr, t) {
+    for p in blocks(tr, tr_text, t) {
         let verdict = if copied(p.text, source_blocks) {
             Verdict::Source
         } else {
@@ -596,12 +601,12 @@ impl Prepared {
         Self {
             features: std::sync::OnceLock::new(),
             blocks: if judging {
-                source_blocks(doc)
+                source_blocks(doc, &file.text)
             } else {
                 Vec::new()
             },
             script: if judging {
-                dominant_script(doc.prose.iter().map(|p| p.text)).unwrap_or(Script::Latin)
+                dominant_script(doc.prose.iter(&file.text).map(|p| p.text)).unwrap_or(Script::Latin)
             } else {
                 Script::Latin
             },
@@ -634,7 +639,7 @@ impl<'a> SourceSide<'a> {
     /// `align::interrupt`; the alignment they would serve gives up too).
     pub fn features(&self, index: &Index) -> &[Features] {
         align::interrupt::made_once(&self.prepared.features, || {
-            align::features(self.doc, &self.file.path, index)
+            align::features(self.doc, self.file, index)
         })
         .map_or(&[], Vec::as_slice)
     }
@@ -682,7 +687,7 @@ pub fn compare(
     let tr_features = if single {
         Vec::new()
     } else {
-        align::features(tr, &tr_file.path, index)
+        align::features(tr, tr_file, index)
     };
     let direct = if single {
         align::single(n, m)
@@ -700,9 +705,10 @@ pub fn compare(
     let judgements: Vec<Option<Judgement>> = (0..src.sections.len())
         .map(|s| {
             let judge = judge?;
-            alignment
-                .target_of(s)
-                .map(|t| judge_section(src, s, &source.prepared.blocks[s], tr, t, judge))
+            alignment.target_of(s).map(|t| {
+                let blocks = &source.prepared.blocks[s];
+                judge_section(src, s, blocks, tr, &tr_file.text, t, judge)
+            })
         })
         .collect();
     // Only certain decisions make findings: an uncertainly unpaired section

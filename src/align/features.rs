@@ -7,6 +7,7 @@ use std::hash::Hash;
 
 use crate::index::{Index, Target};
 use crate::parse::{Document, Shape};
+use crate::source::SourceFile;
 
 /// What one section offers for comparison. Sets are sorted hashes.
 #[derive(Debug, Clone, Default)]
@@ -325,7 +326,7 @@ fn all_words(text: &str, out: &mut Vec<u64>) {
 }
 
 /// Whether most letters of the document's prose are not Latin.
-fn mostly_foreign(doc: &Document) -> bool {
+fn mostly_foreign(doc: &Document, text: &str) -> bool {
     let (mut latin, mut other) = (0usize, 0usize);
     // Unicode's table is searched once per character met, not per
     // occurrence (a text uses few characters).
@@ -338,7 +339,7 @@ fn mostly_foreign(doc: &Document) -> bool {
         }
         slot.1
     };
-    for p in doc.prose.iter().take(200) {
+    for p in doc.prose.iter(text).take(200) {
         for c in p.text.chars() {
             if c.is_ascii() {
                 latin += usize::from(c.is_ascii_alphabetic());
@@ -357,16 +358,17 @@ fn mostly_foreign(doc: &Document) -> bool {
 /// Features of every section of `doc` (the file at `path`), section 0 (the
 /// preamble) included. `words`: also collect every word (for aligning two
 /// versions of the same edition).
-pub fn features(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
-    extract(doc, path, index, false)
+pub fn features(doc: &Document, file: &SourceFile, index: &Index) -> Vec<Features> {
+    extract(doc, file, index, false)
 }
 
 /// [`features`] with every word (versions of the same edition).
-pub fn features_with_words(doc: &Document, path: &str, index: &Index) -> Vec<Features> {
-    extract(doc, path, index, true)
+pub fn features_with_words(doc: &Document, file: &SourceFile, index: &Index) -> Vec<Features> {
+    extract(doc, file, index, true)
 }
 
-fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<Features> {
+fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -> Vec<Features> {
+    let (path, text) = (file.path.as_str(), file.text.as_str());
     if super::interrupt::fired() {
         // Nobody waits for the alignment these would serve.
         return doc
@@ -379,7 +381,7 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
             })
             .collect();
     }
-    let foreign = mostly_foreign(doc);
+    let foreign = mostly_foreign(doc, text);
     let mut out: Vec<Features> = doc
         .sections
         .iter()
@@ -423,7 +425,7 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
     // that heading: it belongs to the next section, not to the end of this one.
     let mut content: Vec<usize> = Vec::new();
     if !doc.anchors.is_empty() {
-        content = (doc.prose.iter().map(|p| p.span.start))
+        content = (doc.prose.iter(text).map(|p| p.span.start))
             .chain(doc.images.iter().map(|i| i.span.start))
             .chain(doc.links.iter().map(|l| l.span.start))
             .chain(doc.code_blocks.iter().map(|c| c.span.start))
@@ -470,7 +472,7 @@ fn extract(doc: &Document, path: &str, index: &Index, with_words: bool) -> Vec<F
             out[at(l.span.start)].links.push(hash(&key));
         }
     }
-    for p in doc.prose.iter() {
+    for p in doc.prose.iter(text) {
         if super::interrupt::fired() {
             break;
         }

@@ -285,16 +285,11 @@ fn load_some(
     super::probe("index");
     // Each translation's source edition (sites that fall back to it, the
     // help for a translation that kept its source's relative paths).
-    index.set_sources(
-        groups
+    index.set_sources(groups.iter().flat_map(|g| {
+        g.translations
             .iter()
-            .flat_map(|g| {
-                g.translations
-                    .iter()
-                    .map(move |t| (t.path.clone(), g.source.clone()))
-            })
-            .collect(),
-    );
+            .map(move |t| (t.path.as_str(), g.source.as_str()))
+    }));
     if !settings.sites.is_empty() {
         index.set_sites(settings.sites.clone());
         index.set_aliases(hugo_aliases(&settings.sites, &files, &docs));

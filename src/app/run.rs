@@ -74,7 +74,7 @@ impl Then {
     fn plain(&self, ws: &Workspace) -> Option<Arc<Vec<crate::align::Features>>> {
         let v = &self.version;
         crate::align::interrupt::made_once(&self.plain, || {
-            Arc::new(crate::align::features(&v.doc, &v.file.path, &ws.index))
+            Arc::new(crate::align::features(&v.doc, &v.file, &ws.index))
         })
         .cloned()
     }
@@ -237,8 +237,8 @@ fn features_now(ws: &Workspace, ids: &[FileId]) -> HashMap<FileId, Vec<crate::al
     ids.par_iter()
         .filter_map(|&id| {
             let now = ws.docs[id.index()].as_ref()?;
-            let path = &ws.files[id.index()].path;
-            Some((id, crate::align::features_with_words(now, path, &ws.index)))
+            let file = &ws.files[id.index()];
+            Some((id, crate::align::features_with_words(now, file, &ws.index)))
         })
         .collect()
 }
@@ -285,8 +285,7 @@ fn old_versions(
         .zip(texts.into_par_iter())
         .filter_map(|(&(commit, id), text)| {
             let version = stale::Version::parse(ws, id, text?);
-            let words =
-                crate::align::features_with_words(&version.doc, &version.file.path, &ws.index);
+            let words = crate::align::features_with_words(&version.doc, &version.file, &ws.index);
             let then = Then {
                 version: Arc::new(version),
                 words,
@@ -464,7 +463,7 @@ fn compare_group(
                     &ws.settings.language_of(&ws.settings.source_lang),
                     &ws.settings.language_of(lang),
                     source.prepared.script,
-                    tr_doc.prose.iter().map(|p| p.text),
+                    tr_doc.prose.iter(&tr_file.text).map(|p| p.text),
                 )
             });
             Compared {

@@ -732,7 +732,8 @@ fn parse_duration(v: &toml::Value) -> Result<std::time::Duration, String> {
 /// `10485760`, `"10 MiB"`, `"512k"`, `"2MB"`.
 fn parse_size(v: &toml::Value) -> Result<u64, String> {
     match v {
-        toml::Value::Integer(n) if *n > 0 => Ok(*n as u64),
+        // (capped at the largest text lockstep reads)
+        toml::Value::Integer(n) if *n > 0 => Ok((*n as u64).min(crate::source::MAX_TEXT)),
         toml::Value::String(s) => {
             let t = s.trim();
             let split = t
@@ -753,7 +754,7 @@ fn parse_size(v: &toml::Value) -> Result<u64, String> {
             if bytes < 1.0 {
                 return Err(format!("size `{s}` must be at least one byte"));
             }
-            Ok(bytes as u64)
+            Ok((bytes as u64).min(crate::source::MAX_TEXT))
         }
         _ => Err(
             "max-file-size must be a positive number of bytes or a string like \"10 MiB\"".into(),

@@ -271,16 +271,12 @@ fn splice(
             }
         }
     }
+    // In document order, as a whole parse lists them (texts of their own
+    // included): before the region, the region's, after it (moved).
     let mut prose = ProseList::default();
-    for p in old.prose.iter().filter(|p| p.span.start < from) {
-        prose.push(p.span, p.text);
-    }
-    for p in new.prose.iter() {
-        prose.push(p.span, p.text);
-    }
-    for p in old.prose.iter().filter(|p| p.span.start >= old_until) {
-        prose.push(by.span(p.span), p.text);
-    }
+    prose.append_moved(&old.prose, |s| s.start < from, |at| at);
+    prose.append_moved(&new.prose, |_| true, |at| at);
+    prose.append_moved(&old.prose, |s| s.start >= old_until, |at| by.at(at));
     let mut doc = Document {
         headings,
         links: join(old.links, new.links, region, by),

@@ -127,52 +127,126 @@ pub struct Prose<'a> {
 /// tens of thousands of pages stay in memory for the whole run).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProseList {
+    /// The texts of blocks that are not found in the file as they are.
     text: String,
-    /// Each block's span and its range in `text`.
-    blocks: Vec<(Span, u32, u32)>,
+    blocks: Vec<Block>,
+}
+
+/// A prose block: its span in the file, and where its text is — in the
+/// file's own text (most blocks: a paragraph without markup is its prose),
+/// else in the list's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Block {
+    start: u32,
+    end: u32,
+    from: u32,
+    to: u32,
+    in_file: bool,
+}
+
+impl Block {
+    fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
 }
 
 impl ProseList {
-    fn push(&mut self, span: Span, text: &str) {
-        let start = self.text.len() as u32;
-        self.text.push_str(text);
-        self.blocks.push((span, start, self.text.len() as u32));
-    }
-
-    /// Adds the block `fill` writes (straight into the list's text: no
-    /// string of its own), unless it is blank.
-    fn push_with(&mut self, span: Span, fill: impl FnOnce(&mut String)) {
+    /// Adds the block `fill` writes, unless it is blank: as a range of the
+    /// file's text `src` when the text is found there inside the block's
+    /// span, else in the list's own text (written straight there).
+    fn push_with(&mut self, span: Span, src: &str, fill: impl FnOnce(&mut String)) {
         let start = self.text.len();
         fill(&mut self.text);
-        if self.text[start..].trim().is_empty() {
+        let written = &self.text[start..];
+        if written.trim().is_empty() {
             self.text.truncate(start);
-        } else {
-            self.blocks
-                .push((span, start as u32, self.text.len() as u32));
+            return;
+        }
+        let found = src.get(span.range()).and_then(|in_span| {
+            if in_span == written {
+                Some(0)
+            } else {
+                in_span.find(written)
+            }
+        });
+        let block = match found {
+            Some(at) => {
+                let from = span.start + at;
+                let to = from + written.len();
+                self.text.truncate(start);
+                (from, to, true)
+            }
+            None => (start, self.text.len(), false),
+        };
+        self.blocks.push(Block {
+            start: span.start as u32,
+            end: span.end as u32,
+            from: block.0 as u32,
+            to: block.1 as u32,
+            in_file: block.2,
+        });
+    }
+
+    /// Appends the blocks of `other` (a list of the same file, before an
+    /// edit) that `keep` accepts, moved by `by`: ranges of the file's text
+    /// move with the text around them; texts of its own are copied.
+    fn append_moved(
+        &mut self,
+        other: &ProseList,
+        keep: impl Fn(Span) -> bool,
+        by: impl Fn(usize) -> usize,
+    ) {
+        for b in other.blocks.iter().filter(|b| keep(b.span())) {
+            let (from, to) = if b.in_file {
+                (by(b.from as usize), by(b.to as usize))
+            } else {
+                let start = self.text.len();
+                self.text
+                    .push_str(&other.text[b.from as usize..b.to as usize]);
+                (start, self.text.len())
+            };
+            self.blocks.push(Block {
+                start: by(b.start as usize) as u32,
+                end: by(b.end as usize) as u32,
+                from: from as u32,
+                to: to as u32,
+                in_file: b.in_file,
+            });
         }
     }
 
-    fn view(&self, &(span, start, end): &(Span, u32, u32)) -> Prose<'_> {
+    fn view<'a>(&'a self, b: &Block, src: &'a str) -> Prose<'a> {
+        let range = b.from as usize..b.to as usize;
         Prose {
-            span,
-            text: &self.text[start as usize..end as usize],
+            span: b.span(),
+            text: if b.in_file {
+                // (given another text than the file's: nothing, not a panic)
+                src.get(range).unwrap_or("")
+            } else {
+                &self.text[range]
+            },
         }
     }
 
-    /// The blocks, in document order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Prose<'_>> + ExactSizeIterator {
-        self.blocks.iter().map(|b| self.view(b))
+    /// The blocks, in document order; `src` is the file's text.
+    pub fn iter<'a>(
+        &'a self,
+        src: &'a str,
+    ) -> impl DoubleEndedIterator<Item = Prose<'a>> + ExactSizeIterator {
+        self.blocks.iter().map(move |b| self.view(b, src))
     }
 
-    /// The blocks inside `span`.
-    pub fn within(&self, span: Span) -> impl Iterator<Item = Prose<'_>> {
+    /// The blocks inside `span`; `src` is the file's text.
+    pub fn within<'a>(&'a self, span: Span, src: &'a str) -> impl Iterator<Item = Prose<'a>> {
         // Blocks come in document order: find the run by bisection.
-        let from = self.blocks.partition_point(|b| b.0.start < span.start);
+        let from = self
+            .blocks
+            .partition_point(|b| (b.start as usize) < span.start);
         self.blocks[from..]
             .iter()
-            .take_while(move |b| b.0.start < span.end)
-            .filter(move |b| span.contains(b.0))
-            .map(|b| self.view(b))
+            .take_while(move |b| (b.start as usize) < span.end)
+            .filter(move |b| span.contains(b.span()))
+            .map(move |b| self.view(b, src))
     }
 
     pub fn len(&self) -> usize {
@@ -611,7 +685,10 @@ impl<'t> Builder<'t> {
                     hash: hash_code(&c.literal),
                 }),
                 NodeValue::Paragraph | NodeValue::TableCell => {
-                    self.doc.prose.push_with(span, |out| prose_text(node, out));
+                    let src = self.text;
+                    self.doc
+                        .prose
+                        .push_with(span, src, |out| prose_text(node, out));
                 }
                 _ => {}
             }
@@ -1043,14 +1120,50 @@ mod tests {
     }
 
     #[test]
-    fn prose_leaves_out_code_urls_images_and_html() {
-        let doc = parse(
-            "# T\n\nSee `code` and [the docs](x.md) at <https://e.com> ![img](a.png) <b>bold</b>.\n\n```\n  let x = 1;\n```\n\n| a | b |\n|---|---|\n| cell | two |\n",
+    fn prose_found_in_the_file_is_a_range_of_it() {
+        // A paragraph without markup, a list item's, a link's text inside
+        // its item, a line-wrapped paragraph (its break becomes a space: not
+        // in the file), a blank one (none).
+        let text =
+            "Plain words here.\n\n- Do this:\n- [Only the link](x.md)\n\nTwo\nlines.\n\n<!-- -->\n";
+        let doc = parse(text);
+        let got: Vec<_> = doc
+            .prose
+            .iter(text)
+            .zip(&doc.prose.blocks)
+            .map(|(p, b)| (p.text, b.in_file))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Plain words here.", true),
+                ("Do this:", true),
+                ("Only the link", true),
+                ("Two lines.", false),
+            ]
         );
-        let texts: Vec<_> = doc.prose.iter().map(|p| p.text).collect();
+        // Given another text than the file's: empty texts, no panic.
+        assert!(doc.prose.iter("").take(3).all(|p| p.text.is_empty()));
+    }
+
+    #[test]
+    fn prose_leaves_out_code_urls_images_and_html() {
+        let text = "# T\n\nSee `code` and [the docs](x.md) at <https://e.com> ![img](a.png) <b>bold</b>.\n\n```\n  let x = 1;\n```\n\n| a | b |\n|---|---|\n| cell | two |\n";
+        let doc = parse(text);
+        let texts: Vec<_> = doc.prose.iter(text).map(|p| p.text).collect();
         assert_eq!(
             texts,
             ["See   and the docs at   bold.", "a", "b", "cell", "two"]
+        );
+        // Only the text that differs from the file is kept of its own.
+        assert_eq!(doc.prose.text, "See   and the docs at   bold.");
+        assert_eq!(
+            doc.prose
+                .blocks
+                .iter()
+                .map(|b| b.in_file)
+                .collect::<Vec<_>>(),
+            [false, true, true, true, true]
         );
         assert_eq!(doc.code_blocks.len(), 1);
         assert_eq!(doc.code_blocks[0].hash, hash_code("let x = 1;"));
