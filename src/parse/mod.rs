@@ -152,26 +152,32 @@ impl Block {
 
 impl ProseList {
     /// Adds the block `fill` writes, unless it is blank: as a range of the
-    /// file's text `src` when the text is found there inside the block's
-    /// span, else in the list's own text (written straight there).
-    fn push_with(&mut self, span: Span, src: &str, fill: impl FnOnce(&mut String)) {
+    /// file's text `src` when the file holds the text as it is — the whole
+    /// span, or from where `fill` says its first text starts (never
+    /// searched for) —, else in the list's own text (written straight there).
+    fn push_with(
+        &mut self,
+        span: Span,
+        src: &str,
+        fill: impl FnOnce(&mut String) -> Option<usize>,
+    ) {
         let start = self.text.len();
-        fill(&mut self.text);
+        let hint = fill(&mut self.text);
         let written = &self.text[start..];
         if written.trim().is_empty() {
             self.text.truncate(start);
             return;
         }
-        let found = src.get(span.range()).and_then(|in_span| {
-            if in_span == written {
-                Some(0)
-            } else {
-                in_span.find(written)
-            }
-        });
+        let holds = |at: usize| {
+            span.contains(Span::new(at, at + written.len()))
+                && src.get(at..at + written.len()) == Some(written)
+        };
+        let found = [Some(span.start), hint]
+            .into_iter()
+            .flatten()
+            .find(|&at| holds(at));
         let block = match found {
-            Some(at) => {
-                let from = span.start + at;
+            Some(from) => {
                 let to = from + written.len();
                 self.text.truncate(start);
                 (from, to, true)
@@ -685,10 +691,11 @@ impl<'t> Builder<'t> {
                     hash: hash_code(&c.literal),
                 }),
                 NodeValue::Paragraph | NodeValue::TableCell => {
-                    let src = self.text;
-                    self.doc
-                        .prose
-                        .push_with(span, src, |out| prose_text(node, out));
+                    let (src, lines) = (self.text, self.lines);
+                    self.doc.prose.push_with(span, src, |out| {
+                        let first = prose_text(node, out)?;
+                        Some(lines.offset(first.start.line, first.start.column))
+                    });
                 }
                 _ => {}
             }
@@ -986,10 +993,22 @@ pub fn rendered_text<'a>(node: &'a AstNode<'a>) -> String {
 /// The prose of a paragraph: text and link text, without inline code,
 /// autolinked URLs, images or raw HTML; line breaks become spaces —
 /// appended to `out`.
-fn prose_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
+///
+/// Hands back where the first text node starts in the file when it is the
+/// first thing written (where the prose, if the file holds it as it is,
+/// must be).
+fn prose_text<'a>(node: &'a AstNode<'a>, out: &mut String) -> Option<Sourcepos> {
+    let start = out.len();
+    let mut first = None;
     walk(node, |n| {
-        match &n.data().value {
-            NodeValue::Text(t) => out.push_str(t),
+        let data = n.data();
+        match &data.value {
+            NodeValue::Text(t) => {
+                if out.len() == start {
+                    first = Some(data.sourcepos);
+                }
+                out.push_str(t)
+            }
             NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
             NodeValue::Code(_) => out.push(' '),
             NodeValue::Image(_) => return false,
@@ -1003,6 +1022,7 @@ fn prose_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
         }
         true
     });
+    first
 }
 
 /// A hash of a code block's contents that ignores indentation and blank
