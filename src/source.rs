@@ -78,10 +78,10 @@ pub const MAX_TEXT: u64 = u32::MAX as u64;
 pub struct LineIndex {
     /// (`u32`: a text lockstep reads is at most 4 GiB — see
     /// [`MAX_TEXT`] — and tens of thousands of indexes stay in memory.)
-    starts: Vec<u32>,
+    starts: Box<[u32]>,
     /// In lines longer than [`MARK_EVERY`]: (byte offset, characters from
     /// the start of its line), sorted.
-    marks: Vec<(usize, usize)>,
+    marks: Box<[(usize, usize)]>,
 }
 
 /// Bytes between column checkpoints in long lines.
@@ -129,7 +129,11 @@ impl LineIndex {
                 at = next;
             }
         }
-        Self { starts, marks }
+        // (boxed, without spare capacity: one index per file stays in memory)
+        Self {
+            starts: starts.into_boxed_slice(),
+            marks: marks.into_boxed_slice(),
+        }
     }
 
     pub fn line_count(&self) -> usize {

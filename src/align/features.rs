@@ -429,7 +429,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
             .chain(doc.images.iter().map(|i| i.span.start))
             .chain(doc.links.iter().map(|l| l.span.start))
             .chain(doc.code_blocks.iter().map(|c| c.span.start))
-            .chain(doc.inline_code.iter().map(|c| c.span.start))
+            .chain(doc.inline_code.iter().map(|c| c.start as usize))
             .collect();
         content.sort_unstable();
     }
@@ -453,7 +453,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         out[at(c.span.start)].code.push(c.hash);
     }
     for c in &doc.inline_code {
-        out[at(c.span.start)].inline.push(c.hash);
+        out[at(c.start as usize)].inline.push(c.hash);
     }
     for l in &doc.links {
         if super::interrupt::fired() {
@@ -485,7 +485,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         }
     }
     for &(start, shape) in &doc.shape {
-        let f = &mut out[at(start)];
+        let f = &mut out[at(start as usize)];
         match shape {
             Shape::ListItem => f.list_items += 1,
             Shape::TableRow => f.table_rows += 1,

@@ -341,12 +341,21 @@ impl Placed for super::Link {
     }
 }
 
-impl Placed for (usize, super::Shape) {
+impl Placed for super::InlineCode {
     fn start(&self) -> usize {
-        self.0
+        self.start as usize
     }
     fn shift(&mut self, by: Shift) {
-        self.0 = by.at(self.0);
+        self.start = by.at(self.start as usize) as u32;
+    }
+}
+
+impl Placed for (u32, super::Shape) {
+    fn start(&self) -> usize {
+        self.0 as usize
+    }
+    fn shift(&mut self, by: Shift) {
+        self.0 = by.at(self.0 as usize) as u32;
     }
 }
 

@@ -271,6 +271,14 @@ impl ProseList {
 
 /// A fenced or indented code block: where it is and a hash of its contents
 /// (whitespace-trimmed lines), for matching code across editions.
+/// An inline code span: where it starts (all alignment needs of it) and a
+/// hash of its text — 16 bytes (tldr-pages has 166,000).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineCode {
+    pub start: u32,
+    pub hash: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeBlock {
     pub span: Span,
@@ -290,15 +298,17 @@ pub struct Document {
     pub toc: Option<Box<Toc>>,
     /// A TOC start marker with no end marker after it, and the end marker
     /// it wants.
-    pub toc_unclosed: Option<(Span, &'static str)>,
+    /// (boxed: tens of thousands of documents stay in memory, few have one)
+    pub toc_unclosed: Option<Box<(Span, &'static str)>>,
     /// Paragraphs and table cells, in document order.
     pub prose: ProseList,
     pub code_blocks: Vec<CodeBlock>,
     /// Inline code spans, with a hash of their text (for alignment).
-    pub inline_code: Vec<CodeBlock>,
+    pub inline_code: Vec<InlineCode>,
     /// Where each list item and each table row starts (for alignment: the
     /// shape of a section survives translation).
-    pub shape: Vec<(usize, Shape)>,
+    /// (offsets as `u32`: a text is at most [`crate::source::MAX_TEXT`])
+    pub shape: Vec<(u32, Shape)>,
     /// Text runs by scope, in document order — only when parsed with
     /// [`ParseOptions::text_runs`].
     pub texts: TextRuns,
@@ -512,7 +522,7 @@ fn finish(
     build_sections(doc, text.len());
     doc.toc = toc::find(text, lines, doc, list_items, &opts.toc_titles).map(Box::new);
     if doc.toc.as_ref().is_none_or(|t| t.kind == TocKind::Titled) {
-        doc.toc_unclosed = toc::unclosed(doc);
+        doc.toc_unclosed = toc::unclosed(doc).map(Box::new);
     }
     doc.shrink_to_fit();
 }
@@ -666,13 +676,13 @@ impl<'t> Builder<'t> {
                 NodeValue::HtmlInline(h) => self.html(h, ast.sourcepos),
                 NodeValue::FrontMatter(_) => self.doc.front_matter = Some(span),
                 NodeValue::List(_) => self.list_depth += 1,
-                NodeValue::TableRow(_) => self.doc.shape.push((span.start, Shape::TableRow)),
-                NodeValue::Code(c) => self.doc.inline_code.push(CodeBlock {
-                    span,
+                NodeValue::TableRow(_) => self.doc.shape.push((span.start as u32, Shape::TableRow)),
+                NodeValue::Code(c) => self.doc.inline_code.push(InlineCode {
+                    start: span.start as u32,
                     hash: hash_code(&c.literal),
                 }),
                 NodeValue::Item(l) => {
-                    self.doc.shape.push((span.start, Shape::ListItem));
+                    self.doc.shape.push((span.start as u32, Shape::ListItem));
                     self.list_items.push(ListItem {
                         span,
                         depth: self.list_depth.saturating_sub(1),

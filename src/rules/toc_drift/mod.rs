@@ -81,7 +81,7 @@ struct Entry<'a> {
 }
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-    if let Some((span, wanted)) = ctx.doc.toc_unclosed {
+    if let Some(&(span, wanted)) = ctx.doc.toc_unclosed.as_deref() {
         out.push(
             Diagnostic::new(
                 RuleId::TocDrift,
