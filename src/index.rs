@@ -110,11 +110,15 @@ pub enum Target {
 /// Every existing path and every file's anchors.
 #[derive(Debug, Default)]
 pub struct Index {
-    files: HashSet<String>,
+    /// Every file of the tree, by path, with its `FileId` when it is
+    /// Markdown (`FileId(i)` is `paths[i]` of [`Index::build`]; `NOT_MARKDOWN`
+    /// otherwise) — one map, not a set and a map holding each path twice.
+    files: HashMap<String, u32>,
     dirs: HashSet<String>,
     outside_links: HashSet<String>,
-    /// Markdown files, by path (`FileId(i)` is `paths[i]` of [`Index::build`]).
-    markdown: HashMap<Box<str>, FileId>,
+    /// Markdown files that are not in `files` (none, when the index is
+    /// built from a walk), by path.
+    unlisted: HashMap<Box<str>, FileId>,
     /// Which of them were parsed (had anchors) when the index was built.
     parsed: Vec<bool>,
     anchors: Vec<Option<AnchorSet>>,
@@ -136,19 +140,30 @@ pub struct Index {
     aliases: HashMap<String, String>,
 }
 
+/// The value in [`Index::files`] of a file that is not Markdown.
+const NOT_MARKDOWN: u32 = u32::MAX;
+
 impl Index {
     /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
     /// when it could not be read). The tree's path sets move into the index.
     pub fn build(tree: &mut Tree, paths: &[&str], anchors: Vec<Option<AnchorSet>>) -> Self {
-        let markdown = paths
-            .iter()
-            .enumerate()
-            .map(|(i, path)| (Box::from(*path), FileId(i as u32)))
+        let mut files: HashMap<String, u32> = std::mem::take(&mut tree.files)
+            .into_iter()
+            .map(|path| (path, NOT_MARKDOWN))
             .collect();
+        let mut unlisted = HashMap::default();
+        for (i, path) in paths.iter().enumerate() {
+            match files.get_mut(*path) {
+                Some(id) => *id = i as u32,
+                None => {
+                    unlisted.insert(Box::from(*path), FileId(i as u32));
+                }
+            }
+        }
         let parsed = anchors.iter().map(Option::is_some).collect();
         Self {
-            markdown,
-            files: std::mem::take(&mut tree.files),
+            files,
+            unlisted,
             dirs: std::mem::take(&mut tree.dirs),
             outside_links: std::mem::take(&mut tree.outside_links),
             parsed,
@@ -177,7 +192,7 @@ impl Index {
             // Docusaurus blogs: `2020-03-16-4.7.0.md` is served at `2020/03/16/4.7.0`.
             for blog in &site.blogs {
                 let prefix = format!("{blog}/");
-                for f in &self.files {
+                for f in self.files.keys() {
                     if let Some(c) = f
                         .strip_prefix(&prefix)
                         .and_then(|rest| DATED.captures(rest))
@@ -189,7 +204,7 @@ impl Index {
             }
             for c in &site.content {
                 let prefix = format!("{}/", c.dir);
-                for f in &self.files {
+                for f in self.files.keys() {
                     let Some(rest) = f.strip_prefix(&prefix) else {
                         continue;
                     };
@@ -218,7 +233,7 @@ impl Index {
         self.sources = vec![u32::MAX; self.anchors.len()];
         self.source_paths.clear();
         for (translation, source) in pairs {
-            let Some(&id) = self.markdown.get(translation) else {
+            let Some(id) = self.markdown(translation) else {
                 continue;
             };
             if self
@@ -234,7 +249,7 @@ impl Index {
 
     /// The source edition of the translation at `path`.
     pub fn source_of(&self, path: &str) -> Option<&str> {
-        let &id = self.markdown.get(path)?;
+        let id = self.markdown(path)?;
         let &slot = self.sources.get(id.index())?;
         self.source_paths.get(slot as usize).map(|p| &**p)
     }
@@ -314,11 +329,18 @@ impl Index {
         self.anchors.get(file.index()).and_then(Option::as_ref)
     }
 
+    /// The Markdown file at `path`, parsed or not.
+    fn markdown(&self, path: &str) -> Option<FileId> {
+        match self.files.get(path) {
+            Some(&NOT_MARKDOWN) => None,
+            Some(&id) => Some(FileId(id)),
+            None => self.unlisted.get(path).copied(),
+        }
+    }
+
     /// The parsed Markdown file at `path`, if any.
     pub fn parsed_file(&self, path: &str) -> Option<FileId> {
-        self.markdown
-            .get(path)
-            .copied()
+        self.markdown(path)
             .filter(|id| self.parsed.get(id.index()).copied().unwrap_or(false))
     }
 
@@ -328,7 +350,7 @@ impl Index {
     }
 
     pub fn file_exists(&self, path: &str) -> bool {
-        self.files.contains(path)
+        self.files.contains_key(path)
     }
 
     /// Resolves link destination `dest` written in the file at `from`.
@@ -368,7 +390,7 @@ impl Index {
         if path.is_empty() || self.dirs.contains(&path) {
             return Target::Dir { path };
         }
-        if self.files.contains(&path) {
+        if self.files.contains_key(&path) {
             return Target::File { path, fragment };
         }
         if self.outside_links.contains(&path) {
@@ -446,7 +468,7 @@ impl Index {
         }
         for b in &bases {
             for form in url_forms(b, site.clean_urls) {
-                if self.files.contains(&form) {
+                if self.files.contains_key(&form) {
                     return Some(Target::File {
                         path: form,
                         fragment,
@@ -521,8 +543,10 @@ impl Index {
                     let p = format!("{d}/{first}");
                     first.is_empty()
                         || self.dirs.contains(&p)
-                        || self.files.contains(&p)
-                        || url_forms(&p, true).iter().any(|f| self.files.contains(f))
+                        || self.files.contains_key(&p)
+                        || url_forms(&p, true)
+                            .iter()
+                            .any(|f| self.files.contains_key(f))
                 });
             let in_url_space = site.content.iter().any(|c| {
                 !c.url.is_empty()
