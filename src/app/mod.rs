@@ -250,9 +250,11 @@ pub fn probe(phase: &str) {
             .to_string()
     };
     eprintln!(
-        "trace: {:9.1} ms  {phase:<12} rss {:>10}  peak {:>10}",
+        "trace: {:9.1} ms  {phase:<12} rss {:>10}  peak {:>10}  (heap and stacks {:>10}, files {:>10})",
         start.elapsed().as_secs_f64() * 1000.0,
         field("VmRSS:"),
-        field("VmHWM:")
+        field("VmHWM:"),
+        field("RssAnon:"),
+        field("RssFile:")
     );
 }
