@@ -201,14 +201,15 @@ fn plan(
     }
     let mut b = Builder::new(text, lines, opts, true);
     b.walk(root);
+    let (doc, list_items, bases) = b.into_parts();
     Some(Part {
         from,
         old_until,
         delta,
         parse_end,
-        doc: b.doc,
-        list_items: b.list_items,
-        bases: b.bases.unwrap_or_default(),
+        doc,
+        list_items,
+        bases: bases.unwrap_or_default(),
     })
 }
 
@@ -249,8 +250,11 @@ fn splice(
             .collect()
     });
     let headings: Vec<(super::Heading, String)> = join(
-        old.headings.into_iter().zip(state.bases).collect(),
-        new.headings.into_iter().zip(part.bases).collect(),
+        old.headings
+            .into_iter()
+            .zip(state.bases)
+            .collect::<Vec<_>>(),
+        new.headings.into_iter().zip(part.bases).collect::<Vec<_>>(),
         region,
         by,
     );
@@ -278,14 +282,14 @@ fn splice(
     prose.append_moved(&new.prose, |_| true, |at| at);
     prose.append_moved(&old.prose, |s| s.start >= old_until, |at| by.at(at));
     let mut doc = Document {
-        headings,
-        links: join(old.links, new.links, region, by),
-        images: join(old.images, new.images, region, by),
-        anchors: join(old.anchors, new.anchors, region, by),
-        comments: join(old.comments, new.comments, region, by),
-        code_blocks: join(old.code_blocks, new.code_blocks, region, by),
-        inline_code: join(old.inline_code, new.inline_code, region, by),
-        shape: join(old.shape, new.shape, region, by),
+        headings: headings.into(),
+        links: join(old.links, new.links, region, by).into(),
+        images: join(old.images, new.images, region, by).into(),
+        anchors: join(old.anchors, new.anchors, region, by).into(),
+        comments: join(old.comments, new.comments, region, by).into(),
+        code_blocks: join(old.code_blocks, new.code_blocks, region, by).into(),
+        inline_code: join(old.inline_code, new.inline_code, region, by).into(),
+        shape: join(old.shape, new.shape, region, by).into(),
         prose,
         front_matter: old.front_matter,
         ..Document::default()
@@ -372,11 +376,12 @@ impl Placed for (super::Heading, String) {
 /// One list of the document: the old items before the region, the new
 /// ones, the old ones after it (moved).
 fn join<T: Placed>(
-    mut old: Vec<T>,
-    new: Vec<T>,
+    old: impl Into<Vec<T>>,
+    new: impl Into<Vec<T>>,
     (from, until): (usize, usize),
     by: Shift,
 ) -> Vec<T> {
+    let (mut old, new) = (old.into(), new.into());
     let moved = |mut x: T| {
         x.shift(by);
         x

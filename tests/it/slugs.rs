@@ -81,7 +81,7 @@ fn github_golden_headings_from_their_lines() {
             let line = g["line"].as_u64().unwrap();
             let parsed = parse::parse(raw);
             let alone = !raw.contains("][");
-            let rendered = match parsed.headings.as_slice() {
+            let rendered = match &*parsed.headings {
                 _ if !alone => text.to_string(),
                 [h] if h.level as u64 == g["depth"].as_u64().unwrap() => {
                     from_lines += 1;
