@@ -158,9 +158,11 @@ fn main() {
                 let composed = align::compose(&tr_then, &then_now, &direct);
                 for (h, alignment) in [&direct, &composed].into_iter().enumerate() {
                     let name = |d: &lockstep::parse::Document, k: usize| {
-                        d.sections[k].heading.map_or("(preamble)".to_string(), |h| {
-                            format!("{} `{}`", k, d.headings[h].text)
-                        })
+                        d.sections[k]
+                            .heading()
+                            .map_or("(preamble)".to_string(), |h| {
+                                format!("{} `{}`", k, d.headings[h].text)
+                            })
                     };
                     let ns = |k: usize| name(&sdoc, k);
                     let nt = |k: usize| name(&tdoc, k);
@@ -438,7 +440,7 @@ fn heading_lines(doc: &Document, text: &str) -> Vec<Option<usize>> {
     doc.sections
         .iter()
         .map(|s| {
-            s.heading.map(|h| {
+            s.heading().map(|h| {
                 let at = doc.headings[h].span.start;
                 starts.partition_point(|&l| l <= at) - 1
             })
@@ -458,7 +460,7 @@ fn source_section(doc: &Document, id: &str) -> Option<usize> {
     let want = loose(id);
     let mut found = None;
     for (k, s) in doc.sections.iter().enumerate() {
-        let Some(h) = s.heading else { continue };
+        let Some(h) = s.heading() else { continue };
         let h = &doc.headings[h];
         if h.id == id || h.custom_id.as_deref() == Some(id) {
             return Some(k);
@@ -516,7 +518,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
     // One translated heading's level changed (the middle paired one).
     {
         let (t, _) = pairs[pairs.len() / 2];
-        let h = tdoc.sections[t].heading.expect("a heading");
+        let h = tdoc.sections[t].heading().expect("a heading");
         let heading = &tdoc.headings[h];
         let at = heading.span.start;
         if tr.text[at..].starts_with('#') && heading.level >= 2 {
@@ -635,7 +637,7 @@ fn cases(source: &File, src_doc: &Document, pinned: &Pinned) -> (Vec<Case>, usiz
         let in_fence = tr.text[a..at].matches("```").count() % 2 == 1;
         if !in_fence {
             let level = tdoc.sections[t].level as usize;
-            let heading = tdoc.headings[tdoc.sections[t].heading.expect("heading")]
+            let heading = tdoc.headings[tdoc.sections[t].heading().expect("heading")]
                 .text
                 .clone();
             let text = format!(

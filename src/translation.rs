@@ -425,14 +425,14 @@ pub fn judge_section(
             // Nothing to judge in the body: the heading decides.
             let heading = |d: &Document, i: usize| {
                 d.sections[i]
-                    .heading
+                    .heading()
                     .map(|h| normalise(&d.headings[h].text))
                     .unwrap_or_default()
             };
             let (sh, th) = (heading(src, s), heading(tr, t));
             let letters = th.chars().filter(|c| c.is_alphabetic()).count();
             if letters >= 12 && (sh == th || judge.verdict(&th) == Verdict::Source) {
-                if let Some(h) = tr.sections[t].heading {
+                if let Some(h) = tr.sections[t].heading() {
                     first = Some(tr.headings[h].span);
                 }
                 State::Untranslated
@@ -500,7 +500,7 @@ pub struct Compared {
 
 /// The sections of `doc` under `s` (its subtree, `s` excluded).
 fn subtree(doc: &Document, s: usize) -> std::ops::Range<usize> {
-    let end = doc.sections[s].end;
+    let end = doc.sections[s].end();
     let last = (s + 1..doc.sections.len())
         .take_while(|&i| doc.sections[i].span.start < end)
         .last()

@@ -376,7 +376,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
             .iter()
             .map(|s| Features {
                 level: s.level,
-                parent: s.parent,
+                parent: s.parent(),
                 ..Features::default()
             })
             .collect();
@@ -388,10 +388,10 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         .map(|s| {
             let mut f = Features {
                 level: s.level,
-                parent: s.parent,
+                parent: s.parent(),
                 ..Features::default()
             };
-            if let Some(h) = s.heading {
+            if let Some(h) = s.heading() {
                 let heading = &doc.headings[h];
                 let normal: String = heading
                     .text

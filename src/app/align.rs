@@ -85,7 +85,7 @@ pub fn align(opts: &AlignOptions) -> Result<AlignReport, AppError> {
 
 fn section_ref(ws: &Workspace, file: FileId, section: usize) -> Option<SectionRef> {
     let doc = ws.docs[file.index()].as_ref()?;
-    let h = &doc.headings[doc.sections[section].heading?];
+    let h = &doc.headings[doc.sections[section].heading()?];
     Some(SectionRef {
         line: ws.files[file.index()].line_col(h.span.start).line,
         level: h.level,

@@ -168,7 +168,7 @@ pub fn workspace_status(
 fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Option<String>) {
     let doc = ws.docs[id.index()].as_ref().expect("parsed");
     let file = &ws.files[id.index()];
-    match doc.sections[section].heading {
+    match doc.sections[section].heading() {
         Some(h) => (
             Some(file.line_col(doc.headings[h].span.start).line),
             Some(doc.headings[h].text.trim().to_string()),

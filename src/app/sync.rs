@@ -98,7 +98,7 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -
         return e;
     }
     let heading = &doc.headings[doc.sections[s]
-        .heading
+        .heading()
         .expect("sections past 0 have headings")];
     Edit::replace(
         Span::empty(heading.span.end),
@@ -109,7 +109,7 @@ fn section(text: &str, doc: &Document, s: usize, commit: &Revision, eol: &str) -
 /// The section (past the preamble) whose heading has id or custom id `id`.
 pub fn section_by_id(doc: &Document, id: &str) -> Option<usize> {
     (1..doc.sections.len()).find(|&s| {
-        doc.sections[s].heading.is_some_and(|h| {
+        doc.sections[s].heading().is_some_and(|h| {
             let h = &doc.headings[h];
             h.id == id || h.custom_id.as_deref() == Some(id)
         })
@@ -229,7 +229,7 @@ pub fn sync(opts: &SyncOptions) -> Result<SyncOutcome, AppError> {
                 )));
             };
             edits.push(section(&file.text, &doc, s, &commit, eol));
-            let h = &doc.headings[doc.sections[s].heading.expect("has heading")];
+            let h = &doc.headings[doc.sections[s].heading().expect("has heading")];
             marked.push(format!("section `{}`", h.text.trim()));
         }
     }

@@ -375,7 +375,7 @@ pub fn code_actions(
         && let Some(doc) = &ws.docs[id.index()]
     {
         let s = doc.section_at(start);
-        if let Some(h) = doc.sections[s].heading.filter(|_| s > 0) {
+        if let Some(h) = doc.sections[s].heading().filter(|_| s > 0) {
             let heading = &doc.headings[h];
             let id_arg = heading
                 .custom_id

@@ -103,15 +103,35 @@ pub struct Comment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// Index into [`Document::headings`]; `None` for the preamble.
-    pub heading: Option<usize>,
+    /// (`u32`s, read through the methods: tens of thousands of documents
+    /// keep their sections for the whole run — 40 bytes each, not 64)
+    heading: Option<u32>,
     /// Heading level, 0 for the preamble.
     pub level: u8,
     /// From the heading's first byte to the next top-level heading.
     pub span: Span,
     /// End of this section's subtree (the next heading of the same or a higher level).
-    pub end: usize,
+    end: u32,
     /// The enclosing section (the preamble for top-level sections).
-    pub parent: Option<usize>,
+    parent: Option<u32>,
+}
+
+impl Section {
+    /// Index into [`Document::headings`]; `None` for the preamble.
+    pub fn heading(&self) -> Option<usize> {
+        self.heading.map(|h| h as usize)
+    }
+
+    /// End of this section's subtree (the next heading of the same or a
+    /// higher level).
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// The enclosing section (the preamble for top-level sections).
+    pub fn parent(&self) -> Option<usize> {
+        self.parent.map(|p| p as usize)
+    }
 }
 
 /// A paragraph or table cell's prose: its text without code, URLs, images
@@ -1085,6 +1105,8 @@ fn hash_code(literal: &str) -> u64 {
 
 /// Builds the section tree from the top-level headings.
 fn build_sections(doc: &mut Document, len: usize) {
+    // Offsets and counts fit in `u32`: a text is at most `MAX_TEXT` bytes.
+    let len32 = len as u32;
     let tops: Vec<usize> = (0..doc.headings.len())
         .filter(|&i| doc.headings[i].top_level)
         .collect();
@@ -1093,7 +1115,7 @@ fn build_sections(doc: &mut Document, len: usize) {
         heading: None,
         level: 0,
         span: Span::new(0, first),
-        end: len,
+        end: len32,
         parent: None,
     }];
     // Stack of open section indices (by level).
@@ -1104,7 +1126,7 @@ fn build_sections(doc: &mut Document, len: usize) {
         let next = tops.get(k + 1).map_or(len, |&n| doc.headings[n].span.start);
         while let Some(&top) = stack.last() {
             if top != 0 && sections[top].level >= heading.level {
-                sections[top].end = start;
+                sections[top].end = start as u32;
                 stack.pop();
             } else {
                 break;
@@ -1112,11 +1134,11 @@ fn build_sections(doc: &mut Document, len: usize) {
         }
         let idx = sections.len();
         sections.push(Section {
-            heading: Some(h),
+            heading: Some(h as u32),
             level: heading.level,
             span: Span::new(start, next),
-            end: len,
-            parent: stack.last().copied(),
+            end: len32,
+            parent: stack.last().map(|&p| p as u32),
         });
         stack.push(idx);
     }
@@ -1140,12 +1162,12 @@ mod tests {
         assert_eq!(&text[link.dest_span.unwrap().range()], "other.md#frag");
         assert_eq!(&text[doc.images[0].dest_span.unwrap().range()], "a%20b.png");
         assert_eq!(doc.anchors[0].id, "n");
-        let levels: Vec<_> = doc.sections.iter().map(|s| (s.level, s.parent)).collect();
+        let levels: Vec<_> = doc.sections.iter().map(|s| (s.level, s.parent())).collect();
         assert_eq!(
             levels,
             [(0, None), (1, Some(0)), (2, Some(1)), (1, Some(0))]
         );
-        assert_eq!(doc.sections[1].end, doc.sections[3].span.start);
+        assert_eq!(doc.sections[1].end(), doc.sections[3].span.start);
     }
 
     #[test]

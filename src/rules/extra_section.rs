@@ -42,7 +42,7 @@ pub(super) const CHECK: Check = Check::Section(check);
 pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for &(t, below) in &ctx.comparison.extra {
         let doc = ctx.target.doc;
-        let Some(h) = doc.sections[t].heading else {
+        let Some(h) = doc.sections[t].heading() else {
             continue;
         };
         let heading = &doc.headings[h];

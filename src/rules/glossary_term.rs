@@ -102,7 +102,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
                 .join(" or ");
             let doc = ctx.target.doc;
             let heading = doc.sections[t]
-                .heading
+                .heading()
                 .map(|h| doc.headings[h].text.trim().to_string())
                 .unwrap_or_else(|| "(before the first heading)".into());
             let (span, message) = match verbatim {
@@ -114,7 +114,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 ),
                 None => (
-                    match doc.sections[t].heading {
+                    match doc.sections[t].heading() {
                         Some(h) => ctx.heading_line(ctx.target, doc.headings[h].span),
                         None => Span::new(doc.sections[t].span.start, doc.sections[t].span.start),
                     },

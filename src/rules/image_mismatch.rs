@@ -40,7 +40,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for diff in &ctx.comparison.images {
         let doc = ctx.target.doc;
         let heading = doc.sections[diff.target]
-            .heading
+            .heading()
             .map(|h| doc.headings[h].text.trim().to_string())
             .unwrap_or_else(|| "(before the first heading)".into());
         let mut parts = Vec::new();
@@ -51,7 +51,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             let extra: Vec<String> = diff.extra.iter().map(|(k, _)| k.clone()).collect();
             parts.push(format!("not in the source: {}", quote_list(&extra)));
         }
-        let span = match (diff.extra.first(), doc.sections[diff.target].heading) {
+        let span = match (diff.extra.first(), doc.sections[diff.target].heading()) {
             (Some((_, span)), _) => *span,
             (None, Some(h)) => ctx.heading_line(ctx.target, doc.headings[h].span),
             (None, None) => doc.sections[diff.target].span,

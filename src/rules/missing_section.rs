@@ -45,7 +45,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
     for &(s, below) in &cmp.missing {
         let src_heading = ctx.source_heading(s);
         // Where it belongs: before the next source section that has a counterpart.
-        let after = ctx.source.doc.sections[s].end;
+        let after = ctx.source.doc.sections[s].end();
         let at = (s + 1..ctx.source.doc.sections.len())
             .filter(|&i| ctx.source.doc.sections[i].span.start >= after)
             .find_map(|i| cmp.alignment.target_of(i))

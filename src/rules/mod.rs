@@ -381,7 +381,7 @@ impl SectionContext<'_> {
     /// The text and span of source section `s`'s heading.
     pub fn source_heading(&self, s: usize) -> (String, Span) {
         let doc = self.source.doc;
-        match doc.sections[s].heading {
+        match doc.sections[s].heading() {
             Some(h) => (
                 format!(
                     "{} {}",
@@ -409,7 +409,7 @@ impl SectionContext<'_> {
         let doc = self.target.doc;
         let s = doc.sections.iter().position(|s| s.span.start == offset)?;
         doc.sections[s]
-            .heading
+            .heading()
             .map(|h| doc.headings[h].text.trim().to_string())
     }
 

@@ -73,7 +73,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let doc = ctx.target.doc;
-        let (heading, id, span) = match doc.sections[t].heading {
+        let (heading, id, span) = match doc.sections[t].heading() {
             Some(h) => (
                 doc.headings[h].text.trim().to_string(),
                 doc.headings[h].id.clone(),

@@ -63,7 +63,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let doc = ctx.target.doc;
-    let heading_of = |t: usize| doc.sections[t].heading.map(|h| &doc.headings[h]);
+    let heading_of = |t: usize| doc.sections[t].heading().map(|h| &doc.headings[h]);
     let mut parts = Vec::new();
     for &t in targets.iter().take(LISTED) {
         if let Some(h) = heading_of(t) {

@@ -67,7 +67,7 @@ pub(super) fn check(ctx: &SectionContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let doc = ctx.target.doc;
         let heading = doc.sections[t]
-            .heading
+            .heading()
             .map(|h| doc.headings[h].text.trim().to_string())
             .unwrap_or_default();
         let span = j.first_untranslated.unwrap_or(doc.sections[t].span);
