@@ -8,6 +8,7 @@
 
 use crate::source::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -23,8 +24,8 @@ pub struct Edition {
     pub group: usize,
     /// The file-name language code for a translation; the source language for
     /// the source edition of a multi-edition document; `None` for a
-    /// single-edition document.
-    pub lang: Option<String>,
+    /// single-edition document. (Shared: one string per language.)
+    pub lang: Option<Arc<str>>,
     pub is_translation: bool,
 }
 
@@ -167,7 +168,7 @@ impl Workspace {
         let mut langs: Vec<String> = self
             .editions
             .iter()
-            .filter_map(|e| e.lang.clone())
+            .filter_map(|e| e.lang.as_deref().map(str::to_string))
             .collect();
         langs.sort();
         langs.dedup();
@@ -195,11 +196,12 @@ pub fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) ->
         };
         files.len()
     ];
+    let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
         if let Some(&i) = by_path.get(group.source.as_str()) {
             out[i] = Edition {
                 group: g,
-                lang: (!group.translations.is_empty()).then(|| source_lang.to_string()),
+                lang: (!group.translations.is_empty()).then(|| source_lang.clone()),
                 is_translation: false,
             };
         }

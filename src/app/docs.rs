@@ -71,7 +71,7 @@ pub fn docs(opts: &DocsOptions) -> Result<DocsReport, AppError> {
             .translations
             .iter()
             .map(|t| EditionRow {
-                lang: t.lang.clone(),
+                lang: t.lang.to_string(),
                 path: t.path.clone(),
                 rule: t.rule.to_string(),
             })

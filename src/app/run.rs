@@ -435,7 +435,7 @@ fn compare_group(
     let targets: Vec<(FileId, &str)> = group
         .translations
         .iter()
-        .filter_map(|t| Some((ws.file_id(&t.path)?, t.lang.as_str())))
+        .filter_map(|t| Some((ws.file_id(&t.path)?, &*t.lang)))
         .filter(|(id, _)| wanted(*id) && ws.docs[id.index()].is_some())
         .collect();
     if targets.is_empty() {

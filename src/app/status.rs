@@ -97,7 +97,7 @@ pub fn workspace_status(
         }
         for t in &g.translations {
             mappings
-                .entry(t.lang.clone())
+                .entry(t.lang.to_string())
                 .or_default()
                 .insert(mapping(&g.source, &t.path));
         }
@@ -210,7 +210,7 @@ fn group_status(
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
     let mut out = Vec::new();
     for lang in languages {
-        let translation = group.translations.iter().find(|t| &t.lang == lang);
+        let translation = group.translations.iter().find(|t| *t.lang == **lang);
         let mut counts = Counts::default();
         let mut rows = Vec::new();
         let source_path = Some(group.source.clone());

@@ -15,6 +15,7 @@
 use crate::source::HashSet;
 
 use regex::Regex;
+use std::sync::Arc;
 
 use super::lang;
 
@@ -130,8 +131,9 @@ impl Layout {
 /// One edition of a document in a language other than the source's.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Translation {
-    /// The code as used in the file name (`ko`, `ptbr`, `zh_TW`).
-    pub lang: String,
+    /// The code as used in the file name (`ko`, `ptbr`, `zh_TW`); one
+    /// string shared by every translation in that language.
+    pub lang: Arc<str>,
     pub path: String,
     /// The convention that made it a translation (one of [`rule`]'s).
     pub rule: &'static str,
@@ -221,7 +223,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
     let mut translated: HashSet<&str> = HashSet::default();
     // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
     // the first one met (files are sorted, so the choice is stable).
-    let mut spellings: Vec<String> = Vec::new();
+    let mut spellings: Vec<Arc<str>> = Vec::new();
     let same_lang = |a: &str, b: &str| {
         let fold = |c: u8| {
             if c == b'_' {
@@ -243,7 +245,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
                 last = match spellings.iter().position(|s| same_lang(s, &lang)) {
                     Some(i) => i,
                     None => {
-                        spellings.push(lang);
+                        spellings.push(lang.into());
                         spellings.len() - 1
                     }
                 };
@@ -477,7 +479,7 @@ mod tests {
                 let lang = spellings.entry(key).or_insert(lang).clone();
                 translated.insert(path);
                 groups.entry(source).or_default().push(Translation {
-                    lang,
+                    lang: lang.into(),
                     path: path.clone(),
                     rule,
                 });
@@ -536,7 +538,7 @@ mod tests {
                     g.source_exists,
                     g.translations
                         .into_iter()
-                        .map(|t| (t.lang, t.path))
+                        .map(|t| (t.lang.to_string(), t.path))
                         .collect(),
                 )
             })

@@ -56,7 +56,7 @@ fn row_of(ready: &Ready, id: FileId, h: usize) -> Option<SectionRow> {
     let line = file.line_col(doc.headings[h].span.start).line;
     let scope = Scope {
         groups: Some(std::iter::once(edition.group).collect()),
-        langs: vec![edition.lang.clone()?],
+        langs: vec![edition.lang.as_deref()?.to_string()],
         ..Scope::default()
     };
     let report = workspace_status(ws, &scope, ready.evidence.history.as_ref(), None);

@@ -28,7 +28,8 @@ pub struct Report {
     /// Files by `FileId`; paths as they should be displayed.
     pub files: Vec<SourceFile>,
     /// Language of each file's edition (see `workspace::Edition::lang`).
-    pub langs: Vec<Option<String>>,
+    /// (Shared: one string per language.)
+    pub langs: Vec<Option<std::sync::Arc<str>>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files checked.
     pub checked: usize,
