@@ -59,6 +59,7 @@ fn report_outcome(report: &Report) -> Outcome {
 
 fn main() -> ExitCode {
     lockstep::app::no_huge_pages();
+    purge_freed_memory_sooner();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -517,3 +518,22 @@ fn render_error(cli: &Cli, e: &AppError) -> String {
 /// where glibc's allocator spends a quarter of the run in malloc/free.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc (v3) gives memory a thread freed back to the system only a
+/// second after it was freed: never, in a run of `check`, whose peak is then
+/// its live data plus everything its earlier phases freed (walking,
+/// grouping, anchor sets, the index's tables). 20 ms keeps the pages that
+/// parsing frees and takes again at once (purging those costs page faults:
+/// at 0 ms a tldr-pages run took 12% longer) and returns the rest — tldr-pages'
+/// peak 99 → 96 MiB, within the noise in time. `MIMALLOC_PURGE_DELAY` in the
+/// environment still decides.
+fn purge_freed_memory_sooner() {
+    /// `mi_option_purge_delay` in mimalloc's `mi_option_t` (mimalloc.h).
+    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    unsafe extern "C" {
+        fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // SAFETY: sets an integer in mimalloc's option table (a default: a value
+    // from the environment is kept); no memory of ours is touched.
+    unsafe { mi_option_set_default(MI_OPTION_PURGE_DELAY, 20) }
+}
