@@ -217,10 +217,17 @@ impl<'a> Classifier<'a> {
 }
 
 /// Groups Markdown files into documents, given each file's classification
-/// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]).
+/// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]). `markdown`
+/// is sorted and without repeats (as [`super::walk`] lists it): a path is
+/// looked up by bisection, and the files no one translates are already in
+/// order.
 pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
-    let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
-    let mut translated: HashSet<&str> = HashSet::default();
+    debug_assert!(
+        markdown.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no repeats"
+    );
+    // Whether `markdown[i]` is a translation.
+    let mut translated = vec![false; markdown.len()];
     // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
     // the first one met (files are sorted, so the choice is stable).
     let mut spellings: Vec<Arc<str>> = Vec::new();
@@ -238,7 +245,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
     // (source, translation) pairs, then sorted: a group's translations
     // come together, in order (no map of every source).
     let mut pairs: Vec<(String, Translation)> = Vec::new();
-    for (path, found) in markdown.iter().zip(found) {
+    for (i, (path, found)) in markdown.iter().zip(found).enumerate() {
         if let Some((lang, source, rule)) = found {
             // Files of one language usually follow each other.
             if !spellings.get(last).is_some_and(|s| same_lang(s, &lang)) {
@@ -250,7 +257,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
                     }
                 };
             }
-            translated.insert(path);
+            translated[i] = true;
             pairs.push((
                 source,
                 Translation {
@@ -261,21 +268,26 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
             ));
         }
     }
-    pairs.sort_unstable();
-    let mut alone: Vec<&String> = markdown
+    // Each language's files come in order: a stable sort merges those runs
+    // (the pairs are distinct, so the order is the one any sort gives).
+    pairs.sort();
+    // The files no one translates, in order.
+    let alone = markdown
         .iter()
-        .filter(|p| !translated.contains(p.as_str()))
-        .collect();
-    alone.sort_unstable();
-    alone.dedup();
+        .zip(&translated)
+        .filter(|&(_, &t)| !t)
+        .map(|(p, _)| p);
     let group = |source: String, translations: Vec<Translation>| DocGroup {
-        source_exists: files.contains(source.as_str()) && !translated.contains(source.as_str()),
+        source_exists: markdown
+            .binary_search_by(|m| m.as_str().cmp(&source))
+            .is_ok_and(|i| !translated[i]),
         source,
         translations,
     };
     // Both lists sorted by source: merged.
-    let mut groups = Vec::with_capacity(alone.len() + pairs.len() / 2);
-    let mut alone = alone.into_iter().peekable();
+    // (every translated file made one pair)
+    let mut groups = Vec::with_capacity(markdown.len() - pairs.len() + pairs.len() / 2);
+    let mut alone = alone.peekable();
     let mut pairs = pairs.into_iter().peekable();
     loop {
         let alone_first = match (alone.peek(), pairs.peek()) {
@@ -312,9 +324,12 @@ pub fn group(
     source_lang: &str,
     extra_codes: &HashSet<String>,
 ) -> Vec<DocGroup> {
-    let c = Classifier::new(markdown, dirs, layouts, source_lang, extra_codes);
+    let mut markdown = markdown.to_vec();
+    markdown.sort_unstable();
+    markdown.dedup();
+    let c = Classifier::new(&markdown, dirs, layouts, source_lang, extra_codes);
     let found = markdown.iter().map(|p| c.classify(p)).collect();
-    assemble(markdown, found)
+    assemble(&markdown, found)
 }
 
 fn split_ext(name: &str) -> Option<(&str, &str)> {
