@@ -519,6 +519,9 @@ fn render_error(cli: &Cli, e: &AppError) -> String {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (mimalloc.h).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 /// mimalloc (v3) gives memory a thread freed back to the system only a
 /// second after it was freed: never, in a run of `check`, whose peak is then
 /// its live data plus everything its earlier phases freed (walking,
@@ -528,12 +531,35 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// peak 99 → 96 MiB, within the noise in time. `MIMALLOC_PURGE_DELAY` in the
 /// environment still decides.
 fn purge_freed_memory_sooner() {
-    /// `mi_option_purge_delay` in mimalloc's `mi_option_t` (mimalloc.h).
-    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
     unsafe extern "C" {
         fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
     }
     // SAFETY: sets an integer in mimalloc's option table (a default: a value
     // from the environment is kept); no memory of ours is touched.
     unsafe { mi_option_set_default(MI_OPTION_PURGE_DELAY, 20) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option set is the purge delay: mimalloc v3's is 1000 ms unless
+    /// the environment says otherwise (an upgrade that renumbered the
+    /// options fails here), and 20 ms once set.
+    #[test]
+    fn the_purge_delay_is_the_option_set() {
+        unsafe extern "C" {
+            fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+        }
+        let from_env = std::env::var("MIMALLOC_PURGE_DELAY").ok();
+        // SAFETY: reads an integer from mimalloc's option table.
+        let before = unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) };
+        let expected = from_env
+            .as_deref()
+            .map_or(1000, |v| v.parse().unwrap_or(-1));
+        assert_eq!(before, expected);
+        purge_freed_memory_sooner();
+        let after = unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(after, if from_env.is_some() { before } else { 20 });
+    }
 }

@@ -355,7 +355,7 @@ pub struct ListItem {
 impl Document {
     /// Gives back the prose list's spare capacity (tens of thousands of
     /// documents stay in memory for the whole run; the other lists are
-    /// boxed slices, made exact by [`Lists::into_document`]).
+    /// boxed slices, made exact by [`Draft::into_document`]).
     fn shrink_to_fit(&mut self) {
         self.prose.shrink_to_fit();
     }
@@ -607,11 +607,13 @@ fn span_at(text: &str, lines: &LineIndex, sp: Sourcepos) -> Span {
     Span::new(start, crate::source::ceil_char_boundary(text, end))
 }
 
-/// A document's lists as the walk grows them; a [`Document`] holds them as
-/// boxed slices (8 bytes less each than a `Vec`, times nine lists, times
-/// tens of thousands of documents).
+/// What the walk makes of a document, its lists growing; a [`Document`]
+/// holds them as boxed slices (8 bytes less each than a `Vec`, times nine
+/// lists, times tens of thousands of documents).
 #[derive(Default)]
-struct Lists {
+struct Draft {
+    front_matter: Option<Span>,
+    prose: ProseList,
     headings: Vec<Heading>,
     links: Vec<Link>,
     images: Vec<Link>,
@@ -622,25 +624,30 @@ struct Lists {
     shape: Vec<(u32, Shape)>,
 }
 
-impl Lists {
-    /// Moves the lists into `doc`, each without spare capacity.
-    fn into_document(self, doc: &mut Document) {
-        doc.headings = self.headings.into_boxed_slice();
-        doc.links = self.links.into_boxed_slice();
-        doc.images = self.images.into_boxed_slice();
-        doc.anchors = self.anchors.into_boxed_slice();
-        doc.comments = self.comments.into_boxed_slice();
-        doc.code_blocks = self.code_blocks.into_boxed_slice();
-        doc.inline_code = self.inline_code.into_boxed_slice();
-        doc.shape = self.shape.into_boxed_slice();
+impl Draft {
+    /// The document, each list without spare capacity (sections, the TOC
+    /// and text runs are added by [`finish`] and [`text::collect`]).
+    fn into_document(self) -> Document {
+        Document {
+            front_matter: self.front_matter,
+            prose: self.prose,
+            headings: self.headings.into_boxed_slice(),
+            links: self.links.into_boxed_slice(),
+            images: self.images.into_boxed_slice(),
+            anchors: self.anchors.into_boxed_slice(),
+            comments: self.comments.into_boxed_slice(),
+            code_blocks: self.code_blocks.into_boxed_slice(),
+            inline_code: self.inline_code.into_boxed_slice(),
+            shape: self.shape.into_boxed_slice(),
+            ..Document::default()
+        }
     }
 }
 
 struct Builder<'t> {
     text: &'t str,
     lines: &'t LineIndex,
-    doc: Document,
-    lists: Lists,
+    doc: Draft,
     slugger: dialect::DialectSlugger,
     style: dialect::AnchorStyle,
     custom_attrs: Option<std::sync::Arc<Regex>>,
@@ -657,8 +664,7 @@ impl<'t> Builder<'t> {
         Self {
             text,
             lines,
-            doc: Document::default(),
-            lists: Lists::default(),
+            doc: Draft::default(),
             slugger: dialect::DialectSlugger::new(opts.anchor_style),
             style: opts.anchor_style,
             custom_attrs: opts.custom_attrs.clone(),
@@ -675,9 +681,7 @@ impl<'t> Builder<'t> {
     /// The document the walk made (its lists moved in), the list items and
     /// the heading ids' bases.
     fn into_parts(self) -> (Document, Vec<ListItem>, Option<Vec<String>>) {
-        let mut doc = self.doc;
-        self.lists.into_document(&mut doc);
-        (doc, self.list_items, self.bases)
+        (self.doc.into_document(), self.list_items, self.bases)
     }
 
     fn walk<'a>(&mut self, root: &'a AstNode<'a>) {
@@ -712,25 +716,23 @@ impl<'t> Builder<'t> {
                 }
                 NodeValue::Link(l) => {
                     let link = self.link(node, &l.url, span);
-                    self.lists.links.push(link);
+                    self.doc.links.push(link);
                 }
                 NodeValue::Image(l) => {
                     let image = self.link(node, &l.url, span);
-                    self.lists.images.push(image);
+                    self.doc.images.push(image);
                 }
                 NodeValue::HtmlBlock(h) => self.html(&h.literal, ast.sourcepos),
                 NodeValue::HtmlInline(h) => self.html(h, ast.sourcepos),
                 NodeValue::FrontMatter(_) => self.doc.front_matter = Some(span),
                 NodeValue::List(_) => self.list_depth += 1,
-                NodeValue::TableRow(_) => {
-                    self.lists.shape.push((span.start as u32, Shape::TableRow))
-                }
-                NodeValue::Code(c) => self.lists.inline_code.push(InlineCode {
+                NodeValue::TableRow(_) => self.doc.shape.push((span.start as u32, Shape::TableRow)),
+                NodeValue::Code(c) => self.doc.inline_code.push(InlineCode {
                     start: span.start as u32,
                     hash: hash_code(&c.literal),
                 }),
                 NodeValue::Item(l) => {
-                    self.lists.shape.push((span.start as u32, Shape::ListItem));
+                    self.doc.shape.push((span.start as u32, Shape::ListItem));
                     self.list_items.push(ListItem {
                         span,
                         depth: self.list_depth.saturating_sub(1),
@@ -744,7 +746,7 @@ impl<'t> Builder<'t> {
                         ordered: l.list_type == ListType::Ordered,
                     })
                 }
-                NodeValue::CodeBlock(c) => self.lists.code_blocks.push(CodeBlock {
+                NodeValue::CodeBlock(c) => self.doc.code_blocks.push(CodeBlock {
                     span,
                     hash: hash_code(&c.literal),
                 }),
@@ -820,7 +822,7 @@ impl<'t> Builder<'t> {
                 text.truncate(m.start());
             }
         }
-        self.lists.headings.push(Heading {
+        self.doc.headings.push(Heading {
             level,
             text,
             id,
@@ -881,7 +883,7 @@ impl<'t> Builder<'t> {
         }
         let map = LiteralMap::new(self.text, self.lines, literal, pos);
         for c in scan.comments {
-            self.lists.comments.push(Comment {
+            self.doc.comments.push(Comment {
                 text: c.text,
                 span: Span::new(map.offset(c.start), map.offset(c.end)),
             });
@@ -897,9 +899,9 @@ impl<'t> Builder<'t> {
                 text_span: None,
             };
             match a.name.as_str() {
-                "href" => self.lists.links.push(html_link(a.value)),
-                "src" => self.lists.images.push(html_link(a.value)),
-                _ => self.lists.anchors.push(Anchor { id: a.value, span }),
+                "href" => self.doc.links.push(html_link(a.value)),
+                "src" => self.doc.images.push(html_link(a.value)),
+                _ => self.doc.anchors.push(Anchor { id: a.value, span }),
             }
         }
     }
