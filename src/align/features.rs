@@ -240,6 +240,7 @@ fn distinctive(w: &str) -> bool {
 /// The maximal runs of `text` made of ASCII bytes that `keep` accepts — as
 /// `text.split(|c| !keep(c))` without the empty pieces, scanning bytes (an
 /// ASCII byte never sits inside a multi-byte character).
+#[cfg(test)]
 fn ascii_runs(text: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -304,8 +305,40 @@ fn numbers_by_runs(text: &str, out: &mut Vec<u64>) {
     }
 }
 
-/// Latin words that survive translation (see [`Features::latin`]).
+/// Latin words that survive translation (see [`Features::latin`]): runs
+/// of ASCII letters, digits and `_` of three bytes or more with a letter,
+/// kept when the text is mostly in another script, or when the word has a
+/// digit, a `_` or a capital after its first letter. One pass over the
+/// bytes, each word's kind found as it is read.
 fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut letter, mut keep) = (false, foreign_script);
+        while let Some(&b) = bytes.get(i).filter(|&&b| word(b)) {
+            letter |= b.is_ascii_alphabetic();
+            keep |= b.is_ascii_digit() || b == b'_' || (i > start && b.is_ascii_uppercase());
+            i += 1;
+        }
+        if i - start >= 3 && letter && keep {
+            // An ASCII run: always on a character boundary.
+            if let Some(w) = text.get(start..i) {
+                out.push(hash_ascii_lower(w));
+            }
+        }
+    }
+}
+
+/// [`latin_words`] from the runs and the tests on each (the reference its
+/// test compares with).
+#[cfg(test)]
+fn latin_words_by_runs(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
     for w in ascii_runs(text, |b| b.is_ascii_alphanumeric() || b == b'_') {
         if w.len() < 3 || !w.bytes().any(|b| b.is_ascii_alphabetic()) {
             continue;
@@ -314,6 +347,41 @@ fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
             out.push(hash_ascii_lower(w));
         }
     }
+}
+
+/// How many characters of `text` are not whitespace — as
+/// `text.chars().filter(|c| !c.is_whitespace()).count()`, counting bytes:
+/// every byte that does not continue a character starts one; ASCII
+/// whitespace is `\t`–`\r` and the space; the other whitespace characters
+/// (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F,
+/// U+3000) start with 0xC2, 0xE1, 0xE2 or 0xE3 and are told by the bytes
+/// after.
+fn non_space_chars(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        n += match b {
+            b'\t'..=b'\r' | b' ' => 0,
+            0x00..=0x7f => 1,
+            0x80..=0xbf => 0,
+            0xc2 | 0xe1..=0xe3 => usize::from(!unicode_space(&bytes[i..])),
+            _ => 1,
+        };
+    }
+    n
+}
+
+/// Whether the character at the start of `bytes` is a non-ASCII whitespace
+/// character (see [`non_space_chars`]).
+fn unicode_space(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0xc2, 0x85 | 0xa0, ..]
+            | [0xe1, 0x9a, 0x80, ..]
+            | [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf, ..]
+            | [0xe2, 0x81, 0x9f, ..]
+            | [0xe3, 0x80, 0x80, ..]
+    )
 }
 
 /// Words of a text, lowercased (any script).
@@ -477,7 +545,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
             break;
         }
         let f = &mut out[at(p.span.start)];
-        f.length += p.text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        f.length += non_space_chars(p.text) as f64;
         numbers(p.text, &mut f.numbers);
         latin_words(p.text, foreign, &mut f.latin);
         if with_words {
@@ -551,6 +619,45 @@ mod tests {
             numbers(&text, &mut a);
             numbers_by_runs(&text, &mut b);
             proptest::prop_assert_eq!(a, b);
+        }
+    }
+
+    /// Every character, alone and between others, counts as
+    /// `char::is_whitespace` says.
+    #[test]
+    fn non_space_chars_is_is_whitespace_for_every_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            assert_eq!(non_space_chars(&alone), usize::from(!c.is_whitespace()), "{c:?}");
+            let between = format!("a{c}\u{3000}b");
+            assert_eq!(
+                non_space_chars(&between),
+                between.chars().filter(|c| !c.is_whitespace()).count(),
+                "{c:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Latin words found in one pass are those of every run.
+        #[test]
+        fn latin_words_in_one_pass_are_those_of_runs(
+            text in "[a-zA-Z0-9_ .é한\u{3000}-]{0,40}",
+            foreign: bool,
+        ) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            latin_words(&text, foreign, &mut a);
+            latin_words_by_runs(&text, foreign, &mut b);
+            proptest::prop_assert_eq!(a, b);
+        }
+
+        /// Characters counted from bytes are those `chars()` counts.
+        #[test]
+        fn non_space_chars_counts_as_chars_does(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(
+                non_space_chars(&text),
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            );
         }
     }
 
