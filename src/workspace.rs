@@ -217,3 +217,80 @@ pub fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) ->
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::layout::Translation;
+
+    fn summary(e: &[Edition]) -> Vec<(usize, Option<String>, bool)> {
+        e.iter()
+            .map(|e| {
+                (
+                    e.group,
+                    e.lang.as_deref().map(str::to_string),
+                    e.is_translation,
+                )
+            })
+            .collect()
+    }
+
+    /// Files in any order get the editions of their paths.
+    #[test]
+    fn editions_do_not_depend_on_the_order_of_files() {
+        let paths = [
+            "README-ko.md",
+            "README.md",
+            "a.md",
+            "docs/ko/x.md",
+            "docs/x.md",
+            "z.md",
+        ];
+        let translation = |lang: &str, path: &str| Translation {
+            lang: lang.into(),
+            path: path.into(),
+            rule: "suffix",
+        };
+        let groups = vec![
+            DocGroup {
+                source: "README.md".into(),
+                source_exists: true,
+                translations: vec![translation("ko", "README-ko.md")],
+            },
+            DocGroup {
+                source: "a.md".into(),
+                source_exists: true,
+                translations: Vec::new(),
+            },
+            DocGroup {
+                source: "docs/x.md".into(),
+                source_exists: true,
+                translations: vec![translation("ko", "docs/ko/x.md")],
+            },
+        ];
+        let files = |order: &[&str]| -> Vec<SourceFile> {
+            order
+                .iter()
+                .map(|p| SourceFile::new(p.to_string(), String::new()))
+                .collect()
+        };
+        let sorted = editions(&files(&paths), &groups, "en");
+        let expected = vec![
+            (0, Some("ko".to_string()), true),
+            (0, Some("en".to_string()), false),
+            (1, None, false),
+            (2, Some("ko".to_string()), true),
+            (2, Some("en".to_string()), false),
+            (usize::MAX, None, false),
+        ];
+        assert_eq!(summary(&sorted), expected);
+        let mut reversed: Vec<&str> = paths.to_vec();
+        reversed.reverse();
+        let mut expected_reversed = expected.clone();
+        expected_reversed.reverse();
+        assert_eq!(
+            summary(&editions(&files(&reversed), &groups, "en")),
+            expected_reversed
+        );
+    }
+}

@@ -628,7 +628,11 @@ mod tests {
     fn non_space_chars_is_is_whitespace_for_every_character() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             let alone = c.to_string();
-            assert_eq!(non_space_chars(&alone), usize::from(!c.is_whitespace()), "{c:?}");
+            assert_eq!(
+                non_space_chars(&alone),
+                usize::from(!c.is_whitespace()),
+                "{c:?}"
+            );
             let between = format!("a{c}\u{3000}b");
             assert_eq!(
                 non_space_chars(&between),

@@ -181,19 +181,32 @@ fn load_some(
     // Reads and parses the files `wanted` says: their texts and documents
     // (collected straight into two lists, no list of whole results in
     // between), and the read problems.
+    // The anchors of each document are found as soon as it is parsed
+    // (while it is in the cache): in a docs site, a page that includes
+    // other content (a Hugo shortcode, an MDX import, a snippet) may get
+    // ids from it.
     type Read = (
         Vec<Option<SourceFile>>,
         Vec<Option<Document>>,
+        Vec<Option<AnchorSet>>,
         Vec<Diagnostic>,
     );
+    let anchors_of = |rel: &str, file: &SourceFile, doc: &Document| {
+        let set = AnchorSet::from_document(doc);
+        if settings_ref.site_for(rel).is_some() && includes_content(&file.text) {
+            set.opened()
+        } else {
+            set
+        }
+    };
     let load = |wanted: &[bool], tree: &discover::Tree| -> Read {
-        let ((f, d), p): ((Vec<_>, Vec<_>), Vec<_>) = tree
+        let (((f, d), a), p): (((Vec<_>, Vec<_>), Vec<_>), Vec<_>) = tree
             .markdown
             .par_iter()
             .enumerate()
             .map(|(i, rel)| {
                 if !wanted[i] {
-                    return ((None, None), None);
+                    return (((None, None), None), None);
                 }
                 let (file, doc, problem) = 'read: {
                     if dialects {
@@ -209,13 +222,14 @@ fn load_some(
                     }
                     load_file(root, rel, FileId(i as u32), max, &parse_options)
                 };
-                ((Some(file), doc), problem.map(Box::new))
+                let anchors = doc.as_ref().map(|d| anchors_of(rel, &file, d));
+                (((Some(file), doc), anchors), problem.map(Box::new))
             })
             .unzip();
         let problems = p.into_iter().flatten().map(|b: Box<Diagnostic>| *b);
-        (f, d, problems.collect())
+        (f, d, a, problems.collect())
     };
-    let (mut files, mut docs, mut read_problems) = load(&wanted, &tree);
+    let (mut files, mut docs, mut anchors, mut read_problems) = load(&wanted, &tree);
     super::probe("parsed");
     if needed.is_some() {
         // Second round: Markdown files the loaded ones link to.
@@ -238,11 +252,12 @@ fn load_some(
             }
         }
         if more.iter().any(|&m| m) {
-            let (f, d, problems) = load(&more, &tree);
-            for (i, (file, doc)) in f.into_iter().zip(d).enumerate() {
+            let (f, d, a, problems) = load(&more, &tree);
+            for (i, ((file, doc), set)) in f.into_iter().zip(d).zip(a).enumerate() {
                 if file.is_some() {
                     files[i] = file;
                     docs[i] = doc;
+                    anchors[i] = set;
                 }
             }
             read_problems.extend(problems);
@@ -259,27 +274,6 @@ fn load_some(
         .collect();
     let editions = workspace::editions(&files, &groups, &settings.source_lang);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    // In a docs site, a page that includes other content (a Hugo
-    // shortcode, an MDX import, a snippet) may get ids from it.
-    let site_files: Vec<bool> = files
-        .iter()
-        .map(|f| settings.site_for(&f.path).is_some())
-        .collect();
-    let anchors = docs
-        .par_iter()
-        .zip(files.par_iter())
-        .zip(site_files.par_iter())
-        .map(|((d, f), &in_site)| {
-            d.as_ref().map(|d| {
-                let set = AnchorSet::from_document(d);
-                if in_site && includes_content(&f.text) {
-                    set.opened()
-                } else {
-                    set
-                }
-            })
-        })
-        .collect();
     super::probe("anchors");
     let mut index = Index::build(&mut tree, &paths, anchors);
     super::probe("index");
