@@ -235,9 +235,10 @@ mod tests {
             .collect()
     }
 
-    /// Files in any order get the editions of their paths.
+    /// Each file gets the edition its path has in the groups (source,
+    /// translation, single or none), whatever the order of the files.
     #[test]
-    fn editions_do_not_depend_on_the_order_of_files() {
+    fn editions_are_those_of_the_paths_in_any_order() {
         let paths = [
             "README-ko.md",
             "README.md",

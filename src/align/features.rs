@@ -308,8 +308,8 @@ fn numbers_by_runs(text: &str, out: &mut Vec<u64>) {
 /// Latin words that survive translation (see [`Features::latin`]): runs
 /// of ASCII letters, digits and `_` of three bytes or more with a letter,
 /// kept when the text is mostly in another script, or when the word has a
-/// digit, a `_` or a capital after its first letter. One pass over the
-/// bytes, each word's kind found as it is read.
+/// digit, a `_` or a capital after its first letter ([`distinctive`]).
+/// The runs are found scanning bytes, with no iterator of runs between.
 fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
     let bytes = text.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -320,17 +320,17 @@ fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
             continue;
         }
         let start = i;
-        let (mut letter, mut keep) = (false, foreign_script);
+        let mut letter = false;
         while let Some(&b) = bytes.get(i).filter(|&&b| word(b)) {
             letter |= b.is_ascii_alphabetic();
-            keep |= b.is_ascii_digit() || b == b'_' || (i > start && b.is_ascii_uppercase());
             i += 1;
         }
-        if i - start >= 3 && letter && keep {
-            // An ASCII run: always on a character boundary.
-            if let Some(w) = text.get(start..i) {
-                out.push(hash_ascii_lower(w));
-            }
+        // An ASCII run: always on a character boundary.
+        let Some(w) = text.get(start..i).filter(|w| w.len() >= 3 && letter) else {
+            continue;
+        };
+        if foreign_script || distinctive(w) || w.contains('_') {
+            out.push(hash_ascii_lower(w));
         }
     }
 }

@@ -178,13 +178,12 @@ fn load_some(
         .filter_map(|s| s.attr_delimiters.as_ref())
         .map(|d| (d, parse_options.clone().with_attr_delimiters(&d.0, &d.1)))
         .collect();
-    // Reads and parses the files `wanted` says: their texts and documents
-    // (collected straight into two lists, no list of whole results in
-    // between), and the read problems.
-    // The anchors of each document are found as soon as it is parsed
-    // (while it is in the cache): in a docs site, a page that includes
-    // other content (a Hugo shortcode, an MDX import, a snippet) may get
-    // ids from it.
+    // Reads and parses the files `wanted` says: their texts, documents and
+    // anchor sets (collected straight into lists, no list of whole results
+    // in between), and the read problems. A document's anchors are found
+    // as soon as it is parsed, while it is in the cache; in a docs site, a
+    // page that includes other content (a Hugo shortcode, an MDX import, a
+    // snippet) may get ids from it.
     type Read = (
         Vec<Option<SourceFile>>,
         Vec<Option<Document>>,
