@@ -259,6 +259,98 @@ fn ascii_runs(text: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &st
     })
 }
 
+/// What a byte can be part of: a run of [`numbers`] (`NUMBER`: digits,
+/// `.`, `,`) or of Latin words (`WORD`: ASCII letters, digits, `_`);
+/// and what it tells of them (`DIGIT`, `LETTER`, `CAPITAL`, `UNDERSCORE`).
+const NUMBER: u8 = 1;
+const WORD: u8 = 2;
+const DIGIT: u8 = 4;
+const LETTER: u8 = 8;
+const CAPITAL: u8 = 16;
+const UNDERSCORE: u8 = 32;
+static KIND: [u8; 256] = {
+    let mut kind = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kind[b] = if c.is_ascii_digit() {
+            NUMBER | WORD | DIGIT
+        } else if c.is_ascii_uppercase() {
+            WORD | LETTER | CAPITAL
+        } else if c.is_ascii_lowercase() {
+            WORD | LETTER
+        } else if c == b'_' {
+            WORD | UNDERSCORE
+        } else if c == b'.' || c == b',' {
+            NUMBER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    kind
+};
+
+/// [`numbers`] and Latin words (see [`Features::latin`]) of a text in one scan, each byte's
+/// kind read from a table. Both kinds of run lie inside the maximal runs
+/// of bytes that are part of either, and end where those end: numbers
+/// are looked for only in those with a digit; the words are the runs of
+/// `WORD` bytes inside them, judged by the kinds of their bytes (a word is
+/// [`distinctive`] with a digit anywhere or a capital after its first byte).
+fn numbers_and_latin_words(
+    text: &str,
+    foreign_script: bool,
+    numbers_out: &mut Vec<u64>,
+    latin_out: &mut Vec<u64>,
+) {
+    let bytes = text.as_bytes();
+    let mut word = |start: usize, end: usize, first: u8, rest: u8| {
+        let all = first | rest;
+        let keep = foreign_script || all & (DIGIT | UNDERSCORE) != 0 || rest & CAPITAL != 0;
+        if end - start >= 3 && all & LETTER != 0 && keep {
+            // ASCII bytes: always on character boundaries.
+            if let Some(w) = text.get(start..end) {
+                latin_out.push(hash_ascii_lower(w));
+            }
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if KIND[usize::from(bytes[i])] == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut seen = 0;
+        // The word being read: where it starts, its first byte's kind and
+        // the others'.
+        let (mut from, mut first, mut rest) = (i, 0, 0);
+        while let Some(&kind) = bytes.get(i).map(|&b| &KIND[usize::from(b)]) {
+            if kind == 0 {
+                break;
+            }
+            seen |= kind;
+            if kind & WORD == 0 {
+                if i > from {
+                    word(from, i, first, rest);
+                }
+                (from, first, rest) = (i + 1, 0, 0);
+            } else if i == from {
+                first = kind;
+            } else {
+                rest |= kind;
+            }
+            i += 1;
+        }
+        if i > from {
+            word(from, i, first, rest);
+        }
+        if let Some(run) = text.get(start..i).filter(|_| seen & DIGIT != 0) {
+            numbers(run, numbers_out);
+        }
+    }
+}
+
 /// Numbers in a text (digits, with inner `.` or `,`), normalised.
 fn numbers(text: &str, out: &mut Vec<u64>) {
     // Only runs with a digit give a number: from each digit not yet read,
@@ -309,7 +401,9 @@ fn numbers_by_runs(text: &str, out: &mut Vec<u64>) {
 /// of ASCII letters, digits and `_` of three bytes or more with a letter,
 /// kept when the text is mostly in another script, or when the word has a
 /// digit, a `_` or a capital after its first letter ([`distinctive`]).
-/// The runs are found scanning bytes, with no iterator of runs between.
+/// The runs are found scanning bytes, with no iterator of runs between
+/// (the reference of [`numbers_and_latin_words`]).
+#[cfg(test)]
 fn latin_words(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
     let bytes = text.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -358,15 +452,30 @@ fn latin_words_by_runs(text: &str, foreign_script: bool, out: &mut Vec<u64>) {
 /// after.
 fn non_space_chars(text: &str) -> usize {
     let bytes = text.as_bytes();
+    // Without branches, so that it runs on vectors: one per byte that
+    // starts a character and is not ASCII whitespace, summed in bytes over
+    // blocks short enough not to overflow one.
     let mut n = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        n += match b {
-            b'\t'..=b'\r' | b' ' => 0,
-            0x00..=0x7f => 1,
-            0x80..=0xbf => 0,
-            0xc2 | 0xe1..=0xe3 => usize::from(!unicode_space(&bytes[i..])),
-            _ => 1,
-        };
+    for block in bytes.chunks(255) {
+        let counted: u8 = block.iter().fold(0u8, |n, &b| {
+            let starts = (b as i8) >= -0x40;
+            let space = b == b' ' || (b'\t'..=b'\r').contains(&b);
+            n + u8::from(starts & !space)
+        });
+        n += usize::from(counted);
+    }
+    // Then the non-ASCII whitespace, looked for only in the blocks that
+    // have one of its lead bytes.
+    for (k, block) in bytes.chunks(64).enumerate() {
+        let lead = |b: u8| (b == 0xc2) | (b.wrapping_sub(0xe1) < 3);
+        if block.iter().fold(0u8, |any, &b| any | u8::from(lead(b))) == 0 {
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            if lead(b) && unicode_space(&bytes[k * 64 + i..]) {
+                n -= 1;
+            }
+        }
     }
     n
 }
@@ -546,8 +655,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         }
         let f = &mut out[at(p.span.start)];
         f.length += non_space_chars(p.text) as f64;
-        numbers(p.text, &mut f.numbers);
-        latin_words(p.text, foreign, &mut f.latin);
+        numbers_and_latin_words(p.text, foreign, &mut f.numbers, &mut f.latin);
         if with_words {
             all_words(p.text, &mut f.words);
         }
@@ -643,6 +751,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Numbers and Latin words found in one scan are those found apart.
+        #[test]
+        fn numbers_and_latin_words_in_one_scan_are_those_found_apart(
+            text in "[a-zA-Z0-9_ .,é한\u{3000}-]{0,60}",
+            foreign: bool,
+        ) {
+            let (mut numbers_a, mut latin_a) = (Vec::new(), Vec::new());
+            numbers_and_latin_words(&text, foreign, &mut numbers_a, &mut latin_a);
+            let (mut numbers_b, mut latin_b) = (Vec::new(), Vec::new());
+            numbers(&text, &mut numbers_b);
+            latin_words(&text, foreign, &mut latin_b);
+            proptest::prop_assert_eq!(numbers_a, numbers_b);
+            proptest::prop_assert_eq!(latin_a, latin_b);
+        }
+
         /// Latin words found in one pass are those of every run.
         #[test]
         fn latin_words_in_one_pass_are_those_of_runs(
@@ -657,7 +780,7 @@ mod tests {
 
         /// Characters counted from bytes are those `chars()` counts.
         #[test]
-        fn non_space_chars_counts_as_chars_does(text in "\\PC{0,40}") {
+        fn non_space_chars_counts_as_chars_does(text in "(\\PC|[ \u{3000}\u{a0}]){0,400}") {
             proptest::prop_assert_eq!(
                 non_space_chars(&text),
                 text.chars().filter(|c| !c.is_whitespace()).count()
