@@ -37,7 +37,13 @@ impl Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(opts.width.unwrap_or(100))
             .with_links(false)
-            .with_context_lines(CONTEXT_LINES);
+            .with_context_lines(CONTEXT_LINES)
+            // Lines break at spaces only: an id, a path or a URL is never
+            // cut (it stays whole, to copy), and no Unicode line-break
+            // table is consulted for every message.
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false);
         Self {
             handler,
             quiet: opts.quiet,

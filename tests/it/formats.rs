@@ -394,6 +394,38 @@ fn indented_user_text_cannot_start_a_workflow_command() {
     assert!(wrapped_there > 0);
 }
 
+/// Human output wraps messages and help at spaces only: an id, a path or a
+/// URL longer than what is left of the line, or than the whole line, is
+/// never cut (at a hyphen, a slash or its width), so it can be copied.
+#[test]
+fn wrapped_human_text_keeps_ids_and_paths_whole() {
+    use lockstep::diagnostic::Diagnostic;
+    use lockstep::rules::RuleId;
+    use lockstep::source::{FileId, SourceFile, Span};
+
+    let file = SourceFile::new("README.md".into(), "# A\n\n[x](#b)\n".into());
+    let human = lockstep::render::Human::new(lockstep::render::RenderOptions {
+        color: false,
+        width: Some(60),
+        quiet: false,
+    });
+    let id = "what-is-the-difference-between-a-process-and-a-thread";
+    let path = format!("images/{}/diagram.png", "nested-folder/".repeat(6));
+    for n in 0..40 {
+        let d = Diagnostic::new(
+            RuleId::BrokenAnchor,
+            FileId(0),
+            Span::new(10, 12),
+            format!("{} `#{id}` or `{path}`", "w".repeat(n)),
+        )
+        .with_help(format!("{} expected `{path}#{id}`", "h".repeat(n)));
+        let out = human.render_one(&file, &d, None);
+        assert!(out.contains(&format!("`#{id}`")), "{out}");
+        assert!(out.contains(&format!("`{path}`")), "{out}");
+        assert!(out.contains(&format!("`{path}#{id}`")), "{out}");
+    }
+}
+
 /// Human output is linear in the number of findings: a snippet shows only
 /// its lines, and a line longer than 240 characters as a window around the
 /// finding, with `…` where it was cut. Generated here: 20,000 broken links
