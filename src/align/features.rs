@@ -291,12 +291,13 @@ static KIND: [u8; 256] = {
     kind
 };
 
-/// [`numbers`] and Latin words (see [`Features::latin`]) of a text in one scan, each byte's
-/// kind read from a table. Both kinds of run lie inside the maximal runs
-/// of bytes that are part of either, and end where those end: numbers
-/// are looked for only in those with a digit; the words are the runs of
-/// `WORD` bytes inside them, judged by the kinds of their bytes (a word is
-/// [`distinctive`] with a digit anywhere or a capital after its first byte).
+/// [`numbers`] and Latin words (see [`Features::latin`]) of a text in one
+/// scan, each byte's kind read from a table. Both kinds of run lie inside
+/// the maximal runs of bytes that are part of either, and end where those
+/// end: numbers are looked for only in those with a digit; the words are
+/// the runs of `WORD` bytes inside them, judged by the kinds of their
+/// bytes — [`distinctive`]'s rule (a digit anywhere, or a capital after the
+/// first byte) read from the bits; a property test holds the two together.
 fn numbers_and_latin_words(
     text: &str,
     foreign_script: bool,
