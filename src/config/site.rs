@@ -173,11 +173,15 @@ fn join(dir: &str, rest: &str) -> String {
 }
 
 fn parent(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
+    path.bytes()
+        .rposition(|b| b == b'/')
+        .map_or("", |i| &path[..i])
 }
 
 fn file_name(path: &str) -> &str {
-    path.rfind('/').map_or(path, |i| &path[i + 1..])
+    path.bytes()
+        .rposition(|b| b == b'/')
+        .map_or(path, |i| &path[i + 1..])
 }
 
 /// Reads a small configuration file of a site (at most 1 MiB, inside the root).
@@ -301,6 +305,18 @@ fn is_site_config(p: &str, dirs: &HashSet<String>) -> bool {
 
 fn is_config_named(p: &str, dirs: &HashSet<String>) -> bool {
     let name = file_name(p);
+    // Every configuration name starts so (tldr-pages: 38,000 files, none).
+    const STARTS: [&str; 6] = [
+        "config",
+        "index",
+        "docusaurus.config",
+        "mkdocs.",
+        "book.toml",
+        "hugo.",
+    ];
+    if !STARTS.iter().any(|s| name.starts_with(s)) {
+        return false;
+    }
     let dir = parent(p);
     let ext_in = |stem: &str, exts: &[&str]| {
         name.strip_prefix(stem)
@@ -742,6 +758,43 @@ mod tests {
 
     fn set(items: &[&str]) -> HashSet<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn every_configuration_name_is_seen() {
+        let dirs = set(&["s/content", "s/layouts", "t/content", "t/archetypes"]);
+        for p in [
+            "vp/.vitepress/config.ts",
+            "vp/.vitepress/config.mjs",
+            "vp/.vitepress/config/index.ts",
+            "docusaurus.config.js",
+            "site/docusaurus.config.ts",
+            "mkdocs.yml",
+            "m/mkdocs.yaml",
+            "book.toml",
+            "hugo.toml",
+            "h/hugo.yaml",
+            "h/config/_default/hugo.json",
+            "s/config.toml",
+            "t/config.yml",
+        ] {
+            assert!(is_site_config(p, &dirs), "{p}");
+        }
+        for p in [
+            "config.toml",
+            "u/config.yaml",
+            "vp/.vitepress/theme.ts",
+            "vp/.vitepress/config/shared.ts",
+            "index.ts",
+            "x/mkdocs.json",
+            "books.toml",
+            "hugo",
+            "node_modules/x/mkdocs.yml",
+            "themes/t/hugo.toml",
+            "README.md",
+        ] {
+            assert!(!is_site_config(p, &dirs), "{p}");
+        }
     }
 
     #[test]
