@@ -100,9 +100,8 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
     let found = tree
         .markdown
         .par_iter()
-        .map(|p| classifier.classify(p))
+        .map_init(|| 0, |hint, p| classifier.classify_near(p, hint))
         .collect();
-    drop(classifier);
     let groups = layout::assemble(&tree.markdown, found);
     super::probe("grouped");
     (tree, groups)

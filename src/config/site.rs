@@ -14,6 +14,7 @@ use crate::source::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::parse::dialect::AnchorStyle;
@@ -272,7 +273,11 @@ re!(
 /// `dirs`: every path relative to the root). Each configuration file read
 /// is small and inside the root; a file that cannot be read counts as empty.
 pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> Vec<Site> {
-    let mut configs: Vec<&String> = files.iter().filter(|p| is_site_config(p, dirs)).collect();
+    // (on every core: every file of the tree is asked)
+    let mut configs: Vec<&String> = files
+        .par_iter()
+        .filter(|p| is_site_config(p, dirs))
+        .collect();
     configs.sort();
     if configs.len() > 64 {
         // A monorepo of sites, or vendored themes: too many to guess from.

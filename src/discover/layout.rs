@@ -14,8 +14,9 @@
 
 use crate::source::HashSet;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::lang;
@@ -140,9 +141,18 @@ pub struct Translation {
     pub rule: &'static str,
 }
 
-/// A file classified as a translation: its language code, its source's
-/// path, and the convention that matched ([`rule`]).
-pub type Found = (String, String, &'static str);
+/// Where a translation's source edition is: one of the Markdown files (its
+/// index in their sorted list), or a path no file has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(u32),
+    Path(String),
+}
+
+/// A file classified as a translation: its language code (as its path
+/// spells it, or as a layout made it), its source, and the convention that
+/// matched ([`rule`]).
+pub type Found<'a> = (Cow<'a, str>, Source, &'static str);
 
 /// The conventions that make a file a translation, as `lockstep docs` names them.
 pub mod rule {
@@ -167,7 +177,9 @@ pub struct DocGroup {
 
 /// What discovery knows when it classifies a path.
 pub struct Classifier<'a> {
-    files: HashSet<&'a str>,
+    /// The Markdown files, sorted (looked up by bisection: a hash set of
+    /// every path cost more to build than the few lookups it served).
+    files: &'a [String],
     dirs: &'a HashSet<String>,
     layouts: &'a [Layout],
     source_lang: &'a str,
@@ -178,6 +190,7 @@ pub struct Classifier<'a> {
 }
 
 impl<'a> Classifier<'a> {
+    /// `markdown`: sorted, without repeats (as [`super::walk`] lists it).
     pub fn new(
         markdown: &'a [String],
         dirs: &'a HashSet<String>,
@@ -185,8 +198,12 @@ impl<'a> Classifier<'a> {
         source_lang: &'a str,
         extra_codes: &'a HashSet<String>,
     ) -> Self {
+        debug_assert!(
+            markdown.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no repeats"
+        );
         Self {
-            files: markdown.iter().map(String::as_str).collect(),
+            files: markdown,
             dirs,
             layouts,
             source_lang,
@@ -195,34 +212,48 @@ impl<'a> Classifier<'a> {
         }
     }
 
-    /// If `path` is a translation: its language code, its source's path
-    /// and the convention that said so.
-    pub fn classify(&self, path: &str) -> Option<Found> {
-        if self.layouts.is_empty() {
+    /// If `path` is a translation: its language code, its source and the
+    /// convention that said so. (The source's file is looked up here, on
+    /// every core, not when the groups are made.)
+    pub fn classify<'p>(&self, path: &'p str) -> Option<Found<'p>> {
+        self.classify_near(path, &mut 0)
+    }
+
+    /// [`Self::classify`], looking for the source's file from `hint` (where
+    /// the previous path's was: the files of one language follow each
+    /// other, and so do their sources), which it updates.
+    pub fn classify_near<'p>(&self, path: &'p str, hint: &mut usize) -> Option<Found<'p>> {
+        let (lang, source, rule) = if self.layouts.is_empty() {
             let known = |code: &str| lang::is_known_code(code) || self.extra_codes.contains(code);
-            zero_config(
+            let (lang, source, rule) = zero_config(
                 path,
-                &self.files,
+                self.files,
                 self.dirs,
                 self.vitepress,
                 self.source_lang,
                 &known,
-            )
+            )?;
+            (Cow::Borrowed(lang), source, rule)
         } else {
             self.layouts
                 .iter()
                 .find_map(|l| l.match_translation(path, self.source_lang))
-                .map(|(lang, source)| (lang, source, rule::EXPLICIT))
-        }
+                .map(|(lang, source)| (Cow::Owned(lang), source, rule::EXPLICIT))?
+        };
+        let source = match search_near(self.files, &source, hint) {
+            Ok(i) => Source::File(i as u32),
+            Err(_) => Source::Path(source),
+        };
+        Some((lang, source, rule))
     }
 }
 
 /// Groups Markdown files into documents, given each file's classification
 /// (`found[i]` for `markdown[i]`, from [`Classifier::classify`]). `markdown`
-/// is sorted and without repeats (as [`super::walk`] lists it): a path is
-/// looked up by bisection, and the files no one translates are already in
-/// order.
-pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
+/// is sorted and without repeats (as [`super::walk`] lists it): the groups
+/// come out in its order with no sort of paths; the few sources no file has
+/// are sorted and merged in.
+pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGroup> {
     debug_assert!(
         markdown.windows(2).all(|w| w[0] < w[1]),
         "sorted, no repeats"
@@ -243,78 +274,76 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup>
         a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
     };
     let mut last = 0;
-    // (source, translation) pairs, then sorted: a group's translations
-    // come together, in order (no map of every source).
-    let mut pairs: Vec<(String, Translation)> = Vec::new();
+    // (source file, translation) and (source path, translation) for
+    // sources no file has.
+    let mut pairs: Vec<(u32, Translation)> = Vec::new();
+    let mut orphans: Vec<(String, Translation)> = Vec::new();
     for (i, (path, found)) in markdown.iter().zip(found).enumerate() {
-        if let Some((lang, source, rule)) = found {
-            // Files of one language usually follow each other.
-            if !spellings.get(last).is_some_and(|s| same_lang(s, &lang)) {
-                last = match spellings.iter().position(|s| same_lang(s, &lang)) {
-                    Some(i) => i,
-                    None => {
-                        spellings.push(lang.into());
-                        spellings.len() - 1
-                    }
-                };
-            }
-            translated[i] = true;
-            pairs.push((
-                source,
-                Translation {
-                    lang: spellings[last].clone(),
-                    path: path.clone(),
-                    rule,
-                },
-            ));
+        let Some((lang, source, rule)) = found else {
+            continue;
+        };
+        // Files of one language usually follow each other.
+        if !spellings.get(last).is_some_and(|s| same_lang(s, &lang)) {
+            last = match spellings.iter().position(|s| same_lang(s, &lang)) {
+                Some(i) => i,
+                None => {
+                    spellings.push(Arc::from(&*lang));
+                    spellings.len() - 1
+                }
+            };
+        }
+        translated[i] = true;
+        let t = Translation {
+            lang: spellings[last].clone(),
+            path: path.clone(),
+            rule,
+        };
+        match source {
+            Source::File(s) => pairs.push((s, t)),
+            Source::Path(source) => orphans.push((source, t)),
         }
     }
-    // Each language's files come in order: a stable sort merges those runs
-    // (the pairs are distinct, so the order is the one any sort gives), on
-    // every core (tldr-pages: 31,000 pairs).
+    // By source file, then translation (each language's files come in
+    // order: a stable sort merges those runs).
     pairs.par_sort();
-    // The files no one translates, in order.
-    let alone = markdown
-        .iter()
-        .zip(&translated)
-        .filter(|&(_, &t)| !t)
-        .map(|(p, _)| p);
-    let group = |source: String, translations: Vec<Translation>| DocGroup {
-        source_exists: markdown
-            .binary_search_by(|m| m.as_str().cmp(&source))
-            .is_ok_and(|i| !translated[i]),
-        source,
-        translations,
-    };
-    // Both lists sorted by source: merged.
-    // (every translated file made one pair)
-    let mut groups = Vec::with_capacity(markdown.len() - pairs.len() + pairs.len() / 2);
-    let mut alone = alone.peekable();
+    orphans.sort();
     let mut pairs = pairs.into_iter().peekable();
-    loop {
-        let alone_first = match (alone.peek(), pairs.peek()) {
-            (None, None) => break,
-            (Some(a), Some((p, _))) => a.as_str() < p.as_str(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-        };
-        if alone_first {
-            if let Some(a) = alone.next() {
-                groups.push(group(a.clone(), Vec::new()));
+    let mut orphans = orphans.into_iter().peekable();
+    let mut groups = Vec::with_capacity(markdown.len() - translated.iter().filter(|&&t| t).count());
+    // The groups of sources no file has, up to `until` (excluded).
+    let mut orphan_groups = |until: Option<&str>, groups: &mut Vec<DocGroup>| {
+        while let Some((source, first)) =
+            orphans.next_if(|(s, _)| until.is_none_or(|u| s.as_str() < u))
+        {
+            let mut translations = vec![first];
+            while let Some((_, t)) = orphans.next_if(|(s, _)| *s == source) {
+                translations.push(t);
             }
-            continue;
+            groups.push(DocGroup {
+                source,
+                source_exists: false,
+                translations,
+            });
         }
-        let Some((source, first)) = pairs.next() else {
-            break;
-        };
-        // A translated file's source that is also a file of its own.
-        alone.next_if(|a| **a == source);
-        let mut translations = vec![first];
-        while let Some((_, t)) = pairs.next_if(|(s, _)| *s == source) {
+    };
+    for (i, path) in markdown.iter().enumerate() {
+        let mut translations = Vec::new();
+        while let Some((_, t)) = pairs.next_if(|(s, _)| *s as usize == i) {
             translations.push(t);
         }
-        groups.push(group(source, translations));
+        // A translation that no other file translates is in its source's group.
+        if translated[i] && translations.is_empty() {
+            continue;
+        }
+        orphan_groups(Some(path), &mut groups);
+        groups.push(DocGroup {
+            source: path.clone(),
+            // (a file that is a translation itself is not a source edition)
+            source_exists: !translated[i],
+            translations,
+        });
     }
+    orphan_groups(None, &mut groups);
     groups
 }
 
@@ -337,6 +366,52 @@ pub fn group(
 fn split_ext(name: &str) -> Option<(&str, &str)> {
     let dot = name.bytes().rposition(|b| b == b'.')?;
     Some((&name[..dot], &name[dot..]))
+}
+
+/// [`slice::binary_search`] for `target` in `sorted`, galloping out from
+/// `*hint` (then set to the position found): a few comparisons, near each
+/// other in memory, when the target is near the hint.
+fn search_near(sorted: &[String], target: &str, hint: &mut usize) -> Result<usize, usize> {
+    let n = sorted.len();
+    let h = (*hint).min(n.saturating_sub(1));
+    let at = |i: usize| sorted[i].as_str().cmp(target);
+    let found = if n == 0 {
+        Err(0)
+    } else {
+        match at(h) {
+            std::cmp::Ordering::Equal => Ok(h),
+            std::cmp::Ordering::Less => {
+                // The target is after h: gallop forward.
+                let (mut lo, mut step) = (h + 1, 1);
+                while lo + step <= n && at(lo + step - 1).is_lt() {
+                    lo += step;
+                    step *= 2;
+                }
+                let hi = (lo + step).min(n);
+                sorted[lo..hi]
+                    .binary_search_by(|f| f.as_str().cmp(target))
+                    .map(|i| lo + i)
+                    .map_err(|i| lo + i)
+            }
+            std::cmp::Ordering::Greater => {
+                // Before h: gallop backward.
+                let (mut hi, mut step) = (h, 1);
+                while hi >= step && at(hi - step).is_gt() {
+                    hi -= step;
+                    step *= 2;
+                }
+                let lo = hi.saturating_sub(step);
+                sorted[lo..hi]
+                    .binary_search_by(|f| f.as_str().cmp(target))
+                    .map(|i| lo + i)
+                    .map_err(|i| lo + i)
+            }
+        }
+    };
+    *hint = match found {
+        Ok(i) | Err(i) => i,
+    };
+    found
 }
 
 /// `dir/rest` (as `format!` would make it, with one allocation).
@@ -368,14 +443,14 @@ fn split_code(stem: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(move |(i, _)| (&stem[..i], &stem[i + 1..]))
 }
 
-fn zero_config(
-    path: &str,
-    files: &HashSet<&str>,
+fn zero_config<'a>(
+    path: &'a str,
+    files: &[String],
     dirs: &HashSet<String>,
     vitepress_tree: bool,
     source_lang: &str,
     known: &dyn Fn(&str) -> bool,
-) -> Option<Found> {
+) -> Option<(&'a str, String, &'static str)> {
     let (dir, name) = split_dir(path);
     let (stem, ext) = split_ext(name)?;
     let mut buf = String::with_capacity(path.len() + 8);
@@ -384,7 +459,7 @@ fn zero_config(
         parts.iter().for_each(|p| buf.push_str(p));
         set(&buf).then(|| buf.clone())
     };
-    let is_file = |p: &str| files.contains(p);
+    let is_file = |p: &str| files.binary_search_by(|f| f.as_str().cmp(p)).is_ok();
     let is_dir = |p: &str| dirs.contains(p);
 
     // NAME-xx.md beside NAME.md.
@@ -392,7 +467,7 @@ fn zero_config(
         if known(code)
             && let Some(source) = exists(&[dir, base, ext], &is_file)
         {
-            return Some((code.to_string(), source, rule::SUFFIX));
+            return Some((code, source, rule::SUFFIX));
         }
     }
     // translations/NAME-xx.md below NAME.md.
@@ -402,7 +477,7 @@ fn zero_config(
             if lang::is_code_shaped(code)
                 && let Some(source) = exists(&[parent, base, ext], &is_file)
             {
-                return Some((code.to_string(), source, rule::TRANSLATIONS));
+                return Some((code, source, rule::TRANSLATIONS));
             }
         }
     }
@@ -431,7 +506,7 @@ fn zero_config(
                     _ => None,
                 };
                 if let Some(source) = source {
-                    return Some((code.to_string(), source, rule::DOCUSAURUS));
+                    return Some((code, source, rule::DOCUSAURUS));
                 }
             }
         }
@@ -451,7 +526,7 @@ fn zero_config(
                 && vitepress
                 && let Some(source) = exists(&[prefix, rest], &is_file)
             {
-                return Some((comp.to_string(), source, rule::VITEPRESS));
+                return Some((comp, source, rule::VITEPRESS));
             }
             start = end + 1;
         }
@@ -465,7 +540,7 @@ fn zero_config(
             && known(comp)
             && let Some(sibling) = exists(&[prefix, source_lang], &is_dir)
         {
-            return Some((comp.to_string(), joined(sibling, rest), rule::LANG_FOLDERS));
+            return Some((comp, joined(sibling, rest), rule::LANG_FOLDERS));
         }
         if let Some(dot) = comp.bytes().rposition(|b| b == b'.') {
             let (base, code) = (&comp[..dot], &comp[dot + 1..]);
@@ -473,11 +548,7 @@ fn zero_config(
                 && known(code)
                 && let Some(sibling) = exists(&[prefix, base], &is_dir)
             {
-                return Some((
-                    code.to_string(),
-                    joined(sibling, rest),
-                    rule::SUFFIXED_FOLDERS,
-                ));
+                return Some((code, joined(sibling, rest), rule::SUFFIXED_FOLDERS));
             }
         }
         start = end + 1;
@@ -490,9 +561,12 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// [`assemble`] as it was written first, with ordered maps (the
-    /// reference its property test compares with).
-    fn assemble_by_map(markdown: &[String], found: Vec<Option<Found>>) -> Vec<DocGroup> {
+    /// A classification by paths: language code, source path, convention.
+    type ByPath = (String, String, &'static str);
+
+    /// [`assemble`] as it was written first, with ordered maps and paths
+    /// (the reference its property test compares with).
+    fn assemble_by_map(markdown: &[String], found: Vec<Option<ByPath>>) -> Vec<DocGroup> {
         let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
         let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
         let mut translated: HashSet<&str> = HashSet::default();
@@ -532,20 +606,49 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn searching_near_a_hint_is_binary_search(
+            mut sorted in proptest::collection::vec("[a-d]{0,3}", 0..40),
+            targets in proptest::collection::vec(("[a-d]{0,3}", 0usize..45), 1..20),
+        ) {
+            sorted.sort();
+            sorted.dedup();
+            for (target, hint) in targets {
+                let mut h = hint;
+                let expected = sorted.binary_search(&target);
+                proptest::prop_assert_eq!(search_near(&sorted, &target, &mut h), expected);
+                // and from where it left the hint
+                proptest::prop_assert_eq!(search_near(&sorted, &target, &mut h), expected);
+            }
+        }
+
+        #[test]
         fn groups_are_those_of_ordered_maps(
             files in proptest::collection::vec(("[ab]{1,2}", proptest::option::of(("(ko|KO|ko_kr|ko-KR|ja)", "[ab]{1,2}"))), 0..12)
         ) {
             let mut markdown: Vec<String> = files.iter().map(|(p, _)| format!("{p}.md")).collect();
             markdown.sort();
             markdown.dedup();
-            let found = |m: &[String]| -> Vec<Option<Found>> {
+            let found = |m: &[String]| -> Vec<Option<ByPath>> {
                 m.iter()
                     .map(|p| files.iter().find(|(q, _)| format!("{q}.md") == *p).and_then(|(_, f)| f.clone()))
                     .map(|f| f.map(|(lang, source)| (lang, format!("{source}.md"), rule::SUFFIX)))
                     .collect()
             };
+            // As the classifier gives them: sources looked up among the files.
+            let located = found(&markdown)
+                .into_iter()
+                .map(|f| {
+                    f.map(|(lang, source, rule)| {
+                        let source = match markdown.binary_search(&source) {
+                            Ok(i) => Source::File(i as u32),
+                            Err(_) => Source::Path(source),
+                        };
+                        (Cow::Owned(lang), source, rule)
+                    })
+                })
+                .collect();
             proptest::prop_assert_eq!(
-                assemble(&markdown, found(&markdown)),
+                assemble(&markdown, located),
                 assemble_by_map(&markdown, found(&markdown))
             );
         }
