@@ -147,6 +147,15 @@ impl Index {
     /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
     /// when it could not be read). The tree's path sets move into the index.
     pub fn build(tree: &mut Tree, paths: &[&str], anchors: Vec<Option<AnchorSet>>) -> Self {
+        let mut index = Self::of_paths(tree, paths);
+        index.set_all_anchors(anchors);
+        index
+    }
+
+    /// The index of the tree's paths, without anchors yet (made while the
+    /// files are parsed: it needs only their paths): `FileId(i)` is
+    /// `paths[i]`. The tree's path sets move into the index.
+    pub fn of_paths(tree: &mut Tree, paths: &[&str]) -> Self {
         let mut files: HashMap<String, u32> = std::mem::take(&mut tree.files)
             .into_iter()
             .map(|path| (path, NOT_MARKDOWN))
@@ -160,14 +169,13 @@ impl Index {
                 }
             }
         }
-        let parsed = anchors.iter().map(Option::is_some).collect();
         Self {
             files,
             unlisted,
             dirs: std::mem::take(&mut tree.dirs),
             outside_links: std::mem::take(&mut tree.outside_links),
-            parsed,
-            anchors,
+            parsed: Vec::new(),
+            anchors: Vec::new(),
             sites: Vec::new(),
             sources: Vec::new(),
             source_paths: Vec::new(),
@@ -175,6 +183,13 @@ impl Index {
             variants: Vec::new(),
             aliases: HashMap::default(),
         }
+    }
+
+    /// `anchors[i]`: the anchors of file `FileId(i)` (`None`: it was not
+    /// read or not parsed).
+    pub fn set_all_anchors(&mut self, anchors: Vec<Option<AnchorSet>>) {
+        self.parsed = anchors.iter().map(Option::is_some).collect();
+        self.anchors = anchors;
     }
 
     /// Resolves links of files inside `sites` as those sites serve them:
@@ -230,12 +245,15 @@ impl Index {
     /// source path), a translation's pairs together (a group's translations
     /// share its source).
     pub fn set_sources<'p>(&mut self, pairs: impl IntoIterator<Item = (&'p str, &'p str)>) {
-        self.sources = vec![u32::MAX; self.anchors.len()];
+        self.sources.clear();
         self.source_paths.clear();
         for (translation, source) in pairs {
             let Some(id) = self.markdown(translation) else {
                 continue;
             };
+            if self.sources.len() <= id.index() {
+                self.sources.resize(id.index() + 1, u32::MAX);
+            }
             if self
                 .source_paths
                 .last()

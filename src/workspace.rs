@@ -181,20 +181,16 @@ pub fn parse_options(settings: &Settings) -> ParseOptions {
     ParseOptions::new(&settings.toc_titles).with_text_runs(settings.needs_text_runs())
 }
 
-/// The edition of every file, from the document groups.
-pub fn editions(files: &[SourceFile], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
-    let by_path: HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_str(), i))
-        .collect();
+/// The edition of every file (at `paths[i]`), from the document groups.
+pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
+    let by_path: HashMap<&str, usize> = paths.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let mut out = vec![
         Edition {
             group: usize::MAX,
             lang: None,
             is_translation: false,
         };
-        files.len()
+        paths.len()
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
@@ -269,13 +265,7 @@ mod tests {
                 translations: vec![translation("ko", "docs/ko/x.md")],
             },
         ];
-        let files = |order: &[&str]| -> Vec<SourceFile> {
-            order
-                .iter()
-                .map(|p| SourceFile::new(p.to_string(), String::new()))
-                .collect()
-        };
-        let sorted = editions(&files(&paths), &groups, "en");
+        let sorted = editions(&paths, &groups, "en");
         let expected = vec![
             (0, Some("ko".to_string()), true),
             (0, Some("en".to_string()), false),
@@ -290,7 +280,7 @@ mod tests {
         let mut expected_reversed = expected.clone();
         expected_reversed.reverse();
         assert_eq!(
-            summary(&editions(&files(&reversed), &groups, "en")),
+            summary(&editions(&reversed, &groups, "en")),
             expected_reversed
         );
     }

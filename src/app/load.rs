@@ -227,7 +227,37 @@ fn load_some(
         let problems = p.into_iter().flatten().map(|b: Box<Diagnostic>| *b);
         (f, d, a, problems.collect())
     };
-    let (mut files, mut docs, mut anchors, mut read_problems) = load(&wanted, &tree);
+    // What needs only the paths is made while the files are parsed (one
+    // task each, beside the parsing: not after it, on one core).
+    let ((mut index, editions), (mut files, mut docs, mut anchors, mut read_problems)) = {
+        let mut paths_only = discover::Tree {
+            files: std::mem::take(&mut tree.files),
+            dirs: std::mem::take(&mut tree.dirs),
+            outside_links: std::mem::take(&mut tree.outside_links),
+            ..discover::Tree::default()
+        };
+        let markdown: Vec<&str> = tree.markdown.iter().map(String::as_str).collect();
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let mut index = Index::of_paths(&mut paths_only, &markdown);
+                        // Each translation's source edition (sites that fall
+                        // back to it, the help for a translation that kept its
+                        // source's relative paths).
+                        index.set_sources(groups.iter().flat_map(|g| {
+                            g.translations
+                                .iter()
+                                .map(move |t| (t.path.as_str(), g.source.as_str()))
+                        }));
+                        index
+                    },
+                    || workspace::editions(&markdown, &groups, &settings_ref.source_lang),
+                )
+            },
+            || load(&wanted, &tree),
+        )
+    };
     super::probe("parsed");
     if needed.is_some() {
         // Second round: Markdown files the loaded ones link to.
@@ -270,18 +300,8 @@ fn load_some(
         .enumerate()
         .map(|(i, f)| f.unwrap_or_else(|| SourceFile::new(tree.markdown[i].clone(), String::new())))
         .collect();
-    let editions = workspace::editions(&files, &groups, &settings.source_lang);
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    super::probe("anchors");
-    let mut index = Index::build(&mut tree, &paths, anchors);
+    index.set_all_anchors(anchors);
     super::probe("index");
-    // Each translation's source edition (sites that fall back to it, the
-    // help for a translation that kept its source's relative paths).
-    index.set_sources(groups.iter().flat_map(|g| {
-        g.translations
-            .iter()
-            .map(move |t| (t.path.as_str(), g.source.as_str()))
-    }));
     if !settings.sites.is_empty() {
         index.set_sites(settings.sites.clone());
         index.set_aliases(hugo_aliases(&settings.sites, &files, &docs));
