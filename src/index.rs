@@ -141,7 +141,7 @@ pub struct Index {
 }
 
 /// The value in [`Index::files`] of a file that is not Markdown.
-const NOT_MARKDOWN: u32 = u32::MAX;
+const NOT_MARKDOWN: u32 = crate::discover::NOT_NUMBERED;
 
 impl Index {
     /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
@@ -156,10 +156,8 @@ impl Index {
     /// files are parsed: it needs only their paths): `FileId(i)` is
     /// `paths[i]`. The tree's path sets move into the index.
     pub fn of_paths(tree: &mut Tree, paths: &[&str]) -> Self {
-        let mut files: HashMap<String, u32> = std::mem::take(&mut tree.files)
-            .into_iter()
-            .map(|path| (path, NOT_MARKDOWN))
-            .collect();
+        // (every value is NOT_MARKDOWN: the walk made it so)
+        let mut files = std::mem::take(&mut tree.files);
         let mut unlisted = HashMap::default();
         for (i, path) in paths.iter().enumerate() {
             match files.get_mut(*path) {
@@ -766,7 +764,7 @@ mod tests {
         let mut tree = Tree {
             files: ["README.md", "images/a b.png", "docs/guide.md"]
                 .iter()
-                .map(|s| s.to_string())
+                .map(|s| (s.to_string(), crate::discover::NOT_NUMBERED))
                 .collect(),
             dirs: ["images", "docs"].iter().map(|s| s.to_string()).collect(),
             ..Tree::default()

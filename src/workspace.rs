@@ -183,7 +183,17 @@ pub fn parse_options(settings: &Settings) -> ParseOptions {
 
 /// The edition of every file (at `paths[i]`), from the document groups.
 pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
-    let by_path: HashMap<&str, usize> = paths.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    // Sorted paths (as the walk lists them) are searched by bisection: no
+    // map of every path beside the parsing. Any other order, through one.
+    let sorted = paths.windows(2).all(|w| w[0] < w[1]);
+    let by_path: HashMap<&str, usize> = match sorted {
+        true => HashMap::default(),
+        false => paths.iter().enumerate().map(|(i, &p)| (p, i)).collect(),
+    };
+    let find = |p: &str| match sorted {
+        true => paths.binary_search(&p).ok(),
+        false => by_path.get(p).copied(),
+    };
     let mut out = vec![
         Edition {
             group: usize::MAX,
@@ -194,7 +204,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
-        if let Some(&i) = by_path.get(group.source.as_str()) {
+        if let Some(i) = find(&group.source) {
             out[i] = Edition {
                 group: g,
                 lang: (!group.translations.is_empty()).then(|| source_lang.clone()),
@@ -202,7 +212,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
             };
         }
         for t in &group.translations {
-            if let Some(&i) = by_path.get(t.path.as_str()) {
+            if let Some(i) = find(&t.path) {
                 out[i] = Edition {
                     group: g,
                     lang: Some(t.lang.clone()),

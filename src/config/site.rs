@@ -14,7 +14,7 @@ use crate::source::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use rayon::prelude::*;
+use crate::discover::FileMap;
 use regex::Regex;
 
 use crate::parse::dialect::AnchorStyle;
@@ -193,16 +193,10 @@ fn read_config(root: &Path, rel: &str) -> String {
 /// The configuration at `path` followed by the other files of folder
 /// `dir` (at most `max`, in name order): VitePress' `config/*.ts`, Hugo's
 /// `config/_default/*` split their settings across files.
-fn read_with_siblings(
-    root: &Path,
-    files: &HashSet<String>,
-    path: &str,
-    dir: &str,
-    max: usize,
-) -> String {
+fn read_with_siblings(root: &Path, files: &FileMap, path: &str, dir: &str, max: usize) -> String {
     let mut text = read_config(root, path);
     let mut others: Vec<&String> = files
-        .iter()
+        .keys()
         .filter(|f| parent(f) == dir && f.as_str() != path)
         .collect();
     others.sort();
@@ -272,12 +266,8 @@ re!(
 /// The sites of the documentation root, from the walked tree (`files`,
 /// `dirs`: every path relative to the root). Each configuration file read
 /// is small and inside the root; a file that cannot be read counts as empty.
-pub fn detect(root: &Path, files: &HashSet<String>, dirs: &HashSet<String>) -> Vec<Site> {
-    // (on every core: every file of the tree is asked)
-    let mut configs: Vec<&String> = files
-        .par_iter()
-        .filter(|p| is_site_config(p, dirs))
-        .collect();
+pub fn detect(root: &Path, files: &FileMap, dirs: &HashSet<String>) -> Vec<Site> {
+    let mut configs: Vec<&String> = files.keys().filter(|p| is_site_config(p, dirs)).collect();
     configs.sort();
     if configs.len() > 64 {
         // A monorepo of sites, or vendored themes: too many to guess from.
@@ -354,7 +344,7 @@ fn is_config_named(p: &str, dirs: &HashSet<String>) -> bool {
     false
 }
 
-fn vitepress(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> Site {
+fn vitepress(root: &Path, path: &str, files: &FileMap, dirs: &HashSet<String>) -> Site {
     let i = path.find(".vitepress/").expect("a VitePress configuration");
     let dir = path[..i].trim_end_matches('/');
     // config.ts, or config/index.ts with the shared parts beside it.
@@ -385,7 +375,7 @@ fn vitepress(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<St
     let mut d = dir.to_string();
     loop {
         let pkg = join(&d, "package.json");
-        if files.contains(&pkg)
+        if files.contains_key(&pkg)
             && let Some(major) = capture(&VP_VERSION, &read_config(root, &pkg))
         {
             site.slugs_fragments = major.parse::<u32>().is_ok_and(|m| m >= 2);
@@ -566,7 +556,7 @@ fn mdbook(root: &Path, path: &str) -> Site {
     site
 }
 
-fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>) -> Site {
+fn hugo(root: &Path, path: &str, files: &FileMap, dirs: &HashSet<String>) -> Site {
     // hugo.toml at the site root, or config/_default/hugo.yaml.
     let mut dir = parent(path);
     if dir.ends_with("config/_default") {
@@ -644,7 +634,7 @@ fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>
             let url = format!("/{}", url.trim_matches('/'));
             if dirs.contains(&source_path) {
                 site.static_mounts.push((source_path, url));
-            } else if !files.contains(&source_path) && !site.opaque.contains(&url) {
+            } else if !files.contains_key(&source_path) && !site.opaque.contains(&url) {
                 site.opaque.push(url);
             }
             continue;
@@ -671,7 +661,7 @@ fn hugo(root: &Path, path: &str, files: &HashSet<String>, dirs: &HashSet<String>
                 dir: source_path,
                 url,
             });
-        } else if !files.contains(&source_path) && !site.opaque.contains(&url) {
+        } else if !files.contains_key(&source_path) && !site.opaque.contains(&url) {
             site.opaque.push(url);
         }
     }
@@ -826,13 +816,16 @@ mod tests {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
         }
-        let files = set(&[
+        let files: FileMap = set(&[
             "vp/.vitepress/config.ts",
             "hugo/hugo.toml",
             "mk/mkdocs.yml",
             "book/book.toml",
             "docu/docusaurus.config.js",
-        ]);
+        ])
+        .into_iter()
+        .map(|p| (p, crate::discover::NOT_NUMBERED))
+        .collect();
         let dirs = set(&[
             "vp",
             "vp/.vitepress",

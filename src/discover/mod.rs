@@ -61,6 +61,12 @@ pub fn is_markdown(path: &str) -> bool {
     })
 }
 
+/// Paths of files, each with a number (see [`Tree::files`]).
+pub type FileMap = crate::source::HashMap<String, u32>;
+
+/// A file's number in [`Tree::files`] before any is given.
+pub const NOT_NUMBERED: u32 = u32::MAX;
+
 /// Everything found under a documentation root. Paths are relative to the
 /// root, with `/` separators.
 #[derive(Debug, Default)]
@@ -68,8 +74,10 @@ pub struct Tree {
     pub root: PathBuf,
     /// Markdown files to check, sorted.
     pub markdown: Vec<String>,
-    /// Every file (Markdown or not), including symlinks to files inside the root.
-    pub files: HashSet<String>,
+    /// Every file (Markdown or not), including symlinks to files inside the
+    /// root, each with [`NOT_NUMBERED`] (the map the index numbers the
+    /// Markdown files in: made once, here).
+    pub files: FileMap,
     /// Every folder, including symlinks to folders inside the root.
     pub dirs: HashSet<String>,
     /// Symlinks that point outside the root (never followed).
@@ -206,7 +214,7 @@ pub fn walk(root: &Path, exclude: &Globs) -> Tree {
     Tree {
         root: root.to_path_buf(),
         markdown: f.markdown,
-        files: f.files.into_iter().collect(),
+        files: f.files.into_iter().map(|p| (p, NOT_NUMBERED)).collect(),
         dirs: f.dirs.into_iter().collect(),
         outside_links: f.outside.into_iter().collect(),
         errors: f.errors,
