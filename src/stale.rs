@@ -97,6 +97,10 @@ pub fn unknown_markers(
 
 /// The commit a marker comment names, if any.
 pub fn marker_commit(comment: &str) -> Option<&str> {
+    // (most comments are not markers: the pattern is compiled only for one)
+    if !comment.contains("lockstep-synced") {
+        return None;
+    }
     MARKER
         .captures(comment)
         .and_then(|c| c.get(1))

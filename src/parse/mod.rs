@@ -789,7 +789,7 @@ impl<'t> Builder<'t> {
         let braced = text.trim_end().ends_with('}');
         let custom_re: Option<&Regex> = match &self.custom_attrs {
             Some(re) if re.is_match(&text) => Some(re),
-            _ => braced.then_some(&*CUSTOM_ID),
+            _ => braced.then(|| &*CUSTOM_ID),
         };
         let custom_id = custom_re
             .and_then(|re| re.captures(&text))
