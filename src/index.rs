@@ -111,7 +111,7 @@ pub enum Target {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Every file of the tree, by path, with its `FileId` when it is
-    /// Markdown (`FileId(i)` is `paths[i]` of [`Index::build`]; `NOT_MARKDOWN`
+    /// Markdown (`FileId(i)` is `paths[i]` of [`Index::of_paths`]; `NOT_MARKDOWN`
     /// otherwise) — one map, not a set and a map holding each path twice.
     files: HashMap<String, u32>,
     dirs: HashSet<String>,
@@ -144,14 +144,6 @@ pub struct Index {
 const NOT_MARKDOWN: u32 = crate::discover::NOT_NUMBERED;
 
 impl Index {
-    /// `anchors[i]` are the anchors of file `FileId(i)` at `paths[i]` (`None`
-    /// when it could not be read). The tree's path sets move into the index.
-    pub fn build(tree: &mut Tree, paths: &[&str], anchors: Vec<Option<AnchorSet>>) -> Self {
-        let mut index = Self::of_paths(tree, paths);
-        index.set_all_anchors(anchors);
-        index
-    }
-
     /// The index of the tree's paths, without anchors yet (made while the
     /// files are parsed: it needs only their paths): `FileId(i)` is
     /// `paths[i]`. The tree's path sets move into the index.
@@ -769,7 +761,7 @@ mod tests {
             dirs: ["images", "docs"].iter().map(|s| s.to_string()).collect(),
             ..Tree::default()
         };
-        Index::build(&mut tree, &[], Vec::new())
+        Index::of_paths(&mut tree, &[])
     }
 
     #[test]

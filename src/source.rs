@@ -87,7 +87,8 @@ pub struct LineIndex {
 /// Pushes `i + 1` for every LF at offset `i` of `bytes`, in order: 16
 /// bytes at a time, compared at once into a bit mask (lines are short:
 /// starting a `memchr` search after every one of them cost more than the
-/// search — tldr-pages, 38,000 files: 61 M instructions, now 15 M).
+/// search — tldr-pages, 38,000 files: `LineIndex::new` with what it calls,
+/// 73 → 49 M instructions).
 #[cfg(target_arch = "x86_64")]
 fn lf_starts(bytes: &[u8], starts: &mut Vec<u32>) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
@@ -375,7 +376,7 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The 64-byte-mask scan finds the LFs `memchr` finds, across block
+        /// The 16-byte-mask scan finds the LFs `memchr` finds, across block
         /// boundaries and in the tail.
         #[test]
         fn line_feeds_are_those_memchr_finds(text in "[a\n\u{e9}]{0,300}") {

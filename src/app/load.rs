@@ -240,18 +240,7 @@ fn load_some(
         rayon::join(
             || {
                 rayon::join(
-                    || {
-                        let mut index = Index::of_paths(&mut paths_only, &markdown);
-                        // Each translation's source edition (sites that fall
-                        // back to it, the help for a translation that kept its
-                        // source's relative paths).
-                        index.set_sources(groups.iter().flat_map(|g| {
-                            g.translations
-                                .iter()
-                                .map(move |t| (t.path.as_str(), g.source.as_str()))
-                        }));
-                        index
-                    },
+                    || index_of_paths(&mut paths_only, &markdown, &groups),
                     || workspace::editions(&markdown, &groups, &settings_ref.source_lang),
                 )
             },
@@ -320,6 +309,24 @@ fn load_some(
         read_problems,
     };
     (ws, prefetch)
+}
+
+/// The index of the tree's paths (`markdown[i]` is `FileId(i)`), with each
+/// translation's source edition (sites that fall back to it, the help for a
+/// translation that kept its source's relative paths); the path sets of
+/// `tree` move into it.
+fn index_of_paths(
+    tree: &mut discover::Tree,
+    markdown: &[&str],
+    groups: &[layout::DocGroup],
+) -> Index {
+    let mut index = Index::of_paths(tree, markdown);
+    index.set_sources(groups.iter().flat_map(|g| {
+        g.translations
+            .iter()
+            .map(move |t| (t.path.as_str(), g.source.as_str()))
+    }));
+    index
 }
 
 /// The docs sites of the root: detected from the walked tree (unless

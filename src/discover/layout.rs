@@ -225,14 +225,18 @@ impl<'a> Classifier<'a> {
     pub fn classify_near<'p>(&self, path: &'p str, hint: &mut usize) -> Option<Found<'p>> {
         let (lang, source, rule) = if self.layouts.is_empty() {
             let known = |code: &str| lang::is_known_code(code) || self.extra_codes.contains(code);
-            let (lang, source, rule) = zero_config(
+            let cell = std::cell::Cell::new(*hint);
+            let found = zero_config(
                 path,
                 self.files,
                 self.dirs,
                 self.vitepress,
                 self.source_lang,
                 &known,
-            )?;
+                &cell,
+            );
+            *hint = cell.get();
+            let (lang, source, rule) = found?;
             (Cow::Borrowed(lang), source, rule)
         } else {
             self.layouts
@@ -375,39 +379,31 @@ fn search_near(sorted: &[String], target: &str, hint: &mut usize) -> Result<usiz
     let n = sorted.len();
     let h = (*hint).min(n.saturating_sub(1));
     let at = |i: usize| sorted[i].as_str().cmp(target);
-    let found = if n == 0 {
-        Err(0)
-    } else {
-        match at(h) {
-            std::cmp::Ordering::Equal => Ok(h),
-            std::cmp::Ordering::Less => {
-                // The target is after h: gallop forward.
-                let (mut lo, mut step) = (h + 1, 1);
-                while lo + step <= n && at(lo + step - 1).is_lt() {
-                    lo += step;
-                    step *= 2;
-                }
-                let hi = (lo + step).min(n);
-                sorted[lo..hi]
-                    .binary_search_by(|f| f.as_str().cmp(target))
-                    .map(|i| lo + i)
-                    .map_err(|i| lo + i)
+    // The range the target is in (or would go in), galloping out from h.
+    let (lo, hi) = match (n > 0).then(|| at(h)) {
+        None => (0, 0),
+        Some(std::cmp::Ordering::Equal) => (h, h + 1),
+        Some(std::cmp::Ordering::Less) => {
+            let (mut lo, mut step) = (h + 1, 1);
+            while lo + step <= n && at(lo + step - 1).is_lt() {
+                lo += step;
+                step *= 2;
             }
-            std::cmp::Ordering::Greater => {
-                // Before h: gallop backward.
-                let (mut hi, mut step) = (h, 1);
-                while hi >= step && at(hi - step).is_gt() {
-                    hi -= step;
-                    step *= 2;
-                }
-                let lo = hi.saturating_sub(step);
-                sorted[lo..hi]
-                    .binary_search_by(|f| f.as_str().cmp(target))
-                    .map(|i| lo + i)
-                    .map_err(|i| lo + i)
+            (lo, (lo + step).min(n))
+        }
+        Some(std::cmp::Ordering::Greater) => {
+            let (mut hi, mut step) = (h, 1);
+            while hi >= step && at(hi - step).is_gt() {
+                hi -= step;
+                step *= 2;
             }
+            (hi.saturating_sub(step), hi)
         }
     };
+    let found = sorted[lo..hi]
+        .binary_search_by(|f| f.as_str().cmp(target))
+        .map(|i| lo + i)
+        .map_err(|i| lo + i);
     *hint = match found {
         Ok(i) | Err(i) => i,
     };
@@ -450,6 +446,7 @@ fn zero_config<'a>(
     vitepress_tree: bool,
     source_lang: &str,
     known: &dyn Fn(&str) -> bool,
+    hint: &std::cell::Cell<usize>,
 ) -> Option<(&'a str, String, &'static str)> {
     let (dir, name) = split_dir(path);
     let (stem, ext) = split_ext(name)?;
@@ -459,7 +456,14 @@ fn zero_config<'a>(
         parts.iter().for_each(|p| buf.push_str(p));
         set(&buf).then(|| buf.clone())
     };
-    let is_file = |p: &str| files.binary_search_by(|f| f.as_str().cmp(p)).is_ok();
+    // (from the hint, which is left at the file found: the classifier's own
+    // lookup of the source that is returned then takes one comparison)
+    let is_file = |p: &str| {
+        let mut h = hint.get();
+        let found = search_near(files, p, &mut h).is_ok();
+        hint.set(h);
+        found
+    };
     let is_dir = |p: &str| dirs.contains(p);
 
     // NAME-xx.md beside NAME.md.
