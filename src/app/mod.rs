@@ -230,6 +230,23 @@ pub fn no_huge_pages() {
     }
 }
 
+/// The CPU time (user and system) the process has used so far, in ms: set
+/// beside the wall time, it shows how many cores a phase kept busy.
+fn cpu_ms() -> f64 {
+    #[cfg(unix)]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage writes a `rusage` into the pointer it is given.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0 {
+            // SAFETY: initialised by the successful call above.
+            let u = unsafe { usage.assume_init() };
+            let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+            return ms(u.ru_utime) + ms(u.ru_stime);
+        }
+    }
+    f64::NAN
+}
+
 /// With `LOCKSTEP_TRACE` set, prints to stderr how long the run has taken
 /// so far and the process's memory (resident now and at its peak, from
 /// `/proc/self/status` where there is one) as it passes each phase — the
@@ -250,8 +267,9 @@ pub fn probe(phase: &str) {
             .to_string()
     };
     eprintln!(
-        "trace: {:9.1} ms  {phase:<12} rss {:>10}  peak {:>10}  (heap and stacks {:>10}, files {:>10})",
+        "trace: {:9.1} ms  {phase:<12} cpu {:7.1} ms  rss {:>10}  peak {:>10}  (heap and stacks {:>10}, files {:>10})",
         start.elapsed().as_secs_f64() * 1000.0,
+        cpu_ms(),
         field("VmRSS:"),
         field("VmHWM:"),
         field("RssAnon:"),
