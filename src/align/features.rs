@@ -637,17 +637,18 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         if super::interrupt::fired() {
             break;
         }
+        // (hashed as the `str` it is: a `String` hashes as its `str` does)
+        let resolved: String;
         let key = match index.resolve(path, &l.dest) {
-            Target::External if !l.dest.is_empty() => {
-                Some(l.dest.split('#').next().unwrap_or("").to_string())
-            }
+            Target::External if !l.dest.is_empty() => l.dest.split('#').next(),
             Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
-                Some(path)
+                resolved = path;
+                Some(resolved.as_str())
             }
             _ => None,
         };
         if let Some(key) = key.filter(|k| !k.is_empty()) {
-            out[at(l.span.start)].links.push(hash(&key));
+            out[at(l.span.start)].links.push(hash(key));
         }
     }
     for p in doc.prose.iter(text) {

@@ -1283,44 +1283,60 @@ impl Grid {
                 g.score[k] = if wanted { score(i, j, k) as f32 } else { 0.0 };
             }
         }
-        g.set_fwd(0, 0, 0.0);
+        // Forward, then backward, a row at a time: the neighbours a cell
+        // reads are in its own row and the one before (after) it, each a
+        // slice of the flat arrays; outside a row's columns a neighbour is
+        // -inf (the same maxima, in the same order, as looking each one up).
         for i in 0..=n {
             let (lo, hi) = g.rows[i];
+            let here = g.offset[i];
+            let (plo, phi, prev) = match i.checked_sub(1) {
+                Some(p) => (g.rows[p].0, g.rows[p].1, g.offset[p]),
+                None => (1, 0, 0),
+            };
             for j in lo..=hi {
                 if (i, j) == (0, 0) {
+                    g.fwd[here] = 0.0;
                     continue;
                 }
                 let mut best = f32::NEG_INFINITY;
-                if i > 0 {
-                    best = best.max(g.fwd_at(i - 1, j));
+                if i > 0 && (plo..=phi).contains(&j) {
+                    best = best.max(g.fwd[prev + j - plo]);
                 }
-                if j > 0 {
-                    best = best.max(g.fwd_at(i, j - 1));
+                if j > lo {
+                    best = best.max(g.fwd[here + j - 1 - lo]);
                 }
-                if i > 0 && j > 0 {
-                    best = best.max(g.fwd_at(i - 1, j - 1) + g.pair(i - 1, j - 1));
+                if i > 0 && j > 0 && (plo..=phi).contains(&(j - 1)) {
+                    let k = prev + j - 1 - plo;
+                    best = best.max(g.fwd[k] + g.pair_at(i - 1, j - 1, k));
                 }
-                g.set_fwd(i, j, best);
+                g.fwd[here + j - lo] = best;
             }
         }
-        g.set_bwd(n, m, 0.0);
         for i in (0..=n).rev() {
             let (lo, hi) = g.rows[i];
+            let here = g.offset[i];
+            let (nlo, nhi, next) = match (i < n).then(|| i + 1) {
+                Some(x) => (g.rows[x].0, g.rows[x].1, g.offset[x]),
+                None => (1, 0, 0),
+            };
             for j in (lo..=hi).rev() {
                 if (i, j) == (n, m) {
+                    g.bwd[here + j - lo] = 0.0;
                     continue;
                 }
                 let mut best = f32::NEG_INFINITY;
-                if i < n {
-                    best = best.max(g.bwd_at(i + 1, j));
+                if i < n && (nlo..=nhi).contains(&j) {
+                    best = best.max(g.bwd[next + j - nlo]);
                 }
-                if j < m {
-                    best = best.max(g.bwd_at(i, j + 1));
+                if j < m && j < hi {
+                    best = best.max(g.bwd[here + j + 1 - lo]);
                 }
-                if i < n && j < m {
-                    best = best.max(g.bwd_at(i + 1, j + 1) + g.pair(i, j));
+                if i < n && j < m && (nlo..=nhi).contains(&(j + 1)) {
+                    let k = here + j - lo;
+                    best = best.max(g.bwd[next + j + 1 - nlo] + g.pair_at(i, j, k));
                 }
-                g.set_bwd(i, j, best);
+                g.bwd[here + j - lo] = best;
             }
         }
         g
@@ -1339,15 +1355,11 @@ impl Grid {
         self.at(i, j).map_or(f32::NEG_INFINITY, |k| self.bwd[k])
     }
 
-    fn set_fwd(&mut self, i: usize, j: usize, v: f32) {
-        if let Some(k) = self.at(i, j) {
-            self.fwd[k] = v;
-        }
-    }
-
-    fn set_bwd(&mut self, i: usize, j: usize, v: f32) {
-        if let Some(k) = self.at(i, j) {
-            self.bwd[k] = v;
+    /// [`Self::pair`] of the cell `(i, j)`, which is in the grid at `k`.
+    fn pair_at(&self, i: usize, j: usize, k: usize) -> f32 {
+        match self.score[k] {
+            s if i < self.n && j < self.m && s > 0.0 => s,
+            _ => f32::NEG_INFINITY,
         }
     }
 
@@ -1451,6 +1463,96 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The forward and backward totals as they were computed before the
+    /// row-slice loops: every neighbour looked up by its coordinates.
+    fn reference_totals(g: &Grid) -> (Vec<f32>, Vec<f32>) {
+        let (n, m) = (g.n, g.m);
+        let mut fwd = vec![f32::NEG_INFINITY; g.fwd.len()];
+        let mut bwd = vec![f32::NEG_INFINITY; g.bwd.len()];
+        let get = |v: &[f32], i: usize, j: usize| g.at(i, j).map_or(f32::NEG_INFINITY, |k| v[k]);
+        if let Some(k) = g.at(0, 0) {
+            fwd[k] = 0.0;
+        }
+        for i in 0..=n {
+            let (lo, hi) = g.rows[i];
+            for j in lo..=hi {
+                if (i, j) == (0, 0) {
+                    continue;
+                }
+                let mut best = f32::NEG_INFINITY;
+                if i > 0 {
+                    best = best.max(get(&fwd, i - 1, j));
+                }
+                if j > 0 {
+                    best = best.max(get(&fwd, i, j - 1));
+                }
+                if i > 0 && j > 0 {
+                    best = best.max(get(&fwd, i - 1, j - 1) + g.pair(i - 1, j - 1));
+                }
+                fwd[g.at(i, j).unwrap()] = best;
+            }
+        }
+        if let Some(k) = g.at(n, m) {
+            bwd[k] = 0.0;
+        }
+        for i in (0..=n).rev() {
+            let (lo, hi) = g.rows[i];
+            for j in (lo..=hi).rev() {
+                if (i, j) == (n, m) {
+                    continue;
+                }
+                let mut best = f32::NEG_INFINITY;
+                if i < n {
+                    best = best.max(get(&bwd, i + 1, j));
+                }
+                if j < m {
+                    best = best.max(get(&bwd, i, j + 1));
+                }
+                if i < n && j < m {
+                    best = best.max(get(&bwd, i + 1, j + 1) + g.pair(i, j));
+                }
+                bwd[g.at(i, j).unwrap()] = best;
+            }
+        }
+        (fwd, bwd)
+    }
+
+    proptest::proptest! {
+        /// The row-slice loops give every cell the totals that looking up
+        /// each neighbour gives: full grids, narrow bands around the
+        /// diagonal, and blocks between anchors.
+        #[test]
+        fn grid_totals_are_the_lookups_totals(
+            n in 1usize..30,
+            m in 1usize..30,
+            width in proptest::option::of(0usize..6),
+            anchors in proptest::collection::vec((0usize..30, 0usize..30), 0..4),
+            scores in proptest::collection::vec(-3.0f64..5.0, 900),
+        ) {
+            let rows = match (width, anchors.is_empty()) {
+                (Some(w), _) => (0..=n)
+                    .map(|i| {
+                        let center = i * m / n;
+                        (center.saturating_sub(w), (center + w).min(m))
+                    })
+                    .collect(),
+                (None, false) => {
+                    let mut a: Vec<(usize, usize)> =
+                        anchors.iter().map(|&(i, j)| (i % n, j % m)).collect();
+                    a.sort_unstable();
+                    // In order on both sides.
+                    a.dedup_by(|b, a| b.0 == a.0 || b.1 <= a.1);
+                    blocks(n, m, &a)
+                }
+                (None, true) => band(n, m),
+            };
+            let g = Grid::with_rows(n, m, rows, |i, j, _| scores[i * 30 + j]);
+            let (fwd, bwd) = reference_totals(&g);
+            proptest::prop_assert_eq!(&g.fwd, &fwd);
+            proptest::prop_assert_eq!(&g.bwd, &bwd);
+        }
+    }
 
     fn f(level: u8, images: &[u64], length: f64) -> Features {
         Features {
