@@ -497,7 +497,9 @@ fn parse_full(
     let root = parse_document(&arena, body, &comrak_options(body));
     // A link reference definition is written `[label]: …`: a text without
     // `]:` has none to repair after (and its tree is not walked for them).
-    if text.contains("]:") {
+    static DEFINITION_END: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("]:"));
+    if DEFINITION_END.find(text.as_bytes()).is_some() {
         repair_lines_after_definitions(root, text, lines);
     }
     let mut b = Builder::new(text, lines, opts, keep);

@@ -24,15 +24,16 @@ pub fn slug(text: &str) -> String {
     // digits, `_`, `-` and the space (which becomes `-`) — no lowercased
     // copy, no look-ups in the class (a test holds the two ways together).
     if text.is_ascii() {
-        return text
-            .bytes()
-            .filter_map(|b| match b {
-                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => Some(char::from(b)),
-                b'A'..=b'Z' => Some(char::from(b.to_ascii_lowercase())),
-                b' ' => Some('-'),
-                _ => None,
-            })
-            .collect();
+        let mut id = String::with_capacity(text.len());
+        for b in text.bytes() {
+            match b {
+                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => id.push(char::from(b)),
+                b'A'..=b'Z' => id.push(char::from(b.to_ascii_lowercase())),
+                b' ' => id.push('-'),
+                _ => {}
+            }
+        }
+        return id;
     }
     REMOVE.remove_then_dash(&text.to_lowercase())
 }
