@@ -89,6 +89,28 @@ pub fn load_needed_prefetching(
 pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout::DocGroup>) {
     let tree = discover::walk(root, &settings.exclude);
     super::probe("walked");
+    let groups = group(&tree, settings);
+    (tree, groups)
+}
+
+/// [`discover`], and the docs sites ([`sites`]) found beside the grouping
+/// (on another core: both only read the walked tree).
+fn discover_with_sites(
+    root: &Path,
+    settings: &Settings,
+) -> (
+    discover::Tree,
+    Vec<layout::DocGroup>,
+    Vec<crate::config::site::Site>,
+) {
+    let tree = discover::walk(root, &settings.exclude);
+    super::probe("walked");
+    let (groups, sites) = rayon::join(|| group(&tree, settings), || sites(root, settings, &tree));
+    (tree, groups, sites)
+}
+
+/// Which files are editions of which document.
+fn group(tree: &discover::Tree, settings: &Settings) -> Vec<layout::DocGroup> {
     let extra_codes: HashSet<String> = settings.languages.keys().cloned().collect();
     let classifier = layout::Classifier::new(
         &tree.markdown,
@@ -104,7 +126,7 @@ pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout
         .collect();
     let groups = layout::assemble(&tree.markdown, found);
     super::probe("grouped");
-    (tree, groups)
+    groups
 }
 
 fn load_some(
@@ -113,13 +135,13 @@ fn load_some(
     select: Select<'_>,
     history: bool,
 ) -> (Workspace, Option<crate::history::Prefetch>) {
-    let (mut tree, groups) = discover(root, &settings);
+    let (mut tree, groups, sites) = discover_with_sites(root, &settings);
+    settings.sites = sites;
+    super::probe("sites");
     // Git runs while the files are read — only when there are translations
     // for the history to be about.
     let prefetch = (history && groups.iter().any(|g| !g.translations.is_empty()))
         .then(|| crate::history::History::prefetch(root));
-    settings.sites = sites(root, &settings, &tree);
-    super::probe("sites");
     let needed = match select {
         Select::Needed(n) => Some(n),
         _ => None,
