@@ -183,15 +183,18 @@ pub fn parse_options(settings: &Settings) -> ParseOptions {
 
 /// The edition of every file (at `paths[i]`), from the document groups.
 pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
-    // Sorted paths (as the walk lists them) are searched by bisection: no
+    // Sorted paths (as the walk lists them) are searched galloping from
+    // where the previous path of the same language was (groups come in
+    // their sources' order, and so, mostly, do each language's files): no
     // map of every path beside the parsing. Any other order, through one.
     let sorted = paths.windows(2).all(|w| w[0] < w[1]);
     let by_path: HashMap<&str, usize> = match sorted {
         true => HashMap::default(),
         false => paths.iter().enumerate().map(|(i, &p)| (p, i)).collect(),
     };
-    let find = |p: &str| match sorted {
-        true => paths.binary_search(&p).ok(),
+    let mut hints: HashMap<&str, usize> = HashMap::default();
+    let find = |p: &str, hint: &mut usize| match sorted {
+        true => crate::discover::layout::search_near(paths, p, hint).ok(),
         false => by_path.get(p).copied(),
     };
     let mut out = vec![
@@ -204,7 +207,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
-        if let Some(i) = find(&group.source) {
+        if let Some(i) = find(&group.source, hints.entry("").or_default()) {
             out[i] = Edition {
                 group: g,
                 lang: (!group.translations.is_empty()).then(|| source_lang.clone()),
@@ -212,7 +215,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
             };
         }
         for t in &group.translations {
-            if let Some(i) = find(&t.path) {
+            if let Some(i) = find(&t.path, hints.entry(&t.lang).or_default()) {
                 out[i] = Edition {
                     group: g,
                     lang: Some(t.lang.clone()),

@@ -375,10 +375,14 @@ fn split_ext(name: &str) -> Option<(&str, &str)> {
 /// [`slice::binary_search`] for `target` in `sorted`, galloping out from
 /// `*hint` (then set to the position found): a few comparisons, near each
 /// other in memory, when the target is near the hint.
-fn search_near(sorted: &[String], target: &str, hint: &mut usize) -> Result<usize, usize> {
+pub(crate) fn search_near<S: AsRef<str>>(
+    sorted: &[S],
+    target: &str,
+    hint: &mut usize,
+) -> Result<usize, usize> {
     let n = sorted.len();
     let h = (*hint).min(n.saturating_sub(1));
-    let at = |i: usize| sorted[i].as_str().cmp(target);
+    let at = |i: usize| sorted[i].as_ref().cmp(target);
     // The range the target is in (or would go in), galloping out from h.
     let (lo, hi) = match (n > 0).then(|| at(h)) {
         None => (0, 0),
@@ -401,7 +405,7 @@ fn search_near(sorted: &[String], target: &str, hint: &mut usize) -> Result<usiz
         }
     };
     let found = sorted[lo..hi]
-        .binary_search_by(|f| f.as_str().cmp(target))
+        .binary_search_by(|f| f.as_ref().cmp(target))
         .map(|i| lo + i)
         .map_err(|i| lo + i);
     *hint = match found {
