@@ -192,6 +192,8 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
         true => HashMap::default(),
         false => paths.iter().enumerate().map(|(i, &p)| (p, i)).collect(),
     };
+    // (a hint for the sources, one per language for the translations)
+    let mut source_hint = 0;
     let mut hints: HashMap<&str, usize> = HashMap::default();
     let find = |p: &str, hint: &mut usize| match sorted {
         true => crate::discover::layout::search_near(paths, p, hint).ok(),
@@ -207,7 +209,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
-        if let Some(i) = find(&group.source, hints.entry("").or_default()) {
+        if let Some(i) = find(&group.source, &mut source_hint) {
             out[i] = Edition {
                 group: g,
                 lang: (!group.translations.is_empty()).then(|| source_lang.clone()),

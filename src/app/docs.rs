@@ -20,8 +20,8 @@ pub fn docs(opts: &DocsOptions) -> Result<DocsReport, AppError> {
     let roots = scope::roots(std::slice::from_ref(&opts.path))?;
     let (root, _) = &roots[0];
     let mut settings = load_settings(root, opts.config.as_deref())?;
-    let (tree, groups) = load::discover(root, &settings);
-    settings.sites = load::sites(root, &settings, &tree);
+    let (_, groups, sites) = load::discover_with_sites(root, &settings);
+    settings.sites = sites;
     let sites = settings
         .sites
         .iter()

@@ -87,15 +87,14 @@ pub fn load_needed_prefetching(
 /// Walks `root` and groups its Markdown files into documents with editions
 /// (nothing is read).
 pub fn discover(root: &Path, settings: &Settings) -> (discover::Tree, Vec<layout::DocGroup>) {
-    let tree = discover::walk(root, &settings.exclude);
-    super::probe("walked");
+    let tree = walked(root, settings);
     let groups = group(&tree, settings);
     (tree, groups)
 }
 
 /// [`discover`], and the docs sites ([`sites`]) found beside the grouping
 /// (on another core: both only read the walked tree).
-fn discover_with_sites(
+pub fn discover_with_sites(
     root: &Path,
     settings: &Settings,
 ) -> (
@@ -103,10 +102,15 @@ fn discover_with_sites(
     Vec<layout::DocGroup>,
     Vec<crate::config::site::Site>,
 ) {
-    let tree = discover::walk(root, &settings.exclude);
-    super::probe("walked");
+    let tree = walked(root, settings);
     let (groups, sites) = rayon::join(|| group(&tree, settings), || sites(root, settings, &tree));
     (tree, groups, sites)
+}
+
+fn walked(root: &Path, settings: &Settings) -> discover::Tree {
+    let tree = discover::walk(root, &settings.exclude);
+    super::probe("walked");
+    tree
 }
 
 /// Which files are editions of which document.
@@ -353,7 +357,7 @@ fn index_of_paths(
 
 /// The docs sites of the root: detected from the walked tree (unless
 /// `[site]` says `detect = false`), then `[site]` applied.
-pub fn sites(
+fn sites(
     root: &Path,
     settings: &Settings,
     tree: &discover::Tree,
