@@ -586,7 +586,7 @@ pub struct SourceSide<'a> {
 pub struct Prepared {
     /// Made when a comparison first needs them (pages of one section on
     /// both sides pair without).
-    features: std::sync::OnceLock<Vec<Features>>,
+    features: std::sync::OnceLock<align::SourceFeatures>,
     /// Prose blocks per section, prepared for copy detection (only when
     /// sections are judged).
     pub blocks: Vec<Vec<SourceBlock>>,
@@ -637,11 +637,10 @@ impl<'a> SourceSide<'a> {
 
     /// The source's features, made once (none when interrupted: see
     /// `align::interrupt`; the alignment they would serve gives up too).
-    pub fn features(&self, index: &Index) -> &[Features] {
+    pub fn features(&self, index: &Index) -> Option<&align::SourceFeatures> {
         align::interrupt::made_once(&self.prepared.features, || {
-            align::features(self.doc, self.file, index)
+            align::SourceFeatures::new(align::features(self.doc, self.file, index))
         })
-        .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -692,7 +691,10 @@ pub fn compare(
     let direct = if single {
         align::single(n, m)
     } else {
-        align::align(source.features(index), &tr_features)
+        match source.features(index) {
+            Some(s) => align::align_to(s, &tr_features),
+            None => align::align(&[], &tr_features),
+        }
     };
     let alignment = match prior {
         _ if single => direct,

@@ -271,14 +271,46 @@ impl Alignment {
     }
 }
 
+/// A source edition's features, with what aligning any of its
+/// translations to them needs of the source alone (see
+/// [`score::SourceKeys`]): made once, shared by the alignments of all its
+/// translations.
+pub struct SourceFeatures {
+    pub features: Vec<Features>,
+    keys: score::SourceKeys,
+}
+
+impl SourceFeatures {
+    pub fn new(features: Vec<Features>) -> Self {
+        let keys = score::SourceKeys::new(&features);
+        Self { features, keys }
+    }
+}
+
 /// Aligns `target` sections (a translation) to `source` sections. The
 /// preambles (section 0) always pair.
 pub fn align(source: &[Features], target: &[Features]) -> Alignment {
+    align_with(source, None, target)
+}
+
+/// [`align`] to a source whose [`SourceFeatures`] are made.
+pub fn align_to(source: &SourceFeatures, target: &[Features]) -> Alignment {
+    align_with(&source.features, Some(&source.keys), target)
+}
+
+fn align_with(
+    source: &[Features],
+    keys: Option<&score::SourceKeys>,
+    target: &[Features],
+) -> Alignment {
     let (n, m) = (source.len(), target.len());
     if n == 0 || m == 0 || interrupt::fired() {
         return unpaired(n, m);
     }
-    let mut scorer = Scorer::new(source, target);
+    let mut scorer = match keys {
+        Some(k) => Scorer::with_keys(source, std::borrow::Cow::Borrowed(k), target),
+        None => Scorer::new(source, target),
+    };
     // Large documents: sections that share an id found once in each
     // edition pair for certain; only the blocks between them are searched.
     let rows = match (n - 1).saturating_mul(m - 1) > ANCHORED_CELLS {
@@ -346,7 +378,7 @@ pub fn align(source: &[Features], target: &[Features]) -> Alignment {
     let first = grid.path();
     let mut again = false;
     if let Some(r) = refined_ratio(source, target, &scorer, &first) {
-        scorer.ratio = r;
+        scorer.set_ratio(r);
         again = true;
     }
     let support = supported(&scorer, source, target, &first);
@@ -741,7 +773,7 @@ fn refined_ratio(
     let mut pick = pick;
     pick.sort_by(f64::total_cmp);
     let median = pick[pick.len() / 2];
-    ((median / scorer.ratio - 1.0).abs() > 0.1).then_some(median)
+    ((median / scorer.ratio() - 1.0).abs() > 0.1).then_some(median)
 }
 
 /// Whether source section `i` is within two sections of where translated

@@ -6,6 +6,7 @@
 //! ratio), and the shape of its lists and tables. A pair is worth making
 //! when its score is positive; the alignment maximises the total.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::source::HashSet;
@@ -73,16 +74,23 @@ pub(super) struct Scorer<'a> {
     /// Per key: in how many sections of the source and of the target.
     df: HashMap<(u16, u64), (u32, u32), KeyHash>,
     /// The translation's length per unit of source length.
-    pub ratio: f64,
+    ratio: f64,
+    /// `ln(length + 5)` of each translated section, its own and with its
+    /// subsections'; the source's, scaled by `ratio` (Gale–Church's
+    /// logarithm of a ratio, as a difference of logarithms taken once per
+    /// section instead of once per pair).
+    ln_target: Vec<f64>,
+    ln_target_len: Vec<f64>,
+    ln_source: Vec<f64>,
+    ln_source_len: Vec<f64>,
     /// Pairs whose subsections pair by content.
     pub support: HashSet<(usize, usize)>,
-    /// Per section with subsections: its keys and theirs, per kind (a
-    /// translation may merge subsections into one section, or split one).
-    source_deep: Vec<Option<Deep>>,
+    /// The source's keys and lengths, made once per source.
+    side: Cow<'a, SourceKeys>,
+    /// Per translated section with subsections: its keys and theirs, per
+    /// kind (a translation may merge subsections into one section, or
+    /// split one).
     target_deep: Vec<Option<Deep>>,
-    /// Per section: its length with its subsections'.
-    source_len: Vec<f64>,
-    target_len: Vec<f64>,
     /// Per key: the translated sections that have it (made when first
     /// needed, for [`Self::shared_row`]).
     postings: std::cell::OnceCell<Postings>,
@@ -170,38 +178,95 @@ fn deep_keys(features: &[Features]) -> Vec<Option<Deep>> {
     deep
 }
 
-impl<'a> Scorer<'a> {
-    pub fn new(source: &'a [Features], target: &'a [Features]) -> Self {
+/// What scoring needs of a source edition whatever the translation: in
+/// how many of its sections each key is, its sections' keys with their
+/// subsections', their lengths. Made once per source and shared by the
+/// alignments of its translations (a README with thirty).
+#[derive(Clone)]
+pub(crate) struct SourceKeys {
+    /// Per key: in how many sections (the preamble left out), as the
+    /// first count of [`Scorer`]'s table (the second is 0).
+    df: HashMap<(u16, u64), (u32, u32), KeyHash>,
+    /// Per section with subsections: see [`deep_keys`].
+    deep: Vec<Option<Deep>>,
+    /// Per section: its length with its subsections'.
+    len: Vec<f64>,
+    /// The length of all sections but the preamble.
+    total: f64,
+}
+
+impl SourceKeys {
+    pub fn new(source: &[Features]) -> Self {
         let mut df: HashMap<(u16, u64), (u32, u32), KeyHash> = HashMap::default();
-        for (side, features) in [(0, source), (1, target)] {
-            for f in features.iter().skip(1) {
-                for (kind, _) in KINDS {
-                    for &k in keys(f, kind) {
-                        let e = df.entry((kind.bits(), k)).or_default();
-                        if side == 0 {
-                            e.0 += 1;
-                        } else {
-                            e.1 += 1;
-                        }
-                    }
+        for f in source.iter().skip(1) {
+            for (kind, _) in KINDS {
+                for &k in keys(f, kind) {
+                    df.entry((kind.bits(), k)).or_default().0 += 1;
                 }
             }
         }
-        let total = |f: &[Features]| f.iter().skip(1).map(|x| x.length).sum::<f64>();
-        let (ts, tt) = (total(source), total(target));
-        let ratio = if ts > 0.0 && tt > 0.0 { tt / ts } else { 1.0 };
         Self {
+            df,
+            deep: deep_keys(source),
+            len: subtree_lengths(source),
+            total: source.iter().skip(1).map(|x| x.length).sum::<f64>(),
+        }
+    }
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(source: &'a [Features], target: &'a [Features]) -> Self {
+        Self::with_keys(source, Cow::Owned(SourceKeys::new(source)), target)
+    }
+
+    /// [`Self::new`] with the source's [`SourceKeys`] made already.
+    pub fn with_keys(
+        source: &'a [Features],
+        side: Cow<'a, SourceKeys>,
+        target: &'a [Features],
+    ) -> Self {
+        let mut df = side.df.clone();
+        for f in target.iter().skip(1) {
+            for (kind, _) in KINDS {
+                for &k in keys(f, kind) {
+                    df.entry((kind.bits(), k)).or_default().1 += 1;
+                }
+            }
+        }
+        let ts = side.total;
+        let tt = target.iter().skip(1).map(|x| x.length).sum::<f64>();
+        let ratio = if ts > 0.0 && tt > 0.0 { tt / ts } else { 1.0 };
+        let target_len = subtree_lengths(target);
+        let ln = |x: f64| (x + 5.0).ln();
+        let mut scorer = Self {
             source,
             target,
             df,
             ratio,
+            ln_target: target.iter().map(|f| ln(f.length)).collect(),
+            ln_target_len: target_len.iter().map(|&l| ln(l)).collect(),
+            ln_source: Vec::new(),
+            ln_source_len: Vec::new(),
             support: HashSet::default(),
-            source_deep: deep_keys(source),
+            side,
             target_deep: deep_keys(target),
-            source_len: subtree_lengths(source),
-            target_len: subtree_lengths(target),
             postings: std::cell::OnceCell::new(),
-        }
+        };
+        scorer.set_ratio(ratio);
+        scorer
+    }
+
+    /// The translation's length per unit of source length.
+    pub fn ratio(&self) -> f64 {
+        self.ratio
+    }
+
+    /// Sets [`Self::ratio`] (and the source's scaled logarithms).
+    pub fn set_ratio(&mut self, ratio: f64) {
+        self.ratio = ratio;
+        let ln = |x: f64| (ratio * x + 5.0).ln();
+        self.ln_source = self.source.iter().map(|f| ln(f.length)).collect();
+        self.ln_source_len = self.side.len.iter().map(|&l| ln(l)).collect();
     }
 
     fn postings(&self) -> &Postings {
@@ -271,7 +336,7 @@ impl<'a> Scorer<'a> {
     /// section `j` (neither the preamble), from the row.
     pub fn content_in_row(&self, row: &Row, j: usize) -> (f64, Evidence) {
         let i = row.source;
-        if self.source_deep[i].is_some() != self.target_deep[j].is_some()
+        if self.side.deep[i].is_some() != self.target_deep[j].is_some()
             || !(row.first..=row.last).contains(&j)
         {
             return self.content(i, j);
@@ -295,7 +360,7 @@ impl<'a> Scorer<'a> {
             i,
             j,
         );
-        let (ds, dt) = (&self.source_deep[i], &self.target_deep[j]);
+        let (ds, dt) = (&self.side.deep[i], &self.target_deep[j]);
         // Only a section with subsections against one without (a merge, or
         // a split): where both have them, the subsections pair themselves,
         // and a heading whose level changed must not take its new
@@ -460,10 +525,9 @@ impl<'a> Scorer<'a> {
         // Gale–Church: the translated length, per unit of source length.
         // With subsections on either side, their lengths may count too (a
         // merge): the nearer of the two ratios.
-        let ratio = |x: f64, y: f64| ((y + 5.0) / (self.ratio * x + 5.0)).ln().abs();
-        let mut r = ratio(a.length, b.length);
-        if self.source_deep[i].is_some() || self.target_deep[j].is_some() {
-            r = r.min(ratio(self.source_len[i], self.target_len[j]));
+        let mut r = (self.ln_target[j] - self.ln_source[i]).abs();
+        if self.side.deep[i].is_some() || self.target_deep[j].is_some() {
+            r = r.min((self.ln_target_len[j] - self.ln_source_len[i]).abs());
         }
         let length = 0.25 - 0.25 * (r / 2.5f64.ln()).min(2.0);
         if length > 0.1 {
