@@ -335,9 +335,9 @@ fn align_with(
         false => band(n - 1, m - 1),
     };
     // The keys two sections share do not change between the passes: each
-    // cell's content is computed once.
-    let content: Vec<std::cell::Cell<(f32, Evidence)>> =
-        vec![std::cell::Cell::new((f32::NAN, Evidence::empty())); cells(&rows)];
+    // cell's content is computed once (and the checks after the passes
+    // find it too).
+    scorer.remember(&rows);
     // Made a source section (a row of the grid) at a time, from the
     // postings of the translation's keys — unless the grid computes few of
     // the cells (blocks between anchors): then cell by cell.
@@ -345,23 +345,25 @@ fn align_with(
     let row = std::cell::RefCell::new(score::Row::new(if by_rows { m } else { 0 }));
     let columns = rows.clone();
     let cell = |scorer: &Scorer<'_>, i: usize, j: usize, k: usize| {
-        let (c, e) = content[k].get();
-        let c = if c.is_nan() {
-            let (c, e) = if by_rows {
-                let mut row = row.borrow_mut();
-                // The grid's columns of this row (`j < hi`): sections lo+1..=hi.
-                let (lo, hi) = columns[i];
-                if !row.covers(i + 1, lo + 1, hi) {
-                    scorer.shared_row_within(i + 1, lo + 1, hi, &mut row);
-                }
-                scorer.content_in_row(&row, j + 1)
-            } else {
-                scorer.content(i + 1, j + 1)
-            };
-            content[k].set((c as f32, e));
-            (c, e)
-        } else {
-            (f64::from(c), e)
+        let c = match scorer.remembered(k) {
+            // (The second pass has always scored with the content rounded
+            // as the grid's cells are.)
+            Some((c, e)) => (f64::from(c as f32), e),
+            None => {
+                let found = if by_rows {
+                    let mut row = row.borrow_mut();
+                    // The grid's columns of this row (`j < hi`): sections lo+1..=hi.
+                    let (lo, hi) = columns[i];
+                    if !row.covers(i + 1, lo + 1, hi) {
+                        scorer.shared_row_within(i + 1, lo + 1, hi, &mut row);
+                    }
+                    scorer.content_in_row(&row, j + 1)
+                } else {
+                    scorer.content(i + 1, j + 1)
+                };
+                scorer.keep(k, found);
+                found
+            }
         };
         scorer.score_with(i + 1, j + 1, c)
     };

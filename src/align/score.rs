@@ -91,6 +91,10 @@ pub(super) struct Scorer<'a> {
     /// kind (a translation may merge subsections into one section, or
     /// split one).
     target_deep: Vec<Option<Deep>>,
+    /// What [`Self::content`] gave for the pairs of the alignment's grid
+    /// (see [`Self::remember`]): the passes over the grid and the checks
+    /// after them ask for the same pairs again.
+    memo: Memo,
     /// Per key: the translated sections that have it (made when first
     /// needed, for [`Self::shared_row`]).
     postings: std::cell::OnceCell<Postings>,
@@ -130,6 +134,26 @@ impl Row {
     /// `first..=last` (at least).
     pub fn covers(&self, i: usize, first: usize, last: usize) -> bool {
         self.source == i && self.first <= first && last <= self.last
+    }
+}
+
+/// [`Scorer::content`] of the pairs of a grid, by the grid's cell index:
+/// row `i` (source section `i + 1`) holds the columns `rows[i]` (translated
+/// sections `lo + 1..=hi + 1`) from `offset[i]` on; NaN until computed.
+#[derive(Default)]
+struct Memo {
+    rows: Vec<(usize, usize)>,
+    offset: Vec<usize>,
+    cells: Vec<std::cell::Cell<(f64, Evidence)>>,
+}
+
+impl Memo {
+    /// The cell of source section `i` and translated section `j` (neither
+    /// the preamble), when the grid has it.
+    fn index(&self, i: usize, j: usize) -> Option<usize> {
+        let (lo, hi) = *self.rows.get(i.checked_sub(1)?)?;
+        let c = j.checked_sub(1)?;
+        (lo..=hi).contains(&c).then(|| self.offset[i - 1] + c - lo)
     }
 }
 
@@ -250,6 +274,7 @@ impl<'a> Scorer<'a> {
             support: HashSet::default(),
             side,
             target_deep: deep_keys(target),
+            memo: Memo::default(),
             postings: std::cell::OnceCell::new(),
         };
         scorer.set_ratio(ratio);
@@ -354,6 +379,52 @@ impl<'a> Scorer<'a> {
     /// less): a translation that merged subsections into their parent still
     /// matches it.
     pub fn content(&self, i: usize, j: usize) -> (f64, Evidence) {
+        let k = self.memo.index(i, j);
+        if let Some(k) = k {
+            let known = self.memo.cells[k].get();
+            if !known.0.is_nan() {
+                return known;
+            }
+        }
+        let found = self.content_anew(i, j);
+        if let Some(k) = k {
+            self.memo.cells[k].set(found);
+        }
+        found
+    }
+
+    /// Has [`Self::content`] keep what it gives for the pairs of a grid
+    /// whose row `i` computes the columns `rows[i]` (grid coordinates: the
+    /// preambles left out). The cells are numbered as the grid's.
+    pub fn remember(&mut self, rows: &[(usize, usize)]) {
+        let mut offset = Vec::with_capacity(rows.len());
+        let mut total = 0;
+        for &(lo, hi) in rows {
+            offset.push(total);
+            total += hi + 1 - lo.min(hi + 1);
+        }
+        self.memo = Memo {
+            rows: rows.to_vec(),
+            offset,
+            cells: vec![std::cell::Cell::new((f64::NAN, Evidence::empty())); total],
+        };
+    }
+
+    /// What [`Self::content`] knows of cell `k` of the remembered grid.
+    pub fn remembered(&self, k: usize) -> Option<(f64, Evidence)> {
+        let known = self.memo.cells.get(k)?.get();
+        (!known.0.is_nan()).then_some(known)
+    }
+
+    /// Keeps `found` as cell `k`'s [`Self::content`].
+    pub fn keep(&self, k: usize, found: (f64, Evidence)) {
+        if let Some(cell) = self.memo.cells.get(k) {
+            cell.set(found);
+        }
+    }
+
+    /// [`Self::content`], computed.
+    fn content_anew(&self, i: usize, j: usize) -> (f64, Evidence) {
         let own = self.overlap(
             |k| keys(&self.source[i], KINDS[k].0),
             |k| keys(&self.target[j], KINDS[k].0),
