@@ -296,23 +296,30 @@ impl<'a> Scorer<'a> {
 
     fn postings(&self) -> &Postings {
         self.postings.get_or_init(|| {
-            let mut all: Vec<(u16, u64, u32)> = Vec::new();
+            // Each key's sections lie together in `list`, in section order
+            // (the sections are visited in order); how many there are is
+            // the table's second count (it counted these same keys).
+            let total: usize = (self.target.iter().skip(1))
+                .map(|f| KINDS.iter().map(|&(kind, _)| keys(f, kind).len()).sum::<usize>())
+                .sum();
+            let mut p = Postings {
+                index: HashMap::default(),
+                list: vec![0; total],
+            };
+            let mut next = 0u32;
             for (j, f) in self.target.iter().enumerate().skip(1) {
                 for (kind, _) in KINDS {
-                    all.extend(keys(f, kind).iter().map(|&k| (kind.bits(), k, j as u32)));
+                    for &key in keys(f, kind) {
+                        let e = p.index.entry((kind.bits(), key)).or_insert_with(|| {
+                            let (cs, ct) = self.df.get(&(kind.bits(), key)).copied().unwrap_or((1, 1));
+                            let start = next;
+                            next += ct;
+                            (start, 0, 1.0 / f64::from(cs.max(1) * ct.max(1)))
+                        });
+                        p.list[(e.0 + e.1) as usize] = j as u32;
+                        e.1 += 1;
+                    }
                 }
-            }
-            all.sort_unstable();
-            let mut p = Postings::default();
-            for chunk in all.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-                let (kind, key, _) = chunk[0];
-                let (cs, ct) = self.df.get(&(kind, key)).copied().unwrap_or((1, 1));
-                let weight = 1.0 / f64::from(cs.max(1) * ct.max(1));
-                p.index.insert(
-                    (kind, key),
-                    (p.list.len() as u32, chunk.len() as u32, weight),
-                );
-                p.list.extend(chunk.iter().map(|c| c.2));
             }
             p
         })
