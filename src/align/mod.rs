@@ -1409,25 +1409,36 @@ impl Grid {
         f64::from(self.fwd_at(self.n, self.m))
     }
 
-    /// The best total of an alignment that pairs `i` with `j`.
-    fn through(&self, i: usize, j: usize) -> f64 {
-        f64::from(self.fwd_at(i, j) + self.pair(i, j) + self.bwd_at(i + 1, j + 1))
-    }
-
     /// The best total of an alignment that leaves source `i` unpaired.
     fn skipping_source(&self, i: usize) -> f64 {
         let (lo, hi) = self.rows[i];
-        (lo..=hi)
-            .map(|j| f64::from(self.fwd_at(i, j) + self.bwd_at(i + 1, j)))
-            .fold(f64::NEG_INFINITY, f64::max)
+        let here = self.offset[i];
+        let next = self.rows.get(i + 1).map(|&(l, h)| (l, h, self.offset[i + 1]));
+        let mut best = f64::NEG_INFINITY;
+        for j in lo..=hi {
+            let bwd = match next {
+                Some((l, h, off)) if (l..=h).contains(&j) => self.bwd[off + j - l],
+                _ => f32::NEG_INFINITY,
+            };
+            best = best.max(f64::from(self.fwd[here + j - lo] + bwd));
+        }
+        best
     }
 
     /// The best total of an alignment that leaves target `j` unpaired.
     fn skipping_target(&self, j: usize) -> f64 {
         let (lo, hi) = self.cols[j];
-        (lo..=hi.min(self.n))
-            .map(|i| f64::from(self.fwd_at(i, j) + self.bwd_at(i, j + 1)))
-            .fold(f64::NEG_INFINITY, f64::max)
+        let mut best = f64::NEG_INFINITY;
+        for i in lo..=hi.min(self.n) {
+            // Row i holds column j + 1 too when it holds j and j < its last.
+            let (fwd, bwd) = match self.at(i, j) {
+                Some(cell) if j < self.rows[i].1 => (self.fwd[cell], self.bwd[cell + 1]),
+                Some(cell) => (self.fwd[cell], f32::NEG_INFINITY),
+                None => (f32::NEG_INFINITY, self.bwd_at(i, j + 1)),
+            };
+            best = best.max(f64::from(fwd + bwd));
+        }
+        best
     }
 
     /// The best alignment, as steps (both, source only, target only).
@@ -1463,19 +1474,40 @@ impl Grid {
     /// left unpaired, than pairing it with anything.
     fn margin(&self, i: Option<usize>, j: Option<usize>) -> f64 {
         let total = self.total();
+        // The best total of an alignment that pairs the cell's two
+        // sections, read from the rows' slices (each cell looked up once,
+        // not each of its three terms by coordinates).
         let row = |i: usize, except: Option<usize>| {
             let (lo, hi) = self.rows[i];
-            (lo..hi.min(self.m))
-                .filter(|&k| Some(k) != except)
-                .map(|k| self.through(i, k))
-                .fold(f64::NEG_INFINITY, f64::max)
+            let here = self.offset[i];
+            let next = self.rows.get(i + 1).map(|&(l, h)| (l, h, self.offset[i + 1]));
+            let mut best = f64::NEG_INFINITY;
+            for k in lo..hi.min(self.m) {
+                if Some(k) == except {
+                    continue;
+                }
+                let cell = here + k - lo;
+                let pair = self.pair_at(i, k, cell);
+                let bwd = match next {
+                    Some((l, h, off)) if (l..=h).contains(&(k + 1)) => self.bwd[off + k + 1 - l],
+                    _ => f32::NEG_INFINITY,
+                };
+                best = best.max(f64::from(self.fwd[cell] + pair + bwd));
+            }
+            best
         };
         let column = |j: usize, except: Option<usize>| {
             let (lo, hi) = self.cols[j];
-            (lo..=hi.min(self.n.saturating_sub(1)))
-                .filter(|&k| Some(k) != except && self.at(k, j).is_some())
-                .map(|k| self.through(k, j))
-                .fold(f64::NEG_INFINITY, f64::max)
+            let mut best = f64::NEG_INFINITY;
+            for k in lo..=hi.min(self.n.saturating_sub(1)) {
+                if Some(k) == except {
+                    continue;
+                }
+                let Some(cell) = self.at(k, j) else { continue };
+                let pair = self.pair_at(k, j, cell);
+                best = best.max(f64::from(self.fwd[cell] + pair + self.bwd_at(k + 1, j + 1)));
+            }
+            best
         };
         let margin = match (i, j) {
             (Some(i), Some(j)) => {
