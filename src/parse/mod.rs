@@ -873,7 +873,19 @@ impl<'t> Builder<'t> {
                 .unwrap_or(open)
                 .clamp(open, span.end);
             text_span = Some(Span::new(open, after_text));
-            locate_destination(self.text, after_text, span.end)
+            let (kind, dest, exact) = locate_destination(self.text, after_text, span.end, url);
+            if exact {
+                // Written as the URL is: nothing to check below.
+                return Link {
+                    kind,
+                    dest: url.to_string(),
+                    span,
+                    dest_span: dest,
+                    text,
+                    text_span,
+                };
+            }
+            (kind, dest)
         } else {
             (LinkKind::Autolink, Some(span))
         };
@@ -969,15 +981,21 @@ impl<'a> LiteralMap<'a> {
     }
 }
 
-/// Finds the destination of an inline link in `text[from..end]` (`](dest "t")`).
-fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<Span>) {
+/// Finds the destination of an inline link in `text[from..end]` (`](dest "t")`);
+/// also whether it is written exactly as `url`, the destination comrak read.
+fn locate_destination(
+    text: &str,
+    from: usize,
+    end: usize,
+    url: &str,
+) -> (LinkKind, Option<Span>, bool) {
     let s = &text[from..end];
     let Some(open) = s.find("](") else {
-        return (LinkKind::Reference, None);
+        return (LinkKind::Reference, None, false);
     };
     // Reference links have `]` followed by `[` or nothing.
     if s[..open].contains("][") {
-        return (LinkKind::Reference, None);
+        return (LinkKind::Reference, None, false);
     }
     let mut i = open + 2;
     let bytes = s.as_bytes();
@@ -987,9 +1005,33 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
     if i < bytes.len() && bytes[i] == b'<' {
         let start = i + 1;
         let stop = s[start..].find('>').map_or(s.len(), |j| start + j);
-        return (LinkKind::Inline, Some(Span::new(from + start, from + stop)));
+        return (LinkKind::Inline, Some(Span::new(from + start, from + stop)), false);
     }
     let start = i;
+    // Most destinations are written as comrak read them, with none of the
+    // bytes the scan below stops at or steps over: then they end where the
+    // URL does (the checks run over whole slices, without a branch a byte).
+    let ends = |b: u8| matches!(b, b'\\' | b'(' | b')' | b' ' | b'\t' | b'\n' | b'\r');
+    let after = start + url.len();
+    if bytes[start..].starts_with(url.as_bytes())
+        && bytes.get(after).is_none_or(|&b| ends(b) && b != b'\\' && b != b'(')
+        && !url.bytes().fold(false, |any, b| any | ends(b))
+    {
+        return (
+            LinkKind::Inline,
+            Some(Span::new(from + start, from + after)),
+            true,
+        );
+    }
+    let stop = destination_end(bytes, start);
+    (LinkKind::Inline, Some(Span::new(from + start, from + stop)), false)
+}
+
+/// Where a destination that starts at `bytes[start]` ends: at whitespace or
+/// at the `)` that closes the link (escapes stepped over, parentheses
+/// balanced).
+fn destination_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
     let mut depth = 0usize;
     while i < bytes.len() {
         match bytes[i] {
@@ -1002,8 +1044,7 @@ fn locate_destination(text: &str, from: usize, end: usize) -> (LinkKind, Option<
         }
         i += 1;
     }
-    let stop = i.min(bytes.len());
-    (LinkKind::Inline, Some(Span::new(from + start, from + stop)))
+    i.min(bytes.len())
 }
 
 /// Visits `node` and its descendants in document order; where `enter`
@@ -1233,6 +1274,29 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A destination written as the URL comrak read ends where the
+        /// byte scan says, and is said to be exact only then.
+        #[test]
+        fn destination_as_written_ends_where_the_scan_says(
+            dest in "[a-c()\\\\ ]{0,8}",
+            after in "[)( a\\\\\n]{0,3}",
+            url in "[a-c()\\\\ ]{0,8}",
+            same: bool,
+        ) {
+            let url = if same { dest.clone() } else { url };
+            let text = format!("[x]({dest}{after}");
+            let (kind, span, exact) = locate_destination(&text, 2, text.len(), &url);
+            proptest::prop_assert_eq!(kind, LinkKind::Inline);
+            let span = span.expect("an inline destination");
+            let bytes = text.as_bytes();
+            let start = (4..bytes.len()).find(|&i| !matches!(bytes[i], b' ' | b'\n')).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(span.start, start);
+            proptest::prop_assert_eq!(span.end, destination_end(bytes, start));
+            if exact {
+                proptest::prop_assert_eq!(&text[span.range()], url.as_str());
+            }
+        }
+
         /// A one-line code's hash is the one the line-by-line rule gives.
         #[test]
         fn one_line_code_hashes_as_lines_do(literal in "[ a\t\r\n]{0,6}") {
