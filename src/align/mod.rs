@@ -1413,7 +1413,10 @@ impl Grid {
     fn skipping_source(&self, i: usize) -> f64 {
         let (lo, hi) = self.rows[i];
         let here = self.offset[i];
-        let next = self.rows.get(i + 1).map(|&(l, h)| (l, h, self.offset[i + 1]));
+        let next = self
+            .rows
+            .get(i + 1)
+            .map(|&(l, h)| (l, h, self.offset[i + 1]));
         let mut best = f64::NEG_INFINITY;
         for j in lo..=hi {
             let bwd = match next {
@@ -1480,7 +1483,10 @@ impl Grid {
         let row = |i: usize, except: Option<usize>| {
             let (lo, hi) = self.rows[i];
             let here = self.offset[i];
-            let next = self.rows.get(i + 1).map(|&(l, h)| (l, h, self.offset[i + 1]));
+            let next = self
+                .rows
+                .get(i + 1)
+                .map(|&(l, h)| (l, h, self.offset[i + 1]));
             let mut best = f64::NEG_INFINITY;
             for k in lo..hi.min(self.m) {
                 if Some(k) == except {

@@ -300,7 +300,12 @@ impl<'a> Scorer<'a> {
             // (the sections are visited in order); how many there are is
             // the table's second count (it counted these same keys).
             let total: usize = (self.target.iter().skip(1))
-                .map(|f| KINDS.iter().map(|&(kind, _)| keys(f, kind).len()).sum::<usize>())
+                .map(|f| {
+                    KINDS
+                        .iter()
+                        .map(|&(kind, _)| keys(f, kind).len())
+                        .sum::<usize>()
+                })
                 .sum();
             let mut p = Postings {
                 index: HashMap::default(),
@@ -311,7 +316,8 @@ impl<'a> Scorer<'a> {
                 for (kind, _) in KINDS {
                     for &key in keys(f, kind) {
                         let e = p.index.entry((kind.bits(), key)).or_insert_with(|| {
-                            let (cs, ct) = self.df.get(&(kind.bits(), key)).copied().unwrap_or((1, 1));
+                            let (cs, ct) =
+                                self.df.get(&(kind.bits(), key)).copied().unwrap_or((1, 1));
                             let start = next;
                             next += ct;
                             (start, 0, 1.0 / f64::from(cs.max(1) * ct.max(1)))

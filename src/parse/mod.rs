@@ -1005,7 +1005,11 @@ fn locate_destination(
     if i < bytes.len() && bytes[i] == b'<' {
         let start = i + 1;
         let stop = s[start..].find('>').map_or(s.len(), |j| start + j);
-        return (LinkKind::Inline, Some(Span::new(from + start, from + stop)), false);
+        return (
+            LinkKind::Inline,
+            Some(Span::new(from + start, from + stop)),
+            false,
+        );
     }
     let start = i;
     // Most destinations are written as comrak read them, with none of the
@@ -1014,7 +1018,9 @@ fn locate_destination(
     let ends = |b: u8| matches!(b, b'\\' | b'(' | b')' | b' ' | b'\t' | b'\n' | b'\r');
     let after = start + url.len();
     if bytes[start..].starts_with(url.as_bytes())
-        && bytes.get(after).is_none_or(|&b| ends(b) && b != b'\\' && b != b'(')
+        && bytes
+            .get(after)
+            .is_none_or(|&b| ends(b) && b != b'\\' && b != b'(')
         && !url.bytes().fold(false, |any, b| any | ends(b))
     {
         return (
@@ -1024,7 +1030,11 @@ fn locate_destination(
         );
     }
     let stop = destination_end(bytes, start);
-    (LinkKind::Inline, Some(Span::new(from + start, from + stop)), false)
+    (
+        LinkKind::Inline,
+        Some(Span::new(from + start, from + stop)),
+        false,
+    )
 }
 
 /// Where a destination that starts at `bytes[start]` ends: at whitespace or
