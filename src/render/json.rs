@@ -78,59 +78,13 @@ struct Summary {
 
 impl Renderer for Json {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut columns = Columns::default();
-        let diagnostics = report
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let file = &report.files[d.file.index()];
-                let start = columns.line_col(file, d.span.start);
-                let end = columns.line_col(file, d.span.end);
-                JsonDiagnostic {
-                    rule: d.rule.name(),
-                    severity: d.severity,
-                    file: &file.path,
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column,
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    lang: report.langs[d.file.index()].as_deref(),
-                    source: d.source.as_ref().map(|s| {
-                        let f = &report.files[s.file.index()];
-                        JsonSource {
-                            file: &f.path,
-                            line: columns::line(f, s.span.start),
-                        }
-                    }),
-                    diff: d.stale.as_ref().map(|s| s.diff.as_str()),
-                    commits: d.stale.as_ref().map(|s| JsonCommits {
-                        synced: JsonCommit {
-                            id: &s.sync.id,
-                            date: s.sync.date(),
-                        },
-                        changed: s.changed.as_ref().map(|c| JsonCommit {
-                            id: &c.id,
-                            date: c.date(),
-                        }),
-                        behind: s.behind.len(),
-                        cosmetic: s.cosmetic,
-                        this_change: s
-                            .in_range
-                            .iter()
-                            .map(|c| JsonCommit {
-                                id: &c.id,
-                                date: c.date(),
-                            })
-                            .collect(),
-                    }),
-                }
-            })
-            .collect();
-        let doc = JsonReport {
+        // The report without its findings, as serde writes it, split where
+        // they go: the findings are written between, rendered in parallel
+        // (each as serde writes it at the top level, its lines indented to
+        // the array's depth: the same bytes as the whole report at once).
+        let skeleton = JsonReport {
             version: 1,
-            diagnostics,
+            diagnostics: Vec::new(),
             summary: Summary {
                 files: report.checked,
                 errors: report.count(Severity::Error),
@@ -138,9 +92,171 @@ impl Renderer for Json {
             },
             notes: &report.notes,
         };
-        // No `##[` for a CI log to take as a workflow command (same JSON value).
-        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
-        out.write_all(&safe::guard_json(json))?;
+        let whole = serde_json::to_vec_pretty(&skeleton).map_err(io::Error::other)?;
+        const OPEN: &[u8] = b"\"diagnostics\": [";
+        let at = memchr::memmem::find(&whole, OPEN)
+            .ok_or_else(|| io::Error::other("the JSON report has no list of findings"))?
+            + OPEN.len();
+        let (head, tail) = whole.split_at(at);
+        // No `##[` for a CI log to take as a workflow command (same JSON
+        // value); a finding's bytes never continue a `##` of another's.
+        out.write_all(&safe::guard_json(head.to_vec()))?;
+        if !report.diagnostics.is_empty() {
+            let mut first = true;
+            super::in_parallel_in_order(
+                &report.diagnostics,
+                |chunk, columns| {
+                    let mut bytes = Vec::new();
+                    for d in chunk {
+                        let one = serde_json::to_vec_pretty(&diagnostic(report, d, columns))
+                            .map_err(io::Error::other)?;
+                        bytes.extend_from_slice(b",");
+                        for line in one.split(|&b| b == b'\n') {
+                            bytes.extend_from_slice(b"\n    ");
+                            bytes.extend_from_slice(line);
+                        }
+                    }
+                    Ok(safe::guard_json(bytes))
+                },
+                |bytes| {
+                    // (The first finding follows the `[` without a comma.)
+                    let skip = usize::from(std::mem::take(&mut first));
+                    out.write_all(&bytes[skip..])
+                },
+            )?;
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(&safe::guard_json(tail.to_vec()))?;
         writeln!(out)
+    }
+}
+
+/// A finding as JSON.
+fn diagnostic<'a>(
+    report: &'a Report,
+    d: &'a crate::diagnostic::Diagnostic,
+    columns: &mut Columns,
+) -> JsonDiagnostic<'a> {
+    let file = &report.files[d.file.index()];
+    let start = columns.line_col(file, d.span.start);
+    let end = columns.line_col(file, d.span.end);
+    JsonDiagnostic {
+        rule: d.rule.name(),
+        severity: d.severity,
+        file: &file.path,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        lang: report.langs[d.file.index()].as_deref(),
+        source: d.source.as_ref().map(|s| {
+            let f = &report.files[s.file.index()];
+            JsonSource {
+                file: &f.path,
+                line: columns::line(f, s.span.start),
+            }
+        }),
+        diff: d.stale.as_ref().map(|s| s.diff.as_str()),
+        commits: d.stale.as_ref().map(|s| JsonCommits {
+            synced: JsonCommit {
+                id: &s.sync.id,
+                date: s.sync.date(),
+            },
+            changed: s.changed.as_ref().map(|c| JsonCommit {
+                id: &c.id,
+                date: c.date(),
+            }),
+            behind: s.behind.len(),
+            cosmetic: s.cosmetic,
+            this_change: s
+                .in_range
+                .iter()
+                .map(|c| JsonCommit {
+                    id: &c.id,
+                    date: c.date(),
+                })
+                .collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Related};
+    use crate::registry::RuleId;
+    use crate::source::{FileId, SourceFile, Span};
+
+    /// The report rendered in parallel, finding by finding, is the bytes
+    /// serde writes for the whole report at once — across chunks and
+    /// batches, with nested objects, `null`s and a `##[` to guard.
+    #[test]
+    fn parallel_rendering_is_the_whole_report_as_serde_writes_it() {
+        let text: String = (0..300).map(|i| format!("line {i} ##[x]\n")).collect();
+        let files = || {
+            vec![
+                SourceFile::new("a.md".to_string(), text.clone()),
+                SourceFile::new("b/ko.md".to_string(), text.clone()),
+            ]
+        };
+        let diagnostics: Vec<Diagnostic> = (0..5000)
+            .map(|k| {
+                let start = (k * 7) % 3000;
+                let mut d = Diagnostic::new(
+                    RuleId::BrokenAnchor,
+                    FileId(u32::from(k % 3 == 0)),
+                    Span::new(start, start + 5),
+                    format!("finding {k} ##[error] \"quoted\" ✓"),
+                );
+                if k % 2 == 0 {
+                    d.help = Some(format!("help {k}"));
+                }
+                if k % 5 == 0 {
+                    d.source = Some(Related {
+                        file: FileId(0),
+                        span: Span::new(10, 12),
+                        message: "source".to_string(),
+                    });
+                }
+                d
+            })
+            .collect();
+        for (notes, diagnostics) in [
+            (vec!["a note ##[warning]".to_string()], diagnostics.clone()),
+            (Vec::new(), diagnostics[..1].to_vec()),
+            (Vec::new(), Vec::new()),
+        ] {
+            let report = Report {
+                files: files(),
+                langs: vec![Some("en".into()), Some("ko".into())],
+                diagnostics,
+                checked: 2,
+                notes,
+                ..Report::default()
+            };
+            let mut got = Vec::new();
+            Json.render(&report, &mut got).unwrap();
+            let mut columns = Columns::default();
+            let whole = JsonReport {
+                version: 1,
+                diagnostics: (report.diagnostics.iter())
+                    .map(|d| diagnostic(&report, d, &mut columns))
+                    .collect(),
+                summary: Summary {
+                    files: report.checked,
+                    errors: report.count(Severity::Error),
+                    warnings: report.count(Severity::Warning),
+                },
+                notes: &report.notes,
+            };
+            let mut want = safe::guard_json(serde_json::to_vec_pretty(&whole).unwrap());
+            want.push(b'\n');
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want).unwrap()
+            );
+        }
     }
 }
