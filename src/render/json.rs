@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
+use super::Renderer;
 use super::columns::{self, Columns};
-use super::{Renderer, safe};
 
 pub struct Json;
 
@@ -78,10 +78,7 @@ struct Summary {
 
 impl Renderer for Json {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        // The report without its findings, as serde writes it, split where
-        // they go: the findings are written between, rendered in parallel
-        // (each as serde writes it at the top level, its lines indented to
-        // the array's depth: the same bytes as the whole report at once).
+        // The findings rendered in parallel into the report's empty list.
         let skeleton = JsonReport {
             version: 1,
             diagnostics: Vec::new(),
@@ -92,42 +89,14 @@ impl Renderer for Json {
             },
             notes: &report.notes,
         };
-        let whole = serde_json::to_vec_pretty(&skeleton).map_err(io::Error::other)?;
-        const OPEN: &[u8] = b"\"diagnostics\": [";
-        let at = memchr::memmem::find(&whole, OPEN)
-            .ok_or_else(|| io::Error::other("the JSON report has no list of findings"))?
-            + OPEN.len();
-        let (head, tail) = whole.split_at(at);
-        // No `##[` for a CI log to take as a workflow command (same JSON
-        // value); a finding's bytes never continue a `##` of another's.
-        out.write_all(&safe::guard_json(head.to_vec()))?;
-        if !report.diagnostics.is_empty() {
-            let mut first = true;
-            super::in_parallel_in_order(
-                &report.diagnostics,
-                |chunk, columns| {
-                    let mut bytes = Vec::new();
-                    for d in chunk {
-                        let one = serde_json::to_vec_pretty(&diagnostic(report, d, columns))
-                            .map_err(io::Error::other)?;
-                        bytes.extend_from_slice(b",");
-                        for line in one.split(|&b| b == b'\n') {
-                            bytes.extend_from_slice(b"\n    ");
-                            bytes.extend_from_slice(line);
-                        }
-                    }
-                    Ok(safe::guard_json(bytes))
-                },
-                |bytes| {
-                    // (The first finding follows the `[` without a comma.)
-                    let skip = usize::from(std::mem::take(&mut first));
-                    out.write_all(&bytes[skip..])
-                },
-            )?;
-            out.write_all(b"\n  ")?;
-        }
-        out.write_all(&safe::guard_json(tail.to_vec()))?;
-        writeln!(out)
+        super::json_with_list(
+            out,
+            &skeleton,
+            "diagnostics",
+            2,
+            &report.diagnostics,
+            |d, columns| diagnostic(report, d, columns),
+        )
     }
 }
 
@@ -186,6 +155,7 @@ fn diagnostic<'a>(
 mod tests {
     use super::*;
     use crate::diagnostic::{Diagnostic, Related};
+    use crate::render::safe;
     use crate::registry::RuleId;
     use crate::source::{FileId, SourceFile, Span};
 

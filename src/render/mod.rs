@@ -85,9 +85,9 @@ pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
 /// stays in order and memory holds one batch, not the whole report.
 ///
 /// [`Columns`]: columns::Columns
-pub(crate) fn in_parallel_in_order<T: Sync>(
-    items: &[T],
-    render: impl Fn(&[T], &mut columns::Columns) -> io::Result<Vec<u8>> + Sync,
+pub(crate) fn in_parallel_in_order<'a, T: Sync>(
+    items: &'a [T],
+    render: impl Fn(&'a [T], &mut columns::Columns) -> io::Result<Vec<u8>> + Sync,
     mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
 ) -> io::Result<()> {
     use rayon::prelude::*;
@@ -101,4 +101,58 @@ pub(crate) fn in_parallel_in_order<T: Sync>(
         }
     }
     Ok(())
+}
+
+/// Writes `skeleton` as serde pretty-prints it, with `items` (rendered by
+/// `item`, in parallel, through [`in_parallel_in_order`]) in its empty list
+/// under `key`, whose items sit `depth` levels deep: the bytes serde writes
+/// for the whole document, without it ever being held (a batch of items at
+/// a time). No `##[` for a CI log to take as a workflow command (the same
+/// JSON value); a `##` never ends one piece where a `[` starts the next.
+pub(crate) fn json_with_list<'a, T: Sync, V: serde::Serialize>(
+    out: &mut dyn Write,
+    skeleton: &impl serde::Serialize,
+    key: &str,
+    depth: usize,
+    items: &'a [T],
+    item: impl Fn(&'a T, &mut columns::Columns) -> V + Sync,
+) -> io::Result<()> {
+    let json = safe::guard_json(serde_json::to_vec_pretty(skeleton).map_err(io::Error::other)?);
+    // The list's `]` (a key, never inside a string, where quotes are escaped).
+    let empty = format!("\"{key}\": []");
+    let at = memchr::memmem::find(&json, empty.as_bytes())
+        .ok_or_else(|| io::Error::other(format!("no `{key}` list in the JSON document")))?
+        + empty.len()
+        - 1;
+    out.write_all(&json[..at])?;
+    let indent = vec![b' '; 2 * depth];
+    let mut first = true;
+    in_parallel_in_order(
+        items,
+        |chunk, columns| {
+            let mut buf = Vec::new();
+            for x in chunk {
+                let text =
+                    serde_json::to_vec_pretty(&item(x, columns)).map_err(io::Error::other)?;
+                buf.push(b',');
+                for line in safe::guard_json(text).split(|&b| b == b'\n') {
+                    buf.push(b'\n');
+                    buf.extend_from_slice(&indent);
+                    buf.extend_from_slice(line);
+                }
+            }
+            Ok(buf)
+        },
+        |text| {
+            // The first item follows the `[` without a comma.
+            let skip = usize::from(std::mem::take(&mut first));
+            out.write_all(&text[skip..])
+        },
+    )?;
+    if !first {
+        out.write_all(b"\n")?;
+        out.write_all(&indent[2.min(indent.len())..])?;
+    }
+    out.write_all(&json[at..])?;
+    writeln!(out)
 }

@@ -15,8 +15,8 @@ use crate::diagnostic::RuleId;
 use crate::diagnostic::Severity;
 use crate::report::Report;
 
+use super::Renderer;
 use super::columns::Columns;
-use super::{Renderer, safe};
 
 pub struct Sarif;
 
@@ -172,51 +172,11 @@ impl Renderer for Sarif {
                 "results": [],
             }]
         });
-        // The document around the results, pretty-printed; the results go
-        // where its empty list is (a key, never inside a string, where
-        // quotes are escaped). No `##[` for a CI log to take as a workflow
-        // command (same JSON value).
-        let json = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
-        let json = safe::guard_json(json);
-        const EMPTY: &[u8] = b"\"results\": []";
-        let at =
-            memchr::memmem::find(&json, EMPTY).ok_or_else(|| io::Error::other("no results key"))?;
-        out.write_all(&json[..at + EMPTY.len() - 1])?;
-        // Serialised in parallel, a batch at a time, written in order.
+        // The results rendered in parallel into the document's empty list
+        // (items of `runs[0].results` sit four levels deep).
         let items: Vec<_> = report.diagnostics.iter().zip(&fingerprints).collect();
-        let mut first = true;
-        super::in_parallel_in_order(
-            &items,
-            |chunk, columns| {
-                let mut buf = Vec::new();
-                for &item in chunk {
-                    let value = result(item, columns);
-                    let text = safe::guard_json(
-                        serde_json::to_vec_pretty(&value).map_err(io::Error::other)?,
-                    );
-                    // Items of `runs[0].results` sit four levels deep.
-                    buf.extend_from_slice(b",\n");
-                    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-                        if i > 0 {
-                            buf.push(b'\n');
-                        }
-                        buf.extend_from_slice(b"        ");
-                        buf.extend_from_slice(line);
-                    }
-                }
-                Ok(buf)
-            },
-            |text| {
-                // The first result follows the `[` without a comma.
-                let text = if first { &text[1..] } else { &text[..] };
-                first = false;
-                out.write_all(text)
-            },
-        )?;
-        if !first {
-            out.write_all(b"\n      ")?;
-        }
-        out.write_all(&json[at + EMPTY.len() - 1..])?;
-        writeln!(out)
+        super::json_with_list(out, &doc, "results", 4, &items, |&item, columns| {
+            result(item, columns)
+        })
     }
 }
