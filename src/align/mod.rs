@@ -1271,6 +1271,24 @@ fn cells(rows: &[(usize, usize)]) -> usize {
     rows.iter().map(|&(lo, hi)| hi + 1 - lo.min(hi + 1)).sum()
 }
 
+/// Where each row of a grid whose row `i` holds the columns `rows[i]`
+/// starts in its flat arrays, and how many cells it has.
+fn offsets(rows: &[(usize, usize)]) -> (Vec<usize>, usize) {
+    let mut offset = Vec::with_capacity(rows.len());
+    let mut total = 0;
+    for &(lo, hi) in rows {
+        offset.push(total);
+        total += hi + 1 - lo.min(hi + 1);
+    }
+    (offset, total)
+}
+
+/// The index of cell `(i, j)` in the flat arrays of such a grid, if it has it.
+fn cell_index(rows: &[(usize, usize)], offset: &[usize], i: usize, j: usize) -> Option<usize> {
+    let &(lo, hi) = rows.get(i)?;
+    (lo..=hi).contains(&j).then(|| offset[i] + j - lo)
+}
+
 impl Grid {
     fn new(n: usize, m: usize, score: impl Fn(usize, usize) -> f64) -> Self {
         Self::with_rows(n, m, band(n, m), |i, j, _| score(i, j))
@@ -1284,12 +1302,7 @@ impl Grid {
         rows: Vec<(usize, usize)>,
         score: impl Fn(usize, usize, usize) -> f64,
     ) -> Self {
-        let mut offset = Vec::with_capacity(n + 2);
-        let mut total = 0;
-        for &(lo, hi) in &rows {
-            offset.push(total);
-            total += hi - lo + 1;
-        }
+        let (offset, total) = offsets(&rows);
         let mut cols = vec![(usize::MAX, 0); m + 1];
         for (i, &(lo, hi)) in rows.iter().enumerate() {
             for c in &mut cols[lo..=hi.min(m)] {
@@ -1377,8 +1390,7 @@ impl Grid {
     }
 
     fn at(&self, i: usize, j: usize) -> Option<usize> {
-        let &(lo, hi) = self.rows.get(i)?;
-        (lo..=hi).contains(&j).then(|| self.offset[i] + j - lo)
+        cell_index(&self.rows, &self.offset, i, j)
     }
 
     fn fwd_at(&self, i: usize, j: usize) -> f32 {
@@ -1409,21 +1421,24 @@ impl Grid {
         f64::from(self.fwd_at(self.n, self.m))
     }
 
+    /// Row `i`'s backward totals by column (what [`Self::bwd_at`] gives
+    /// for row `i`, the row looked up once).
+    fn bwd_row(&self, i: usize) -> impl Fn(usize) -> f32 + '_ {
+        let row = self.rows.get(i).map(|&(l, h)| (l, h, self.offset[i]));
+        move |j| match row {
+            Some((l, h, off)) if (l..=h).contains(&j) => self.bwd[off + j - l],
+            _ => f32::NEG_INFINITY,
+        }
+    }
+
     /// The best total of an alignment that leaves source `i` unpaired.
     fn skipping_source(&self, i: usize) -> f64 {
         let (lo, hi) = self.rows[i];
         let here = self.offset[i];
-        let next = self
-            .rows
-            .get(i + 1)
-            .map(|&(l, h)| (l, h, self.offset[i + 1]));
+        let next = self.bwd_row(i + 1);
         let mut best = f64::NEG_INFINITY;
         for j in lo..=hi {
-            let bwd = match next {
-                Some((l, h, off)) if (l..=h).contains(&j) => self.bwd[off + j - l],
-                _ => f32::NEG_INFINITY,
-            };
-            best = best.max(f64::from(self.fwd[here + j - lo] + bwd));
+            best = best.max(f64::from(self.fwd[here + j - lo] + next(j)));
         }
         best
     }
@@ -1483,10 +1498,7 @@ impl Grid {
         let row = |i: usize, except: Option<usize>| {
             let (lo, hi) = self.rows[i];
             let here = self.offset[i];
-            let next = self
-                .rows
-                .get(i + 1)
-                .map(|&(l, h)| (l, h, self.offset[i + 1]));
+            let next = self.bwd_row(i + 1);
             let mut best = f64::NEG_INFINITY;
             for k in lo..hi.min(self.m) {
                 if Some(k) == except {
@@ -1494,11 +1506,7 @@ impl Grid {
                 }
                 let cell = here + k - lo;
                 let pair = self.pair_at(i, k, cell);
-                let bwd = match next {
-                    Some((l, h, off)) if (l..=h).contains(&(k + 1)) => self.bwd[off + k + 1 - l],
-                    _ => f32::NEG_INFINITY,
-                };
-                best = best.max(f64::from(self.fwd[cell] + pair + bwd));
+                best = best.max(f64::from(self.fwd[cell] + pair + next(k + 1)));
             }
             best
         };

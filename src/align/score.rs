@@ -151,9 +151,12 @@ impl Memo {
     /// The cell of source section `i` and translated section `j` (neither
     /// the preamble), when the grid has it.
     fn index(&self, i: usize, j: usize) -> Option<usize> {
-        let (lo, hi) = *self.rows.get(i.checked_sub(1)?)?;
-        let c = j.checked_sub(1)?;
-        (lo..=hi).contains(&c).then(|| self.offset[i - 1] + c - lo)
+        super::cell_index(
+            &self.rows,
+            &self.offset,
+            i.checked_sub(1)?,
+            j.checked_sub(1)?,
+        )
     }
 }
 
@@ -393,15 +396,12 @@ impl<'a> Scorer<'a> {
     /// matches it.
     pub fn content(&self, i: usize, j: usize) -> (f64, Evidence) {
         let k = self.memo.index(i, j);
-        if let Some(k) = k {
-            let known = self.memo.cells[k].get();
-            if !known.0.is_nan() {
-                return known;
-            }
+        if let Some(known) = k.and_then(|k| self.remembered(k)) {
+            return known;
         }
         let found = self.content_anew(i, j);
         if let Some(k) = k {
-            self.memo.cells[k].set(found);
+            self.keep(k, found);
         }
         found
     }
@@ -410,12 +410,7 @@ impl<'a> Scorer<'a> {
     /// whose row `i` computes the columns `rows[i]` (grid coordinates: the
     /// preambles left out). The cells are numbered as the grid's.
     pub fn remember(&mut self, rows: &[(usize, usize)]) {
-        let mut offset = Vec::with_capacity(rows.len());
-        let mut total = 0;
-        for &(lo, hi) in rows {
-            offset.push(total);
-            total += hi + 1 - lo.min(hi + 1);
-        }
+        let (offset, total) = super::offsets(rows);
         self.memo = Memo {
             rows: rows.to_vec(),
             offset,

@@ -155,8 +155,8 @@ fn diagnostic<'a>(
 mod tests {
     use super::*;
     use crate::diagnostic::{Diagnostic, Related};
-    use crate::render::safe;
     use crate::registry::RuleId;
+    use crate::render::safe;
     use crate::source::{FileId, SourceFile, Span};
 
     /// The report rendered in parallel, finding by finding, is the bytes

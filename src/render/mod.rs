@@ -135,13 +135,13 @@ pub(crate) fn json_with_list<'a, T: Sync, V: serde::Serialize>(
                 let text =
                     serde_json::to_vec_pretty(&item(x, columns)).map_err(io::Error::other)?;
                 buf.push(b',');
-                for line in safe::guard_json(text).split(|&b| b == b'\n') {
+                for line in text.split(|&b| b == b'\n') {
                     buf.push(b'\n');
                     buf.extend_from_slice(&indent);
                     buf.extend_from_slice(line);
                 }
             }
-            Ok(buf)
+            Ok(safe::guard_json(buf))
         },
         |text| {
             // The first item follows the `[` without a comma.
