@@ -231,16 +231,13 @@ impl Index {
         self.aliases = aliases;
     }
 
-    /// Records each translation's source edition: (translation path,
-    /// source path), a translation's pairs together (a group's translations
+    /// Records each translation's source edition: (translation's file,
+    /// source path), a source's pairs together (a group's translations
     /// share its source).
-    pub fn set_sources<'p>(&mut self, pairs: impl IntoIterator<Item = (&'p str, &'p str)>) {
+    pub fn set_sources<'p>(&mut self, pairs: impl IntoIterator<Item = (FileId, &'p str)>) {
         self.sources.clear();
         self.source_paths.clear();
-        for (translation, source) in pairs {
-            let Some(id) = self.markdown(translation) else {
-                continue;
-            };
+        for (id, source) in pairs {
             if self.sources.len() <= id.index() {
                 self.sources.resize(id.index() + 1, u32::MAX);
             }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::discover::layout::DocGroup;
+use crate::discover::layout::{DocGroup, Translation};
 use crate::index::{AnchorSet, Index};
 use crate::parse::{self, Document, ParseOptions};
 use crate::source::{FileId, SourceFile};
@@ -155,6 +155,27 @@ impl Workspace {
             .map(|i| FileId(i as u32))
     }
 
+    /// The file of a group's source edition, if it is one of the files:
+    /// [`Workspace::file_id`] of its path, read at the number discovery
+    /// gave it (one comparison, where a search of every path was ~17 of
+    /// them on paths far apart in memory).
+    pub fn source_file(&self, group: &DocGroup) -> Option<FileId> {
+        self.numbered(&group.source, group.source_file)
+    }
+
+    /// The file of a translation, if it is one of the files (as
+    /// [`Workspace::source_file`]).
+    pub fn translation_file(&self, t: &Translation) -> Option<FileId> {
+        self.numbered(&t.path, t.file)
+    }
+
+    fn numbered(&self, path: &str, hint: u32) -> Option<FileId> {
+        match self.files.get(hint as usize) {
+            Some(f) if f.path == path => Some(FileId(hint)),
+            _ => self.file_id(path),
+        }
+    }
+
     /// The language an edition is written in (canonical tag).
     pub fn language(&self, id: FileId) -> String {
         let e = &self.editions[id.index()];
@@ -195,9 +216,12 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     // (a hint for the sources, one per language for the translations)
     let mut source_hint = 0;
     let mut hints: HashMap<&str, usize> = HashMap::default();
-    let find = |p: &str, hint: &mut usize| match sorted {
-        true => crate::discover::layout::search_near(paths, p, hint).ok(),
-        false => by_path.get(p).copied(),
+    // (the number discovery gave a path first: it is where the path is
+    // when `paths` are the files discovery numbered)
+    let find = |p: &str, number: u32, hint: &mut usize| match paths.get(number as usize) {
+        Some(&at) if at == p => Some(number as usize),
+        _ if sorted => crate::discover::layout::search_near(paths, p, hint).ok(),
+        _ => by_path.get(p).copied(),
     };
     let mut out = vec![
         Edition {
@@ -209,7 +233,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
-        if let Some(i) = find(&group.source, &mut source_hint) {
+        if let Some(i) = find(&group.source, group.source_file, &mut source_hint) {
             out[i] = Edition {
                 group: g,
                 lang: (!group.translations.is_empty()).then(|| source_lang.clone()),
@@ -217,7 +241,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
             };
         }
         for t in &group.translations {
-            if let Some(i) = find(&t.path, hints.entry(&t.lang).or_default()) {
+            if let Some(i) = find(&t.path, t.file, hints.entry(&t.lang).or_default()) {
                 out[i] = Edition {
                     group: g,
                     lang: Some(t.lang.clone()),
@@ -232,7 +256,6 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::layout::Translation;
 
     fn summary(e: &[Edition]) -> Vec<(usize, Option<String>, bool)> {
         e.iter()
@@ -258,26 +281,32 @@ mod tests {
             "docs/x.md",
             "z.md",
         ];
+        // (numbered as discovery numbers them: in the sorted list)
+        let number = |path: &str| paths.iter().position(|&p| p == path).unwrap() as u32;
         let translation = |lang: &str, path: &str| Translation {
             lang: lang.into(),
             path: path.into(),
             rule: "suffix",
+            file: number(path),
         };
         let groups = vec![
             DocGroup {
                 source: "README.md".into(),
                 source_exists: true,
                 translations: vec![translation("ko", "README-ko.md")],
+                source_file: number("README.md"),
             },
             DocGroup {
                 source: "a.md".into(),
                 source_exists: true,
                 translations: Vec::new(),
+                source_file: number("a.md"),
             },
             DocGroup {
                 source: "docs/x.md".into(),
                 source_exists: true,
                 translations: vec![translation("ko", "docs/ko/x.md")],
+                source_file: number("docs/x.md"),
             },
         ];
         let sorted = editions(&paths, &groups, "en");
@@ -298,5 +327,51 @@ mod tests {
             summary(&editions(&reversed, &groups, "en")),
             expected_reversed
         );
+        // Numbers that are not the paths' (or none) are only hints: the
+        // paths are searched for.
+        let mut unnumbered = groups.clone();
+        for (k, g) in unnumbered.iter_mut().enumerate() {
+            g.source_file = [crate::discover::NOT_NUMBERED, 5, 0][k];
+            for t in &mut g.translations {
+                t.file = 4;
+            }
+        }
+        assert_eq!(summary(&editions(&paths, &unnumbered, "en")), expected);
+    }
+
+    /// A group's editions are found at the numbers discovery gave them,
+    /// and by their paths when a number is not theirs.
+    #[test]
+    fn group_files_are_the_files_of_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        for p in ["README.md", "README-ko.md", "a.md", "b.md", "b.ja.md"] {
+            std::fs::write(dir.path().join(p), "# T\n").unwrap();
+        }
+        let mut ws = crate::app::load::load(dir.path(), Settings::default());
+        let members = |ws: &Workspace| -> Vec<(Option<FileId>, Option<FileId>)> {
+            ws.groups
+                .iter()
+                .flat_map(|g| {
+                    std::iter::once((ws.source_file(g), ws.file_id(&g.source))).chain(
+                        g.translations
+                            .iter()
+                            .map(|t| (ws.translation_file(t), ws.file_id(&t.path))),
+                    )
+                })
+                .collect()
+        };
+        let found = members(&ws);
+        assert_eq!(found.len(), 5, "{:?}", ws.groups);
+        assert!(
+            found.iter().all(|(a, b)| a.is_some() && a == b),
+            "{found:?}"
+        );
+        for g in &mut ws.groups {
+            g.source_file = g.source_file.wrapping_add(1);
+            for t in &mut g.translations {
+                t.file = crate::discover::NOT_NUMBERED;
+            }
+        }
+        assert_eq!(members(&ws), found);
     }
 }

@@ -52,7 +52,7 @@ pub fn align(opts: &AlignOptions) -> Result<AlignReport, AppError> {
         .ok_or_else(not_doc)?;
     let edition = &ws.editions[id.index()];
     let group = &ws.groups[edition.group];
-    let is_source = ws.file_id(&group.source) == Some(id);
+    let is_source = ws.source_file(group) == Some(id);
     if group.translations.is_empty() {
         return Err(AppError::Usage(format!(
             "`{}` has no other editions: there is nothing to align it with",

@@ -158,11 +158,11 @@ fn load_some(
             // source's sections are counted (as missing) in a language it
             // lacks too.
             let mut w = vec![true; tree.markdown.len()];
-            let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
+            let position = |p: &str, hint: u32| layout::numbered(&tree.markdown, p, hint);
             for g in &groups {
                 for t in &g.translations {
                     if !langs.iter().any(|l| super::scope::same_code(l, &t.lang))
-                        && let Some(i) = position(&t.path)
+                        && let Some(i) = position(&t.path, t.file)
                     {
                         w[i] = false;
                     }
@@ -171,7 +171,7 @@ fn load_some(
             // A file may be a translation in one reading and a source in
             // another (`brew-rm.md`): sources are read whatever else they are.
             for g in &groups {
-                if let Some(i) = position(&g.source) {
+                if let Some(i) = position(&g.source, g.source_file) {
                     w[i] = true;
                 }
             }
@@ -179,10 +179,10 @@ fn load_some(
         }
         Select::Needed(needed) => {
             let mut w: Vec<bool> = tree.markdown.iter().map(|p| needed(p)).collect();
-            let position = |p: &str| tree.markdown.binary_search_by(|m| m.as_str().cmp(p)).ok();
+            let position = |(p, hint): (&str, u32)| layout::numbered(&tree.markdown, p, hint);
             for g in &groups {
-                let members: Vec<usize> = std::iter::once(g.source.as_str())
-                    .chain(g.translations.iter().map(|t| t.path.as_str()))
+                let members: Vec<usize> = std::iter::once((g.source.as_str(), g.source_file))
+                    .chain(g.translations.iter().map(|t| (t.path.as_str(), t.file)))
                     .filter_map(position)
                     .collect();
                 if members.iter().any(|&i| w[i]) {
@@ -348,9 +348,10 @@ fn index_of_paths(
 ) -> Index {
     let mut index = Index::of_paths(tree, markdown);
     index.set_sources(groups.iter().flat_map(|g| {
-        g.translations
-            .iter()
-            .map(move |t| (t.path.as_str(), g.source.as_str()))
+        g.translations.iter().filter_map(move |t| {
+            let file = layout::numbered(markdown, &t.path, t.file)?;
+            Some((FileId(file as u32), g.source.as_str()))
+        })
     }));
     index
 }

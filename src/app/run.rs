@@ -124,9 +124,10 @@ impl Evidence {
     pub fn read_history(&mut self, ws: &Workspace, scope: &Scope) {
         let needed = HISTORY_RULES.iter().any(|&r| ws.settings.is_enabled(r))
             && ws.groups.iter().any(|g| {
-                g.translations
-                    .iter()
-                    .any(|t| ws.file_id(&t.path).is_some_and(|id| scope.contains(ws, id)))
+                g.translations.iter().any(|t| {
+                    ws.translation_file(t)
+                        .is_some_and(|id| scope.contains(ws, id))
+                })
             });
         let prefetched = self.prefetched.take();
         if needed && self.history.is_none() {
@@ -310,13 +311,13 @@ fn translation_pairs(
     ws.groups
         .iter()
         .filter_map(|group| {
-            let src = ws.file_id(&group.source)?;
+            let src = ws.source_file(group)?;
             ws.docs[src.index()].as_ref()?;
             Some(
                 group
                     .translations
                     .iter()
-                    .filter_map(move |t| ws.file_id(&t.path))
+                    .filter_map(move |t| ws.translation_file(t))
                     .filter(|&id| wanted(id) && ws.docs[id.index()].is_some())
                     .map(move |id| (src, id)),
             )
@@ -426,7 +427,7 @@ fn compare_group(
     cache: Option<&PriorCache>,
 ) -> Vec<Compared> {
     let group = &ws.groups[g];
-    let Some(src) = ws.file_id(&group.source) else {
+    let Some(src) = ws.source_file(group) else {
         return Vec::new();
     };
     let Some(src_doc) = &ws.docs[src.index()] else {
@@ -435,7 +436,7 @@ fn compare_group(
     let targets: Vec<(FileId, &str)> = group
         .translations
         .iter()
-        .filter_map(|t| Some((ws.file_id(&t.path)?, &*t.lang)))
+        .filter_map(|t| Some((ws.translation_file(t)?, &*t.lang)))
         .filter(|(id, _)| wanted(*id) && ws.docs[id.index()].is_some())
         .collect();
     if targets.is_empty() {

@@ -279,7 +279,7 @@ pub fn changed_files(ws: &Workspace, changed: &HashSet<String>) -> HashSet<FileI
     let mut out: HashSet<FileId> = changed.iter().filter_map(|p| ws.file_id(p)).collect();
     for g in &ws.groups {
         if changed.contains(&g.source) {
-            out.extend(g.translations.iter().filter_map(|t| ws.file_id(&t.path)));
+            out.extend(g.translations.iter().filter_map(|t| ws.translation_file(t)));
         }
     }
     out

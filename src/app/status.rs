@@ -206,7 +206,7 @@ fn group_status(
     compared: &[WithStaleness<'_>],
 ) -> Vec<(String, DocumentStatus, Vec<SectionRow>)> {
     let group = &ws.groups[g];
-    let src = ws.file_id(&group.source);
+    let src = ws.source_file(group);
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
     let mut out = Vec::new();
     for lang in languages {
@@ -313,7 +313,7 @@ fn group_status(
             }
             // A translation whose source edition does not exist: all extra.
             (None, _, Some(t)) => {
-                let Some(tid) = ws.file_id(&t.path) else {
+                let Some(tid) = ws.translation_file(t) else {
                     continue;
                 };
                 let Some(tr_doc) = &ws.docs[tid.index()] else {

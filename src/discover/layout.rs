@@ -19,6 +19,7 @@ use regex::Regex;
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::NOT_NUMBERED;
 use super::lang;
 
 /// An explicit layout: `source = "pages/{path}"`, `translation = "pages.{lang}/{path}"`.
@@ -139,6 +140,9 @@ pub struct Translation {
     pub path: String,
     /// The convention that made it a translation (one of [`rule`]'s).
     pub rule: &'static str,
+    /// Its index in the sorted Markdown files it was found among (a hint:
+    /// see [`numbered`]; [`NOT_NUMBERED`] when not known).
+    pub file: u32,
 }
 
 /// Where a translation's source edition is: one of the Markdown files (its
@@ -173,6 +177,19 @@ pub struct DocGroup {
     /// Whether the source edition exists (false: translations of a missing source).
     pub source_exists: bool,
     pub translations: Vec<Translation>,
+    /// The source path's index in the sorted Markdown files it was found
+    /// among, if it is one of them (a hint: see [`numbered`];
+    /// [`NOT_NUMBERED`] for a path no file has, or when not known).
+    pub source_file: u32,
+}
+
+/// Where `path` is in `sorted` (paths sorted, without repeats): at `hint`
+/// when it is there (one comparison: the file numbers discovery gave groups
+/// spare a search of every path for every edition), else found by
+/// bisection.
+pub fn numbered<S: AsRef<str>>(sorted: &[S], path: &str, hint: u32) -> Option<usize> {
+    let mut at = hint as usize;
+    search_near(sorted, path, &mut at).ok()
 }
 
 /// What discovery knows when it classifies a path.
@@ -301,15 +318,18 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
             lang: spellings[last].clone(),
             path: path.clone(),
             rule,
+            file: i as u32,
         };
         match source {
             Source::File(s) => pairs.push((s, t)),
             Source::Path(source) => orphans.push((source, t)),
         }
     }
-    // By source file, then translation (each language's files come in
-    // order: a stable sort merges those runs).
-    pairs.par_sort();
+    // By source file, then translation: by language, then path — the
+    // file's number, in the same order, compared without reading the
+    // paths (each language's files come in order: a stable sort merges
+    // those runs).
+    pairs.par_sort_by(|(s, t), (s2, t2)| (s, &t.lang, t.file).cmp(&(s2, &t2.lang, t2.file)));
     orphans.sort();
     let mut pairs = pairs.into_iter().peekable();
     let mut orphans = orphans.into_iter().peekable();
@@ -327,6 +347,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
                 source,
                 source_exists: false,
                 translations,
+                source_file: NOT_NUMBERED,
             });
         }
     };
@@ -345,6 +366,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
             // (a file that is a translation itself is not a source edition)
             source_exists: !translated[i],
             translations,
+            source_file: i as u32,
         });
     }
     orphan_groups(None, &mut groups);
@@ -576,6 +598,12 @@ mod tests {
     /// (the reference its property test compares with).
     fn assemble_by_map(markdown: &[String], found: Vec<Option<ByPath>>) -> Vec<DocGroup> {
         let files: HashSet<&str> = markdown.iter().map(String::as_str).collect();
+        let number = |p: &str| {
+            markdown
+                .iter()
+                .position(|m| m == p)
+                .map_or(NOT_NUMBERED, |i| i as u32)
+        };
         let mut groups: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
         let mut translated: HashSet<&str> = HashSet::default();
         // `pt-br`, `pt-BR` and `pt_BR` are one language: every spelling becomes
@@ -590,6 +618,7 @@ mod tests {
                     lang: lang.into(),
                     path: path.clone(),
                     rule,
+                    file: number(path),
                 });
             }
         }
@@ -605,11 +634,27 @@ mod tests {
                 DocGroup {
                     source_exists: files.contains(source.as_str())
                         && !translated.contains(source.as_str()),
+                    source_file: number(&source),
                     source,
                     translations,
                 }
             })
             .collect()
+    }
+
+    /// A number that is the path's is taken; any other, or none, is only
+    /// a hint: the path is searched for.
+    #[test]
+    fn numbered_paths_are_found_with_or_without_their_number() {
+        let sorted = ["a.md", "b.md", "c/d.md", "e.md"];
+        for (i, p) in sorted.iter().enumerate() {
+            for hint in [i as u32, 0, 3, 7, NOT_NUMBERED] {
+                assert_eq!(numbered(&sorted, p, hint), Some(i), "{p} {hint}");
+            }
+        }
+        assert_eq!(numbered(&sorted, "c.md", 2), None);
+        assert_eq!(numbered(&sorted, "z.md", NOT_NUMBERED), None);
+        assert_eq!(numbered::<&str>(&[], "a.md", 0), None);
     }
 
     proptest::proptest! {

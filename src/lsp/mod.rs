@@ -1181,7 +1181,7 @@ fn affected(
             group
                 .translations
                 .iter()
-                .filter_map(|t| ws.file_id(&t.path))
+                .filter_map(|t| ws.translation_file(t))
                 .filter(|t| !first.contains(t)),
         );
     }
