@@ -346,6 +346,10 @@ impl<'a> Scorer<'a> {
 
     /// [`Self::shared_row`] for the translated sections `first..=last`
     /// only (the columns of the grid's row): the others are left at 0.
+    /// (Not inlined, nor is [`Self::content_in_row`]: inlined into the
+    /// grid's loop by a change elsewhere in the crate, the two cost 5 M
+    /// more instructions on coding-interview-university.)
+    #[inline(never)]
     pub fn shared_row_within(&self, i: usize, first: usize, last: usize, row: &mut Row) {
         for &t in &row.touched {
             row.shared[t] = [0.0; KINDS.len()];
@@ -375,6 +379,7 @@ impl<'a> Scorer<'a> {
 
     /// [`Self::content`] of source section `row.source()` and translated
     /// section `j` (neither the preamble), from the row.
+    #[inline(never)]
     pub fn content_in_row(&self, row: &Row, j: usize) -> (f64, Evidence) {
         let i = row.source;
         if self.side.deep[i].is_some() != self.target_deep[j].is_some()
