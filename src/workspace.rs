@@ -338,40 +338,4 @@ mod tests {
         }
         assert_eq!(summary(&editions(&paths, &unnumbered, "en")), expected);
     }
-
-    /// A group's editions are found at the numbers discovery gave them,
-    /// and by their paths when a number is not theirs.
-    #[test]
-    fn group_files_are_the_files_of_their_paths() {
-        let dir = tempfile::tempdir().unwrap();
-        for p in ["README.md", "README-ko.md", "a.md", "b.md", "b.ja.md"] {
-            std::fs::write(dir.path().join(p), "# T\n").unwrap();
-        }
-        let mut ws = crate::app::load::load(dir.path(), Settings::default());
-        let members = |ws: &Workspace| -> Vec<(Option<FileId>, Option<FileId>)> {
-            ws.groups
-                .iter()
-                .flat_map(|g| {
-                    std::iter::once((ws.source_file(g), ws.file_id(&g.source))).chain(
-                        g.translations
-                            .iter()
-                            .map(|t| (ws.translation_file(t), ws.file_id(&t.path))),
-                    )
-                })
-                .collect()
-        };
-        let found = members(&ws);
-        assert_eq!(found.len(), 5, "{:?}", ws.groups);
-        assert!(
-            found.iter().all(|(a, b)| a.is_some() && a == b),
-            "{found:?}"
-        );
-        for g in &mut ws.groups {
-            g.source_file = g.source_file.wrapping_add(1);
-            for t in &mut g.translations {
-                t.file = crate::discover::NOT_NUMBERED;
-            }
-        }
-        assert_eq!(members(&ws), found);
-    }
 }
