@@ -295,11 +295,12 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
         a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
     };
     let mut last = 0;
-    // (source file, translation) and (source path, translation) for
-    // sources no file has.
-    let mut pairs: Vec<(u32, Translation)> = Vec::new();
+    // (source file, language, translation file, convention) — the paths
+    // are copied only into the groups, on every core — and (source path,
+    // translation) for sources no file has.
+    let mut pairs: Vec<(u32, u32, u32, &'static str)> = Vec::new();
     let mut orphans: Vec<(String, Translation)> = Vec::new();
-    for (i, (path, found)) in markdown.iter().zip(found).enumerate() {
+    for (i, found) in found.into_iter().enumerate() {
         let Some((lang, source, rule)) = found else {
             continue;
         };
@@ -314,28 +315,73 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
             };
         }
         translated[i] = true;
-        let t = Translation {
-            lang: spellings[last].clone(),
-            path: path.clone(),
-            rule,
-            file: i as u32,
-        };
         match source {
-            Source::File(s) => pairs.push((s, t)),
-            Source::Path(source) => orphans.push((source, t)),
+            Source::File(s) => pairs.push((s, last as u32, i as u32, rule)),
+            Source::Path(source) => orphans.push((
+                source,
+                Translation {
+                    lang: spellings[last].clone(),
+                    path: markdown[i].clone(),
+                    rule,
+                    file: i as u32,
+                },
+            )),
         }
     }
-    // By source file, then translation: by language, then path — the
-    // file's number, in the same order, compared without reading the
-    // paths (each language's files come in order: a stable sort merges
-    // those runs).
-    pairs.par_sort_by(|(s, t), (s2, t2)| (s, &t.lang, t.file).cmp(&(s2, &t2.lang, t2.file)));
+    // By source file, then translation: by language (each spelling's rank
+    // in the spellings' order), then path — the file's number, in the same
+    // order. No two pairs tie: a file is one translation.
+    let mut by_text: Vec<usize> = (0..spellings.len()).collect();
+    by_text.sort_unstable_by(|&a, &b| spellings[a].cmp(&spellings[b]));
+    let mut rank = vec![0u32; spellings.len()];
+    for (r, &l) in by_text.iter().enumerate() {
+        rank[l] = r as u32;
+    }
+    pairs.par_sort_unstable_by_key(|&(s, l, i, _)| (s, rank[l as usize], i));
+    // Where each file's translations start in `pairs` (and end: where the
+    // next file's start).
+    let mut starts = vec![0usize; markdown.len() + 1];
+    for &(s, ..) in &pairs {
+        starts[s as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let groups: Vec<DocGroup> = markdown
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, path)| {
+            let mine = &pairs[starts[i]..starts[i + 1]];
+            // A translation that no other file translates is in its source's group.
+            if translated[i] && mine.is_empty() {
+                return None;
+            }
+            Some(DocGroup {
+                source: path.clone(),
+                // (a file that is a translation itself is not a source edition)
+                source_exists: !translated[i],
+                translations: mine
+                    .iter()
+                    .map(|&(_, l, f, rule)| Translation {
+                        lang: spellings[l as usize].clone(),
+                        path: markdown[f as usize].clone(),
+                        rule,
+                        file: f,
+                    })
+                    .collect(),
+                source_file: i as u32,
+            })
+        })
+        .collect();
+    if orphans.is_empty() {
+        return groups;
+    }
+    // The groups of sources no file has, merged in by path.
     orphans.sort();
-    let mut pairs = pairs.into_iter().peekable();
     let mut orphans = orphans.into_iter().peekable();
-    let mut groups = Vec::with_capacity(markdown.len() - translated.iter().filter(|&&t| t).count());
+    let mut merged = Vec::with_capacity(groups.len() + orphans.len());
     // The groups of sources no file has, up to `until` (excluded).
-    let mut orphan_groups = |until: Option<&str>, groups: &mut Vec<DocGroup>| {
+    let mut orphan_groups = |until: Option<&str>, merged: &mut Vec<DocGroup>| {
         while let Some((source, first)) =
             orphans.next_if(|(s, _)| until.is_none_or(|u| s.as_str() < u))
         {
@@ -343,7 +389,7 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
             while let Some((_, t)) = orphans.next_if(|(s, _)| *s == source) {
                 translations.push(t);
             }
-            groups.push(DocGroup {
+            merged.push(DocGroup {
                 source,
                 source_exists: false,
                 translations,
@@ -351,26 +397,12 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
             });
         }
     };
-    for (i, path) in markdown.iter().enumerate() {
-        let mut translations = Vec::new();
-        while let Some((_, t)) = pairs.next_if(|(s, _)| *s as usize == i) {
-            translations.push(t);
-        }
-        // A translation that no other file translates is in its source's group.
-        if translated[i] && translations.is_empty() {
-            continue;
-        }
-        orphan_groups(Some(path), &mut groups);
-        groups.push(DocGroup {
-            source: path.clone(),
-            // (a file that is a translation itself is not a source edition)
-            source_exists: !translated[i],
-            translations,
-            source_file: i as u32,
-        });
+    for group in groups {
+        orphan_groups(Some(&group.source), &mut merged);
+        merged.push(group);
     }
-    orphan_groups(None, &mut groups);
-    groups
+    orphan_groups(None, &mut merged);
+    merged
 }
 
 /// Groups Markdown files (paths relative to the root) into documents.
