@@ -204,24 +204,18 @@ pub fn parse_options(settings: &Settings) -> ParseOptions {
 
 /// The edition of every file (at `paths[i]`), from the document groups.
 pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<Edition> {
-    // Sorted paths (as the walk lists them) are searched galloping from
-    // where the previous path of the same language was (groups come in
-    // their sources' order, and so, mostly, do each language's files): no
-    // map of every path beside the parsing. Any other order, through one.
+    // Sorted paths (as the walk lists them) are looked up at the number
+    // discovery gave each edition (`layout::numbered`: one comparison, a
+    // search from there when the number is not the path's): no map of
+    // every path beside the parsing. Any other order, through one.
     let sorted = paths.windows(2).all(|w| w[0] < w[1]);
     let by_path: HashMap<&str, usize> = match sorted {
         true => HashMap::default(),
         false => paths.iter().enumerate().map(|(i, &p)| (p, i)).collect(),
     };
-    // (a hint for the sources, one per language for the translations)
-    let mut source_hint = 0;
-    let mut hints: HashMap<&str, usize> = HashMap::default();
-    // (the number discovery gave a path first: it is where the path is
-    // when `paths` are the files discovery numbered)
-    let find = |p: &str, number: u32, hint: &mut usize| match paths.get(number as usize) {
-        Some(&at) if at == p => Some(number as usize),
-        _ if sorted => crate::discover::layout::search_near(paths, p, hint).ok(),
-        _ => by_path.get(p).copied(),
+    let find = |p: &str, number: u32| match sorted {
+        true => crate::discover::layout::numbered(paths, p, number),
+        false => by_path.get(p).copied(),
     };
     let mut out = vec![
         Edition {
@@ -233,7 +227,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
     ];
     let source_lang: Arc<str> = source_lang.into();
     for (g, group) in groups.iter().enumerate() {
-        if let Some(i) = find(&group.source, group.source_file, &mut source_hint) {
+        if let Some(i) = find(&group.source, group.source_file) {
             out[i] = Edition {
                 group: g,
                 lang: (!group.translations.is_empty()).then(|| source_lang.clone()),
@@ -241,7 +235,7 @@ pub fn editions(paths: &[&str], groups: &[DocGroup], source_lang: &str) -> Vec<E
             };
         }
         for t in &group.translations {
-            if let Some(i) = find(&t.path, t.file, hints.entry(&t.lang).or_default()) {
+            if let Some(i) = find(&t.path, t.file) {
                 out[i] = Edition {
                     group: g,
                     lang: Some(t.lang.clone()),

@@ -376,11 +376,11 @@ pub fn assemble(markdown: &[String], found: Vec<Option<Found<'_>>>) -> Vec<DocGr
     if orphans.is_empty() {
         return groups;
     }
-    // The groups of sources no file has, merged in by path.
+    // The groups of sources no file has, merged in by path: those up to
+    // `until` (excluded) before each group.
     orphans.sort();
     let mut orphans = orphans.into_iter().peekable();
     let mut merged = Vec::with_capacity(groups.len() + orphans.len());
-    // The groups of sources no file has, up to `until` (excluded).
     let mut orphan_groups = |until: Option<&str>, merged: &mut Vec<DocGroup>| {
         while let Some((source, first)) =
             orphans.next_if(|(s, _)| until.is_none_or(|u| s.as_str() < u))
