@@ -24,6 +24,11 @@ const CONTEXT_LINES: usize = 1;
 
 pub struct Human {
     handler: GraphicalReportHandler,
+    /// The same handler, not wrapping: for a diagnostic whose texts all
+    /// [`fit`] (textwrap would leave them as they are, at some cost).
+    unwrapped: GraphicalReportHandler,
+    /// The width miette wraps texts to, with their indent.
+    width: usize,
     quiet: bool,
 }
 
@@ -34,8 +39,9 @@ impl Human {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        let width = opts.width.unwrap_or(100);
         let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(opts.width.unwrap_or(100))
+            .with_width(width)
             .with_links(false)
             .with_context_lines(CONTEXT_LINES)
             // Lines break at spaces only: an id, a path or a URL is never
@@ -45,7 +51,10 @@ impl Human {
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_break_words(false);
         Self {
+            unwrapped: handler.clone().with_wrap_lines(false),
             handler,
+            // miette wraps to the terminal's width less 2.
+            width: width.saturating_sub(2),
             quiet: opts.quiet,
         }
     }
@@ -83,8 +92,16 @@ impl Human {
             src,
             related,
         };
+        let texts = std::iter::once(&view.message)
+            .chain(&view.help)
+            .chain(view.related.iter().map(|r| &r.message));
+        let handler = if texts.into_iter().all(|t| fits(t, self.width)) {
+            &self.unwrapped
+        } else {
+            &self.handler
+        };
         let mut s = String::new();
-        if self.handler.render_report(&mut s, &view).is_err() {
+        if handler.render_report(&mut s, &view).is_err() {
             s = format!(
                 "{}: {}\n",
                 safe::escape(&file.path),
@@ -115,6 +132,30 @@ impl Human {
             Cow::Owned(g) => g,
         }
     }
+}
+
+/// The most columns of indent miette puts before a text it wraps: `  help: `
+/// (8), `  × ` (4) and the like, with room to spare.
+const INDENT: usize = 10;
+
+/// Whether textwrap, as miette calls it (break at spaces only, after an
+/// indent of at most [`INDENT`] columns, within `width` columns), leaves
+/// `text` as it is, so that it need not be called: each line fits beside
+/// the indent — textwrap's first-fit breaks a line only where its width
+/// would pass the limit, and gives each line of the text the first line's
+/// width —, is not blank (textwrap drops a blank line's indent, miette's
+/// unwrapped output keeps part of it) and does not end with a space
+/// (textwrap trims it). Control characters (escape sequences, tabs) and a
+/// final line break are left to textwrap.
+fn fits(text: &str, width: usize) -> bool {
+    let room = width.saturating_sub(INDENT);
+    !text.ends_with('\n')
+        && text.split('\n').all(|line| {
+            !line.trim().is_empty()
+                && !line.ends_with(' ')
+                && !line.chars().any(char::is_control)
+                && (line.len() <= room || textwrap::core::display_width(line) <= room)
+        })
 }
 
 /// Lines of a stale section's source diff shown in human output.
@@ -312,5 +353,73 @@ impl miette::Diagnostic for View<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.src.label(None, true))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn human(width: usize, color: bool) -> Human {
+        Human::new(RenderOptions {
+            color,
+            width: Some(width),
+            quiet: false,
+        })
+    }
+
+    /// What the two handlers make of a message and a help text.
+    fn both(h: &Human, message: &str, help: &str) -> (String, String) {
+        let d = miette::MietteDiagnostic::new(message)
+            .with_help(help)
+            .with_severity(miette::Severity::Warning);
+        let (mut wrapped, mut unwrapped) = (String::new(), String::new());
+        h.handler.render_report(&mut wrapped, &d).unwrap();
+        h.unwrapped.render_report(&mut unwrapped, &d).unwrap();
+        (wrapped, unwrapped)
+    }
+
+    #[test]
+    fn a_text_that_does_not_fit_is_wrapped() {
+        let h = human(40, false);
+        let long = "a long message that goes on well past the width of the terminal";
+        assert!(!fits(long, h.width));
+        let (wrapped, unwrapped) = both(&h, long, "short");
+        assert_ne!(wrapped, unwrapped);
+        for (text, fit) in [
+            ("fits", true),
+            ("", false),
+            ("trailing space ", false),
+            ("a\n\nblank line", false),
+            ("ends with a break\n", false),
+            ("a\ttab", false),
+            ("two\nlines", true),
+            ("넓은 글자는 두 칸", true),
+        ] {
+            assert_eq!(fits(text, h.width), fit, "{text:?}");
+        }
+        // Wide characters count two columns: 10 of them fill 20.
+        assert!(fits(&"글".repeat(10), 30));
+        assert!(!fits(&"글".repeat(11), 30));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// Where every text fits, leaving textwrap out changes no byte.
+        #[test]
+        fn texts_that_fit_render_the_same_unwrapped(
+            message in "([a-z]{1,6}|글자|é|—|`#id`|::)( {1,2}([a-z]{1,8}|글자|é|—)){0,12} ?(\n[a-z ]{0,20}[a-z]?){0,2}",
+            help in "[a-z]{1,5}( [a-z글]{1,9}){0,10}",
+            width in 16usize..90,
+            color in any::<bool>(),
+        ) {
+            let h = human(width, color);
+            let (wrapped, unwrapped) = both(&h, &message, &help);
+            if fits(&message, h.width) && fits(&help, h.width) {
+                prop_assert_eq!(wrapped, unwrapped);
+            }
+            // (About one case in eight fits: both kinds are met.)
+        }
     }
 }
