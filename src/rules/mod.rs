@@ -180,7 +180,9 @@ const PARALLEL_RULES_FROM: usize = 128 * 1024;
 /// How similar a wanted id `a` is to an existing id `b`, from 0 to 1:
 /// normalised Levenshtein, except that an id extending the wanted one at a
 /// word boundary (`#linear-programming` for `## Linear Programming (videos)`)
-/// counts as almost certain.
+/// counts as almost certain. (What the rules compute, with bounds, through
+/// [`Wanted::similarity_above`]; the tests' reference.)
+#[cfg(test)]
 pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
     Wanted::new(a).similarity_above(b, 0.0)
 }

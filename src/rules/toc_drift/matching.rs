@@ -7,6 +7,7 @@
 //! wrong anchor, not as a stale entry plus a missing one.
 
 use crate::parse::slug;
+use crate::rules::Wanted;
 use crate::source::HashMap;
 
 /// What matching needs to know about an entry.
@@ -276,26 +277,65 @@ fn align_similar(
     gap_entries: &[usize],
     gap_headings: &[usize],
 ) -> Vec<(usize, usize)> {
-    const THRESHOLD: f64 = 0.5;
-    let (m, n) = (gap_entries.len(), gap_headings.len());
-    if m == 0 || n == 0 {
+    if gap_entries.is_empty() || gap_headings.is_empty() {
         return Vec::new();
     }
-    let lower = |s: &str| s.to_lowercase();
-    let e_frag: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect();
-    let e_text: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].text)).collect();
-    let h_ids: Vec<Vec<String>> = gap_headings
-        .iter()
-        .map(|&h| headings[h].ids.iter().map(|id| lower(id)).collect())
-        .collect();
-    let h_text: Vec<String> = gap_headings.iter().map(|&h| lower(&headings[h].text)).collect();
+    let keys = GapKeys::new(entries, headings, gap_entries, gap_headings);
+    // Only a score that reaches the threshold is ever taken: each entry's
+    // fragment and text are made ready once, and a pair that cannot reach
+    // it is told so by the bounds, without its distance.
+    let frag: Vec<Wanted<'_>> = keys.e_frag.iter().map(|f| Wanted::new(f)).collect();
+    let text: Vec<Wanted<'_>> = keys.e_text.iter().map(|t| Wanted::new(t)).collect();
     let score = |i: usize, j: usize| {
-        let by_id = h_ids[j]
+        let by_id = keys.h_ids[j]
             .iter()
-            .map(|id| super::super::id_similarity(&e_frag[i], id))
+            .map(|id| frag[i].similarity_above(id, THRESHOLD))
             .fold(0.0, f64::max);
-        by_id.max(super::super::id_similarity(&e_text[i], &h_text[j]))
+        by_id.max(text[i].similarity_above(&keys.h_text[j], THRESHOLD))
     };
+    align_by(gap_entries, gap_headings, score)
+}
+
+/// A pair's similarity must reach this to be aligned.
+const THRESHOLD: f64 = 0.5;
+
+/// A gap's entries and headings, lowercased, as [`align_similar`] compares them.
+struct GapKeys {
+    e_frag: Vec<String>,
+    e_text: Vec<String>,
+    h_ids: Vec<Vec<String>>,
+    h_text: Vec<String>,
+}
+
+impl GapKeys {
+    fn new(
+        entries: &[EntryKey],
+        headings: &[HeadingKey<'_>],
+        gap_entries: &[usize],
+        gap_headings: &[usize],
+    ) -> Self {
+        let lower = |s: &str| s.to_lowercase();
+        Self {
+            e_frag: gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect(),
+            e_text: gap_entries.iter().map(|&e| lower(&entries[e].text)).collect(),
+            h_ids: gap_headings
+                .iter()
+                .map(|&h| headings[h].ids.iter().map(|id| lower(id)).collect())
+                .collect(),
+            h_text: gap_headings.iter().map(|&h| lower(&headings[h].text)).collect(),
+        }
+    }
+}
+
+/// The best monotonic alignment of a gap's entries (rows) and headings
+/// (columns) by `score`, counting only scores of at least [`THRESHOLD`]
+/// (what a lower score is does not matter).
+fn align_by(
+    gap_entries: &[usize],
+    gap_headings: &[usize],
+    score: impl Fn(usize, usize) -> f64,
+) -> Vec<(usize, usize)> {
+    let (m, n) = (gap_entries.len(), gap_headings.len());
     // Columns considered in row i: all, or a band around the diagonal.
     let band = m.saturating_mul(n) > FULL_ALIGNMENT_CELLS;
     let width = (BANDED_ALIGNMENT_CELLS / (2 * m)).clamp(8, 200);
@@ -436,6 +476,52 @@ mod tests {
             pair(&entries, &headings, &[]),
             [Some(0), Some(1), None, Some(2)]
         );
+    }
+
+    /// [`align_similar`] as it was: every pair's exact similarity.
+    fn align_exactly(
+        entries: &[EntryKey],
+        headings: &[HeadingKey<'_>],
+        gap_entries: &[usize],
+        gap_headings: &[usize],
+    ) -> Vec<(usize, usize)> {
+        let keys = GapKeys::new(entries, headings, gap_entries, gap_headings);
+        let similarity = crate::rules::id_similarity;
+        align_by(gap_entries, gap_headings, |i, j| {
+            let by_id = keys.h_ids[j]
+                .iter()
+                .map(|id| similarity(&keys.e_frag[i], id))
+                .fold(0.0, f64::max);
+            by_id.max(similarity(&keys.e_text[i], &keys.h_text[j]))
+        })
+    }
+
+    proptest::proptest! {
+        /// Scores below the threshold, left inexact, align as the exact
+        /// ones do.
+        #[test]
+        fn bounded_scores_align_as_exact_ones(
+            texts in proptest::collection::vec("[a-dé한]{1,3}( [a-dé한]{1,4}){0,2}", 1..9),
+            ids in proptest::collection::vec("[a-dé한]{1,3}(-[a-dé한]{1,4}){0,2}", 1..9),
+            frags in proptest::collection::vec("[a-dé한]{1,3}(-[a-dé한]{1,4}){0,2}", 1..9),
+        ) {
+            let entries: Vec<EntryKey> = frags
+                .iter()
+                .zip(texts.iter().cycle())
+                .map(|(f, t)| e(f, t))
+                .collect();
+            let headings: Vec<HeadingKey<'_>> = ids
+                .iter()
+                .zip(texts.iter().rev().cycle())
+                .map(|(id, t)| h(id, t))
+                .collect();
+            let ge: Vec<usize> = (0..entries.len()).collect();
+            let gh: Vec<usize> = (0..headings.len()).collect();
+            proptest::prop_assert_eq!(
+                align_similar(&entries, &headings, &ge, &gh),
+                align_exactly(&entries, &headings, &ge, &gh)
+            );
+        }
     }
 
     #[test]
