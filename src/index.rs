@@ -60,7 +60,13 @@ impl AnchorSet {
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        self.ids.binary_search_by(|x| (**x).cmp(id)).is_ok()
+        self.get(id).is_some()
+    }
+
+    /// The set's own copy of `id`, if it has it.
+    pub fn get(&self, id: &str) -> Option<&str> {
+        let i = self.ids.binary_search_by(|x| (**x).cmp(id)).ok()?;
+        Some(&self.ids[i])
     }
 
     /// The id that equals `id` ignoring case, if any.

@@ -216,7 +216,7 @@ pub(crate) fn suggest<'a>(
 ) -> Option<&'a str> {
     let from_text = dialect::slug(style, text.trim());
     if !from_text.is_empty()
-        && let Some(id) = anchors.iter().find(|id| *id == from_text)
+        && let Some(id) = anchors.get(&from_text)
     {
         return Some(id);
     }
