@@ -92,10 +92,10 @@ impl Human {
             src,
             related,
         };
-        let texts = std::iter::once(&view.message)
+        let mut texts = std::iter::once(&view.message)
             .chain(&view.help)
             .chain(view.related.iter().map(|r| &r.message));
-        let handler = if texts.into_iter().all(|t| fits(t, self.width)) {
+        let handler = if texts.all(|t| fits(t, self.width)) {
             &self.unwrapped
         } else {
             &self.handler

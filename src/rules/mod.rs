@@ -220,7 +220,7 @@ impl<'a> Wanted<'a> {
         }
     }
 
-    /// [`id_similarity`] of this id and `b` when it is at least `min`;
+    /// `id_similarity` of this id and `b` when it is at least `min`;
     /// else a score below `min` (0). Where only scores of at least `min`
     /// matter, a pair that cannot reach it (by its lengths, or by the
     /// letters one has and the other lacks, each of which costs an edit)

@@ -270,6 +270,9 @@ const FULL_ALIGNMENT_CELLS: usize = 250_000;
 /// gap costs more than a few hundred milliseconds.
 const BANDED_ALIGNMENT_CELLS: usize = 250_000;
 
+/// A pair's similarity must reach this to be aligned.
+const THRESHOLD: f64 = 0.5;
+
 /// The best monotonic alignment of pairs whose fragment or text is similar enough.
 fn align_similar(
     entries: &[EntryKey],
@@ -277,65 +280,43 @@ fn align_similar(
     gap_entries: &[usize],
     gap_headings: &[usize],
 ) -> Vec<(usize, usize)> {
-    if gap_entries.is_empty() || gap_headings.is_empty() {
-        return Vec::new();
-    }
-    let keys = GapKeys::new(entries, headings, gap_entries, gap_headings);
-    // Only a score that reaches the threshold is ever taken: each entry's
-    // fragment and text are made ready once, and a pair that cannot reach
-    // it is told so by the bounds, without its distance.
-    let frag: Vec<Wanted<'_>> = keys.e_frag.iter().map(|f| Wanted::new(f)).collect();
-    let text: Vec<Wanted<'_>> = keys.e_text.iter().map(|t| Wanted::new(t)).collect();
-    let score = |i: usize, j: usize| {
-        let by_id = keys.h_ids[j]
-            .iter()
-            .map(|id| frag[i].similarity_above(id, THRESHOLD))
-            .fold(0.0, f64::max);
-        by_id.max(text[i].similarity_above(&keys.h_text[j], THRESHOLD))
-    };
-    align_by(gap_entries, gap_headings, score)
+    align_similar_from(entries, headings, gap_entries, gap_headings, THRESHOLD)
 }
 
-/// A pair's similarity must reach this to be aligned.
-const THRESHOLD: f64 = 0.5;
-
-/// A gap's entries and headings, lowercased, as [`align_similar`] compares them.
-struct GapKeys {
-    e_frag: Vec<String>,
-    e_text: Vec<String>,
-    h_ids: Vec<Vec<String>>,
-    h_text: Vec<String>,
-}
-
-impl GapKeys {
-    fn new(
-        entries: &[EntryKey],
-        headings: &[HeadingKey<'_>],
-        gap_entries: &[usize],
-        gap_headings: &[usize],
-    ) -> Self {
-        let lower = |s: &str| s.to_lowercase();
-        Self {
-            e_frag: gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect(),
-            e_text: gap_entries.iter().map(|&e| lower(&entries[e].text)).collect(),
-            h_ids: gap_headings
-                .iter()
-                .map(|&h| headings[h].ids.iter().map(|id| lower(id)).collect())
-                .collect(),
-            h_text: gap_headings.iter().map(|&h| lower(&headings[h].text)).collect(),
-        }
-    }
-}
-
-/// The best monotonic alignment of a gap's entries (rows) and headings
-/// (columns) by `score`, counting only scores of at least [`THRESHOLD`]
-/// (what a lower score is does not matter).
-fn align_by(
+/// [`align_similar`], with pairs' similarities exact from `exact_from` up
+/// (below it, only known to be below it). A score below [`THRESHOLD`] is
+/// never taken: the rule asks for exact scores from there, so that each
+/// entry's fragment and text are compared through the bounds of
+/// [`Wanted::similarity_above`], made ready once; its tests ask for every
+/// score exact (0) and get the same pairs.
+fn align_similar_from(
+    entries: &[EntryKey],
+    headings: &[HeadingKey<'_>],
     gap_entries: &[usize],
     gap_headings: &[usize],
-    score: impl Fn(usize, usize) -> f64,
+    exact_from: f64,
 ) -> Vec<(usize, usize)> {
     let (m, n) = (gap_entries.len(), gap_headings.len());
+    if m == 0 || n == 0 {
+        return Vec::new();
+    }
+    let lower = |s: &str| s.to_lowercase();
+    let e_frag: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect();
+    let e_text: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].text)).collect();
+    let h_ids: Vec<Vec<String>> = gap_headings
+        .iter()
+        .map(|&h| headings[h].ids.iter().map(|id| lower(id)).collect())
+        .collect();
+    let h_text: Vec<String> = gap_headings.iter().map(|&h| lower(&headings[h].text)).collect();
+    let frag: Vec<Wanted<'_>> = e_frag.iter().map(|f| Wanted::new(f)).collect();
+    let text: Vec<Wanted<'_>> = e_text.iter().map(|t| Wanted::new(t)).collect();
+    let score = |i: usize, j: usize| {
+        let by_id = h_ids[j]
+            .iter()
+            .map(|id| frag[i].similarity_above(id, exact_from))
+            .fold(0.0, f64::max);
+        by_id.max(text[i].similarity_above(&h_text[j], exact_from))
+    };
     // Columns considered in row i: all, or a band around the diagonal.
     let band = m.saturating_mul(n) > FULL_ALIGNMENT_CELLS;
     let width = (BANDED_ALIGNMENT_CELLS / (2 * m)).clamp(8, 200);
@@ -478,24 +459,6 @@ mod tests {
         );
     }
 
-    /// [`align_similar`] as it was: every pair's exact similarity.
-    fn align_exactly(
-        entries: &[EntryKey],
-        headings: &[HeadingKey<'_>],
-        gap_entries: &[usize],
-        gap_headings: &[usize],
-    ) -> Vec<(usize, usize)> {
-        let keys = GapKeys::new(entries, headings, gap_entries, gap_headings);
-        let similarity = crate::rules::id_similarity;
-        align_by(gap_entries, gap_headings, |i, j| {
-            let by_id = keys.h_ids[j]
-                .iter()
-                .map(|id| similarity(&keys.e_frag[i], id))
-                .fold(0.0, f64::max);
-            by_id.max(similarity(&keys.e_text[i], &keys.h_text[j]))
-        })
-    }
-
     proptest::proptest! {
         /// Scores below the threshold, left inexact, align as the exact
         /// ones do.
@@ -519,7 +482,7 @@ mod tests {
             let gh: Vec<usize> = (0..headings.len()).collect();
             proptest::prop_assert_eq!(
                 align_similar(&entries, &headings, &ge, &gh),
-                align_exactly(&entries, &headings, &ge, &gh)
+                align_similar_from(&entries, &headings, &ge, &gh, 0.0)
             );
         }
     }
