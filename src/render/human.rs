@@ -16,6 +16,7 @@ use crate::report::Report;
 use crate::source::SourceFile;
 
 use super::columns::{self, Columns};
+use super::graphical::{self, Graphical, Level};
 use super::snippet::Excerpt;
 use super::{RenderOptions, Renderer, plural, safe};
 
@@ -23,6 +24,8 @@ use super::{RenderOptions, Renderer, plural, safe};
 const CONTEXT_LINES: usize = 1;
 
 pub struct Human {
+    /// Most reports: miette's drawing, written directly.
+    graphical: Graphical,
     handler: GraphicalReportHandler,
     /// The same handler, not wrapping: for a diagnostic whose texts all
     /// [`fit`] (textwrap would leave them as they are, at some cost).
@@ -40,6 +43,7 @@ impl Human {
             GraphicalTheme::unicode_nocolor()
         };
         let width = opts.width.unwrap_or(100);
+        let graphical = Graphical::new(&theme, width);
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false)
@@ -51,6 +55,7 @@ impl Human {
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_break_words(false);
         Self {
+            graphical,
             unwrapped: handler.clone().with_wrap_lines(false),
             handler,
             // miette wraps to the terminal's width less 2.
@@ -77,37 +82,11 @@ impl Human {
         source_file: Option<&SourceFile>,
         columns: &mut Columns,
     ) -> String {
-        let src = excerpt(file, d.span, columns);
-        let related = match (&d.source, source_file) {
-            (Some(r), Some(f)) => vec![RelatedView {
-                message: safe::escape(&r.message),
-                src: excerpt(f, r.span, columns),
-            }],
-            _ => Vec::new(),
+        let view = View::new(file, d, source_file, columns);
+        let mut s = match self.drawn(&view) {
+            Some(s) => s,
+            None => self.drawn_by_miette(file, &view),
         };
-        let view = View {
-            d,
-            message: safe::escape(&d.message),
-            help: d.help.as_deref().map(safe::escape),
-            src,
-            related,
-        };
-        let mut texts = std::iter::once(&view.message)
-            .chain(&view.help)
-            .chain(view.related.iter().map(|r| &r.message));
-        let handler = if texts.all(|t| fits(t, self.width)) {
-            &self.unwrapped
-        } else {
-            &self.handler
-        };
-        let mut s = String::new();
-        if handler.render_report(&mut s, &view).is_err() {
-            s = format!(
-                "{}: {}\n",
-                safe::escape(&file.path),
-                safe::escape(&d.message)
-            );
-        }
         if let Some(stale) = &d.stale {
             s.push_str("  what changed in the source section since then:\n");
             let lines: Vec<&str> = stale.diff.lines().collect();
@@ -134,6 +113,51 @@ impl Human {
     }
 }
 
+impl Human {
+    /// The report as [`Graphical`] draws it, when it can.
+    fn drawn(&self, view: &View<'_>) -> Option<String> {
+        let related = match view.related.as_slice() {
+            [] => None,
+            [r] => Some((&*r.message, &r.src)),
+            _ => return None,
+        };
+        self.graphical.render(&graphical::Report {
+            code: view.d.rule.name(),
+            level: match view.d.severity {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+                Severity::Info => Level::Advice,
+            },
+            message: &view.message,
+            help: view.help.as_deref(),
+            src: &view.src,
+            related,
+        })
+    }
+
+    /// The report as miette draws it: without textwrap when every text
+    /// [`fits`].
+    fn drawn_by_miette(&self, file: &SourceFile, view: &View<'_>) -> String {
+        let mut texts = std::iter::once(&view.message)
+            .chain(&view.help)
+            .chain(view.related.iter().map(|r| &r.message));
+        let handler = if texts.all(|t| fits(t, self.width)) {
+            &self.unwrapped
+        } else {
+            &self.handler
+        };
+        let mut s = String::new();
+        if handler.render_report(&mut s, view).is_err() {
+            s = format!(
+                "{}: {}\n",
+                safe::escape(&file.path),
+                safe::escape(&view.d.message)
+            );
+        }
+        s
+    }
+}
+
 /// The most columns of indent miette puts before a text it wraps: `  help: `
 /// (8), `  × ` (4) and the like, with room to spare.
 const INDENT: usize = 10;
@@ -147,7 +171,7 @@ const INDENT: usize = 10;
 /// unwrapped output keeps part of it) and does not end with a space
 /// (textwrap trims it). Control characters (escape sequences, tabs) and a
 /// final line break are left to textwrap.
-fn fits(text: &str, width: usize) -> bool {
+pub(super) fn fits(text: &str, width: usize) -> bool {
     let room = width.saturating_sub(INDENT);
     !text.ends_with('\n')
         && text.split('\n').all(|line| {
@@ -269,6 +293,33 @@ struct View<'a> {
     help: Option<Cow<'a, str>>,
     src: Excerpt,
     related: Vec<RelatedView<'a>>,
+}
+
+impl<'a> View<'a> {
+    /// `d`, found in `file`; `source_file` is the file of its related
+    /// source section, if any.
+    fn new(
+        file: &SourceFile,
+        d: &'a Diagnostic,
+        source_file: Option<&SourceFile>,
+        columns: &mut Columns,
+    ) -> Self {
+        let src = excerpt(file, d.span, columns);
+        let related = match (&d.source, source_file) {
+            (Some(r), Some(f)) => vec![RelatedView {
+                message: safe::escape(&r.message),
+                src: excerpt(f, r.span, columns),
+            }],
+            _ => Vec::new(),
+        };
+        View {
+            d,
+            message: safe::escape(&d.message),
+            help: d.help.as_deref().map(safe::escape),
+            src,
+            related,
+        }
+    }
 }
 
 /// The source section of a cross-edition finding, shown below it.
@@ -402,6 +453,123 @@ mod tests {
         // Wide characters count two columns: 10 of them fill 20.
         assert!(fits(&"글".repeat(10), 30));
         assert!(!fits(&"글".repeat(11), 30));
+    }
+
+    /// A finding of `rule` at `span` of `text`, with a related source
+    /// section at `related` of `source` when given; what the direct
+    /// drawing makes of it (if it draws it) and what miette makes of it
+    /// (wrapping, as it does when not told otherwise).
+    fn drawn_both(
+        h: &Human,
+        text: &str,
+        span: (usize, usize),
+        severity: Severity,
+        message: &str,
+        help: Option<&str>,
+        related: Option<(&str, (usize, usize))>,
+    ) -> (Option<String>, String) {
+        use crate::diagnostic::Related;
+        use crate::rules::RuleId;
+        use crate::source::{FileId, Span};
+        let file = SourceFile::new("docs/a b.md".into(), text.into());
+        let source = related.map(|(t, _)| SourceFile::new("README.md".into(), t.into()));
+        let mut d = Diagnostic::new(
+            RuleId::BrokenAnchor,
+            FileId(0),
+            Span::new(span.0, span.1),
+            message,
+        );
+        d.severity = severity;
+        d.help = help.map(String::from);
+        d.source = related.map(|(_, (a, b))| Related {
+            file: FileId(1),
+            span: Span::new(a, b),
+            message: "the source section".into(),
+        });
+        let view = View::new(&file, &d, source.as_ref(), &mut Columns::default());
+        let mut by_miette = String::new();
+        h.handler.render_report(&mut by_miette, &view).unwrap();
+        (h.drawn(&view), by_miette)
+    }
+
+    #[test]
+    fn a_finding_on_one_line_is_drawn_directly_and_one_over_lines_by_miette() {
+        let h = human(80, false);
+        let text = "# Title\n\nSee [the guide](#gude) for\nmore.\n";
+        let at = text.find("#gude").unwrap();
+        let (direct, by_miette) = drawn_both(
+            &h,
+            text,
+            (at, at + 5),
+            Severity::Error,
+            "no heading has the id `gude`",
+            Some("did you mean `#guide`?"),
+            Some(("# Title\n\nSee\n", (9, 12))),
+        );
+        assert_eq!(direct.as_deref(), Some(by_miette.as_str()));
+        insta::assert_snapshot!(by_miette, @r"
+        broken-anchor
+
+          × no heading has the id `gude`
+           ╭─[docs/a b.md:3:17]
+         2 │ 
+         3 │ See [the guide](#gude) for
+           ·                 ─────
+         4 │ more.
+           ╰────
+          help: did you mean `#guide`?
+
+        Advice: 
+          ☞ the source section
+           ╭─[README.md:3:1]
+         2 │ 
+         3 │ See
+           · ───
+           ╰────
+        ");
+        // A span over two lines: miette draws its gutter.
+        let (direct, _) = drawn_both(
+            &h,
+            text,
+            (at, text.len() - 2),
+            Severity::Warning,
+            "m",
+            None,
+            None,
+        );
+        assert_eq!(direct, None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The direct drawing writes miette's bytes: any text (tabs, wide
+        /// and zero-width characters, CRLF and lone CR line endings, long
+        /// lines that are cut), any span (empty, inside a character, at a
+        /// line's end, over several lines), messages that wrap or not, every
+        /// severity, a related section or none, any width, colour or not.
+        #[test]
+        fn direct_drawing_is_miettes(
+            text in "([a-z]{1,5}|[ \t]|글|e\u{301}|🦀|\n|\r\n|\r|\n\n|[a-z ]{250,300}){0,30}",
+            source in "([a-z]{1,5}| |\t|글|\n|\r\n){0,12}",
+            span in (0usize..400, 0usize..40),
+            related_span in (0usize..60, 0usize..20),
+            message in "( {0,2}([a-z]{1,12}|글자|—|`#id`|\t|\u{1b}\\[1m)){0,25}(\n( {0,3}[a-z]{0,14}){0,5} {0,2}){0,3}",
+            help in proptest::option::of("[a-z]{1,5}( [a-z글]{1,9}){0,25}"),
+            severity in prop_oneof![Just(Severity::Error), Just(Severity::Warning), Just(Severity::Info)],
+            with_related in any::<bool>(),
+            width in 16usize..120,
+            color in any::<bool>(),
+        ) {
+            let h = human(width, color);
+            let span = (span.0, span.0 + span.1);
+            let related = with_related
+                .then_some((source.as_str(), (related_span.0, related_span.0 + related_span.1)));
+            let (direct, by_miette) =
+                drawn_both(&h, &text, span, severity, &message, help.as_deref(), related);
+            if let Some(direct) = direct {
+                prop_assert_eq!(direct, by_miette);
+            }
+        }
     }
 
     proptest! {

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod error;
 pub mod fix;
 mod github;
+mod graphical;
 mod human;
 mod json;
 pub mod rules;

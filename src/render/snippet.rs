@@ -184,6 +184,32 @@ impl Excerpt {
         }
     }
 
+    /// The header's name (the path, escaped).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The lines shown, masked and cut.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 0-based number of the first line shown.
+    pub fn first_line(&self) -> usize {
+        self.first_line
+    }
+
+    /// The 0-based line and character column of the span's start in the
+    /// file (as the header shows them, 1-based).
+    pub fn start(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+
+    /// The span in the excerpt's coordinates: offset and length.
+    pub fn label_span(&self) -> (usize, usize) {
+        self.label
+    }
+
     /// The span as a label, in the excerpt's coordinates.
     pub fn label(&self, text: Option<String>, primary: bool) -> LabeledSpan {
         if primary {
