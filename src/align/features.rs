@@ -342,6 +342,17 @@ fn numbers_and_latin_words(
                 rest |= kind;
             }
             i += 1;
+            if kind & WORD != 0 {
+                // The lowercase letters that follow, at once (most of a
+                // word of Latin prose): they add nothing but `LETTER` to
+                // the word.
+                let n = lowercase_run(bytes, i);
+                if n > 0 {
+                    rest |= WORD | LETTER;
+                    seen |= WORD | LETTER;
+                    i += n;
+                }
+            }
         }
         if i > from {
             word(from, i, first, rest);
@@ -393,6 +404,38 @@ fn next_with_kind(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// How many ASCII lowercase letters `bytes` has from `i` on: 16 bytes at
+/// a time where SSE2 is there.
+fn lowercase_run(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_set1_epi8,
+        };
+        while i + 16 <= bytes.len() {
+            // SAFETY: the 16 bytes from `i` are in the slice; SSE2 is part
+            // of x86_64. Bytes of 0x80 and up are negative: not letters.
+            let mask = unsafe {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+                _mm_movemask_epi8(_mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(b'a' as i8 - 1)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(b'z' as i8 + 1)),
+                ))
+            } as u32;
+            if mask != 0xffff {
+                return i + mask.trailing_ones() as usize - from;
+            }
+            i += 16;
+        }
+    }
+    while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+        i += 1;
+    }
+    i - from
 }
 
 /// Numbers in a text (digits, with inner `.` or `,`), normalised.
@@ -799,7 +842,7 @@ mod tests {
         /// Numbers and Latin words found in one scan are those found apart.
         #[test]
         fn numbers_and_latin_words_in_one_scan_are_those_found_apart(
-            text in "([a-zA-Z0-9_ .,é한\u{3000}-]|한국어 문장 ){0,100}",
+            text in "([a-zA-Z0-9_ .,é한\u{3000}-]|[a-z]{2,40}|한국어 문장 ){0,100}",
             foreign: bool,
         ) {
             let (mut numbers_a, mut latin_a) = (Vec::new(), Vec::new());
@@ -809,6 +852,19 @@ mod tests {
             latin_words(&text, foreign, &mut latin_b);
             proptest::prop_assert_eq!(numbers_a, numbers_b);
             proptest::prop_assert_eq!(latin_a, latin_b);
+        }
+
+        /// A run of lowercase letters is as long as a byte-by-byte count
+        /// makes it, from anywhere, across 16-byte blocks.
+        #[test]
+        fn a_lowercase_run_is_counted_to_its_end(
+            text in "([a-z]{0,40}[A-Z0-9_ .{é한\u{7f}]){0,8}",
+            from in 0usize..200,
+        ) {
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let expected = bytes[from..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+            proptest::prop_assert_eq!(lowercase_run(bytes, from), expected);
         }
 
         /// The next byte with a kind is the one a byte-by-byte search

@@ -268,7 +268,8 @@ impl Graphical {
 /// the others the subsequent indent's, a word going on the next line when
 /// it would pass the room (and the line has a word already); a line ends
 /// without the spaces after its last word; only the very first line gets
-/// the initial indent, and an empty line gets none.
+/// the initial indent, and an empty line gets none. A line shorter than
+/// the width whose indent is empty is left whole.
 fn fill(out: &mut String, text: &str, width: usize, initial: &str, rest: &str) {
     use textwrap::core::display_width;
     let room = [
@@ -277,6 +278,17 @@ fn fill(out: &mut String, text: &str, width: usize, initial: &str, rest: &str) {
     ];
     let mut first = true;
     for line in text.split('\n') {
+        let indent = if first { initial } else { rest };
+        if indent.is_empty() && line.len() < width {
+            // textwrap leaves a short line with no indent as it is, but
+            // for its trailing spaces.
+            if !first {
+                out.push('\n');
+            }
+            first = false;
+            out.push_str(line.trim_end_matches(' '));
+            continue;
+        }
         let bytes = line.as_bytes();
         // Lines this line of the text was wrapped into so far.
         let mut wrapped = 0;
@@ -425,7 +437,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(10000))]
         /// [`fill`] is textwrap's `fill` with miette's options: texts of
         /// several lines, blank ones, lines of spaces, spaces leading and
         /// trailing, words wider than the room, wide characters, styled
