@@ -223,11 +223,59 @@ pub(crate) fn suggest<'a>(
     let wanted = fragment.to_lowercase();
     let wanted = super::Wanted::new(&wanted);
     // Highest score wins; ties go to the alphabetically first id, so the
-    // suggestion never depends on hash order.
-    anchors
-        .iter()
-        .map(|id| (wanted.similarity_above(id, 0.6), id))
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, id)| id)
+    // suggestion never depends on hash order. An id is only worth an exact
+    // score when it can reach the best so far (a tie included): the bar
+    // rises as ids are met, and more of them are ruled out by the bounds.
+    let mut best: Option<(f64, &str)> = None;
+    for id in anchors.iter() {
+        let bar = best.map_or(SUGGEST_MIN, |(score, _)| score);
+        let score = wanted.similarity_above(id, bar);
+        if score < bar {
+            continue;
+        }
+        if best.is_none_or(|(s, b)| score > s || (score == s && id < b)) {
+            best = Some((score, id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// The least similarity of a suggested id.
+const SUGGEST_MIN: f64 = 0.6;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`suggest`]'s choice by similarity as it was written first: every
+    /// id scored at the least similarity, the best taken.
+    fn by_every_score<'a>(fragment: &str, anchors: &'a AnchorSet) -> Option<&'a str> {
+        let wanted = fragment.to_lowercase();
+        let wanted = crate::rules::Wanted::new(&wanted);
+        anchors
+            .iter()
+            .map(|id| (wanted.similarity_above(id, SUGGEST_MIN), id))
+            .filter(|(score, _)| *score >= SUGGEST_MIN)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, id)| id)
+    }
+
+    proptest! {
+        /// Raising the bar as better ids are met suggests what scoring
+        /// every id does: ids over a few shared words (near misses, ties,
+        /// prefixes), fragments made of the same words.
+        #[test]
+        fn a_rising_bar_suggests_what_every_score_does(
+            headings in proptest::collection::vec("(setup|set|install|instal|a|the|api|apis|é|한|x1)( (setup|set|install|instal|a|the|api|apis|é|한|x1)){0,3}", 1..40),
+            fragment in "(setup|set|install|instal|a|the|api|apis|é|한|x1|-){1,8}",
+        ) {
+            let text: String = headings.iter().map(|h| format!("# {h}\n\n")).collect();
+            let anchors = AnchorSet::from_document(&crate::parse::parse(&text));
+            prop_assert_eq!(
+                suggest(&fragment, "", &anchors, dialect::AnchorStyle::default()),
+                by_every_score(&fragment, &anchors)
+            );
+        }
+    }
 }
