@@ -2,12 +2,17 @@
 //! per-character tests of the slug functions: the class is read with
 //! `regex-syntax` (the same Unicode tables as `regex`), but never compiled
 //! into an automaton — compiling the large Unicode classes took a third of a
-//! small run's time. Membership is a binary search over the class's ranges.
+//! small run's time. Membership is a table look-up for ASCII, a bit of a
+//! bitmap for the rest of the Basic Multilingual Plane (where nearly every
+//! heading's characters are), a binary search over the class's ranges
+//! beyond.
 
 /// A set of `char`s.
 #[derive(Debug, Clone)]
 pub struct CharSet {
     ascii: [bool; 128],
+    /// One bit per code point below U+10000 (8 KiB).
+    bmp: Box<[u64; 1024]>,
     ranges: Vec<(char, char)>,
 }
 
@@ -33,7 +38,18 @@ impl CharSet {
             let c = char::from(i as u8);
             *slot = Self::search(&ranges, c);
         }
-        Self { ascii, ranges }
+        let mut bmp = Box::new([0u64; 1024]);
+        for &(lo, hi) in &ranges {
+            // The bits from `lo` to `hi`, a word at a time.
+            let (mut a, end) = (u32::from(lo), (u32::from(hi) + 1).min(0x10000));
+            while a < end {
+                let n = (64 - a % 64).min(end - a);
+                let bits = if n == 64 { u64::MAX } else { ((1 << n) - 1) << (a % 64) };
+                bmp[(a / 64) as usize] |= bits;
+                a += n;
+            }
+        }
+        Self { ascii, bmp, ranges }
     }
 
     fn search(ranges: &[(char, char)], c: char) -> bool {
@@ -51,8 +67,11 @@ impl CharSet {
     }
 
     pub fn contains(&self, c: char) -> bool {
+        let k = u32::from(c);
         if c.is_ascii() {
             self.ascii[c as usize]
+        } else if k <= 0xffff {
+            self.bmp[(k / 64) as usize] & (1 << (k % 64)) != 0
         } else {
             Self::search(&self.ranges, c)
         }
