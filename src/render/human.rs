@@ -469,7 +469,7 @@ mod tests {
         related: Option<(&str, (usize, usize))>,
     ) -> (Option<String>, String) {
         use crate::diagnostic::Related;
-        use crate::rules::RuleId;
+        use crate::registry::RuleId;
         use crate::source::{FileId, Span};
         let file = SourceFile::new("docs/a b.md".into(), text.into());
         let source = related.map(|(t, _)| SourceFile::new("README.md".into(), t.into()));
