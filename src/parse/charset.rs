@@ -44,7 +44,11 @@ impl CharSet {
             let (mut a, end) = (u32::from(lo), (u32::from(hi) + 1).min(0x10000));
             while a < end {
                 let n = (64 - a % 64).min(end - a);
-                let bits = if n == 64 { u64::MAX } else { ((1 << n) - 1) << (a % 64) };
+                let bits = if n == 64 {
+                    u64::MAX
+                } else {
+                    ((1 << n) - 1) << (a % 64)
+                };
                 bmp[(a / 64) as usize] |= bits;
                 a += n;
             }
