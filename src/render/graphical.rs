@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 
-use miette::{GraphicalTheme, ThemeCharacters};
+use miette::{GraphicalTheme, Severity, ThemeCharacters};
 use unicode_width::UnicodeWidthChar;
 
 use super::snippet::Excerpt;
@@ -46,18 +46,10 @@ impl Paint {
     }
 }
 
-/// The severities a report can have, as miette draws them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Level {
-    Error,
-    Warning,
-    Advice,
-}
-
 /// One report: what miette would get from a [`miette::Diagnostic`].
 pub(super) struct Report<'a> {
     pub code: &'a str,
-    pub level: Level,
+    pub severity: Severity,
     pub message: &'a str,
     pub help: Option<&'a str>,
     pub src: &'a Excerpt,
@@ -66,12 +58,21 @@ pub(super) struct Report<'a> {
     pub related: Option<(&'a str, &'a Excerpt)>,
 }
 
+/// How a severity is drawn: its style (the code's), and the indents of
+/// its message (miette's `render_causes`: `  × `, then `  │ `, in the
+/// style), made once.
+struct Drawn {
+    paint: Paint,
+    initial: String,
+    rest: String,
+}
+
 pub(super) struct Graphical {
     chars: ThemeCharacters,
-    error: Paint,
-    warning: Paint,
-    advice: Paint,
-    help: Paint,
+    /// Error, warning, advice.
+    severities: [Drawn; 3],
+    /// The help text's first indent (`  help: ` in its style).
+    help_indent: String,
     link: Paint,
     linum: Paint,
     /// The first highlight style: the one a report's only label gets
@@ -114,12 +115,30 @@ impl Graphical {
     /// The renderer of `theme`'s reports, wrapped within `termwidth` columns.
     pub(super) fn new(theme: &GraphicalTheme, termwidth: usize) -> Self {
         let s = &theme.styles;
+        let c = &theme.characters;
+        let drawn = |style: &owo_colors::Style, icon: &str| {
+            let paint = Paint::of(style);
+            let mut vbar = [0; 4];
+            Drawn {
+                initial: format!("  {}{icon}{} ", paint.pre, paint.post),
+                rest: format!(
+                    "  {}{}{} ",
+                    paint.pre,
+                    c.vbar.encode_utf8(&mut vbar),
+                    paint.post
+                ),
+                paint,
+            }
+        };
+        let help = Paint::of(&s.help);
         Self {
-            chars: theme.characters.clone(),
-            error: Paint::of(&s.error),
-            warning: Paint::of(&s.warning),
-            advice: Paint::of(&s.advice),
-            help: Paint::of(&s.help),
+            chars: c.clone(),
+            severities: [
+                drawn(&s.error, &c.error),
+                drawn(&s.warning, &c.warning),
+                drawn(&s.advice, &c.advice),
+            ],
+            help_indent: format!("{}  help: {}", help.pre, help.post),
             link: Paint::of(&s.link),
             linum: Paint::of(&s.linum),
             highlight: s.highlights.first().map(Paint::of),
@@ -138,56 +157,38 @@ impl Graphical {
         };
         let mut out = String::with_capacity(512);
         // The header: the code, then a blank line.
-        self.paint(r.level).push(&mut out, r.code);
+        self.drawn(r.severity).paint.push(&mut out, r.code);
         out.push_str("\n\n");
-        self.cause(&mut out, r.level, r.message);
+        self.cause(&mut out, r.severity, r.message);
         self.snippet(&mut out, r.src, &lines, highlight);
         if let Some(help) = r.help {
-            let mut initial = String::new();
-            self.help.push(&mut initial, "  help: ");
-            self.wrap(&mut out, help, &initial, "        ");
+            fill(&mut out, help, self.width, &self.help_indent, "        ");
             out.push('\n');
         }
         if let Some((message, src, lines)) = related {
             // A related report: not nested, so headed by its severity, and
             // with no code (an empty header line).
             out.push_str("\nAdvice: \n");
-            self.cause(&mut out, Level::Advice, message);
+            self.cause(&mut out, Severity::Advice, message);
             self.snippet(&mut out, src, &lines, highlight);
         }
         Some(out)
     }
 
-    fn paint(&self, level: Level) -> &Paint {
-        match level {
-            Level::Error => &self.error,
-            Level::Warning => &self.warning,
-            Level::Advice => &self.advice,
-        }
+    fn drawn(&self, severity: Severity) -> &Drawn {
+        &self.severities[match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Advice => 2,
+        }]
     }
 
     /// The message beside the severity's icon (miette's `render_causes`,
     /// with no cause chain).
-    fn cause(&self, out: &mut String, level: Level, message: &str) {
-        let (paint, icon) = match level {
-            Level::Error => (&self.error, &self.chars.error),
-            Level::Warning => (&self.warning, &self.chars.warning),
-            Level::Advice => (&self.advice, &self.chars.advice),
-        };
-        let mut initial = String::from("  ");
-        paint.push(&mut initial, icon);
-        initial.push(' ');
-        let mut rest = String::from("  ");
-        paint.push(&mut rest, self.chars.vbar.encode_utf8(&mut [0; 4]));
-        rest.push(' ');
-        self.wrap(out, message, &initial, &rest);
+    fn cause(&self, out: &mut String, severity: Severity, message: &str) {
+        let drawn = self.drawn(severity);
+        fill(out, message, self.width, &drawn.initial, &drawn.rest);
         out.push('\n');
-    }
-
-    /// `text` with its indents, wrapped as miette has textwrap wrap it
-    /// (see [`fill`]).
-    fn wrap(&self, out: &mut String, text: &str, initial: &str, rest: &str) {
-        fill(out, text, self.width, initial, rest);
     }
 
     /// miette's `render_context` for one label that lies on one line.

@@ -16,7 +16,7 @@ use crate::report::Report;
 use crate::source::SourceFile;
 
 use super::columns::{self, Columns};
-use super::graphical::{self, Graphical, Level};
+use super::graphical::{self, Graphical};
 use super::snippet::Excerpt;
 use super::{RenderOptions, Renderer, plural, safe};
 
@@ -111,9 +111,7 @@ impl Human {
             Cow::Owned(g) => g,
         }
     }
-}
 
-impl Human {
     /// The report as [`Graphical`] draws it, when it can.
     fn drawn(&self, view: &View<'_>) -> Option<String> {
         let related = match view.related.as_slice() {
@@ -123,11 +121,8 @@ impl Human {
         };
         self.graphical.render(&graphical::Report {
             code: view.d.rule.name(),
-            level: match view.d.severity {
-                Severity::Error => Level::Error,
-                Severity::Warning => Level::Warning,
-                Severity::Info => Level::Advice,
-            },
+            // The severity miette would be given.
+            severity: miette::Diagnostic::severity(view)?,
             message: &view.message,
             help: view.help.as_deref(),
             src: &view.src,
@@ -171,7 +166,7 @@ const INDENT: usize = 10;
 /// unwrapped output keeps part of it) and does not end with a space
 /// (textwrap trims it). Control characters (escape sequences, tabs) and a
 /// final line break are left to textwrap.
-pub(super) fn fits(text: &str, width: usize) -> bool {
+fn fits(text: &str, width: usize) -> bool {
     let room = width.saturating_sub(INDENT);
     !text.ends_with('\n')
         && text.split('\n').all(|line| {
