@@ -75,14 +75,18 @@ impl AnchorSet {
             let mut m: HashMap<String, String> =
                 HashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
             for id in &self.ids {
-                let e = m.entry(id.to_lowercase()).or_insert_with(|| id.to_string());
+                let e = m
+                    .entry(crate::parse::case::to_lowercase(id))
+                    .or_insert_with(|| id.to_string());
                 if **id < **e {
                     *e = id.to_string();
                 }
             }
             Box::new(m)
         });
-        folded.get(&id.to_lowercase()).map(String::as_str)
+        folded
+            .get(&crate::parse::case::to_lowercase(id))
+            .map(String::as_str)
     }
 
     /// Every id, in byte order.

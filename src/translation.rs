@@ -321,7 +321,7 @@ fn normalise(text: &str) -> String {
 fn words(text: &str) -> HashSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(crate::parse::case::to_lowercase)
         .collect()
 }
 

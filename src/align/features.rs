@@ -73,7 +73,7 @@ fn hash_lower(w: &str) -> u64 {
     if w.is_ascii() {
         hash_ascii_lower(w)
     } else {
-        hash(&w.to_lowercase())
+        hash(&crate::parse::case::to_lowercase(w))
     }
 }
 
@@ -184,30 +184,84 @@ fn heading_tokens(text: &str) -> Vec<u64> {
             out.push(hash_ascii_lower(w));
         }
     }
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        // The first five letters of a word of Latin letters only.
-        let mut first = [0u8; 5];
-        let mut len = 0;
-        let latin = w.chars().all(|c| match fold_latin(c) {
-            Some(f) => {
-                if len < 5 {
-                    first[len] = f as u8;
-                }
-                len += 1;
-                true
+    cognates(text, &mut out);
+    sorted(out)
+}
+
+/// The first five letters of each word (a maximal run of alphanumeric
+/// characters) made of five Latin letters or more, as keys. Whether a
+/// character that is not a Latin letter is alphanumeric (so part of the
+/// word, which it spoils) or not (so between words) matters only next to
+/// a Latin letter: elsewhere both leave no Latin word, and Unicode's
+/// tables are not asked (a property test holds this to splitting into
+/// words first).
+fn cognates(text: &str, out: &mut Vec<u64>) {
+    let mut first = [0u8; 5];
+    // The Latin letters of the word being read; whether it has anything else.
+    let (mut len, mut spoilt) = (0usize, false);
+    let mut end = |len: &mut usize, spoilt: &mut bool, first: &[u8; 5]| {
+        if !*spoilt && *len >= 5 {
+            out.push(hash(&("cognate", first)));
+        }
+        (*len, *spoilt) = (0, false);
+    };
+    let mut chars = text.chars().peekable();
+    let mut after_latin = false;
+    while let Some(c) = chars.next() {
+        if let Some(f) = fold_latin(c) {
+            if len < 5 {
+                first[len] = f as u8;
             }
-            None => false,
-        });
-        if latin && len >= 5 {
-            out.push(hash(&("cognate", &first)));
+            len += 1;
+            after_latin = true;
+            continue;
+        }
+        let near_latin = after_latin || chars.peek().is_some_and(|&n| fold_latin(n).is_some());
+        after_latin = false;
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_digit()
+        } else {
+            !near_latin || crate::parse::case::is_alphanumeric(c)
+        };
+        if alphanumeric {
+            spoilt = true;
+        } else {
+            end(&mut len, &mut spoilt, &first);
         }
     }
-    sorted(out)
+    end(&mut len, &mut spoilt, &first);
+}
+
+/// A heading's text as compared between versions: its words joined by
+/// one space, lowercased (`split_whitespace`, `join(" ")`,
+/// `to_lowercase`, without the list of words between).
+fn normalised(text: &str) -> String {
+    let mut joined = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(w);
+    }
+    crate::parse::case::to_lowercase(&joined)
 }
 
 /// A Latin letter, lowercased and without its accent; `None` for any other
 /// character.
 fn fold_latin(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then(|| c.to_ascii_lowercase());
+    }
+    // Nothing from U+0250 on lowercases to a letter below, but the Kelvin
+    // and Ångström signs (a test checks every character).
+    if c >= '\u{250}' && !matches!(c, '\u{212a}' | '\u{212b}') {
+        return None;
+    }
+    fold_latin_slowly(c)
+}
+
+/// [`fold_latin`] by lowercasing first (for the characters before U+0250).
+fn fold_latin_slowly(c: char) -> Option<char> {
     let c = c.to_lowercase().next().unwrap_or(c);
     Some(match c {
         'a'..='z' => c,
@@ -657,12 +711,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
             };
             if let Some(h) = s.heading() {
                 let heading = &doc.headings[h];
-                let normal: String = heading
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
+                let normal = normalised(&heading.text);
                 // The same heading text (an untranslated heading) — not the
                 // same generated id: `C++` and `C` are both `#c`.
                 f.ids.push(hash(&("heading", normal.as_str())));
@@ -775,6 +824,65 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_latin_is_its_slow_form_for_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(fold_latin(c), fold_latin_slowly(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    /// [`cognates`] by splitting into words first (the reference).
+    fn cognates_by_words(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            let mut first = [0u8; 5];
+            let mut len = 0;
+            let latin = w.chars().all(|c| match fold_latin(c) {
+                Some(f) => {
+                    if len < 5 {
+                        first[len] = f as u8;
+                    }
+                    len += 1;
+                    true
+                }
+                None => false,
+            });
+            if latin && len >= 5 {
+                out.push(hash(&("cognate", &first)));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cognates_are_those_of_words(
+            text in "[a-zA-Z0-9 .éÉçß\u{130}\u{212a}\u{3131}\u{ac00}-\u{ac10}\u{4e00}\u{0905}\u{0410}-\u{0415}\u{3000}\u{2160}\u{0300}_-]{0,30}"
+        ) {
+            let mut fast = Vec::new();
+            cognates(&text, &mut fast);
+            proptest::prop_assert_eq!(fast, cognates_by_words(&text));
+        }
+    }
+
+    #[test]
+    fn normalised_is_split_join_lowercase() {
+        for t in [
+            "",
+            "  A  b\tC ",
+            "시스템  설계",
+            "Ünïcode\u{3000}Text",
+            "ΣΑΣ ΟΔΟΣ",
+        ] {
+            let reference = t
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            assert_eq!(normalised(t), reference, "{t:?}");
+        }
+    }
 
     #[test]
     fn tokens_keep_numbers_and_acronyms() {

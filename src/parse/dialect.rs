@@ -336,7 +336,7 @@ fn python_markdown_slugify(text: &str) -> String {
         .chars()
         .filter(|&c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || py_isspace(c))
         .collect();
-    let lowered = kept.trim_matches(py_isspace).to_lowercase();
+    let lowered = super::case::to_lowercase(kept.trim_matches(py_isspace));
     DASH_SPACE.replace_all(&lowered, "-").into_owned()
 }
 
@@ -347,7 +347,7 @@ fn pymdownx_slugify_lower(text: &str) -> String {
     static INVALID: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(r"[^\p{L}\p{N}_\- ]"));
     let nfc: String = text.nfc().collect();
     let stripped = TAGS.replace_all(&nfc, "");
-    let lowered = stripped.trim_matches(py_isspace).to_lowercase();
+    let lowered = super::case::to_lowercase(stripped.trim_matches(py_isspace));
     INVALID.remove_then_dash(&lowered)
 }
 
@@ -355,7 +355,7 @@ fn pymdownx_slugify_lower(text: &str) -> String {
 fn comrak_anchorize(text: &str) -> String {
     static REMOVE: LazyLock<CharSet> =
         LazyLock::new(|| CharSet::new(r"[^\p{L}\p{M}\p{N}\p{Pc} \-]"));
-    REMOVE.remove_then_dash(&text.to_lowercase())
+    REMOVE.remove_then_dash(&super::case::to_lowercase(text))
 }
 
 /// Go `unicode.ToLower` (simple case mapping): the first char of the full
@@ -459,13 +459,12 @@ fn mdit_vue_slugify(text: &str) -> String {
     } else {
         trimmed.to_owned()
     };
-    prefixed.to_lowercase()
+    super::case::to_lowercase(&prefixed)
 }
 
 /// mdBook 0.5 `utils::id_from_content`.
 fn mdbook_id_from_content(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
+    super::case::to_lowercase(text.trim())
         .chars()
         .filter_map(|c| {
             if c.is_alphanumeric() || c == '_' || c == '-' {

@@ -8,6 +8,7 @@
 //! is walked iteratively (comrak's `traverse`), so deeply nested input cannot
 //! overflow the stack.
 
+pub mod case;
 pub mod charset;
 pub mod dialect;
 pub mod html;

@@ -35,7 +35,7 @@ pub fn slug(text: &str) -> String {
         }
         return id;
     }
-    REMOVE.remove_then_dash(&text.to_lowercase())
+    REMOVE.remove_then_dash(&super::case::to_lowercase(text))
 }
 
 /// Hands out unique ids in document order, like github-slugger's `Slugger`.

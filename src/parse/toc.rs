@@ -216,7 +216,7 @@ pub(super) fn unclosed(doc: &Document) -> Option<(Span, &'static str)> {
 
 /// Trimmed, lowercased, without a trailing colon.
 pub fn normalise_title(t: &str) -> String {
-    t.trim().trim_end_matches([':', '：']).trim().to_lowercase()
+    super::case::to_lowercase(t.trim().trim_end_matches([':', '：']).trim())
 }
 
 fn find_titled(

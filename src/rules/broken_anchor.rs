@@ -220,7 +220,7 @@ pub(crate) fn suggest<'a>(
     {
         return Some(id);
     }
-    let wanted = fragment.to_lowercase();
+    let wanted = crate::parse::case::to_lowercase(fragment);
     let wanted = super::Wanted::new(&wanted);
     // Highest score wins; ties go to the alphabetically first id, so the
     // suggestion never depends on hash order. An id is only worth an exact

@@ -6,7 +6,7 @@
 //! similarity — so a renamed heading is recognised as the same entry with a
 //! wrong anchor, not as a stale entry plus a missing one.
 
-use crate::parse::slug;
+use crate::parse::{case, slug};
 use crate::rules::Wanted;
 use crate::source::HashMap;
 
@@ -80,7 +80,7 @@ pub(super) fn pair_certain(
     let mut by_text: HashMap<&str, Cursor> = HashMap::default();
     for (h, heading) in headings.iter().enumerate() {
         for id in &heading.ids {
-            by_lower.entry(id.to_lowercase()).or_default().push(h);
+            by_lower.entry(case::to_lowercase(id)).or_default().push(h);
             by_exact.entry(id).or_default().push(h);
         }
         if !heading.text.is_empty() {
@@ -99,7 +99,7 @@ pub(super) fn pair_certain(
                 found = Some(found.map_or(h, |f| f.min(h)));
             }
         };
-        consider(by_lower.get_mut(&entry.fragment.to_lowercase()));
+        consider(by_lower.get_mut(&case::to_lowercase(&entry.fragment)));
         consider(by_exact.get_mut(frag_slug.as_str()));
         if !text_slug.is_empty() {
             consider(by_exact.get_mut(text_slug.as_str()));
@@ -300,7 +300,7 @@ fn align_similar_from(
     if m == 0 || n == 0 {
         return Vec::new();
     }
-    let lower = |s: &str| s.to_lowercase();
+    let lower = case::to_lowercase;
     let e_frag: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].fragment)).collect();
     let e_text: Vec<String> = gap_entries.iter().map(|&e| lower(&entries[e].text)).collect();
     let h_ids: Vec<Vec<String>> = gap_headings

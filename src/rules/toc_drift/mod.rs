@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix, line_ending};
 use crate::index::decode;
+use crate::parse::case;
 use crate::parse::toc::normalise_title;
 use crate::parse::{Document, Heading, Toc, TocEntry, TocKind};
 use crate::source::Span;
@@ -234,7 +235,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 let heading = &doc.headings[expected[h]];
                 if !heading_keys[h].ids.contains(&entry.fragment.as_str()) {
                     let line = ctx.file.line_col(heading.span.start).line;
-                    let case_only = entry.fragment.to_lowercase() == heading.id.to_lowercase();
+                    let case_only = case::to_lowercase(&entry.fragment) == case::to_lowercase(&heading.id);
                     let judged = if case_only {
                         super::case_only(
                             ctx.settings,
