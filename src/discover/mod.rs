@@ -128,11 +128,25 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
     Some(s)
 }
 
-/// Walks `root` in parallel. Folders named `.git` are skipped, hidden files
-/// are not (links to `.github/…` are common), and `.gitignore` and `.ignore`
-/// files apply even outside a git repository. Markdown files matching the
+/// Trees with at most this many entries are walked on one thread.
+const SEQUENTIAL_ENTRIES: usize = 500;
+
+/// Walks `root`. Folders named `.git` are skipped, hidden files are not
+/// (links to `.github/…` are common), and `.gitignore` and `.ignore` files
+/// apply even outside a git repository. Markdown files matching the
 /// `exclude` globs are not checked, but still exist for links.
+///
+/// A small tree is walked on this thread: the parallel walker's workers,
+/// finding no work, sleep a millisecond at a time, and the walk ends only
+/// when they wake — longer than a small tree's whole walk. A tree found
+/// to have more than [`SEQUENTIAL_ENTRIES`] entries is walked again, in
+/// parallel (what was found is dropped).
 pub fn walk(root: &Path, exclude: &Globs) -> Tree {
+    walk_with(root, exclude, SEQUENTIAL_ENTRIES)
+}
+
+/// [`walk`], on one thread while at most `sequential` entries are found.
+fn walk_with(root: &Path, exclude: &Globs, sequential: usize) -> Tree {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut builder = ignore::WalkBuilder::new(root);
     builder
@@ -141,74 +155,24 @@ pub fn walk(root: &Path, exclude: &Globs) -> Tree {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git");
-    let excluded = exclude;
-    let found = Mutex::new(Found::default());
-    builder.build_parallel().run(|| {
-        let found = &found;
-        let canonical_root = &canonical_root;
-        let mut local = Found::default();
-        struct Flush<'a> {
-            local: Found,
-            into: &'a Mutex<Found>,
+    let walker = Walker {
+        root,
+        canonical_root: &canonical_root,
+        excluded: exclude,
+    };
+    let mut found = Found::default();
+    let mut small = true;
+    for (n, entry) in builder.build().enumerate() {
+        if n >= sequential {
+            small = false;
+            break;
         }
-        impl Drop for Flush<'_> {
-            fn drop(&mut self) {
-                let mut all = self.into.lock().unwrap_or_else(|p| p.into_inner());
-                let l = std::mem::take(&mut self.local);
-                all.markdown.extend(l.markdown);
-                all.files.extend(l.files);
-                all.dirs.extend(l.dirs);
-                all.outside.extend(l.outside);
-                all.errors.extend(l.errors);
-            }
-        }
-        local.markdown.reserve(256);
-        let mut flush = Flush { local, into: found };
-        Box::new(move |entry| {
-            let local = &mut flush.local;
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    local.errors.push((String::new(), e.to_string()));
-                    return WalkState::Continue;
-                }
-            };
-            if entry.depth() == 0 {
-                return WalkState::Continue;
-            }
-            let Some(rel) = rel_path(root, entry.path()) else {
-                local.errors.push((
-                    entry.path().display().to_string(),
-                    "path is not valid UTF-8; skipped".into(),
-                ));
-                return WalkState::Continue;
-            };
-            let Some(ft) = entry.file_type() else {
-                return WalkState::Continue;
-            };
-            if ft.is_symlink() {
-                match entry.path().canonicalize() {
-                    Ok(target) if target.starts_with(canonical_root) => {
-                        if target.is_dir() {
-                            local.dirs.push(rel);
-                        } else {
-                            local.files.push(rel);
-                        }
-                    }
-                    _ => local.outside.push(rel),
-                }
-            } else if ft.is_dir() {
-                local.dirs.push(rel);
-            } else if ft.is_file() {
-                if is_markdown(&rel) && !excluded.matches(&rel) {
-                    local.markdown.push(rel.clone());
-                }
-                local.files.push(rel);
-            }
-            WalkState::Continue
-        })
-    });
-    let mut f = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        walker.visit(&mut found, entry);
+    }
+    let mut f = match small {
+        true => found,
+        false => walker.in_parallel(&builder),
+    };
     f.markdown.sort_unstable();
     f.errors.sort();
     Tree {
@@ -218,6 +182,92 @@ pub fn walk(root: &Path, exclude: &Globs) -> Tree {
         dirs: f.dirs.into_iter().collect(),
         outside_links: f.outside.into_iter().collect(),
         errors: f.errors,
+    }
+}
+
+/// What [`walk`] does with each entry.
+#[derive(Clone, Copy)]
+struct Walker<'a> {
+    root: &'a Path,
+    canonical_root: &'a Path,
+    excluded: &'a Globs,
+}
+
+impl Walker<'_> {
+    /// The walk on every thread, each finding into its own lists, added
+    /// together at the end.
+    fn in_parallel(self, builder: &ignore::WalkBuilder) -> Found {
+        let found = Mutex::new(Found::default());
+        builder.build_parallel().run(|| {
+            struct Flush<'a> {
+                local: Found,
+                into: &'a Mutex<Found>,
+            }
+            impl Drop for Flush<'_> {
+                fn drop(&mut self) {
+                    let mut all = self.into.lock().unwrap_or_else(|p| p.into_inner());
+                    let l = std::mem::take(&mut self.local);
+                    all.markdown.extend(l.markdown);
+                    all.files.extend(l.files);
+                    all.dirs.extend(l.dirs);
+                    all.outside.extend(l.outside);
+                    all.errors.extend(l.errors);
+                }
+            }
+            let mut local = Found::default();
+            local.markdown.reserve(256);
+            let mut flush = Flush {
+                local,
+                into: &found,
+            };
+            Box::new(move |entry| {
+                self.visit(&mut flush.local, entry);
+                WalkState::Continue
+            })
+        });
+        found.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn visit(&self, local: &mut Found, entry: Result<ignore::DirEntry, ignore::Error>) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                local.errors.push((String::new(), e.to_string()));
+                return;
+            }
+        };
+        if entry.depth() == 0 {
+            return;
+        }
+        let Some(rel) = rel_path(self.root, entry.path()) else {
+            local.errors.push((
+                entry.path().display().to_string(),
+                "path is not valid UTF-8; skipped".into(),
+            ));
+            return;
+        };
+        let Some(ft) = entry.file_type() else {
+            return;
+        };
+        if ft.is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(self.canonical_root) => {
+                    if target.is_dir() {
+                        local.dirs.push(rel);
+                    } else {
+                        local.files.push(rel);
+                    }
+                }
+                _ => local.outside.push(rel),
+            }
+        } else if ft.is_dir() {
+            local.dirs.push(rel);
+        } else if ft.is_file() {
+            if is_markdown(&rel) && !self.excluded.matches(&rel) {
+                local.markdown.push(rel.clone());
+            }
+            local.files.push(rel);
+        }
     }
 }
 
@@ -332,6 +382,89 @@ fn relative_to(target: &Path, base: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything a walk found, in one order.
+    fn sorted(tree: &Tree) -> [Vec<String>; 5] {
+        let sort = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        [
+            tree.markdown.clone(),
+            sort(tree.files.keys().cloned().collect()),
+            sort(tree.dirs.iter().cloned().collect()),
+            sort(tree.outside_links.iter().cloned().collect()),
+            sort(tree.errors.iter().map(|(p, e)| format!("{p}: {e}")).collect()),
+        ]
+    }
+
+    /// The walk on one thread, in parallel, and in parallel after giving up
+    /// on one thread part of the way, finds the same entries: ignore files
+    /// at the root and below, `.git` skipped, hidden folders kept, excluded
+    /// Markdown, symlinks inside and out, a folder without permissions
+    /// (unreadable unless the test runs as root).
+    #[test]
+    fn every_way_of_walking_finds_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(".gitignore", "vendor/\n*.tmp\n");
+        write("vendor/x.md", "x");
+        write(".git/info.md", "x");
+        write(".github/TEMPLATE.md", "x");
+        write("docs/.ignore", "secret.md\n");
+        write("docs/secret.md", "x");
+        write("docs/drafts/wip.md", "x");
+        write("notes.tmp", "x");
+        write("README.md", "x");
+        for d in 0..30 {
+            for f in 0..40 {
+                write(&format!("pages/d{d}/page-{f}.md"), "x");
+                write(&format!("pages/d{d}/page-{f}.png"), "x");
+            }
+        }
+        std::fs::write(outside.path().join("out.md"), "x").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(outside.path(), root.join("linked")).unwrap();
+            symlink(root.join("README.md"), root.join("alias.md")).unwrap();
+            symlink(root.join("docs"), root.join("docs-alias")).unwrap();
+            std::fs::create_dir(root.join("locked")).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0))
+                .unwrap();
+        }
+        let exclude = Globs::new(["docs/drafts/"]).unwrap();
+        let one_thread = walk_with(root, &exclude, usize::MAX);
+        let found = sorted(&one_thread);
+        assert!(one_thread.files.len() > SEQUENTIAL_ENTRIES, "the tree is large");
+        assert!(found[0].contains(&".github/TEMPLATE.md".to_string()));
+        assert!(!found[0].iter().any(|p| p.starts_with("vendor/") || p.starts_with(".git/")));
+        assert!(!found[0].contains(&"docs/drafts/wip.md".to_string()));
+        assert!(found[1].contains(&"docs/drafts/wip.md".to_string()));
+        assert!(!found[1].contains(&"docs/secret.md".to_string()));
+        for (name, tree) in [
+            ("parallel", walk_with(root, &exclude, 0)),
+            ("switched after 100", walk_with(root, &exclude, 100)),
+            ("as walk() does", walk(root, &exclude)),
+        ] {
+            assert_eq!(sorted(&tree), found, "{name}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(
+                root.join("locked"),
+                std::fs::Permissions::from_mode(0o755),
+            );
+        }
+    }
 
     #[test]
     fn relative_paths_are_slash_separated_components() {
