@@ -395,10 +395,11 @@ fn align_with(
         return unpaired(n, m);
     }
     let path = grid.path();
+    let alternatives = grid.alternatives();
     let mut pairs = vec![Pair::preambles()];
     for step in path {
         let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
-        let margin = grid.margin(step.0, step.1);
+        let margin = alternatives.margin(step.0, step.1);
         let (score, mut evidence) = match (source, target) {
             (Some(i), Some(j)) => scorer.score(i, j),
             _ => (0.0, Evidence::empty()),
@@ -975,8 +976,9 @@ pub fn align_versions(then: &[Features], now: &[Features]) -> Alignment {
         score::same_edition(&then[i + 1], &now[j + 1])
     });
     let mut pairs = vec![Pair::preambles()];
+    let alternatives = grid.alternatives();
     for step in grid.path() {
-        let margin = grid.margin(step.0, step.1);
+        let margin = alternatives.margin(step.0, step.1);
         let (source, target) = (step.0.map(|i| i + 1), step.1.map(|j| j + 1));
         let score = match (source, target) {
             (Some(i), Some(j)) => score::same_edition(&then[i], &now[j]),
@@ -1213,9 +1215,6 @@ struct Grid {
     rows: Vec<(usize, usize)>,
     /// Where each row starts in the flat arrays.
     offset: Vec<usize>,
-    /// Per column `j` (0..=m): the rows that compute it, `lo..=hi` (rows'
-    /// ranges only move right, so these are ranges too).
-    cols: Vec<(usize, usize)>,
     /// `fwd[(i, j)]`: the best score aligning the first `i` and `j`.
     fwd: Vec<f32>,
     /// `bwd[(i, j)]`: the best score aligning all from `i` and from `j`.
@@ -1303,19 +1302,11 @@ impl Grid {
         score: impl Fn(usize, usize, usize) -> f64,
     ) -> Self {
         let (offset, total) = offsets(&rows);
-        let mut cols = vec![(usize::MAX, 0); m + 1];
-        for (i, &(lo, hi)) in rows.iter().enumerate() {
-            for c in &mut cols[lo..=hi.min(m)] {
-                c.0 = c.0.min(i);
-                c.1 = c.1.max(i);
-            }
-        }
         let mut g = Grid {
             n,
             m,
             rows,
             offset,
-            cols,
             fwd: vec![f32::NEG_INFINITY; total],
             bwd: vec![f32::NEG_INFINITY; total],
             score: vec![f32::NEG_INFINITY; total],
@@ -1432,6 +1423,7 @@ impl Grid {
     }
 
     /// The best total of an alignment that leaves source `i` unpaired.
+    #[cfg(test)]
     fn skipping_source(&self, i: usize) -> f64 {
         let (lo, hi) = self.rows[i];
         let here = self.offset[i];
@@ -1443,9 +1435,24 @@ impl Grid {
         best
     }
 
+    /// Per column `j` (0..=m): the rows that compute it, `lo..=hi` (rows'
+    /// ranges only move right, so these are ranges too).
+    #[cfg(test)]
+    fn cols(&self) -> Vec<(usize, usize)> {
+        let mut cols = vec![(usize::MAX, 0); self.m + 1];
+        for (i, &(lo, hi)) in self.rows.iter().enumerate() {
+            for c in &mut cols[lo..=hi.min(self.m)] {
+                c.0 = c.0.min(i);
+                c.1 = c.1.max(i);
+            }
+        }
+        cols
+    }
+
     /// The best total of an alignment that leaves target `j` unpaired.
+    #[cfg(test)]
     fn skipping_target(&self, j: usize) -> f64 {
-        let (lo, hi) = self.cols[j];
+        let (lo, hi) = self.cols()[j];
         let mut best = f64::NEG_INFINITY;
         for i in lo..=hi.min(self.n) {
             // Row i holds column j + 1 too when it holds j and j < its last.
@@ -1487,9 +1494,59 @@ impl Grid {
         out
     }
 
+    /// What [`Alternatives::margin`] compares each step with, for every row
+    /// and column at once: one pass over the cells, row by row (a margin
+    /// found by scanning its row and column for each step of the path cost
+    /// a tenth of the alignment).
+    fn alternatives(&self) -> Alternatives {
+        let (n, m) = (self.n, self.m);
+        let mut alt = Alternatives {
+            total: self.total(),
+            row: vec![Best::default(); n],
+            column: vec![Best::default(); m],
+            skipping_source: vec![f64::NEG_INFINITY; n],
+            skipping_target: vec![f64::NEG_INFINITY; m],
+        };
+        for i in 0..=n {
+            let (lo, hi) = self.rows[i];
+            let here = self.offset[i];
+            let fwd = &self.fwd[here..=here + hi - lo];
+            let bwd = &self.bwd[here..=here + hi - lo];
+            // Leaving target j unpaired: the forward total at (i, j) and the
+            // backward one at (i, j + 1), in this row.
+            for (k, &f) in fwd.iter().enumerate().take(m.saturating_sub(lo)) {
+                let b = bwd.get(k + 1).copied().unwrap_or(f32::NEG_INFINITY);
+                let t = &mut alt.skipping_target[lo + k];
+                *t = t.max(f64::from(f + b));
+            }
+            if i == n {
+                break;
+            }
+            let next = self.bwd_row(i + 1);
+            // Leaving source i unpaired: forward at (i, j), backward at (i + 1, j).
+            let mut skip = f64::NEG_INFINITY;
+            for (k, &f) in fwd.iter().enumerate() {
+                skip = skip.max(f64::from(f + next(lo + k)));
+            }
+            alt.skipping_source[i] = skip;
+            // Pairing i with j: forward at (i, j), the pair, backward at
+            // (i + 1, j + 1) — the same sum, in the same order, as the scans.
+            for j in lo..hi.min(m) {
+                let cell = here + j - lo;
+                let pair = self.pair_at(i, j, cell);
+                let through = f64::from(self.fwd[cell] + pair + next(j + 1));
+                alt.row[i].offer(through, j);
+                alt.column[j].offer(through, i);
+            }
+        }
+        alt
+    }
+
     /// How much worse the best alignment that decides otherwise is: for a
     /// pair, than pairing either side elsewhere or not at all; for a section
-    /// left unpaired, than pairing it with anything.
+    /// left unpaired, than pairing it with anything. Each step's own scans
+    /// of its row and column (the reference of [`Self::alternatives`]).
+    #[cfg(test)]
     fn margin(&self, i: Option<usize>, j: Option<usize>) -> f64 {
         let total = self.total();
         // The best total of an alignment that pairs the cell's two
@@ -1511,7 +1568,7 @@ impl Grid {
             best
         };
         let column = |j: usize, except: Option<usize>| {
-            let (lo, hi) = self.cols[j];
+            let (lo, hi) = self.cols()[j];
             let mut best = f64::NEG_INFINITY;
             for k in lo..=hi.min(self.n.saturating_sub(1)) {
                 if Some(k) == except {
@@ -1534,6 +1591,75 @@ impl Grid {
             }
             (Some(i), None) => total - row(i, None),
             (None, Some(j)) => total - column(j, None),
+            (None, None) => 0.0,
+        };
+        if margin.is_nan() { 0.0 } else { margin }
+    }
+}
+
+/// The best total through a row's (or column's) pairs, which pair it is,
+/// and the best through any other.
+#[derive(Clone, Copy)]
+struct Best {
+    best: f64,
+    at: usize,
+    second: f64,
+}
+
+impl Default for Best {
+    fn default() -> Self {
+        Best {
+            best: f64::NEG_INFINITY,
+            at: usize::MAX,
+            second: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Best {
+    fn offer(&mut self, total: f64, at: usize) {
+        if total > self.best {
+            self.second = self.best;
+            (self.best, self.at) = (total, at);
+        } else if total > self.second {
+            self.second = total;
+        }
+    }
+
+    /// The best total through a pair other than the one at `except`.
+    fn except(&self, except: Option<usize>) -> f64 {
+        match except == Some(self.at) {
+            true => self.second,
+            false => self.best,
+        }
+    }
+}
+
+/// Per row and column of a grid: the best totals of the alignments that
+/// pair its section, or leave it unpaired (see [`Grid::alternatives`]).
+struct Alternatives {
+    total: f64,
+    row: Vec<Best>,
+    column: Vec<Best>,
+    skipping_source: Vec<f64>,
+    skipping_target: Vec<f64>,
+}
+
+impl Alternatives {
+    /// How much worse the best alignment that decides otherwise is: for a
+    /// pair, than pairing either side elsewhere or not at all; for a section
+    /// left unpaired, than pairing it with anything.
+    fn margin(&self, i: Option<usize>, j: Option<usize>) -> f64 {
+        let margin = match (i, j) {
+            (Some(i), Some(j)) => {
+                let alt = self.skipping_source[i]
+                    .max(self.skipping_target[j])
+                    .max(self.row[i].except(Some(j)))
+                    .max(self.column[j].except(Some(i)));
+                self.total - alt
+            }
+            (Some(i), None) => self.total - self.row[i].except(None),
+            (None, Some(j)) => self.total - self.column[j].except(None),
             (None, None) => 0.0,
         };
         if margin.is_nan() { 0.0 } else { margin }
@@ -1631,6 +1757,21 @@ mod tests {
             let (fwd, bwd) = reference_totals(&g);
             proptest::prop_assert_eq!(&g.fwd, &fwd);
             proptest::prop_assert_eq!(&g.bwd, &bwd);
+            // Every step's margin, from one pass, is the one its own scans
+            // find: for each pair, and each section left unpaired.
+            let alternatives = g.alternatives();
+            for i in 0..n {
+                for j in 0..m {
+                    let (a, b) = (alternatives.margin(Some(i), Some(j)), g.margin(Some(i), Some(j)));
+                    proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "pair {} {}", i, j);
+                }
+                let (a, b) = (alternatives.margin(Some(i), None), g.margin(Some(i), None));
+                proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "source {}", i);
+            }
+            for j in 0..m {
+                let (a, b) = (alternatives.margin(None, Some(j)), g.margin(None, Some(j)));
+                proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "target {}", j);
+            }
         }
     }
 

@@ -394,7 +394,12 @@ mod tests {
             sort(tree.files.keys().cloned().collect()),
             sort(tree.dirs.iter().cloned().collect()),
             sort(tree.outside_links.iter().cloned().collect()),
-            sort(tree.errors.iter().map(|(p, e)| format!("{p}: {e}")).collect()),
+            sort(
+                tree.errors
+                    .iter()
+                    .map(|(p, e)| format!("{p}: {e}"))
+                    .collect(),
+            ),
         ]
     }
 
@@ -437,15 +442,22 @@ mod tests {
             symlink(root.join("docs"), root.join("docs-alias")).unwrap();
             std::fs::create_dir(root.join("locked")).unwrap();
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0))
+            std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0o000))
                 .unwrap();
         }
         let exclude = Globs::new(["docs/drafts/"]).unwrap();
         let one_thread = walk_with(root, &exclude, usize::MAX);
         let found = sorted(&one_thread);
-        assert!(one_thread.files.len() > SEQUENTIAL_ENTRIES, "the tree is large");
+        assert!(
+            one_thread.files.len() > SEQUENTIAL_ENTRIES,
+            "the tree is large"
+        );
         assert!(found[0].contains(&".github/TEMPLATE.md".to_string()));
-        assert!(!found[0].iter().any(|p| p.starts_with("vendor/") || p.starts_with(".git/")));
+        assert!(
+            !found[0]
+                .iter()
+                .any(|p| p.starts_with("vendor/") || p.starts_with(".git/"))
+        );
         assert!(!found[0].contains(&"docs/drafts/wip.md".to_string()));
         assert!(found[1].contains(&"docs/drafts/wip.md".to_string()));
         assert!(!found[1].contains(&"docs/secret.md".to_string()));
