@@ -70,13 +70,25 @@ pub struct Link {
     pub span: Span,
     /// The destination inside the source, when it can be located exactly.
     pub dest_span: Option<Span>,
-    /// Rendered link text (image alt text for images).
-    pub text: String,
+    /// The rendered link text when the file does not hold it as it is at
+    /// `text_span` (see [`Link::text`]): most links' text is plain, and is
+    /// not copied.
+    pub rendered: Option<Box<str>>,
     /// The link text inside the brackets, for `[text](…)` and `[text][ref]`.
     pub text_span: Option<Span>,
 }
 
 impl Link {
+    /// Rendered link text (image alt text for images); `source` is the
+    /// file's text.
+    pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
+        match (&self.rendered, self.text_span) {
+            (Some(t), _) => t,
+            (None, Some(s)) => source.get(s.range()).unwrap_or(""),
+            (None, None) => "",
+        }
+    }
+
     /// The span that best points at the destination.
     pub fn target_span(&self) -> Span {
         self.dest_span.unwrap_or(self.span)
@@ -858,7 +870,6 @@ impl<'t> Builder<'t> {
 
     fn link<'a>(&self, node: &'a AstNode<'a>, url: &str, span: Span) -> Link {
         let src = &self.text[span.range()];
-        let text = rendered_text(node);
         let mut text_span = None;
         let (kind, dest_span, exact) = if src.starts_with('<') {
             (
@@ -890,12 +901,35 @@ impl<'t> Builder<'t> {
                 s.bytes().any(|b| b == b'\\' || b == b'&') || url.ends_with(s)
             }
         });
+        // The text is kept only when the file does not hold it as it is
+        // (one plain text child, the commonest, is compared without
+        // rendering it).
+        let held = text_span.and_then(|s| self.text.get(s.range()));
+        let only_text = match (node.first_child(), node.last_child()) {
+            (Some(a), Some(b)) if a.same_node(b) => match &a.data().value {
+                NodeValue::Text(t) => Some(held == Some(&**t)),
+                _ => None,
+            },
+            (None, None) => Some(held.is_none_or(str::is_empty)),
+            _ => None,
+        };
+        let rendered = match only_text {
+            Some(true) => None,
+            _ => {
+                let text = rendered_text(node);
+                match held {
+                    Some(h) if h == text => None,
+                    None if text.is_empty() => None,
+                    _ => Some(text.into_boxed_str()),
+                }
+            }
+        };
         Link {
             kind,
             dest: url.to_string(),
             span,
             dest_span,
-            text,
+            rendered,
             text_span,
         }
     }
@@ -922,7 +956,7 @@ impl<'t> Builder<'t> {
                 dest,
                 span,
                 dest_span: Some(span),
-                text: String::new(),
+                rendered: None,
                 text_span: None,
             };
             match a.name.as_str() {
@@ -1216,6 +1250,65 @@ fn build_sections(doc: &mut Document, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every link's and image's rendered text, as comrak's tree gives it
+    /// (the reference of [`Link::text`]), in document order.
+    fn rendered_texts(text: &str) -> (Vec<String>, Vec<String>) {
+        let arena = comrak::Arena::new();
+        let root = comrak::parse_document(&arena, text, &comrak_options(text));
+        let (mut links, mut images) = (Vec::new(), Vec::new());
+        for n in root.descendants() {
+            match &n.data().value {
+                NodeValue::Link(_) => links.push(rendered_text(n)),
+                NodeValue::Image(_) => images.push(rendered_text(n)),
+                _ => {}
+            }
+        }
+        (links, images)
+    }
+
+    fn link_texts_are_rendered_texts(text: &str) {
+        let doc = parse(text);
+        let (links, images) = rendered_texts(text);
+        let got = |v: &[Link]| -> Vec<String> {
+            v.iter()
+                .filter(|l| l.kind != LinkKind::Html)
+                .map(|l| l.text(text).to_string())
+                .collect()
+        };
+        assert_eq!(got(&doc.links), links, "links of {text:?}");
+        assert_eq!(got(&doc.images), images, "images of {text:?}");
+    }
+
+    /// A link's text is the file's where the file holds it as it is, and
+    /// the rendered text where it does not (markup, escapes, entities,
+    /// autolinks, references, images inside links).
+    #[test]
+    fn link_text_is_the_rendered_text() {
+        for text in [
+            "[plain](a.md) [](b.md) [*em* and `code`](c.md)\n",
+            "[a \\* star](a.md) [caf&eacute;](b.md) [![alt *x*](i.png) after](c.md)\n",
+            "<https://example.com> https://bare.example.com [ref][r] [r]\n\n[r]: r.md\n",
+            "![alt](i.png) ![](j.png) ![a `b` c](k.png) <a href=\"x.md\">x</a>\n",
+            "- [one\n  two](a.md)\n- [tr\u{e8}s](b.md)\n",
+        ] {
+            link_texts_are_rendered_texts(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_link_text_is_the_rendered_text(
+            texts in proptest::collection::vec("[a-z \\*_`&;#!\\[\\]()\n\u{e9}]{0,12}", 1..4)
+        ) {
+            let doc: String = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("[{t}](l{i}.md) ![{t}](i{i}.png)\n\n"))
+                .collect();
+            link_texts_are_rendered_texts(&doc);
+        }
+    }
 
     #[test]
     fn headings_links_and_sections() {

@@ -181,7 +181,7 @@ fn judge(
             ));
             (d, repair(&slugged, true))
         } else {
-            match suggest(fragment, &link.text, anchors, style) {
+            match suggest(fragment, link.text(&ctx.file.text), anchors, style) {
                 Some(id) => (
                     d.with_help(format!("expected `{prefix}#{id}`")),
                     repair(id, false),

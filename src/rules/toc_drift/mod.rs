@@ -408,7 +408,7 @@ fn entry<'a>(text: &str, doc: &Document, e: &'a TocEntry) -> Entry<'a> {
         toc: e,
         fragment,
         fragment_span,
-        text: normalise_text(&link.text),
+        text: normalise_text(link.text(text)),
     }
 }
 
