@@ -70,11 +70,11 @@ pub struct Occurrence {
 }
 
 /// Every external `http(s)` URL of a document (links, images, autolinks,
-/// HTML `href`/`src`), in document order.
-pub fn occurrences(doc: &Document) -> Vec<Occurrence> {
+/// HTML `href`/`src`), in document order; `text` is the file's.
+pub fn occurrences(doc: &Document, text: &str) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for l in doc.links.iter().chain(&doc.images) {
-        let dest = l.dest.trim();
+        let dest = l.dest(text).trim();
         let lower = dest.get(..8).unwrap_or(dest).to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             continue;

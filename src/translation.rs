@@ -567,7 +567,7 @@ fn section_images(
         if i % 64 == 0 && align::interrupt::fired() {
             break;
         }
-        if let Some(key) = align::image_key(index, &file.path, &img.dest) {
+        if let Some(key) = align::image_key(index, &file.path, img.dest(&file.text)) {
             out[doc.section_at(img.span.start)].push((key, img.target_span()));
         }
     }

@@ -758,7 +758,7 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
     }
     for img in &doc.images {
         // Compared by file name: a broken path still names the same diagram.
-        if let Some(key) = image_key(index, path, &img.dest) {
+        if let Some(key) = image_key(index, path, img.dest(text)) {
             out[at(img.span.start)].images.push(hash(&key.name));
         }
     }
@@ -774,8 +774,9 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         }
         // (hashed as the `str` it is: a `String` hashes as its `str` does)
         let resolved: String;
-        let key = match index.resolve(path, &l.dest) {
-            Target::External if !l.dest.is_empty() => l.dest.split('#').next(),
+        let dest = l.dest(text);
+        let key = match index.resolve(path, dest) {
+            Target::External if !dest.is_empty() => dest.split('#').next(),
             Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
                 resolved = path;
                 Some(resolved.as_str())

@@ -77,8 +77,8 @@ pub fn check(
     let mut urls: Vec<String> = (0..ws.files.len())
         .map(|i| FileId(i as u32))
         .filter(|&id| scope.reports_on(ws, id))
-        .filter_map(|id| ws.docs[id.index()].as_ref())
-        .flat_map(external::occurrences)
+        .filter_map(|id| Some((ws.docs[id.index()].as_ref()?, &ws.files[id.index()].text)))
+        .flat_map(|(doc, text)| external::occurrences(doc, text))
         .filter_map(|o| o.request.ok())
         .filter(|u| config.wants(u))
         .collect();

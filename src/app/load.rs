@@ -283,7 +283,7 @@ fn load_some(
                 continue;
             };
             for link in &doc.links {
-                let Some(target) = index::link_path(&file.path, &link.dest) else {
+                let Some(target) = index::link_path(&file.path, link.dest(&file.text)) else {
                     continue;
                 };
                 if known.contains(target.as_str())

@@ -92,11 +92,12 @@ impl Scope {
         let Some(doc) = &ws.docs[d.file.index()] else {
             return false;
         };
-        let from = &ws.files[d.file.index()].path;
+        let file = &ws.files[d.file.index()];
         doc.links.iter().chain(&doc.images).any(|l| {
             l.span.start <= d.span.start
                 && d.span.end <= l.span.end
-                && index::link_path(from, &l.dest).is_some_and(|t| self.changed.contains(&t))
+                && index::link_path(&file.path, l.dest(&file.text))
+                    .is_some_and(|t| self.changed.contains(&t))
         })
     }
 }
@@ -313,9 +314,10 @@ pub fn links_to(
     let Some(doc) = &ws.docs[id.index()] else {
         return false;
     };
-    let from = &ws.files[id.index()].path;
+    let file = &ws.files[id.index()];
     doc.links.iter().chain(&doc.images).any(|l| {
-        may_be_target(&l.dest) && index::link_path(from, &l.dest).is_some_and(|t| is_target(&t))
+        let dest = l.dest(&file.text);
+        may_be_target(dest) && index::link_path(&file.path, dest).is_some_and(|t| is_target(&t))
     })
 }
 

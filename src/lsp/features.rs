@@ -166,7 +166,7 @@ pub fn definition(
         .chain(&doc.images)
         .find(|l| l.span.start <= offset && offset < l.span.end)
     {
-        let (path, fragment) = match ready.ws.index.resolve(&file.path, &link.dest) {
+        let (path, fragment) = match ready.ws.index.resolve(&file.path, link.dest(&file.text)) {
             Target::SameFile { fragment } => (file.path.clone(), Some(fragment)),
             Target::File { path, fragment } => (path, fragment),
             Target::Dir { path } => (path, None),
@@ -252,7 +252,7 @@ pub fn document_links(dir: &Path, ready: &Ready, id: FileId) -> Vec<lt::Document
         .iter()
         .chain(&doc.images)
         .filter_map(|l| {
-            let (path, fragment) = match ready.ws.index.resolve(&file.path, &l.dest) {
+            let (path, fragment) = match ready.ws.index.resolve(&file.path, l.dest(&file.text)) {
                 Target::File { path, fragment } => (path, fragment),
                 Target::Dir { path } => (path, None),
                 _ => return None,

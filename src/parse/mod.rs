@@ -64,8 +64,10 @@ pub enum LinkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub kind: LinkKind,
-    /// The destination as written (entities and escapes resolved, not percent-decoded).
-    pub dest: String,
+    /// The destination when the file does not hold it as it is at
+    /// `dest_span` (see [`Link::dest`]): most destinations are written
+    /// plainly, and are not copied.
+    pub written: Option<Box<str>>,
     /// The whole construct (`[text](dest)`, `<a …>`).
     pub span: Span,
     /// The destination inside the source, when it can be located exactly.
@@ -79,6 +81,43 @@ pub struct Link {
 }
 
 impl Link {
+    /// A link to `dest` (its text rendered as `rendered`): the destination
+    /// is kept only when `source` does not hold it at `dest_span`.
+    pub fn new(
+        kind: LinkKind,
+        dest: &str,
+        span: Span,
+        dest_span: Option<Span>,
+        rendered: Option<Box<str>>,
+        text_span: Option<Span>,
+        source: &str,
+    ) -> Link {
+        let held = dest_span.and_then(|s| source.get(s.range()));
+        let written = match held {
+            Some(h) if h == dest => None,
+            None if dest.is_empty() => None,
+            _ => Some(dest.into()),
+        };
+        Link {
+            kind,
+            written,
+            span,
+            dest_span,
+            rendered,
+            text_span,
+        }
+    }
+
+    /// The destination as written (entities and escapes resolved, not
+    /// percent-decoded); `source` is the file's text.
+    pub fn dest<'a>(&'a self, source: &'a str) -> &'a str {
+        match (&self.written, self.dest_span) {
+            (Some(d), _) => d,
+            (None, Some(s)) => source.get(s.range()).unwrap_or(""),
+            (None, None) => "",
+        }
+    }
+
     /// Rendered link text (image alt text for images); `source` is the
     /// file's text.
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
@@ -924,14 +963,7 @@ impl<'t> Builder<'t> {
                 }
             }
         };
-        Link {
-            kind,
-            dest: url.to_string(),
-            span,
-            dest_span,
-            rendered,
-            text_span,
-        }
+        Link::new(kind, url, span, dest_span, rendered, text_span, self.text)
     }
 
     fn html(&mut self, literal: &str, pos: Sourcepos) {
@@ -951,14 +983,9 @@ impl<'t> Builder<'t> {
         }
         for a in scan.attrs {
             let span = Span::new(map.offset(a.start), map.offset(a.end));
-            let html_link = |dest: String| Link {
-                kind: LinkKind::Html,
-                dest,
-                span,
-                dest_span: Some(span),
-                rendered: None,
-                text_span: None,
-            };
+            let text = self.text;
+            let html_link =
+                |dest: String| Link::new(LinkKind::Html, &dest, span, Some(span), None, None, text);
             match a.name.as_str() {
                 "href" => self.doc.links.push(html_link(a.value)),
                 "src" => self.doc.images.push(html_link(a.value)),
@@ -1251,16 +1278,19 @@ fn build_sections(doc: &mut Document, len: usize) {
 mod tests {
     use super::*;
 
-    /// Every link's and image's rendered text, as comrak's tree gives it
-    /// (the reference of [`Link::text`]), in document order.
-    fn rendered_texts(text: &str) -> (Vec<String>, Vec<String>) {
+    type DestAndText = (String, String);
+
+    /// Every link's and image's destination and rendered text, as
+    /// comrak's tree gives them (the reference of [`Link::dest`] and
+    /// [`Link::text`]), in document order.
+    fn rendered_texts(text: &str) -> (Vec<DestAndText>, Vec<DestAndText>) {
         let arena = comrak::Arena::new();
         let root = comrak::parse_document(&arena, text, &comrak_options(text));
         let (mut links, mut images) = (Vec::new(), Vec::new());
         for n in root.descendants() {
             match &n.data().value {
-                NodeValue::Link(_) => links.push(rendered_text(n)),
-                NodeValue::Image(_) => images.push(rendered_text(n)),
+                NodeValue::Link(l) => links.push((l.url.to_string(), rendered_text(n))),
+                NodeValue::Image(l) => images.push((l.url.to_string(), rendered_text(n))),
                 _ => {}
             }
         }
@@ -1270,24 +1300,25 @@ mod tests {
     fn link_texts_are_rendered_texts(text: &str) {
         let doc = parse(text);
         let (links, images) = rendered_texts(text);
-        let got = |v: &[Link]| -> Vec<String> {
+        let got = |v: &[Link]| -> Vec<DestAndText> {
             v.iter()
                 .filter(|l| l.kind != LinkKind::Html)
-                .map(|l| l.text(text).to_string())
+                .map(|l| (l.dest(text).to_string(), l.text(text).to_string()))
                 .collect()
         };
         assert_eq!(got(&doc.links), links, "links of {text:?}");
         assert_eq!(got(&doc.images), images, "images of {text:?}");
     }
 
-    /// A link's text is the file's where the file holds it as it is, and
-    /// the rendered text where it does not (markup, escapes, entities,
-    /// autolinks, references, images inside links).
+    /// A link's destination and text are the file's where the file holds
+    /// them as they are, and comrak's where it does not (markup, escapes,
+    /// entities, autolinks, references, images inside links).
     #[test]
     fn link_text_is_the_rendered_text() {
         for text in [
             "[plain](a.md) [](b.md) [*em* and `code`](c.md)\n",
             "[a \\* star](a.md) [caf&eacute;](b.md) [![alt *x*](i.png) after](c.md)\n",
+            "[esc](a\\_b.md) [ent](caf&eacute;.md) [pct](a%20b.md) [t](a.md \"title\") [sp](<a b.md>)\n",
             "<https://example.com> https://bare.example.com [ref][r] [r]\n\n[r]: r.md\n",
             "![alt](i.png) ![](j.png) ![a `b` c](k.png) <a href=\"x.md\">x</a>\n",
             "- [one\n  two](a.md)\n- [tr\u{e8}s](b.md)\n",
@@ -1304,7 +1335,7 @@ mod tests {
             let doc: String = texts
                 .iter()
                 .enumerate()
-                .map(|(i, t)| format!("[{t}](l{i}.md) ![{t}](i{i}.png)\n\n"))
+                .map(|(i, t)| format!("[{t}](l{i}{t}.md) ![{t}](<i{i}{t}.png>)\n\n"))
                 .collect();
             link_texts_are_rendered_texts(&doc);
         }
@@ -1339,11 +1370,7 @@ mod tests {
             &text[doc.front_matter.unwrap().range()],
             "---\ntitle: x\n---"
         );
-        let kinds: Vec<_> = doc
-            .links
-            .iter()
-            .map(|l| (l.kind, l.dest.as_str()))
-            .collect();
+        let kinds: Vec<_> = doc.links.iter().map(|l| (l.kind, l.dest(text))).collect();
         assert_eq!(
             kinds,
             [

@@ -608,8 +608,8 @@ fn url_runs(text: &str, links: &[super::Link], images: &[super::Link]) -> Vec<Bu
     for l in links.iter().chain(images) {
         match l.dest_span {
             Some(s) => spans.push(s),
-            None if l.kind == super::LinkKind::Reference && !l.dest.is_empty() => {
-                if let Some(s) = definition(text, &l.dest) {
+            None if l.kind == super::LinkKind::Reference && !l.dest(text).is_empty() => {
+                if let Some(s) = definition(text, l.dest(text)) {
                     spans.push(s);
                 }
             }

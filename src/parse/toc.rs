@@ -254,7 +254,7 @@ fn find_titled(
         .enumerate()
         .find(|&(k, sub)| {
             let next = subs.get(k + 1).map_or(section_end, |h| h.start);
-            !mostly_link_list(doc, items, Span::new(sub.end, next))
+            !mostly_link_list(text, doc, items, Span::new(sub.end, next))
         })
         .map_or(section_end, |(_, sub)| sub.start);
     let first_item = items
@@ -286,11 +286,11 @@ fn find_titled(
 
 /// Whether `span` reads as part of a TOC: at least half of its list items
 /// (and at least one) hold a `#` link.
-fn mostly_link_list(doc: &Document, items: &[ListItem], span: Span) -> bool {
+fn mostly_link_list(text: &str, doc: &Document, items: &[ListItem], span: Span) -> bool {
     let links: Vec<Span> = doc
         .links
         .iter()
-        .filter(|l| span.contains(l.span) && l.dest.starts_with('#'))
+        .filter(|l| span.contains(l.span) && l.dest(text).starts_with('#'))
         .map(|l| l.span)
         .collect();
     let inside: Vec<&ListItem> = items.iter().filter(|i| span.contains(i.span)).collect();
@@ -317,7 +317,7 @@ fn entries_in(
     let mut next = 0;
     let mut open: Vec<&ListItem> = Vec::new();
     for (i, l) in doc.links.iter().enumerate() {
-        if !span.contains(l.span) || l.kind == LinkKind::Html || !l.dest.starts_with('#') {
+        if !span.contains(l.span) || l.kind == LinkKind::Html || !l.dest(text).starts_with('#') {
             continue;
         }
         while next < items.len() && items[next].span.start <= l.span.start {

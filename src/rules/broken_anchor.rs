@@ -73,7 +73,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
-        let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, &link.dest) {
+        let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, link.dest(&ctx.file.text)) {
             Target::SameFile { fragment } => (fragment, ctx.index.anchors(ctx.id), None),
             Target::File {
                 path,
@@ -113,7 +113,7 @@ fn judge(
         return None;
     }
     let span = fragment_span(ctx, link);
-    let prefix = link.dest.split_once('#').map_or("", |(p, _)| p);
+    let prefix = link.dest(&ctx.file.text).split_once('#').map_or("", |(p, _)| p);
     let where_ = match target {
         Some(path) => format!("`{path}`"),
         None => "this file".to_string(),

@@ -61,11 +61,11 @@ pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     for link in &ctx.doc.links {
-        let message = match ctx.index.resolve(&ctx.file.path, &link.dest) {
+        let message = match ctx.index.resolve(&ctx.file.path, link.dest(&ctx.file.text)) {
             Target::Missing { path } => format!("link target `{path}` does not exist"),
             Target::EscapesRoot => format!(
                 "link `{}` leaves the documentation root; it was not followed",
-                link.dest
+                link.dest(&ctx.file.text)
             ),
             Target::OutsideLink { path } => format!(
                 "link target `{path}` is a symlink to a place outside the documentation root; it was not followed"

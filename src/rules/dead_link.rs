@@ -52,7 +52,7 @@ pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(outcomes) = ctx.external else { return };
-    for o in occurrences(ctx.doc) {
+    for o in occurrences(ctx.doc, &ctx.file.text) {
         let outcome = match &o.request {
             Err(why) => Outcome::Failed { error: why.clone() },
             Ok(u) => match outcomes.get(u) {

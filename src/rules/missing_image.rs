@@ -43,12 +43,12 @@ pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     for image in &ctx.doc.images {
-        let message = match ctx.index.resolve(&ctx.file.path, &image.dest) {
+        let message = match ctx.index.resolve(&ctx.file.path, image.dest(&ctx.file.text)) {
             Target::Missing { path } => format!("image `{path}` does not exist"),
             Target::Dir { path } => format!("image path `{path}` is a folder, not a file"),
             Target::EscapesRoot => format!(
                 "image `{}` lies outside the documentation root; it was not followed",
-                image.dest
+                image.dest(&ctx.file.text)
             ),
             Target::OutsideLink { path } => format!(
                 "image `{path}` is a symlink to a place outside the documentation root; it was not followed"

@@ -463,11 +463,11 @@ pub(crate) fn kept_source_path(
 ) -> Option<(String, Option<crate::fix::Fix>)> {
     use crate::index::Target;
     let source = ctx.index.source_of(&ctx.file.path)?;
-    let Target::File { path, .. } = ctx.index.resolve(source, &link.dest) else {
+    let Target::File { path, .. } = ctx.index.resolve(source, link.dest(&ctx.file.text)) else {
         return None;
     };
     let rel = relative_path(&ctx.file.path, &path);
-    let dest = link.dest.trim();
+    let dest = link.dest(&ctx.file.text).trim();
     let cut = dest.find(['#', '?']).unwrap_or(dest.len());
     let (old_path, tail) = dest.split_at(cut);
     // Written as the file spells it (spaces encoded when the link encoded them).
@@ -478,7 +478,7 @@ pub(crate) fn kept_source_path(
     };
     let span = link.target_span();
     let fix = (link.dest_span.is_some()
-        && ctx.file.slice(span) == link.dest
+        && ctx.file.slice(span) == link.dest(&ctx.file.text)
         && !new_path.contains(['(', ')', '<', '>']))
     .then(|| {
         crate::fix::Fix::safe(vec![crate::fix::Edit::replace(

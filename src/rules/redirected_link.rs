@@ -37,7 +37,7 @@ pub(super) const CHECK: Check = Check::File(check);
 
 pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(outcomes) = ctx.external else { return };
-    for o in occurrences(ctx.doc) {
+    for o in occurrences(ctx.doc, &ctx.file.text) {
         let Ok(request) = &o.request else { continue };
         let Some(Outcome::Ok {
             final_url: Some(final_url),

@@ -393,7 +393,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
 
 fn entry<'a>(text: &str, doc: &Document, e: &'a TocEntry) -> Entry<'a> {
     let link = &doc.links[e.link];
-    let raw = link.dest.split_once('#').map_or("", |(_, f)| f);
+    let raw = link.dest(text).split_once('#').map_or("", |(_, f)| f);
     let decoded = decode(raw);
     let fragment = decoded
         .strip_prefix("user-content-")

@@ -199,7 +199,7 @@ fn reuse(
             let frag = Span::new(dest.start + hash + 1, dest.end);
             // A fragment that works stays — as parsed: entities and escapes
             // resolved, percent-decoded.
-            let parsed = link.dest.split_once('#').map_or("", |(_, f)| f);
+            let parsed = link.dest(text).split_once('#').map_or("", |(_, f)| f);
             let decoded = decode(parsed);
             let decoded = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
             if !line.ids.contains(&decoded) {
