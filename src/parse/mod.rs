@@ -67,7 +67,7 @@ pub struct Link {
     /// The destination when the file does not hold it as it is at
     /// `dest_span` (see [`Link::dest`]): most destinations are written
     /// plainly, and are not copied.
-    pub written: Option<Box<str>>,
+    written: Option<Box<str>>,
     /// The whole construct (`[text](dest)`, `<a …>`).
     pub span: Span,
     /// The destination inside the source, when it can be located exactly.
@@ -75,14 +75,16 @@ pub struct Link {
     /// The rendered link text when the file does not hold it as it is at
     /// `text_span` (see [`Link::text`]): most links' text is plain, and is
     /// not copied.
-    pub rendered: Option<Box<str>>,
+    rendered: Option<Box<str>>,
     /// The link text inside the brackets, for `[text](…)` and `[text][ref]`.
     pub text_span: Option<Span>,
 }
 
 impl Link {
-    /// A link to `dest` (its text rendered as `rendered`): the destination
-    /// is kept only when `source` does not hold it at `dest_span`.
+    /// A link to `dest`: the destination is kept only when `source` (the
+    /// file's text) does not hold it at `dest_span`. `rendered` is the link
+    /// text when the file does not hold it at `text_span` (`None` when it
+    /// does, or when there is no text).
     pub fn new(
         kind: LinkKind,
         dest: &str,
