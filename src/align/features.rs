@@ -55,12 +55,17 @@ pub(crate) fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     foldhash::quality::FixedState::with_seed(0x6c6f636b73746570).hash_one(v)
 }
 
-/// `hash(&w.to_ascii_lowercase())`, without allocating for short words.
+/// `hash(&w.to_ascii_lowercase())`, without copying a word that has no
+/// capital, nor allocating for a short one.
 fn hash_ascii_lower(w: &str) -> u64 {
+    if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+        return hash(w);
+    }
     let mut buf = [0u8; 64];
     if let Some(slot) = buf.get_mut(..w.len()) {
         slot.copy_from_slice(w.as_bytes());
         slot.make_ascii_lowercase();
+        // Lowercasing ASCII letters keeps UTF-8 valid (checked all the same).
         if let Ok(lower) = std::str::from_utf8(slot) {
             return hash(lower);
         }
@@ -864,6 +869,13 @@ mod tests {
             let mut fast = Vec::new();
             cognates(&text, &mut fast);
             proptest::prop_assert_eq!(fast, cognates_by_words(&text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_lowercase_hash_is_the_lowercased_words(w in "[a-zA-Z0-9_é]{0,70}") {
+            proptest::prop_assert_eq!(hash_ascii_lower(&w), hash(&w.to_ascii_lowercase()));
         }
     }
 
