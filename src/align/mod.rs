@@ -1422,50 +1422,6 @@ impl Grid {
         }
     }
 
-    /// The best total of an alignment that leaves source `i` unpaired.
-    #[cfg(test)]
-    fn skipping_source(&self, i: usize) -> f64 {
-        let (lo, hi) = self.rows[i];
-        let here = self.offset[i];
-        let next = self.bwd_row(i + 1);
-        let mut best = f64::NEG_INFINITY;
-        for j in lo..=hi {
-            best = best.max(f64::from(self.fwd[here + j - lo] + next(j)));
-        }
-        best
-    }
-
-    /// Per column `j` (0..=m): the rows that compute it, `lo..=hi` (rows'
-    /// ranges only move right, so these are ranges too).
-    #[cfg(test)]
-    fn cols(&self) -> Vec<(usize, usize)> {
-        let mut cols = vec![(usize::MAX, 0); self.m + 1];
-        for (i, &(lo, hi)) in self.rows.iter().enumerate() {
-            for c in &mut cols[lo..=hi.min(self.m)] {
-                c.0 = c.0.min(i);
-                c.1 = c.1.max(i);
-            }
-        }
-        cols
-    }
-
-    /// The best total of an alignment that leaves target `j` unpaired.
-    #[cfg(test)]
-    fn skipping_target(&self, j: usize) -> f64 {
-        let (lo, hi) = self.cols()[j];
-        let mut best = f64::NEG_INFINITY;
-        for i in lo..=hi.min(self.n) {
-            // Row i holds column j + 1 too when it holds j and j < its last.
-            let (fwd, bwd) = match self.at(i, j) {
-                Some(cell) if j < self.rows[i].1 => (self.fwd[cell], self.bwd[cell + 1]),
-                Some(cell) => (self.fwd[cell], f32::NEG_INFINITY),
-                None => (f32::NEG_INFINITY, self.bwd_at(i, j + 1)),
-            };
-            best = best.max(f64::from(fwd + bwd));
-        }
-        best
-    }
-
     /// The best alignment, as steps (both, source only, target only).
     fn path(&self) -> Vec<(Option<usize>, Option<usize>)> {
         let (mut i, mut j) = (0, 0);
@@ -1497,7 +1453,8 @@ impl Grid {
     /// What [`Alternatives::margin`] compares each step with, for every row
     /// and column at once: one pass over the cells, row by row (a margin
     /// found by scanning its row and column for each step of the path cost
-    /// a tenth of the alignment).
+    /// a tenth of the alignment; the tests keep those scans as the
+    /// reference).
     fn alternatives(&self) -> Alternatives {
         let (n, m) = (self.n, self.m);
         let mut alt = Alternatives {
@@ -1540,60 +1497,6 @@ impl Grid {
             }
         }
         alt
-    }
-
-    /// How much worse the best alignment that decides otherwise is: for a
-    /// pair, than pairing either side elsewhere or not at all; for a section
-    /// left unpaired, than pairing it with anything. Each step's own scans
-    /// of its row and column (the reference of [`Self::alternatives`]).
-    #[cfg(test)]
-    fn margin(&self, i: Option<usize>, j: Option<usize>) -> f64 {
-        let total = self.total();
-        // The best total of an alignment that pairs the cell's two
-        // sections, read from the rows' slices (each cell looked up once,
-        // not each of its three terms by coordinates).
-        let row = |i: usize, except: Option<usize>| {
-            let (lo, hi) = self.rows[i];
-            let here = self.offset[i];
-            let next = self.bwd_row(i + 1);
-            let mut best = f64::NEG_INFINITY;
-            for k in lo..hi.min(self.m) {
-                if Some(k) == except {
-                    continue;
-                }
-                let cell = here + k - lo;
-                let pair = self.pair_at(i, k, cell);
-                best = best.max(f64::from(self.fwd[cell] + pair + next(k + 1)));
-            }
-            best
-        };
-        let column = |j: usize, except: Option<usize>| {
-            let (lo, hi) = self.cols()[j];
-            let mut best = f64::NEG_INFINITY;
-            for k in lo..=hi.min(self.n.saturating_sub(1)) {
-                if Some(k) == except {
-                    continue;
-                }
-                let Some(cell) = self.at(k, j) else { continue };
-                let pair = self.pair_at(k, j, cell);
-                best = best.max(f64::from(self.fwd[cell] + pair + self.bwd_at(k + 1, j + 1)));
-            }
-            best
-        };
-        let margin = match (i, j) {
-            (Some(i), Some(j)) => {
-                let alt = self
-                    .skipping_source(i)
-                    .max(self.skipping_target(j))
-                    .max(row(i, Some(j)))
-                    .max(column(j, Some(i)));
-                total - alt
-            }
-            (Some(i), None) => total - row(i, None),
-            (None, Some(j)) => total - column(j, None),
-            (None, None) => 0.0,
-        };
-        if margin.is_nan() { 0.0 } else { margin }
     }
 }
 
@@ -1669,6 +1572,86 @@ impl Alternatives {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A grid's margins as they were computed before [`Grid::alternatives`]:
+    /// each step's own scans of its row and column (the reference).
+    fn margin_by_scans(g: &Grid, i: Option<usize>, j: Option<usize>) -> f64 {
+        // Per column: the rows that compute it (rows' ranges only move
+        // right, so these are ranges too).
+        let mut cols = vec![(usize::MAX, 0); g.m + 1];
+        for (r, &(lo, hi)) in g.rows.iter().enumerate() {
+            for c in &mut cols[lo..=hi.min(g.m)] {
+                c.0 = c.0.min(r);
+                c.1 = c.1.max(r);
+            }
+        }
+        let skipping_source = |i: usize| {
+            let (lo, hi) = g.rows[i];
+            let here = g.offset[i];
+            let next = g.bwd_row(i + 1);
+            let mut best = f64::NEG_INFINITY;
+            for j in lo..=hi {
+                best = best.max(f64::from(g.fwd[here + j - lo] + next(j)));
+            }
+            best
+        };
+        let skipping_target = |j: usize| {
+            let (lo, hi) = cols[j];
+            let mut best = f64::NEG_INFINITY;
+            for i in lo..=hi.min(g.n) {
+                // Row i holds column j + 1 too when it holds j and j < its last.
+                let (fwd, bwd) = match g.at(i, j) {
+                    Some(cell) if j < g.rows[i].1 => (g.fwd[cell], g.bwd[cell + 1]),
+                    Some(cell) => (g.fwd[cell], f32::NEG_INFINITY),
+                    None => (f32::NEG_INFINITY, g.bwd_at(i, j + 1)),
+                };
+                best = best.max(f64::from(fwd + bwd));
+            }
+            best
+        };
+        let row = |i: usize, except: Option<usize>| {
+            let (lo, hi) = g.rows[i];
+            let here = g.offset[i];
+            let next = g.bwd_row(i + 1);
+            let mut best = f64::NEG_INFINITY;
+            for k in lo..hi.min(g.m) {
+                if Some(k) == except {
+                    continue;
+                }
+                let cell = here + k - lo;
+                let pair = g.pair_at(i, k, cell);
+                best = best.max(f64::from(g.fwd[cell] + pair + next(k + 1)));
+            }
+            best
+        };
+        let column = |j: usize, except: Option<usize>| {
+            let (lo, hi) = cols[j];
+            let mut best = f64::NEG_INFINITY;
+            for k in lo..=hi.min(g.n.saturating_sub(1)) {
+                if Some(k) == except {
+                    continue;
+                }
+                let Some(cell) = g.at(k, j) else { continue };
+                let pair = g.pair_at(k, j, cell);
+                best = best.max(f64::from(g.fwd[cell] + pair + g.bwd_at(k + 1, j + 1)));
+            }
+            best
+        };
+        let total = g.total();
+        let margin = match (i, j) {
+            (Some(i), Some(j)) => {
+                let alt = skipping_source(i)
+                    .max(skipping_target(j))
+                    .max(row(i, Some(j)))
+                    .max(column(j, Some(i)));
+                total - alt
+            }
+            (Some(i), None) => total - row(i, None),
+            (None, Some(j)) => total - column(j, None),
+            (None, None) => 0.0,
+        };
+        if margin.is_nan() { 0.0 } else { margin }
+    }
 
     /// The forward and backward totals as they were computed before the
     /// row-slice loops: every neighbour looked up by its coordinates.
@@ -1762,14 +1745,17 @@ mod tests {
             let alternatives = g.alternatives();
             for i in 0..n {
                 for j in 0..m {
-                    let (a, b) = (alternatives.margin(Some(i), Some(j)), g.margin(Some(i), Some(j)));
+                    let a = alternatives.margin(Some(i), Some(j));
+                    let b = margin_by_scans(&g, Some(i), Some(j));
                     proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "pair {} {}", i, j);
                 }
-                let (a, b) = (alternatives.margin(Some(i), None), g.margin(Some(i), None));
+                let a = alternatives.margin(Some(i), None);
+                let b = margin_by_scans(&g, Some(i), None);
                 proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "source {}", i);
             }
             for j in 0..m {
-                let (a, b) = (alternatives.margin(None, Some(j)), g.margin(None, Some(j)));
+                let a = alternatives.margin(None, Some(j));
+                let b = margin_by_scans(&g, None, Some(j));
                 proptest::prop_assert_eq!(a.to_bits(), b.to_bits(), "target {}", j);
             }
         }

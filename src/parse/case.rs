@@ -49,7 +49,7 @@ static SMALL: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
 /// checks every one): Hebrew to Myanmar, Hangul Jamo, general
 /// punctuation, CJK symbols to CJK ideographs (kana, Bopomofo, Hangul
 /// compatibility Jamo among them), Hangul syllables.
-pub fn caseless(c: char) -> bool {
+fn caseless(c: char) -> bool {
     matches!(
         c as u32,
         0x0590..=0x109F | 0x1100..=0x11FF | 0x2000..=0x206F | 0x3000..=0x9FFF | 0xAC00..=0xD7A3

@@ -113,26 +113,28 @@ impl Link {
     /// The destination as written (entities and escapes resolved, not
     /// percent-decoded); `source` is the file's text.
     pub fn dest<'a>(&'a self, source: &'a str) -> &'a str {
-        match (&self.written, self.dest_span) {
-            (Some(d), _) => d,
-            (None, Some(s)) => source.get(s.range()).unwrap_or(""),
-            (None, None) => "",
-        }
+        owned_or_held(&self.written, self.dest_span, source)
     }
 
     /// Rendered link text (image alt text for images); `source` is the
     /// file's text.
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        match (&self.rendered, self.text_span) {
-            (Some(t), _) => t,
-            (None, Some(s)) => source.get(s.range()).unwrap_or(""),
-            (None, None) => "",
-        }
+        owned_or_held(&self.rendered, self.text_span, source)
     }
 
     /// The span that best points at the destination.
     pub fn target_span(&self) -> Span {
         self.dest_span.unwrap_or(self.span)
+    }
+}
+
+/// A link's own copy of a text, else the file's text at `span` (else
+/// nothing).
+fn owned_or_held<'a>(owned: &'a Option<Box<str>>, span: Option<Span>, source: &'a str) -> &'a str {
+    match (owned, span) {
+        (Some(t), _) => t,
+        (None, Some(s)) => source.get(s.range()).unwrap_or(""),
+        (None, None) => "",
     }
 }
 

@@ -73,7 +73,8 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
-        let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, link.dest(&ctx.file.text)) {
+        let dest = link.dest(&ctx.file.text);
+        let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, dest) {
             Target::SameFile { fragment } => (fragment, ctx.index.anchors(ctx.id), None),
             Target::File {
                 path,
