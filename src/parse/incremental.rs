@@ -339,9 +339,7 @@ impl Placed for super::Link {
         self.span.start
     }
     fn shift(&mut self, by: Shift) {
-        self.span = by.span(self.span);
-        self.dest_span = self.dest_span.map(|s| by.span(s));
-        self.text_span = self.text_span.map(|s| by.span(s));
+        super::Link::shift(self, |s| by.span(s));
     }
 }
 

@@ -61,23 +61,51 @@ pub enum LinkKind {
 }
 
 /// A link or an image reference found in the document.
+///
+/// (48 bytes: a document keeps one per link, and a long README has
+/// thousands. The two inner spans are kept as `u32` offsets — a text is at
+/// most [`crate::source::MAX_TEXT`] bytes —, and the rare copies of a
+/// destination or text behind one pointer.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub kind: LinkKind,
-    /// The destination when the file does not hold it as it is at
-    /// `dest_span` (see [`Link::dest`]): most destinations are written
-    /// plainly, and are not copied.
-    written: Option<Box<str>>,
     /// The whole construct (`[text](dest)`, `<a …>`).
     pub span: Span,
     /// The destination inside the source, when it can be located exactly.
-    pub dest_span: Option<Span>,
-    /// The rendered link text when the file does not hold it as it is at
-    /// `text_span` (see [`Link::text`]): most links' text is plain, and is
-    /// not copied.
-    rendered: Option<Box<str>>,
+    dest_at: At,
     /// The link text inside the brackets, for `[text](…)` and `[text][ref]`.
-    pub text_span: Option<Span>,
+    text_at: At,
+    /// The destination and the rendered text, each when the file does not
+    /// hold it as it is at its span (see [`Link::dest`], [`Link::text`]):
+    /// most links are written plainly, and nothing is copied.
+    owned: Option<Box<Owned>>,
+}
+
+/// What a [`Link`] keeps of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Owned {
+    written: Option<Box<str>>,
+    rendered: Option<Box<str>>,
+}
+
+/// An optional span of a text as two `u32` offsets (`start > end`: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At(u32, u32);
+
+impl At {
+    const NONE: At = At(1, 0);
+
+    fn new(span: Option<Span>) -> At {
+        match span {
+            // (Offsets of a text of at most `MAX_TEXT` bytes fit.)
+            Some(s) => At(s.start as u32, s.end as u32),
+            None => At::NONE,
+        }
+    }
+
+    fn get(self) -> Option<Span> {
+        (self.0 <= self.1).then(|| Span::new(self.0 as usize, self.1 as usize))
+    }
 }
 
 impl Link {
@@ -100,37 +128,57 @@ impl Link {
             None if dest.is_empty() => None,
             _ => Some(dest.into()),
         };
+        let owned = (written.is_some() || rendered.is_some())
+            .then(|| Box::new(Owned { written, rendered }));
         Link {
             kind,
-            written,
             span,
-            dest_span,
-            rendered,
-            text_span,
+            dest_at: At::new(dest_span),
+            text_at: At::new(text_span),
+            owned,
         }
+    }
+
+    /// The destination inside the source, when it can be located exactly.
+    pub fn dest_span(&self) -> Option<Span> {
+        self.dest_at.get()
+    }
+
+    /// The link text inside the brackets, for `[text](…)` and `[text][ref]`.
+    pub fn text_span(&self) -> Option<Span> {
+        self.text_at.get()
     }
 
     /// The destination as written (entities and escapes resolved, not
     /// percent-decoded); `source` is the file's text.
     pub fn dest<'a>(&'a self, source: &'a str) -> &'a str {
-        owned_or_held(&self.written, self.dest_span, source)
+        let owned = self.owned.as_ref().and_then(|o| o.written.as_deref());
+        owned_or_held(owned, self.dest_span(), source)
     }
 
     /// Rendered link text (image alt text for images); `source` is the
     /// file's text.
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        owned_or_held(&self.rendered, self.text_span, source)
+        let owned = self.owned.as_ref().and_then(|o| o.rendered.as_deref());
+        owned_or_held(owned, self.text_span(), source)
     }
 
     /// The span that best points at the destination.
     pub fn target_span(&self) -> Span {
-        self.dest_span.unwrap_or(self.span)
+        self.dest_span().unwrap_or(self.span)
+    }
+
+    /// Moves its spans (an edit before or around them).
+    pub(crate) fn shift(&mut self, by: impl Fn(Span) -> Span) {
+        self.span = by(self.span);
+        self.dest_at = At::new(self.dest_span().map(&by));
+        self.text_at = At::new(self.text_span().map(&by));
     }
 }
 
 /// A link's own copy of a text, else the file's text at `span` (else
 /// nothing).
-fn owned_or_held<'a>(owned: &'a Option<Box<str>>, span: Option<Span>, source: &'a str) -> &'a str {
+fn owned_or_held<'a>(owned: Option<&'a str>, span: Option<Span>, source: &'a str) -> &'a str {
     match (owned, span) {
         (Some(t), _) => t,
         (None, Some(s)) => source.get(s.range()).unwrap_or(""),
@@ -1314,6 +1362,28 @@ mod tests {
         assert_eq!(got(&doc.images), images, "images of {text:?}");
     }
 
+    /// A link is small (a document keeps thousands), and its inner spans
+    /// read back as they were given, an absent one as absent, at the ends
+    /// of the offsets' range too.
+    #[test]
+    fn a_link_keeps_its_spans_in_48_bytes() {
+        assert!(
+            std::mem::size_of::<Link>() <= 48,
+            "{}",
+            std::mem::size_of::<Link>()
+        );
+        let max = crate::source::MAX_TEXT as usize;
+        for (dest, text) in [
+            (None, None),
+            (Some(Span::new(0, 0)), None),
+            (None, Some(Span::new(3, 9))),
+            (Some(Span::new(max, max)), Some(Span::new(0, max))),
+        ] {
+            let link = Link::new(LinkKind::Inline, "", Span::new(0, 1), dest, None, text, "");
+            assert_eq!((link.dest_span(), link.text_span()), (dest, text));
+        }
+    }
+
     /// A link's destination and text are the file's where the file holds
     /// them as they are, and comrak's where it does not (markup, escapes,
     /// entities, autolinks, references, images inside links).
@@ -1355,8 +1425,11 @@ mod tests {
         assert_eq!(doc.headings[0].text, "Title");
         let link = &doc.links[0];
         assert_eq!(link.kind, LinkKind::Inline);
-        assert_eq!(&text[link.dest_span.unwrap().range()], "other.md#frag");
-        assert_eq!(&text[doc.images[0].dest_span.unwrap().range()], "a%20b.png");
+        assert_eq!(&text[link.dest_span().unwrap().range()], "other.md#frag");
+        assert_eq!(
+            &text[doc.images[0].dest_span().unwrap().range()],
+            "a%20b.png"
+        );
         assert_eq!(doc.anchors[0].id, "n");
         let levels: Vec<_> = doc.sections.iter().map(|s| (s.level, s.parent())).collect();
         assert_eq!(
@@ -1384,7 +1457,7 @@ mod tests {
                 (LinkKind::Inline, "c d.md"),
             ]
         );
-        assert_eq!(&text[doc.links[3].dest_span.unwrap().range()], "c d.md");
+        assert_eq!(&text[doc.links[3].dest_span().unwrap().range()], "c d.md");
         let toml = parse("+++\ntitle = 1\n+++\n# T\n");
         assert!(toml.front_matter.is_some());
         assert_eq!(toml.headings[0].text, "T");
@@ -1509,7 +1582,7 @@ mod tests {
     fn crlf_and_bom_spans() {
         let text = "\u{feff}# A\r\n\r\n[l](#a)\r\n";
         let doc = parse(text);
-        assert_eq!(&text[doc.links[0].dest_span.unwrap().range()], "#a");
+        assert_eq!(&text[doc.links[0].dest_span().unwrap().range()], "#a");
         assert_eq!(&text[doc.headings[0].span.range()], "# A");
     }
 }

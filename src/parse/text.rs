@@ -606,7 +606,7 @@ pub(super) fn collect<'a>(
 fn url_runs(text: &str, links: &[super::Link], images: &[super::Link]) -> Vec<Built> {
     let mut spans: Vec<Span> = Vec::new();
     for l in links.iter().chain(images) {
-        match l.dest_span {
+        match l.dest_span() {
             Some(s) => spans.push(s),
             None if l.kind == super::LinkKind::Reference && !l.dest(text).is_empty() => {
                 if let Some(s) = definition(text, l.dest(text)) {

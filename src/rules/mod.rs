@@ -477,7 +477,7 @@ pub(crate) fn kept_source_path(
         rel.clone()
     };
     let span = link.target_span();
-    let fix = (link.dest_span.is_some()
+    let fix = (link.dest_span().is_some()
         && ctx.file.slice(span) == link.dest(&ctx.file.text)
         && !new_path.contains(['(', ')', '<', '>']))
     .then(|| {

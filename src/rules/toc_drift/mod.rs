@@ -291,7 +291,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
                 if normalise_text(&heading.text) != entry.text
-                    && let Some(ts) = doc.links[entry.toc.link].text_span
+                    && let Some(ts) = doc.links[entry.toc.link].text_span()
                 {
                     findings.texts.push(
                         Diagnostic::new(
@@ -399,7 +399,7 @@ fn entry<'a>(text: &str, doc: &Document, e: &'a TocEntry) -> Entry<'a> {
         .strip_prefix("user-content-")
         .unwrap_or(&decoded)
         .to_string();
-    let fragment_span = link.dest_span.and_then(|d| {
+    let fragment_span = link.dest_span().and_then(|d| {
         text[d.range()]
             .find('#')
             .map(|i| Span::new(d.start + i + 1, d.end))

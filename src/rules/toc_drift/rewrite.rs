@@ -193,7 +193,7 @@ fn reuse(
 ) -> String {
     let link = &doc.links[e.link];
     let mut edits: Vec<(Span, String)> = Vec::new();
-    if let Some(dest) = link.dest_span {
+    if let Some(dest) = link.dest_span() {
         let src = &text[dest.range()];
         if let Some(hash) = src.find('#') {
             let frag = Span::new(dest.start + hash + 1, dest.end);
@@ -207,7 +207,7 @@ fn reuse(
             }
         }
     }
-    if rewrite_texts && let Some(ts) = link.text_span {
+    if rewrite_texts && let Some(ts) = link.text_span() {
         let wanted = link_text(line.heading);
         if text[ts.range()] != wanted {
             edits.push((ts, wanted));
