@@ -318,110 +318,22 @@ fn ascii_runs(text: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &st
     })
 }
 
-/// What a byte can be part of: a run of [`numbers`] (`NUMBER`: digits,
-/// `.`, `,`) or of Latin words (`WORD`: ASCII letters, digits, `_`);
-/// and what it tells of them (`DIGIT`, `LETTER`, `CAPITAL`, `UNDERSCORE`).
-const NUMBER: u8 = 1;
-const WORD: u8 = 2;
-const DIGIT: u8 = 4;
-const LETTER: u8 = 8;
-const CAPITAL: u8 = 16;
-const UNDERSCORE: u8 = 32;
-static KIND: [u8; 256] = {
-    let mut kind = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        kind[b] = if c.is_ascii_digit() {
-            NUMBER | WORD | DIGIT
-        } else if c.is_ascii_uppercase() {
-            WORD | LETTER | CAPITAL
-        } else if c.is_ascii_lowercase() {
-            WORD | LETTER
-        } else if c == b'_' {
-            WORD | UNDERSCORE
-        } else if c == b'.' || c == b',' {
-            NUMBER
-        } else {
-            0
-        };
-        b += 1;
-    }
-    kind
-};
-
 /// [`numbers`] and Latin words (see [`Features::latin`]) of a text in one
-/// scan, each byte's kind read from a table. Both kinds of run lie inside
-/// the maximal runs of bytes that are part of either, and end where those
-/// end: numbers are looked for only in those with a digit; the words are
-/// the runs of `WORD` bytes inside them, judged by the kinds of their
-/// bytes — [`distinctive`]'s rule (a digit anywhere, or a capital after the
-/// first byte) read from the bits; a property test holds the two together.
+/// scan: in a text of another script every Latin word is kept, and the
+/// text is read as bit masks ([`numbers_and_all_words`]); in a Latin-script
+/// text only distinctive words are, each found from one of its digits,
+/// underscores or inner capitals ([`numbers_and_distinctive_words`]).
+/// Property tests hold both to [`numbers`] and [`latin_words`].
 fn numbers_and_latin_words(
     text: &str,
     foreign_script: bool,
     numbers_out: &mut Vec<u64>,
     latin_out: &mut Vec<u64>,
 ) {
-    if !foreign_script {
-        return numbers_and_distinctive_words(text, numbers_out, latin_out);
-    }
-    let bytes = text.as_bytes();
-    let mut word = |start: usize, end: usize, first: u8, rest: u8| {
-        let all = first | rest;
-        let keep = foreign_script || all & (DIGIT | UNDERSCORE) != 0 || rest & CAPITAL != 0;
-        if end - start >= 3 && all & LETTER != 0 && keep {
-            // ASCII bytes: always on character boundaries.
-            if let Some(w) = text.get(start..end) {
-                latin_out.push(hash_ascii_lower(w));
-            }
-        }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        i = next_with_kind(bytes, i);
-        if i == bytes.len() {
-            break;
-        }
-        let start = i;
-        let mut seen = 0;
-        // The word being read: where it starts, its first byte's kind and
-        // the others'.
-        let (mut from, mut first, mut rest) = (i, 0, 0);
-        while let Some(&kind) = bytes.get(i).map(|&b| &KIND[usize::from(b)]) {
-            if kind == 0 {
-                break;
-            }
-            seen |= kind;
-            if kind & WORD == 0 {
-                if i > from {
-                    word(from, i, first, rest);
-                }
-                (from, first, rest) = (i + 1, 0, 0);
-            } else if i == from {
-                first = kind;
-            } else {
-                rest |= kind;
-            }
-            i += 1;
-            if kind & WORD != 0 {
-                // The lowercase letters that follow, at once (most of a
-                // word of Latin prose): they add nothing but `LETTER` to
-                // the word.
-                let n = lowercase_run(bytes, i);
-                if n > 0 {
-                    rest |= WORD | LETTER;
-                    seen |= WORD | LETTER;
-                    i += n;
-                }
-            }
-        }
-        if i > from {
-            word(from, i, first, rest);
-        }
-        if let Some(run) = text.get(start..i).filter(|_| seen & DIGIT != 0) {
-            numbers(run, numbers_out);
-        }
+    if foreign_script {
+        numbers_and_all_words(text, numbers_out, latin_out);
+    } else {
+        numbers_and_distinctive_words(text, numbers_out, latin_out);
     }
 }
 
@@ -434,7 +346,7 @@ fn numbers_and_latin_words(
 /// its bytes is skipped; either list is sorted and deduplicated after.)
 fn numbers_and_distinctive_words(text: &str, numbers_out: &mut Vec<u64>, latin_out: &mut Vec<u64>) {
     let bytes = text.as_bytes();
-    let is_word = |b: u8| KIND[usize::from(b)] & WORD != 0;
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let in_number = |b: u8| b.is_ascii_digit() || b == b'.' || b == b',';
     // Where the last word and number found end: a byte before them is in
     // them (or between them and the one before).
@@ -526,10 +438,76 @@ fn next_candidate(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The first byte from `i` on that has a kind in [`KIND`], or the end:
-/// 16 bytes at a time where SSE2 is there (prose in another script, most
-/// of whose bytes have none, is skipped at that pace).
-fn next_with_kind(bytes: &[u8], mut i: usize) -> usize {
+/// [`numbers_and_latin_words`] of a text in another script, where every
+/// Latin word is kept: 64 bytes at a time, as bit masks of the bytes of
+/// words (ASCII letters, digits, `_`) and of numbers (digits, `.`, `,`),
+/// whose runs are the words and the numbers' runs — each kept when it has
+/// a letter (a digit). A run still open at a block's end goes on in the
+/// next.
+fn numbers_and_all_words(text: &str, numbers_out: &mut Vec<u64>, latin_out: &mut Vec<u64>) {
+    let bytes = text.as_bytes();
+    // ASCII bytes: always on character boundaries.
+    let mut word = |start: usize, end: usize, letter: bool| {
+        if end - start >= 3
+            && letter
+            && let Some(w) = text.get(start..end)
+        {
+            latin_out.push(hash_ascii_lower(w));
+        }
+    };
+    let mut number_run = |start: usize, end: usize, digit: bool| {
+        if digit && let Some(w) = text.get(start..end) {
+            number(w, numbers_out);
+        }
+    };
+    // The runs open at the last block's end: where each started, and
+    // whether it has a letter (a digit) so far.
+    let (mut open_word, mut open_number) = (None, None);
+    let mut base = 0;
+    while base < bytes.len() {
+        let masks = match bytes.get(base..base + 64) {
+            Some(block) => block_masks(block),
+            None => {
+                // The last, short block, after which zeros (in no run).
+                let mut buf = [0u8; 64];
+                buf[..bytes.len() - base].copy_from_slice(&bytes[base..]);
+                block_masks(&buf)
+            }
+        };
+        runs(masks.word, masks.letter, base, &mut open_word, &mut word);
+        runs(
+            masks.number,
+            masks.digit,
+            base,
+            &mut open_number,
+            &mut number_run,
+        );
+        base += 64;
+    }
+    if let Some((start, letter)) = open_word {
+        word(start, bytes.len(), letter);
+    }
+    if let Some((start, digit)) = open_number {
+        number_run(start, bytes.len(), digit);
+    }
+}
+
+/// Which of 64 bytes are in words, letters, in numbers, digits (bit `i`:
+/// byte `i`).
+struct Masks {
+    word: u64,
+    letter: u64,
+    number: u64,
+    digit: u64,
+}
+
+fn block_masks(block: &[u8]) -> Masks {
+    let mut m = Masks {
+        word: 0,
+        letter: 0,
+        number: 0,
+        digit: 0,
+    };
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{
@@ -545,60 +523,72 @@ fn next_with_kind(bytes: &[u8], mut i: usize) -> usize {
             )
         };
         let is = |v: __m128i, b: u8| unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)) };
-        while i + 16 <= bytes.len() {
-            // SAFETY: the 16 bytes from `i` are in the slice.
-            let v = unsafe { _mm_loadu_si128(bytes.as_ptr().add(i).cast()) };
+        let bits = |v: __m128i| u64::from(unsafe { _mm_movemask_epi8(v) } as u16);
+        for k in 0..4 {
+            // SAFETY: the block has 64 bytes.
+            let v = unsafe { _mm_loadu_si128(block[k * 16..k * 16 + 16].as_ptr().cast()) };
             // A letter of either case is a lowercase letter with 0x20 set.
-            let lower = unsafe { _mm_or_si128(v, _mm_set1_epi8(0x20)) };
-            let kinds = unsafe {
-                _mm_or_si128(
-                    _mm_or_si128(within(v, b'0', b'9'), within(lower, b'a', b'z')),
-                    _mm_or_si128(is(v, b'_'), _mm_or_si128(is(v, b'.'), is(v, b','))),
-                )
-            };
-            let mask = unsafe { _mm_movemask_epi8(kinds) } as u32;
-            if mask != 0 {
-                return i + mask.trailing_zeros() as usize;
-            }
-            i += 16;
+            let letter = within(unsafe { _mm_or_si128(v, _mm_set1_epi8(0x20)) }, b'a', b'z');
+            let digit = within(v, b'0', b'9');
+            let word = unsafe { _mm_or_si128(_mm_or_si128(letter, digit), is(v, b'_')) };
+            let number = unsafe { _mm_or_si128(digit, _mm_or_si128(is(v, b'.'), is(v, b','))) };
+            let at = 16 * k;
+            m.word |= bits(word) << at;
+            m.letter |= bits(letter) << at;
+            m.number |= bits(number) << at;
+            m.digit |= bits(digit) << at;
         }
     }
-    while i < bytes.len() && KIND[usize::from(bytes[i])] == 0 {
-        i += 1;
+    #[cfg(not(target_arch = "x86_64"))]
+    for (i, &b) in block.iter().enumerate().take(64) {
+        let digit = b.is_ascii_digit();
+        let letter = b.is_ascii_alphabetic();
+        m.word |= u64::from(letter || digit || b == b'_') << i;
+        m.letter |= u64::from(letter) << i;
+        m.number |= u64::from(digit || b == b'.' || b == b',') << i;
+        m.digit |= u64::from(digit) << i;
     }
-    i
+    m
 }
 
-/// How many ASCII lowercase letters `bytes` has from `i` on: 16 bytes at
-/// a time where SSE2 is there.
-fn lowercase_run(bytes: &[u8], from: usize) -> usize {
-    let mut i = from;
-    #[cfg(target_arch = "x86_64")]
+/// The runs of set bits of `mask` (the block at `base`), each given to
+/// `done` with whether `flag` has a bit in it — `open` carries a run open
+/// at the previous block's end in, and one open at this block's end out.
+fn runs(
+    mask: u64,
+    flag: u64,
+    base: usize,
+    open: &mut Option<(usize, bool)>,
+    done: &mut impl FnMut(usize, usize, bool),
+) {
+    if mask & 1 == 0
+        && let Some((start, has)) = open.take()
     {
-        use std::arch::x86_64::{
-            _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-            _mm_set1_epi8,
+        done(start, base, has);
+    }
+    let mut m = mask;
+    while m != 0 {
+        let s = m.trailing_zeros();
+        // (`trailing_zeros` of 0 is 64: a run to the block's end.)
+        let len = (!(m >> s)).trailing_zeros();
+        let e = s + len;
+        let run = if len == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << len) - 1) << s
         };
-        while i + 16 <= bytes.len() {
-            // SAFETY: the 16 bytes from `i` are in the slice; SSE2 is part
-            // of x86_64. Bytes of 0x80 and up are negative: not letters.
-            let mask = unsafe {
-                let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
-                _mm_movemask_epi8(_mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(b'a' as i8 - 1)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(b'z' as i8 + 1)),
-                ))
-            } as u32;
-            if mask != 0xffff {
-                return i + mask.trailing_ones() as usize - from;
-            }
-            i += 16;
+        let (start, had) = match open.take() {
+            Some(o) => o,
+            None => (base + s as usize, false),
+        };
+        let has = had || flag & run != 0;
+        if e == 64 {
+            *open = Some((start, has));
+            break;
         }
+        done(start, base + e as usize, has);
+        m &= u64::MAX << e;
     }
-    while i < bytes.len() && bytes[i].is_ascii_lowercase() {
-        i += 1;
-    }
-    i - from
 }
 
 /// Numbers in a text (digits, with inner `.` or `,`), normalised.
@@ -1070,7 +1060,7 @@ mod tests {
         /// of its bytes, in no set order).
         #[test]
         fn numbers_and_latin_words_in_one_scan_are_those_found_apart(
-            text in "([a-zA-Z0-9_ .,é한\u{3000}-]|[a-z]{2,40}|[A-Z][a-z]{1,20}|한국어 문장 ){0,100}",
+            text in "([a-zA-Z0-9_ .,é한\u{3000}-]|[a-z]{2,40}|[A-Z][a-z]{1,20}|[0-9][0-9.,]{0,12}|한국어 문장 ){0,100}",
             foreign: bool,
         ) {
             let (mut numbers_a, mut latin_a) = (Vec::new(), Vec::new());
@@ -1080,40 +1070,6 @@ mod tests {
             latin_words(&text, foreign, &mut latin_b);
             proptest::prop_assert_eq!(sorted(numbers_a), sorted(numbers_b));
             proptest::prop_assert_eq!(sorted(latin_a), sorted(latin_b));
-        }
-
-        /// A run of lowercase letters is as long as a byte-by-byte count
-        /// makes it, from anywhere, across 16-byte blocks.
-        #[test]
-        fn a_lowercase_run_is_counted_to_its_end(
-            text in "([a-z]{0,40}[A-Z0-9_ .{é한\u{7f}]){0,8}",
-            from in 0usize..200,
-        ) {
-            let bytes = text.as_bytes();
-            let from = from.min(bytes.len());
-            let expected = bytes[from..].iter().take_while(|b| b.is_ascii_lowercase()).count();
-            proptest::prop_assert_eq!(lowercase_run(bytes, from), expected);
-        }
-
-        /// The next byte with a kind is the one a byte-by-byte search
-        /// finds, from anywhere in long texts of every kind of byte.
-        #[test]
-        fn the_next_byte_with_a_kind_is_the_first(
-            text in proptest::collection::vec(proptest::prop_oneof![
-                proptest::sample::select(b"09azAZ_.,@[`{/: \n\x7f".to_vec()),
-                proptest::num::u8::ANY,
-            ], 0..80),
-            gap in 0usize..64,
-            from in 0usize..100,
-        ) {
-            // Long stretches without a kind, then the text.
-            let mut bytes = vec![0xe2; gap];
-            bytes.extend(&text);
-            let from = from.min(bytes.len());
-            let expected = (from..bytes.len())
-                .find(|&i| KIND[usize::from(bytes[i])] != 0)
-                .unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(next_with_kind(&bytes, from), expected);
         }
 
         /// Latin words found in one pass are those of every run.
