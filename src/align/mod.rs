@@ -1325,56 +1325,81 @@ impl Grid {
         // reads are in its own row and the one before (after) it, each a
         // slice of the flat arrays; outside a row's columns a neighbour is
         // -inf (the same maxima, in the same order, as looking each one up).
+        // A pair that loses (a score not above 0) is -inf too.
+        let pair = |s: f32| if s > 0.0 { s } else { f32::NEG_INFINITY };
         for i in 0..=n {
             let (lo, hi) = g.rows[i];
             let here = g.offset[i];
-            let (plo, phi, prev) = match i.checked_sub(1) {
-                Some(p) => (g.rows[p].0, g.rows[p].1, g.offset[p]),
-                None => (1, 0, 0),
+            let (before, rest) = g.fwd.split_at_mut(here);
+            let row = &mut rest[..hi + 1 - lo.min(hi + 1)];
+            // The row before: its columns, totals and scores (none for row 0).
+            let (plo, prev, scores): (usize, &[f32], &[f32]) = match i.checked_sub(1) {
+                Some(p) => {
+                    let (plo, phi) = g.rows[p];
+                    let len = phi + 1 - plo.min(phi + 1);
+                    let at = g.offset[p];
+                    (plo, &before[at..at + len], &g.score[at..at + len])
+                }
+                None => (0, &[], &[]),
             };
-            for j in lo..=hi {
+            for x in 0..row.len() {
+                let j = lo + x;
                 if (i, j) == (0, 0) {
-                    g.fwd[here] = 0.0;
+                    row[x] = 0.0;
                     continue;
                 }
                 let mut best = f32::NEG_INFINITY;
-                if i > 0 && (plo..=phi).contains(&j) {
-                    best = best.max(g.fwd[prev + j - plo]);
+                if let Some(&up) = j.checked_sub(plo).and_then(|k| prev.get(k)) {
+                    best = best.max(up);
                 }
-                if j > lo {
-                    best = best.max(g.fwd[here + j - 1 - lo]);
+                if x > 0 {
+                    best = best.max(row[x - 1]);
                 }
-                if i > 0 && j > 0 && (plo..=phi).contains(&(j - 1)) {
-                    let k = prev + j - 1 - plo;
-                    best = best.max(g.fwd[k] + g.pair_at(i - 1, j - 1, k));
+                // (Row i - 1 < n and column j - 1 < m: a pair.)
+                if let Some(k) = j.checked_sub(plo + 1)
+                    && let (Some(&diag), Some(&s)) = (prev.get(k), scores.get(k))
+                {
+                    best = best.max(diag + pair(s));
                 }
-                g.fwd[here + j - lo] = best;
+                row[x] = best;
             }
         }
         for i in (0..=n).rev() {
             let (lo, hi) = g.rows[i];
             let here = g.offset[i];
-            let (nlo, nhi, next) = match (i < n).then(|| i + 1) {
-                Some(x) => (g.rows[x].0, g.rows[x].1, g.offset[x]),
-                None => (1, 0, 0),
+            let len = hi + 1 - lo.min(hi + 1);
+            let (start, after) = g.bwd.split_at_mut(here + len);
+            let row = &mut start[here..];
+            let scores = &g.score[here..here + len];
+            // The row after: its columns and totals (none after row n).
+            let (nlo, next): (usize, &[f32]) = match (i < n).then(|| i + 1) {
+                Some(x) => {
+                    let (nlo, nhi) = g.rows[x];
+                    let at = g.offset[x] - (here + len);
+                    (nlo, &after[at..at + (nhi + 1 - nlo.min(nhi + 1))])
+                }
+                None => (0, &[]),
             };
-            for j in (lo..=hi).rev() {
+            for x in (0..len).rev() {
+                let j = lo + x;
                 if (i, j) == (n, m) {
-                    g.bwd[here + j - lo] = 0.0;
+                    row[x] = 0.0;
                     continue;
                 }
                 let mut best = f32::NEG_INFINITY;
-                if i < n && (nlo..=nhi).contains(&j) {
-                    best = best.max(g.bwd[next + j - nlo]);
+                if let Some(&down) = j.checked_sub(nlo).and_then(|k| next.get(k)) {
+                    best = best.max(down);
                 }
                 if j < m && j < hi {
-                    best = best.max(g.bwd[here + j + 1 - lo]);
+                    best = best.max(row[x + 1]);
                 }
-                if i < n && j < m && (nlo..=nhi).contains(&(j + 1)) {
-                    let k = here + j - lo;
-                    best = best.max(g.bwd[next + j + 1 - nlo] + g.pair_at(i, j, k));
+                if i < n
+                    && j < m
+                    && let Some(&diag) = (j + 1).checked_sub(nlo).and_then(|k| next.get(k))
+                {
+                    best = best.max(diag + pair(scores[x]));
                 }
-                g.bwd[here + j - lo] = best;
+                row[x] = best;
             }
         }
         g
