@@ -363,14 +363,7 @@ fn numbers_and_distinctive_words(text: &str, numbers_out: &mut Vec<u64>, latin_o
             continue;
         }
         if p >= word_end {
-            let start = bytes[..p]
-                .iter()
-                .rposition(|&b| !is_word(b))
-                .map_or(0, |k| k + 1);
-            let end = bytes[p..]
-                .iter()
-                .position(|&b| !is_word(b))
-                .map_or(bytes.len(), |k| p + k);
+            let (start, end) = run_around(bytes, p, is_word);
             word_end = end;
             let letter = bytes[start..end].iter().any(u8::is_ascii_alphabetic);
             if end - start >= 3 && letter {
@@ -381,20 +374,27 @@ fn numbers_and_distinctive_words(text: &str, numbers_out: &mut Vec<u64>, latin_o
             }
         }
         if b.is_ascii_digit() && p >= number_end {
-            let start = bytes[..p]
-                .iter()
-                .rposition(|&b| !in_number(b))
-                .map_or(0, |k| k + 1);
-            let end = bytes[p..]
-                .iter()
-                .position(|&b| !in_number(b))
-                .map_or(bytes.len(), |k| p + k);
+            let (start, end) = run_around(bytes, p, in_number);
             number_end = end;
             if let Some(w) = text.get(start..end) {
                 number(w, numbers_out);
             }
         }
     }
+}
+
+/// The maximal run of bytes that `in_run` accepts around byte `p` (which
+/// it accepts): where it starts and ends.
+fn run_around(bytes: &[u8], p: usize, in_run: impl Fn(u8) -> bool) -> (usize, usize) {
+    let start = bytes[..p]
+        .iter()
+        .rposition(|&b| !in_run(b))
+        .map_or(0, |k| k + 1);
+    let end = bytes[p..]
+        .iter()
+        .position(|&b| !in_run(b))
+        .map_or(bytes.len(), |k| p + k);
+    (start, end)
 }
 
 /// The first byte from `i` on that is a digit, `_` or a capital, or the

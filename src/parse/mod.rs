@@ -169,7 +169,7 @@ impl Link {
     }
 
     /// Moves its spans (an edit before or around them).
-    pub(crate) fn shift(&mut self, by: impl Fn(Span) -> Span) {
+    fn shift(&mut self, by: impl Fn(Span) -> Span) {
         self.span = by(self.span);
         self.dest_at = At::new(self.dest_span().map(&by));
         self.text_at = At::new(self.text_span().map(&by));
