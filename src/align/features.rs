@@ -397,22 +397,34 @@ fn run_around(bytes: &[u8], p: usize, in_run: impl Fn(u8) -> bool) -> (usize, us
     (start, end)
 }
 
+/// What the 16-byte scans share.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_set1_epi8,
+    };
+
+    /// The bytes of `v` within `lo..=hi`, both ASCII (signed comparisons:
+    /// bytes of 0x80 and up are negative, outside every such range).
+    pub(super) fn within(v: __m128i, lo: u8, hi: u8) -> __m128i {
+        // SAFETY (for each intrinsic): SSE2 is part of x86_64.
+        unsafe {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
+            )
+        }
+    }
+}
+
 /// The first byte from `i` on that is a digit, `_` or a capital, or the
 /// end: 16 bytes at a time where SSE2 is there.
 fn next_candidate(bytes: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
+        use sse2::within;
         use std::arch::x86_64::{
-            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
-            _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        };
-        // Bytes of 0x80 and up are negative: outside every range below.
-        // SAFETY (for each intrinsic): SSE2 is part of x86_64.
-        let within = |v: __m128i, lo: u8, hi: u8| unsafe {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
-            )
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
         };
         while i + 16 <= bytes.len() {
             // SAFETY: the 16 bytes from `i` are in the slice.
@@ -510,18 +522,12 @@ fn block_masks(block: &[u8]) -> Masks {
     };
     #[cfg(target_arch = "x86_64")]
     {
+        use sse2::within;
         use std::arch::x86_64::{
-            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
-            _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
         };
-        // Bytes of 0x80 and up are negative: outside every range below.
         // SAFETY (for each intrinsic): SSE2 is part of x86_64.
-        let within = |v: __m128i, lo: u8, hi: u8| unsafe {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
-            )
-        };
         let is = |v: __m128i, b: u8| unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)) };
         let bits = |v: __m128i| u64::from(unsafe { _mm_movemask_epi8(v) } as u16);
         for k in 0..4 {
