@@ -1223,6 +1223,16 @@ struct Grid {
     score: Vec<f32>,
 }
 
+/// A pair's score as the grid counts it: a pair that loses (a score not
+/// above 0) is never made, -inf.
+fn winning(score: f32) -> f32 {
+    if score > 0.0 {
+        score
+    } else {
+        f32::NEG_INFINITY
+    }
+}
+
 /// Grids larger than this are computed within a band around the diagonal.
 const FULL_CELLS: usize = 1_000_000;
 
@@ -1325,8 +1335,6 @@ impl Grid {
         // reads are in its own row and the one before (after) it, each a
         // slice of the flat arrays; outside a row's columns a neighbour is
         // -inf (the same maxima, in the same order, as looking each one up).
-        // A pair that loses (a score not above 0) is -inf too.
-        let pair = |s: f32| if s > 0.0 { s } else { f32::NEG_INFINITY };
         for i in 0..=n {
             let (lo, hi) = g.rows[i];
             let here = g.offset[i];
@@ -1359,7 +1367,7 @@ impl Grid {
                 if let Some(k) = j.checked_sub(plo + 1)
                     && let (Some(&diag), Some(&s)) = (prev.get(k), scores.get(k))
                 {
-                    best = best.max(diag + pair(s));
+                    best = best.max(diag + winning(s));
                 }
                 row[x] = best;
             }
@@ -1397,7 +1405,7 @@ impl Grid {
                     && j < m
                     && let Some(&diag) = (j + 1).checked_sub(nlo).and_then(|k| next.get(k))
                 {
-                    best = best.max(diag + pair(scores[x]));
+                    best = best.max(diag + winning(scores[x]));
                 }
                 row[x] = best;
             }
@@ -1419,18 +1427,16 @@ impl Grid {
 
     /// [`Self::pair`] of the cell `(i, j)`, which is in the grid at `k`.
     fn pair_at(&self, i: usize, j: usize, k: usize) -> f32 {
-        match self.score[k] {
-            s if i < self.n && j < self.m && s > 0.0 => s,
-            _ => f32::NEG_INFINITY,
+        match i < self.n && j < self.m {
+            true => winning(self.score[k]),
+            false => f32::NEG_INFINITY,
         }
     }
 
     /// The score of pairing `i` with `j`; pairs that lose are never made.
     fn pair(&self, i: usize, j: usize) -> f32 {
-        match self.at(i, j) {
-            Some(k) if i < self.n && j < self.m && self.score[k] > 0.0 => self.score[k],
-            _ => f32::NEG_INFINITY,
-        }
+        self.at(i, j)
+            .map_or(f32::NEG_INFINITY, |k| self.pair_at(i, j, k))
     }
 
     fn total(&self) -> f64 {
