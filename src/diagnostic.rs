@@ -150,9 +150,15 @@ impl Diagnostic {
     /// numbers masked — no line numbers. 16 hex digits (FNV-1a, 64 bits: the
     /// same on every platform and version).
     pub fn fingerprint(&self, file: &SourceFile) -> String {
-        fn collapse(s: &str) -> String {
-            s.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
+        format!("{:016x}", self.fingerprint_hash(file))
+    }
+
+    /// [`Diagnostic::fingerprint`]'s 64 bits: FNV-1a over the rule's name,
+    /// the file's path, the finding's text and its line's text (each with
+    /// its runs of whitespace made one space, none at either end) and the
+    /// message with its ASCII digits made `#`, each part followed by a 0
+    /// byte. Fed byte by byte, without building the parts.
+    pub fn fingerprint_hash(&self, file: &SourceFile) -> u64 {
         let line_no = file.line_col(self.span.start).line;
         let mut line = file.lines.line_span(&file.text, line_no);
         // In a long line (40,000 links on one line), the part around the
@@ -176,25 +182,17 @@ impl Diagnostic {
                 crate::source::floor_char_boundary(&file.text, own.start + LONG_LINE),
             );
         }
-        let message: String = self
-            .message
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '#' } else { c })
-            .collect();
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [
-            self.rule.name(),
-            file.path.as_str(),
-            &collapse(file.slice(own)),
-            &collapse(file.slice(line)),
-            &message,
-        ] {
-            for b in part.bytes().chain(std::iter::once(0)) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        format!("{h:016x}")
+        let mut h = Fnv::default();
+        h.part(self.rule.name().bytes());
+        h.part(file.path.as_str().bytes());
+        h.collapsed(file.slice(own));
+        h.collapsed(file.slice(line));
+        h.part(
+            self.message
+                .bytes()
+                .map(|b| if b.is_ascii_digit() { b'#' } else { b }),
+        );
+        h.0
     }
 
     /// The order of output: file, then position, then rule.
@@ -209,9 +207,166 @@ impl Diagnostic {
     }
 }
 
+/// FNV-1a, 64 bits, for [`Diagnostic::fingerprint_hash`].
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 ^= u64::from(b);
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+
+    /// The bytes, then a 0 byte.
+    fn part(&mut self, bytes: impl Iterator<Item = u8>) {
+        for b in bytes {
+            self.byte(b);
+        }
+        self.byte(0);
+    }
+
+    /// The words of `s` (as `str::split_whitespace` finds them) with one
+    /// space between each two, then a 0 byte.
+    fn collapsed(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let (mut i, mut words, mut space) = (0, false, false);
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (len, white) = if b < 0x80 {
+                // `char::is_whitespace` in ASCII: tab to carriage return, space.
+                (1, matches!(b, b'\t'..=b'\r' | b' '))
+            } else {
+                // A character starts here: `s` is a `str`, `i` at a boundary.
+                let c = s[i..].chars().next().unwrap_or('\0');
+                (c.len_utf8(), c.is_whitespace())
+            };
+            if white {
+                space = words;
+                i += len;
+                continue;
+            }
+            if std::mem::take(&mut space) {
+                self.byte(b' ');
+            }
+            words = true;
+            // The word's bytes up to the next ASCII space or non-ASCII
+            // byte, at once.
+            let end = bytes[i + len..]
+                .iter()
+                .position(|&b| b >= 0x80 || matches!(b, b'\t'..=b'\r' | b' '))
+                .map_or(bytes.len(), |k| i + len + k);
+            for &b in &bytes[i..end] {
+                self.byte(b);
+            }
+            i = end;
+        }
+        self.byte(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fingerprint as it was first written: the parts built as
+    /// strings, then hashed. Baselines hold these values.
+    fn reference_fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
+        fn collapse(s: &str) -> String {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        let line_no = file.line_col(d.span.start).line;
+        let mut line = file.lines.line_span(&file.text, line_no);
+        if line.len() > LONG_LINE {
+            let start = crate::source::floor_char_boundary(
+                &file.text,
+                d.span.start.saturating_sub(CONTEXT).max(line.start),
+            );
+            let end =
+                crate::source::ceil_char_boundary(&file.text, (d.span.end + CONTEXT).min(line.end));
+            line = Span::new(start, end.max(start));
+        }
+        let mut own = d.span;
+        if own.len() > LONG_LINE {
+            own = Span::new(
+                own.start,
+                crate::source::floor_char_boundary(&file.text, own.start + LONG_LINE),
+            );
+        }
+        let message: String = d
+            .message
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [
+            d.rule.name(),
+            file.path.as_str(),
+            &collapse(file.slice(own)),
+            &collapse(file.slice(line)),
+            &message,
+        ] {
+            for b in part.bytes().chain(std::iter::once(0)) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{h:016x}")
+    }
+
+    #[test]
+    fn a_fingerprint_keeps_its_value() {
+        // A baseline written by any earlier version still matches.
+        let file = SourceFile::new(
+            "docs/README-ko.md".into(),
+            "# Title\n\nSee  [the\tguide](#guide) \u{a0}here.\n".into(),
+        );
+        let d = Diagnostic::new(
+            RuleId::BrokenAnchor,
+            FileId(0),
+            Span::new(14, 32),
+            "anchor `#guide` not found (2 candidates)",
+        );
+        assert_eq!(d.fingerprint(&file), reference_fingerprint(&d, &file));
+        assert_eq!(d.fingerprint(&file), "b42ac0fb5d35397b");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fingerprints_match_the_reference(
+            text in "([ \t\r\n\u{b}\u{c}\u{85}\u{a0}\u{2003}\u{3000}\u{1c}]|[a-z0-9#é가]){0,60}",
+            message in "[a-z0-9 é]{0,20}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let file = SourceFile::new("a.md".into(), text.clone());
+            let (a, b) = (a.min(text.len()), b.min(text.len()));
+            let (a, b) = (a.min(b), a.max(b));
+            let a = crate::source::floor_char_boundary(&text, a);
+            let b = crate::source::floor_char_boundary(&text, b);
+            let d = Diagnostic::new(RuleId::BrokenLink, FileId(0), Span::new(a, b), message);
+            proptest::prop_assert_eq!(d.fingerprint(&file), reference_fingerprint(&d, &file));
+        }
+
+        #[test]
+        fn long_lines_fingerprint_as_the_reference(
+            words in "[a-z \u{a0}\u{3000}]{1,9}",
+            n in 100usize..400,
+            a in 0usize..4000,
+            len in 0usize..1500,
+        ) {
+            let text = words.repeat(n);
+            let a = crate::source::floor_char_boundary(&text, a.min(text.len()));
+            let b = crate::source::floor_char_boundary(&text, (a + len).min(text.len()));
+            let file = SourceFile::new("a.md".into(), text);
+            let d = Diagnostic::new(RuleId::BrokenLink, FileId(0), Span::new(a, b), "m");
+            proptest::prop_assert_eq!(d.fingerprint(&file), reference_fingerprint(&d, &file));
+        }
+    }
 
     #[test]
     fn dates() {

@@ -8,9 +8,7 @@
 //! backwards, or from the line start when that is nearer). The results are
 //! the same as `SourceFile::line_col`'s.
 
-use std::collections::HashMap;
-
-use crate::source::{LineCol, LineIndex, SourceFile, floor_char_boundary};
+use crate::source::{HashMap, LineCol, LineIndex, SourceFile, floor_char_boundary};
 
 /// The last position asked for, per file (keyed by the text's address).
 #[derive(Default)]

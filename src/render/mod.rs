@@ -104,6 +104,79 @@ pub(crate) fn in_parallel_in_order<'a, T: Sync>(
     Ok(())
 }
 
+/// serde_json's pretty printer (two spaces a level), starting `level`
+/// levels deep: a value written where it sits in a larger document.
+struct Deep {
+    level: usize,
+    has_value: bool,
+}
+
+impl Deep {
+    fn line<W: ?Sized + Write>(&self, w: &mut W, prefix: &[u8]) -> io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        w.write_all(prefix)?;
+        let mut n = 2 * self.level;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Deep {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// Writes `skeleton` as serde pretty-prints it, with `items` (rendered by
 /// `item`, in parallel, through [`in_parallel_in_order`]) in its empty list
 /// under `key`, whose items sit `depth` levels deep: the bytes serde writes
@@ -133,14 +206,17 @@ pub(crate) fn json_with_list<'a, T: Sync, V: serde::Serialize>(
         |chunk, columns| {
             let mut buf = Vec::new();
             for x in chunk {
-                let text =
-                    serde_json::to_vec_pretty(&item(x, columns)).map_err(io::Error::other)?;
                 buf.push(b',');
-                for line in text.split(|&b| b == b'\n') {
-                    buf.push(b'\n');
-                    buf.extend_from_slice(&indent);
-                    buf.extend_from_slice(line);
-                }
+                buf.push(b'\n');
+                buf.extend_from_slice(&indent);
+                let deep = Deep {
+                    level: depth,
+                    has_value: false,
+                };
+                let mut ser = serde_json::Serializer::with_formatter(&mut buf, deep);
+                item(x, columns)
+                    .serialize(&mut ser)
+                    .map_err(io::Error::other)?;
             }
             Ok(safe::guard_json(buf))
         },

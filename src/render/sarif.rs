@@ -9,10 +9,11 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::diagnostic::RuleId;
 use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::report::Report;
 
 use super::Renderer;
@@ -44,35 +45,138 @@ fn full_description(docs: &str) -> String {
         .join(" ")
 }
 
-fn region(
+// A result's parts, as serde writes them. serde_json's objects order
+// their keys (the `json!` values this file builds elsewhere): each
+// struct's fields are in that order, so a result reads the same.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "lockstep/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StaleProperties<'a> {
+    changed_commit: Option<&'a str>,
+    diff: &'a str,
+    synced_commit: &'a str,
+    synced_date: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Message,
+    partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<StaleProperties<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related_locations: Option<[Location<'a>; 1]>,
+    rule_id: &'a str,
+    rule_index: usize,
+}
+
+fn location<'a>(
     report: &Report,
+    paths: &'a [String],
     columns: &mut Columns,
     file: crate::source::FileId,
     span: crate::source::Span,
-) -> Value {
+) -> Location<'a> {
     let f = &report.files[file.index()];
     let start = columns.line_col(f, span.start);
     let end = columns.line_col(f, span.end);
-    json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-    })
+    Location {
+        id: None,
+        message: None,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: &paths[file.index()],
+            },
+            region: Region {
+                end_column: end.column,
+                end_line: end.line,
+                start_column: start.column,
+                start_line: start.line,
+            },
+        },
+    }
 }
 
-fn location(
-    report: &Report,
+/// One finding as a SARIF result.
+fn result<'r>(
+    report: &'r Report,
+    paths: &'r [String],
+    listed: &[RuleId],
+    &(d, fp): &(&'r Diagnostic, &'r String),
     columns: &mut Columns,
-    file: crate::source::FileId,
-    span: crate::source::Span,
-) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": report.display_path(file) },
-            "region": region(report, columns, file, span),
-        }
-    })
+) -> SarifResult<'r> {
+    let mut text = d.message.clone();
+    if let Some(h) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(h);
+    }
+    SarifResult {
+        level: level(d.severity),
+        locations: [location(report, paths, columns, d.file, d.span)],
+        message: Message { text },
+        partial_fingerprints: Fingerprints { v1: fp },
+        properties: d.stale.as_ref().map(|st| StaleProperties {
+            changed_commit: st.changed.as_ref().map(|c| c.id.as_str()),
+            diff: &st.diff,
+            synced_commit: &st.sync.id,
+            synced_date: st.sync.date(),
+        }),
+        related_locations: d.source.as_ref().map(|s| {
+            let mut related = location(report, paths, columns, s.file, s.span);
+            related.id = Some(1);
+            related.message = Some(Message {
+                text: s.message.clone(),
+            });
+            [related]
+        }),
+        rule_id: d.rule.name(),
+        rule_index: listed.iter().position(|r| *r == d.rule).unwrap_or(0),
+    }
 }
 
 impl Renderer for Sarif {
@@ -114,38 +218,10 @@ impl Renderer for Sarif {
             })
             .collect();
         let fingerprints = report.fingerprints();
-        // Each result is made and written on its own (a document of
-        // 50,000 results held as one JSON tree took 500 MiB).
-        let result = |(d, fp): (&crate::diagnostic::Diagnostic, &String), columns: &mut Columns| {
-            let rule_index = listed.iter().position(|r| *r == d.rule).unwrap_or(0);
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str(&format!("\nhelp: {h}"));
-            }
-            let mut result = json!({
-                "ruleId": d.rule.name(),
-                "ruleIndex": rule_index,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [location(report, columns, d.file, d.span)],
-                "partialFingerprints": { "lockstep/v1": fp },
-            });
-            if let Some(s) = &d.source {
-                let mut related = location(report, columns, s.file, s.span);
-                related["id"] = json!(1);
-                related["message"] = json!({ "text": s.message });
-                result["relatedLocations"] = json!([related]);
-            }
-            if let Some(st) = &d.stale {
-                result["properties"] = json!({
-                    "diff": st.diff,
-                    "syncedCommit": st.sync.id,
-                    "syncedDate": st.sync.date(),
-                    "changedCommit": st.changed.as_ref().map(|c| c.id.clone()),
-                });
-            }
-            result
-        };
+        // Each file's path as a location's URI gives it, once per file.
+        let paths: Vec<String> = (0..report.files.len())
+            .map(|i| report.display_path(crate::source::FileId(i as u32)))
+            .collect();
         let notifications: Vec<Value> = report
             .notes
             .iter()
@@ -173,10 +249,12 @@ impl Renderer for Sarif {
             }]
         });
         // The results rendered in parallel into the document's empty list
-        // (items of `runs[0].results` sit four levels deep).
+        // (items of `runs[0].results` sit four levels deep), each made and
+        // written on its own (a document of 50,000 results held as one JSON
+        // tree took 500 MiB), as a typed value rather than a JSON tree.
         let items: Vec<_> = report.diagnostics.iter().zip(&fingerprints).collect();
-        super::json_with_list(out, &doc, "results", 4, &items, |&item, columns| {
-            result(item, columns)
+        super::json_with_list(out, &doc, "results", 4, &items, |item, columns| {
+            result(report, &paths, &listed, item, columns)
         })
     }
 }

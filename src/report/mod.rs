@@ -12,10 +12,8 @@ pub mod fix;
 pub mod rules;
 pub mod status;
 
-use std::collections::HashMap;
-
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, HashMap, SourceFile};
 
 /// Deterministic order: file, position, rule, message.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
@@ -68,14 +66,23 @@ impl Report {
     /// Fingerprints of the findings, in order: [`Diagnostic::fingerprint`],
     /// with `#2`, `#3` … appended to repeats of the same fingerprint.
     pub fn fingerprints(&self) -> Vec<String> {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        self.diagnostics
-            .iter()
-            .map(|d| {
-                let f = d.fingerprint(&self.files[d.file.index()]);
-                let n = seen.entry(f.clone()).or_default();
+        use rayon::prelude::*;
+        let hashes: Vec<u64> = self
+            .diagnostics
+            .par_iter()
+            .map(|d| d.fingerprint_hash(&self.files[d.file.index()]))
+            .collect();
+        let mut seen: HashMap<u64, usize> = HashMap::default();
+        hashes
+            .into_iter()
+            .map(|h| {
+                let n = seen.entry(h).or_default();
                 *n += 1;
-                if *n == 1 { f } else { format!("{f}#{n}") }
+                if *n == 1 {
+                    format!("{h:016x}")
+                } else {
+                    format!("{h:016x}#{n}")
+                }
             })
             .collect()
     }
