@@ -89,6 +89,15 @@ impl AnchorSet {
             .map(String::as_str)
     }
 
+    /// How many ids the set has.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
     /// Every id, in byte order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.ids.iter().map(|id| &**id)

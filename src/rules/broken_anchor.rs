@@ -35,7 +35,10 @@ clicks and nothing happens.
 ```
 lockstep reports the link and names the id that was most likely meant:
 `expected #mvc-mvp-mvvm-mvvm-c-viper` — the id of a heading whose text
-matches the link text, or else the closest id by similarity.
+matches the link text, or else the closest id by similarity. (Finding the
+closest id compares the fragment with every id of its target; a file's
+broken anchors make at most two million such comparisons in all, and a
+fragment past that says it was not compared.)
 
 Ids are compared exactly, so `#SQL-query` does not reach `## SQL query` in
 most renderers; such case-only mismatches are reported with their own message:
@@ -72,6 +75,8 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             toc_entry[e.link] = true;
         }
     }
+    // Comparisons left for suggestions by similarity in this file.
+    let mut budget = SUGGEST_BUDGET;
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
         let dest = link.dest(&ctx.file.text);
         let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, dest) {
@@ -86,7 +91,14 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let Some(anchors) = anchors else { continue };
-        if let Some(d) = judge(ctx, link, &fragment, anchors, target_name.as_deref()) {
+        if let Some(d) = judge(
+            ctx,
+            link,
+            &fragment,
+            anchors,
+            target_name.as_deref(),
+            &mut budget,
+        ) {
             out.push(d);
         }
     }
@@ -103,6 +115,7 @@ fn judge(
     fragment: &str,
     anchors: &AnchorSet,
     target: Option<&str>,
+    budget: &mut usize,
 ) -> Option<Diagnostic> {
     // GitHub prefixes ids with `user-content-`; links may use either form.
     let fragment = fragment.strip_prefix("user-content-").unwrap_or(fragment);
@@ -182,12 +195,18 @@ fn judge(
             ));
             (d, repair(&slugged, true))
         } else {
-            match suggest(fragment, link.text(&ctx.file.text), anchors, style) {
-                Some(id) => (
+            match suggest(fragment, link.text(&ctx.file.text), anchors, style, budget) {
+                Ok(Some(id)) => (
                     d.with_help(format!("expected `{prefix}#{id}`")),
                     repair(id, false),
                 ),
-                None => (d, None),
+                Ok(None) => (d, None),
+                Err(OverBudget) => (
+                    d.with_help(format!(
+                        "not compared with the ids in {where_} for a likely match: this file has too many broken anchors to compare each with every id"
+                    )),
+                    None,
+                ),
             }
         }
     };
@@ -208,19 +227,24 @@ fn fragment_span(ctx: &FileContext<'_>, link: &Link) -> Span {
 }
 
 /// The id the author most likely meant: a heading whose id is the slug of
-/// the link text, else the most similar id.
+/// the link text, else the most similar id — if `budget` (comparisons of
+/// a fragment with an id, left for the file) covers comparing this one with
+/// every id; else `OverBudget`, and the budget is left for fragments
+/// compared with fewer ids.
 pub(crate) fn suggest<'a>(
     fragment: &str,
     text: &str,
     anchors: &'a AnchorSet,
     style: dialect::AnchorStyle,
-) -> Option<&'a str> {
+    budget: &mut usize,
+) -> Result<Option<&'a str>, OverBudget> {
     let from_text = dialect::slug(style, text.trim());
     if !from_text.is_empty()
         && let Some(id) = anchors.get(&from_text)
     {
-        return Some(id);
+        return Ok(Some(id));
     }
+    *budget = budget.checked_sub(anchors.len()).ok_or(OverBudget)?;
     let wanted = crate::parse::case::to_lowercase(fragment);
     let wanted = super::Wanted::new(&wanted);
     // Highest score wins; ties go to the alphabetically first id, so the
@@ -238,11 +262,22 @@ pub(crate) fn suggest<'a>(
             best = Some((score, id));
         }
     }
-    best.map(|(_, id)| id)
+    Ok(best.map(|(_, id)| id))
 }
+
+/// A fragment not compared for a suggestion: the file's budget is spent.
+#[derive(Debug, PartialEq)]
+pub(crate) struct OverBudget;
 
 /// The least similarity of a suggested id.
 const SUGGEST_MIN: f64 = 0.6;
+
+/// How many comparisons of a broken fragment with an id one file's
+/// suggestions may make, in all: comparing every broken anchor with every
+/// id is quadratic (10,000 broken anchors into 10,000 headings took 9 s).
+/// About a fifth of a second at the most; two thousand broken anchors into
+/// a file of a thousand ids are all compared.
+const SUGGEST_BUDGET: usize = 2_000_000;
 
 #[cfg(test)]
 mod tests {
@@ -262,6 +297,32 @@ mod tests {
             .map(|(_, id)| id)
     }
 
+    #[test]
+    fn suggestions_stop_when_the_budget_is_spent() {
+        let text = "# Install the tool\n\n# Configure it\n\n# Usage\n";
+        let anchors = AnchorSet::from_document(&crate::parse::parse(text));
+        let style = dialect::AnchorStyle::default();
+        // Enough to compare the fragment with each of the three ids.
+        let mut budget = 4;
+        assert_eq!(
+            suggest("instal-the-tool", "", &anchors, style, &mut budget),
+            Ok(Some("install-the-tool"))
+        );
+        assert_eq!(budget, 1);
+        // Not enough for the next: not compared, and the budget is kept.
+        assert_eq!(
+            suggest("configur-it", "", &anchors, style, &mut budget),
+            Err(OverBudget)
+        );
+        assert_eq!(budget, 1);
+        // The link text's slug is looked up, not compared: it costs nothing.
+        assert_eq!(
+            suggest("x", "Usage", &anchors, style, &mut budget),
+            Ok(Some("usage"))
+        );
+        assert_eq!(budget, 1);
+    }
+
     proptest! {
         /// Raising the bar as better ids are met suggests what scoring
         /// every id does: ids over a few shared words (near misses, ties,
@@ -274,7 +335,7 @@ mod tests {
             let text: String = headings.iter().map(|h| format!("# {h}\n\n")).collect();
             let anchors = AnchorSet::from_document(&crate::parse::parse(&text));
             prop_assert_eq!(
-                suggest(&fragment, "", &anchors, dialect::AnchorStyle::default()),
+                suggest(&fragment, "", &anchors, dialect::AnchorStyle::default(), &mut usize::MAX.clone()).unwrap(),
                 by_every_score(&fragment, &anchors)
             );
         }

@@ -485,6 +485,51 @@ fn pathological_documents_finish() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
+/// Broken anchors are compared with every id of their target for a
+/// suggestion: quadratic, so a file's comparisons stop at two million, and
+/// the fragments past that say they were not compared.
+#[test]
+fn thousands_of_broken_anchors_into_thousands_of_headings_finish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let n = 1500;
+    let body: String = (0..n)
+        .map(|i| format!("## Heading {i} alpha\n\ntext\n\n"))
+        .collect();
+    let links: String = (0..n)
+        .map(|i| format!("- [x](#headin-{i}-alph)\n"))
+        .collect();
+    write(dir, "many.md", &format!("# T\n\n{body}{links}"));
+    let o = lockstep_within(
+        &["check", ".", "--format", "json"],
+        dir,
+        Duration::from_secs(120),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let helps: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "broken-anchor")
+        .map(|d| d["help"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(helps.len(), n);
+    // 1,501 ids (the title's too): 1,332 fragments fit in two million
+    // comparisons, each with its own heading as the suggestion.
+    let compared = 2_000_000 / (n + 1);
+    for (i, help) in helps.iter().enumerate() {
+        if i < compared {
+            assert_eq!(*help, format!("expected `#heading-{i}-alpha`"));
+        } else {
+            assert_eq!(
+                *help,
+                "not compared with the ids in this file for a likely match: this file has too many broken anchors to compare each with every id"
+            );
+        }
+    }
+}
+
 /// Configurations built to exhaust memory or time are refused with an
 /// error that names the limit.
 #[test]
