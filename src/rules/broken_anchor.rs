@@ -6,7 +6,9 @@ use crate::index::{AnchorSet, Target};
 use crate::parse::{Link, dialect};
 use crate::source::Span;
 
-use super::{Check, FileContext, FixAvailability, RuleId, RuleMeta, Scope, Severity};
+use super::{
+    Check, FileContext, FixAvailability, Prepared, RuleId, RuleMeta, Scope, Severity,
+};
 
 pub(super) const META: RuleMeta = RuleMeta {
     name: "broken-anchor",
@@ -75,8 +77,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             toc_entry[e.link] = true;
         }
     }
-    // Comparisons left for suggestions by similarity in this file.
-    let mut budget = SUGGEST_BUDGET;
+    let mut budget = Suggesting::default();
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
         let dest = link.dest(&ctx.file.text);
         let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, dest) {
@@ -109,13 +110,13 @@ fn always_valid(fragment: &str) -> bool {
     fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
 }
 
-fn judge(
+fn judge<'a>(
     ctx: &FileContext<'_>,
     link: &Link,
     fragment: &str,
-    anchors: &AnchorSet,
+    anchors: &'a AnchorSet,
     target: Option<&str>,
-    budget: &mut usize,
+    budget: &mut Suggesting<'a>,
 ) -> Option<Diagnostic> {
     // GitHub prefixes ids with `user-content-`; links may use either form.
     let fragment = fragment.strip_prefix("user-content-").unwrap_or(fragment);
@@ -226,17 +227,53 @@ fn fragment_span(ctx: &FileContext<'_>, link: &Link) -> Span {
     }
 }
 
+/// What one file's suggestions share: the comparisons left (of a
+/// fragment with an id), and the ids of the sets compared with so far,
+/// made ready for comparisons (a file's links mostly point at one or two
+/// files).
+pub(crate) struct Suggesting<'a> {
+    budget: usize,
+    prepared: Vec<(&'a AnchorSet, Box<[Prepared]>)>,
+}
+
+impl Default for Suggesting<'_> {
+    fn default() -> Self {
+        Self {
+            budget: SUGGEST_BUDGET,
+            prepared: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Suggesting<'a> {
+    fn prepared(&mut self, anchors: &'a AnchorSet) -> &[Prepared] {
+        let at = match self
+            .prepared
+            .iter()
+            .position(|(set, _)| std::ptr::eq(*set, anchors))
+        {
+            Some(at) => at,
+            None => {
+                let ids = anchors.iter().map(Prepared::new).collect();
+                self.prepared.push((anchors, ids));
+                self.prepared.len() - 1
+            }
+        };
+        &self.prepared[at].1
+    }
+}
+
 /// The id the author most likely meant: a heading whose id is the slug of
-/// the link text, else the most similar id — if `budget` (comparisons of
-/// a fragment with an id, left for the file) covers comparing this one with
-/// every id; else `OverBudget`, and the budget is left for fragments
-/// compared with fewer ids.
+/// the link text, else the most similar id — if the file's budget of
+/// comparisons covers comparing this fragment with every id; else
+/// `OverBudget`, and the budget is left for fragments compared with fewer
+/// ids.
 pub(crate) fn suggest<'a>(
     fragment: &str,
     text: &str,
     anchors: &'a AnchorSet,
     style: dialect::AnchorStyle,
-    budget: &mut usize,
+    suggesting: &mut Suggesting<'a>,
 ) -> Result<Option<&'a str>, OverBudget> {
     let from_text = dialect::slug(style, text.trim());
     if !from_text.is_empty()
@@ -244,7 +281,10 @@ pub(crate) fn suggest<'a>(
     {
         return Ok(Some(id));
     }
-    *budget = budget.checked_sub(anchors.len()).ok_or(OverBudget)?;
+    suggesting.budget = (suggesting.budget)
+        .checked_sub(anchors.len())
+        .ok_or(OverBudget)?;
+    let prepared = suggesting.prepared(anchors);
     let wanted = crate::parse::case::to_lowercase(fragment);
     let wanted = super::Wanted::new(&wanted);
     // Highest score wins; ties go to the alphabetically first id, so the
@@ -252,9 +292,9 @@ pub(crate) fn suggest<'a>(
     // score when it can reach the best so far (a tie included): the bar
     // rises as ids are met, and more of them are ruled out by the bounds.
     let mut best: Option<(f64, &str)> = None;
-    for id in anchors.iter() {
+    for (id, &prepared) in anchors.iter().zip(prepared) {
         let bar = best.map_or(SUGGEST_MIN, |(score, _)| score);
-        let score = wanted.similarity_above(id, bar);
+        let score = wanted.similarity_above_prepared(id, prepared, bar);
         if score < bar {
             continue;
         }
@@ -303,24 +343,27 @@ mod tests {
         let anchors = AnchorSet::from_document(&crate::parse::parse(text));
         let style = dialect::AnchorStyle::default();
         // Enough to compare the fragment with each of the three ids.
-        let mut budget = 4;
+        let mut budget = Suggesting {
+            budget: 4,
+            ..Suggesting::default()
+        };
         assert_eq!(
             suggest("instal-the-tool", "", &anchors, style, &mut budget),
             Ok(Some("install-the-tool"))
         );
-        assert_eq!(budget, 1);
+        assert_eq!(budget.budget, 1);
         // Not enough for the next: not compared, and the budget is kept.
         assert_eq!(
             suggest("configur-it", "", &anchors, style, &mut budget),
             Err(OverBudget)
         );
-        assert_eq!(budget, 1);
+        assert_eq!(budget.budget, 1);
         // The link text's slug is looked up, not compared: it costs nothing.
         assert_eq!(
             suggest("x", "Usage", &anchors, style, &mut budget),
             Ok(Some("usage"))
         );
-        assert_eq!(budget, 1);
+        assert_eq!(budget.budget, 1);
     }
 
     proptest! {
@@ -335,7 +378,7 @@ mod tests {
             let text: String = headings.iter().map(|h| format!("# {h}\n\n")).collect();
             let anchors = AnchorSet::from_document(&crate::parse::parse(&text));
             prop_assert_eq!(
-                suggest(&fragment, "", &anchors, dialect::AnchorStyle::default(), &mut usize::MAX.clone()).unwrap(),
+                suggest(&fragment, "", &anchors, dialect::AnchorStyle::default(), &mut Suggesting::default()).unwrap(),
                 by_every_score(&fragment, &anchors)
             );
         }

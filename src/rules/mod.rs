@@ -198,6 +198,42 @@ pub(crate) struct Wanted<'a> {
     /// How many of each ASCII character it has, and of any other.
     ascii: [u32; 128],
     other: u32,
+    /// The characters it has, as [`Prepared`] gives them.
+    mask: u64,
+}
+
+/// What [`Wanted::similarity_above_prepared`] needs of an id it is
+/// compared with: its length in characters and the characters it has, as
+/// bits (`char_bit`). Made once per id where the same ids meet many
+/// wanted ones.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prepared {
+    len: usize,
+    mask: u64,
+}
+
+impl Prepared {
+    pub(crate) fn new(s: &str) -> Self {
+        let (mut len, mut mask) = (0, 0);
+        for c in s.chars() {
+            len += 1;
+            mask |= char_bit(c);
+        }
+        Self { len, mask }
+    }
+}
+
+/// A character's bit: each lowercase ASCII letter, digit and `-` its own,
+/// the others shared by residue. Two texts differ by at least one
+/// character for each bit only one of them has.
+fn char_bit(c: char) -> u64 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + c as u32 - '0' as u32,
+        '-' => 36,
+        _ => 37 + c as u32 % 27,
+    };
+    1 << bit
 }
 
 impl<'a> Wanted<'a> {
@@ -217,6 +253,7 @@ impl<'a> Wanted<'a> {
             bits: Bits::new(&chars),
             ascii,
             other,
+            mask: chars.iter().fold(0, |m, &c| m | char_bit(c)),
         }
     }
 
@@ -226,6 +263,11 @@ impl<'a> Wanted<'a> {
     /// letters one has and the other lacks, each of which costs an edit)
     /// scores 0 without the distance being computed.
     pub(crate) fn similarity_above(&self, b: &str, min: f64) -> f64 {
+        self.similarity_above_prepared(b, Prepared::new(b), min)
+    }
+
+    /// [`Wanted::similarity_above`], with `b`'s [`Prepared`] made before.
+    pub(crate) fn similarity_above_prepared(&self, b: &str, pb: Prepared, min: f64) -> f64 {
         let a = self.text;
         if a.is_empty() || b.is_empty() {
             return 0.0;
@@ -233,7 +275,7 @@ impl<'a> Wanted<'a> {
         if self.len >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
             return 0.9;
         }
-        let (la, lb) = (self.len, b.chars().count());
+        let (la, lb) = (self.len, pb.len);
         // Cheap bound: very different lengths cannot be similar enough.
         if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
             return 0.0;
@@ -244,6 +286,12 @@ impl<'a> Wanted<'a> {
         // At most this many edits reach `min`.
         let budget = (1.0 - min) * la.max(lb) as f64;
         if la.abs_diff(lb) as f64 > budget {
+            return 0.0;
+        }
+        // A character one has and the other lacks costs an edit: the bits
+        // only one side has bound the surplus counted below, at once.
+        let lacking = (self.mask ^ pb.mask).count_ones();
+        if f64::from(lacking).div_euclid(2.0) > budget {
             return 0.0;
         }
         // Every character one side has more of than the other needs an
