@@ -5,8 +5,10 @@
 //! never committed, shared by worktrees, nothing to add to `.gitignore`).
 //! A small binary format, all integers little-endian: a magic line, the
 //! key (a hash of everything the replay depends on besides the commits:
-//! the documentation root, skipped revisions and subjects, the editions
-//! and the files left out), the commit the state is at, then the state.
+//! the documentation root, skipped revisions and subjects, the editions),
+//! the commit the state is at, then the state, and last the files left out
+//! of it (their history needed git objects the clone lacks) with those
+//! objects.
 //! A file that cannot be read, or was written for another key, is ignored
 //! and rewritten; it is written to a temporary file and renamed, so a
 //! reader never sees half of one.
@@ -18,7 +20,7 @@ use std::path::{Path, PathBuf};
 use super::{Hunk, HunkLog, Rename, Touches};
 use crate::diagnostic::Revision;
 
-const MAGIC: &[u8] = b"lockstep history cache v1\n";
+const MAGIC: &[u8] = b"lockstep history cache v2\n";
 
 /// The largest cache file read.
 const MAX_SIZE: u64 = 512 << 20;
@@ -33,6 +35,8 @@ pub(super) struct State {
     pub lengths: HashMap<String, usize>,
     pub renames: Vec<Rename>,
     pub log: HashMap<String, HunkLog>,
+    /// Files left out, each with the object git could not read.
+    pub excluded: Vec<(String, String)>,
 }
 
 /// The cache file of the repository whose git directory is `git_dir`.
@@ -106,6 +110,10 @@ pub(super) fn read(path: &Path, key: u64) -> Option<State> {
         }
         state.log.insert(path, log);
     }
+    for _ in 0..r.len()? {
+        let path = r.string()?;
+        state.excluded.push((path, r.string()?));
+    }
     r.bytes.is_empty().then_some(state)
 }
 
@@ -154,6 +162,11 @@ pub(super) fn write(path: &Path, key: u64, state: &State) {
                 w.0.push(u8::from(h.cosmetic));
             }
         }
+    }
+    w.len(state.excluded.len());
+    for (p, object) in &state.excluded {
+        w.string(p);
+        w.string(object);
     }
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
@@ -249,6 +262,7 @@ mod tests {
             )]
             .into_iter()
             .collect(),
+            excluded: vec![("c.md".into(), "0123abcd".into())],
         };
         write(&path, 42, &state);
         assert_eq!(read(&path, 42), Some(state));

@@ -321,6 +321,7 @@ impl Replayed {
             lengths: self.lengths.clone(),
             renames: self.renames.clone(),
             log: self.log.clone(),
+            excluded: self.excluded.clone(),
         }
     }
 }
@@ -1165,6 +1166,14 @@ impl History {
             .as_deref()
             .and_then(|p| cache::read(p, key))
             .unwrap_or_default();
+        // A state that left files out stands only at the commit it was
+        // made at, and while the objects it lacked are still missing (a
+        // clone that has them now reads everything again).
+        if !state.excluded.is_empty()
+            && (state.head != head || state.excluded.iter().any(|(_, o)| self.has_object(o)))
+        {
+            state = cache::State::default();
+        }
         // The first-parent line, oldest first: what is read, in ranges (not
         // needed when the cache is at HEAD).
         let line: Option<Vec<String>> = if !state.head.is_empty() && state.head == head {
@@ -1198,7 +1207,7 @@ impl History {
         };
         let mut commits = std::mem::take(&mut state.commits);
         let (parsed, excluded) = if todo.is_empty() {
-            (Vec::new(), Vec::new())
+            (Vec::new(), std::mem::take(&mut state.excluded))
         } else {
             self.read_log(todo, base, ignored, skip)?
         };
@@ -1222,10 +1231,9 @@ impl History {
             head: head.to_string(),
             first_parent: line.clone(),
         };
-        // A partial history is not kept: the next run tries again.
+        // A partial history is kept with the files it left out (see above).
         if let Some(path) = &cache_path
             && !todo.is_empty()
-            && replayed.excluded.is_empty()
         {
             cache::write(path, key, &replayed.state());
         }
@@ -1391,6 +1399,11 @@ impl History {
     /// The paths (relative to the repository) that held git object
     /// `object` on the first-parent line: found from trees, without
     /// reading the object.
+    /// Whether the repository has the object now (`git cat-file -e`).
+    fn has_object(&self, object: &str) -> bool {
+        run(&self.toplevel, &["cat-file", "-e", object]).is_ok()
+    }
+
     fn paths_of_object(&self, object: &str) -> Vec<String> {
         let find = format!("--find-object={object}");
         let Ok(raw) = run(

@@ -467,10 +467,14 @@ fn a_missing_object_affects_only_the_files_that_need_it() {
     assert_eq!(before.matches("is stale").count(), 2, "{before}");
     // Remove the first version of the image and of the Japanese page from
     // the object store, as a partial clone would lack them.
+    // Returns the object's file and bytes, to put it back.
     let remove = |rev: &str| {
         let id = common::git_now(&root, &["rev-parse", rev]);
         let id = id.trim();
-        std::fs::remove_file(root.join(".git/objects").join(&id[..2]).join(&id[2..])).unwrap();
+        let file = root.join(".git/objects").join(&id[..2]).join(&id[2..]);
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        (file, bytes)
     };
     // (Without the history cache, which would spare git the reading.)
     let no_cache = || {
@@ -480,7 +484,7 @@ fn a_missing_object_affects_only_the_files_that_need_it() {
     no_cache();
     let (text, _) = stale(&root);
     assert_eq!(text, before, "an image's missing blob changes nothing");
-    remove("HEAD~1:guide-ja.md");
+    let (object, bytes) = remove("HEAD~1:guide-ja.md");
     no_cache();
     let (text, human) = stale(&root);
     insta::assert_snapshot!(
@@ -491,6 +495,20 @@ fn a_missing_object_affects_only_the_files_that_need_it() {
                 .replace_all(&format!("{text}\n{human}"), "<id>")
         )
     );
+    // The partial history is cached with the file it left out: the next
+    // run reads no commit and reports the same.
+    no_cache();
+    assert_eq!(stale(&root), (text.clone(), human.clone()));
+    assert_eq!(stale(&root), (text, human));
+    use lockstep::history::{CacheUse, History, HistoryOptions};
+    let load = || History::load(&root, &HistoryOptions::default()).expect("history");
+    no_cache();
+    assert_eq!(load().cache, CacheUse::Miss);
+    assert_eq!(load().cache, CacheUse::Hit { read: 0 });
+    // Once the clone has the object again, the history is read whole.
+    std::fs::write(&object, &bytes).unwrap();
+    assert_eq!(load().cache, CacheUse::Miss);
+    assert_eq!(stale(&root).0, before);
 }
 
 /// The repository is looked for as git looks for it: not above a
