@@ -1399,8 +1399,13 @@ impl History {
     /// The paths (relative to the repository) that held git object
     /// `object` on the first-parent line: found from trees, without
     /// reading the object.
-    /// Whether the repository has the object now (`git cat-file -e`).
+    /// Whether the repository has the object now (`git cat-file -e`). An
+    /// id that is not one (a damaged cache) counts as had: the cached state
+    /// is then not used.
     fn has_object(&self, object: &str) -> bool {
+        if object.is_empty() || !object.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return true;
+        }
         run(&self.toplevel, &["cat-file", "-e", object]).is_ok()
     }
 

@@ -505,6 +505,29 @@ fn a_missing_object_affects_only_the_files_that_need_it() {
     no_cache();
     assert_eq!(load().cache, CacheUse::Miss);
     assert_eq!(load().cache, CacheUse::Hit { read: 0 });
+    // A cached object id that is not one (a damaged file) is not used.
+    let cache = root.join(".git/lockstep/history-v1.bin");
+    let id = format!(
+        "{}{}",
+        object
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        object.file_name().unwrap().to_str().unwrap()
+    );
+    let cached = std::fs::read(&cache).unwrap();
+    let at = cached
+        .windows(id.len())
+        .position(|w| w == id.as_bytes())
+        .expect("the object id is in the cache");
+    let mut damaged = cached.clone();
+    damaged[at..at + id.len()].fill(b'z');
+    std::fs::write(&cache, &damaged).unwrap();
+    assert_eq!(load().cache, CacheUse::Miss);
+    assert_eq!(load().cache, CacheUse::Hit { read: 0 });
     // Once the clone has the object again, the history is read whole.
     std::fs::write(&object, &bytes).unwrap();
     assert_eq!(load().cache, CacheUse::Miss);
