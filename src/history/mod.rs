@@ -1396,9 +1396,6 @@ impl History {
         parsed.map_err(|e| LogFailure::Other(Unavailable::NoGit(e.to_string())))
     }
 
-    /// The paths (relative to the repository) that held git object
-    /// `object` on the first-parent line: found from trees, without
-    /// reading the object.
     /// Whether the repository has the object now (`git cat-file -e`). An
     /// id that is not one (a damaged cache) counts as had: the cached state
     /// is then not used.
@@ -1409,6 +1406,9 @@ impl History {
         run(&self.toplevel, &["cat-file", "-e", object]).is_ok()
     }
 
+    /// The paths (relative to the repository) that held git object
+    /// `object` on the first-parent line: found from trees, without
+    /// reading the object.
     fn paths_of_object(&self, object: &str) -> Vec<String> {
         let find = format!("--find-object={object}");
         let Ok(raw) = run(
