@@ -159,11 +159,28 @@ impl Diagnostic {
     /// message with its ASCII digits made `#`, each part followed by a 0
     /// byte. Fed byte by byte, without building the parts.
     pub fn fingerprint_hash(&self, file: &SourceFile) -> u64 {
+        let (own, line) = self.fingerprint_spans(file);
+        let mut h = Fnv::default();
+        h.part(self.rule.name().bytes());
+        h.part(file.path.as_str().bytes());
+        h.collapsed(file.slice(own));
+        h.collapsed(file.slice(line));
+        h.part(
+            self.message
+                .bytes()
+                .map(|b| if b.is_ascii_digit() { b'#' } else { b }),
+        );
+        h.0
+    }
+
+    /// What a fingerprint reads of the file: the finding's text (its first
+    /// [`LONG_LINE`] bytes) and its line's — in a line longer than that, the
+    /// [`CONTEXT`] bytes either side of the finding stand for the line:
+    /// hashing every byte of it for every finding would be quadratic (40,000
+    /// links on one line).
+    fn fingerprint_spans(&self, file: &SourceFile) -> (Span, Span) {
         let line_no = file.line_col(self.span.start).line;
         let mut line = file.lines.line_span(&file.text, line_no);
-        // In a long line (40,000 links on one line), the part around the
-        // finding stands for the line: hashing every byte of it for every
-        // finding would be quadratic. Ordinary lines are hashed whole.
         if line.len() > LONG_LINE {
             let start = crate::source::floor_char_boundary(
                 &file.text,
@@ -182,17 +199,7 @@ impl Diagnostic {
                 crate::source::floor_char_boundary(&file.text, own.start + LONG_LINE),
             );
         }
-        let mut h = Fnv::default();
-        h.part(self.rule.name().bytes());
-        h.part(file.path.as_str().bytes());
-        h.collapsed(file.slice(own));
-        h.collapsed(file.slice(line));
-        h.part(
-            self.message
-                .bytes()
-                .map(|b| if b.is_ascii_digit() { b'#' } else { b }),
-        );
-        h.0
+        (own, line)
     }
 
     /// The order of output: file, then position, then rule.
@@ -273,30 +280,13 @@ impl Fnv {
 mod tests {
     use super::*;
 
-    /// The fingerprint as it was first written: the parts built as
-    /// strings, then hashed. Baselines hold these values.
+    /// The fingerprint's hashing as it was first written: the parts built
+    /// as strings, then hashed. Baselines hold these values.
     fn reference_fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
         fn collapse(s: &str) -> String {
             s.split_whitespace().collect::<Vec<_>>().join(" ")
         }
-        let line_no = file.line_col(d.span.start).line;
-        let mut line = file.lines.line_span(&file.text, line_no);
-        if line.len() > LONG_LINE {
-            let start = crate::source::floor_char_boundary(
-                &file.text,
-                d.span.start.saturating_sub(CONTEXT).max(line.start),
-            );
-            let end =
-                crate::source::ceil_char_boundary(&file.text, (d.span.end + CONTEXT).min(line.end));
-            line = Span::new(start, end.max(start));
-        }
-        let mut own = d.span;
-        if own.len() > LONG_LINE {
-            own = Span::new(
-                own.start,
-                crate::source::floor_char_boundary(&file.text, own.start + LONG_LINE),
-            );
-        }
+        let (own, line) = d.fingerprint_spans(file);
         let message: String = d
             .message
             .chars()

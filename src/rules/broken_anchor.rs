@@ -77,7 +77,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             toc_entry[e.link] = true;
         }
     }
-    let mut budget = Suggesting::default();
+    let mut suggesting = Suggesting::default();
     for (link, _) in ctx.doc.links.iter().zip(&toc_entry).filter(|(_, t)| !**t) {
         let dest = link.dest(&ctx.file.text);
         let (fragment, anchors, target_name) = match ctx.index.resolve(&ctx.file.path, dest) {
@@ -98,7 +98,7 @@ pub(super) fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             &fragment,
             anchors,
             target_name.as_deref(),
-            &mut budget,
+            &mut suggesting,
         ) {
             out.push(d);
         }
@@ -116,7 +116,7 @@ fn judge<'a>(
     fragment: &str,
     anchors: &'a AnchorSet,
     target: Option<&str>,
-    budget: &mut Suggesting<'a>,
+    suggesting: &mut Suggesting<'a>,
 ) -> Option<Diagnostic> {
     // GitHub prefixes ids with `user-content-`; links may use either form.
     let fragment = fragment.strip_prefix("user-content-").unwrap_or(fragment);
@@ -196,7 +196,7 @@ fn judge<'a>(
             ));
             (d, repair(&slugged, true))
         } else {
-            match suggest(fragment, link.text(&ctx.file.text), anchors, style, budget) {
+            match suggest(fragment, link.text(&ctx.file.text), anchors, style, suggesting) {
                 Ok(Some(id)) => (
                     d.with_help(format!("expected `{prefix}#{id}`")),
                     repair(id, false),
@@ -343,27 +343,27 @@ mod tests {
         let anchors = AnchorSet::from_document(&crate::parse::parse(text));
         let style = dialect::AnchorStyle::default();
         // Enough to compare the fragment with each of the three ids.
-        let mut budget = Suggesting {
+        let mut suggesting = Suggesting {
             budget: 4,
             ..Suggesting::default()
         };
         assert_eq!(
-            suggest("instal-the-tool", "", &anchors, style, &mut budget),
+            suggest("instal-the-tool", "", &anchors, style, &mut suggesting),
             Ok(Some("install-the-tool"))
         );
-        assert_eq!(budget.budget, 1);
+        assert_eq!(suggesting.budget, 1);
         // Not enough for the next: not compared, and the budget is kept.
         assert_eq!(
-            suggest("configur-it", "", &anchors, style, &mut budget),
+            suggest("configur-it", "", &anchors, style, &mut suggesting),
             Err(OverBudget)
         );
-        assert_eq!(budget.budget, 1);
+        assert_eq!(suggesting.budget, 1);
         // The link text's slug is looked up, not compared: it costs nothing.
         assert_eq!(
-            suggest("x", "Usage", &anchors, style, &mut budget),
+            suggest("x", "Usage", &anchors, style, &mut suggesting),
             Ok(Some("usage"))
         );
-        assert_eq!(budget.budget, 1);
+        assert_eq!(suggesting.budget, 1);
     }
 
     proptest! {

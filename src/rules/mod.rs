@@ -191,15 +191,14 @@ pub(crate) fn id_similarity(a: &str, b: &str) -> f64 {
 /// comparisons need of it, made once.
 pub(crate) struct Wanted<'a> {
     text: &'a str,
-    /// Its length in characters.
-    len: usize,
     /// For the bit-parallel distance (ids of up to 64 characters).
     bits: Option<Bits>,
     /// How many of each ASCII character it has, and of any other.
     ascii: [u32; 128],
     other: u32,
-    /// The characters it has, as [`Prepared`] gives them.
-    mask: u64,
+    /// Its length in characters and its characters, as an id compared
+    /// with it has them.
+    own: Prepared,
 }
 
 /// What [`Wanted::similarity_above_prepared`] needs of an id it is
@@ -249,11 +248,10 @@ impl<'a> Wanted<'a> {
         }
         Self {
             text,
-            len: chars.len(),
             bits: Bits::new(&chars),
             ascii,
             other,
-            mask: chars.iter().fold(0, |m, &c| m | char_bit(c)),
+            own: Prepared::new(text),
         }
     }
 
@@ -272,10 +270,10 @@ impl<'a> Wanted<'a> {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        if self.len >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
+        if self.own.len >= 6 && b.starts_with(a) && b[a.len()..].starts_with(['-', ' ']) {
             return 0.9;
         }
-        let (la, lb) = (self.len, pb.len);
+        let (la, lb) = (self.own.len, pb.len);
         // Cheap bound: very different lengths cannot be similar enough.
         if (la.min(lb) as f64) / (la.max(lb) as f64) < 0.4 {
             return 0.0;
@@ -290,7 +288,7 @@ impl<'a> Wanted<'a> {
         }
         // A character one has and the other lacks costs an edit: the bits
         // only one side has bound the surplus counted below, at once.
-        let lacking = (self.mask ^ pb.mask).count_ones();
+        let lacking = (self.own.mask ^ pb.mask).count_ones();
         if f64::from(lacking).div_euclid(2.0) > budget {
             return 0.0;
         }
