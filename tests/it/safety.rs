@@ -439,6 +439,18 @@ fn counts_agree() {
 
 /// Inputs built to stall a run finish (a watchdog, not a timing assertion:
 /// the scaling benchmark measures growth) with the findings they should have.
+/// `check --format json` on `dir`, which must finish (within two minutes)
+/// with findings at error level: its report.
+fn check_json_with_errors(dir: &Path) -> serde_json::Value {
+    let o = lockstep_within(
+        &["check", ".", "--format", "json"],
+        dir,
+        Duration::from_secs(120),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 #[test]
 fn pathological_documents_finish() {
     let tmp = tempfile::tempdir().unwrap();
@@ -463,13 +475,7 @@ fn pathological_documents_finish() {
         "toc.md",
         &format!("# T\n\n## Contents\n\n{toc}\n{body}"),
     );
-    let o = lockstep_within(
-        &["check", ".", "--format", "json"],
-        dir,
-        Duration::from_secs(120),
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = check_json_with_errors(dir);
     let count = |file: &str, rule: &str| {
         v["diagnostics"]
             .as_array()
@@ -500,13 +506,7 @@ fn thousands_of_broken_anchors_into_thousands_of_headings_finish() {
         .map(|i| format!("- [x](#headin-{i}-alph)\n"))
         .collect();
     write(dir, "many.md", &format!("# T\n\n{body}{links}"));
-    let o = lockstep_within(
-        &["check", ".", "--format", "json"],
-        dir,
-        Duration::from_secs(120),
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = check_json_with_errors(dir);
     let helps: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
