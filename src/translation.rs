@@ -15,7 +15,6 @@
 //! Chinese, Russian …), and by whatlang's language identification between the
 //! two languages for targets in the same script (German, Spanish …).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use unicode_script::{Script, UnicodeScript};
@@ -24,7 +23,7 @@ use whatlang::{Detector, Lang};
 use crate::align::{self, Alignment, Features};
 use crate::index::Index;
 use crate::parse::Document;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, HashSet, SourceFile, Span};
 
 /// The state of one source section in one translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -153,53 +152,153 @@ fn count_scripts(text: &str, source: Script) -> ScriptCount {
         source: 0,
         other: 0,
     };
-    for ch in text.chars() {
-        // ASCII letters are Latin; everything else asks the Unicode tables.
-        if ch.is_ascii() {
-            if ch.is_ascii_alphabetic() {
-                if source == Script::Latin {
-                    c.source += 1;
-                } else {
-                    c.other += 1;
+    classified(|k| {
+        for ch in text.chars() {
+            // ASCII letters are Latin; everything else asks the Unicode tables.
+            if ch.is_ascii() {
+                if ch.is_ascii_alphabetic() {
+                    if source == Script::Latin {
+                        c.source += 1;
+                    } else {
+                        c.other += 1;
+                    }
                 }
+                continue;
             }
-            continue;
+            let class = k.class(ch);
+            if !class.alphabetic {
+                continue;
+            }
+            match class.script {
+                s if s == source => c.source += 1,
+                Script::Common | Script::Inherited | Script::Unknown => {}
+                Script::Han | Script::Hangul | Script::Hiragana | Script::Katakana => c.other += 3,
+                _ => c.other += 1,
+            }
         }
-        if !ch.is_alphabetic() {
-            continue;
-        }
-        match ch.script() {
-            s if s == source => c.source += 1,
-            Script::Common | Script::Inherited | Script::Unknown => {}
-            Script::Han | Script::Hangul | Script::Hiragana | Script::Katakana => c.other += 3,
-            _ => c.other += 1,
-        }
-    }
+    });
     c
 }
 
-/// Words of two or more letters written in `script`.
+/// Words of two or more letters written in `script` (the runs of alphabetic
+/// characters).
 fn source_words(text: &str, script: Script) -> usize {
-    text.split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| c.script() == script))
-        .count()
+    classified(|k| {
+        let (mut words, mut run, mut in_script) = (0, 0, true);
+        for ch in text.chars() {
+            let class = k.class(ch);
+            if class.alphabetic {
+                run += 1;
+                in_script &= class.script == script;
+                continue;
+            }
+            if run >= 2 && in_script {
+                words += 1;
+            }
+            (run, in_script) = (0, true);
+        }
+        if run >= 2 && in_script {
+            words += 1;
+        }
+        words
+    })
 }
 
 /// The script most letters of the texts are written in.
 pub fn dominant_script<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Script> {
     let mut counts: std::collections::HashMap<Script, usize> = std::collections::HashMap::new();
-    for text in texts {
-        for ch in text.chars().filter(|c| c.is_alphabetic()) {
-            match ch.script() {
-                Script::Common | Script::Inherited | Script::Unknown => {}
-                s => *counts.entry(s).or_default() += 1,
+    classified(|k| {
+        for text in texts {
+            for ch in text.chars() {
+                let class = k.class(ch);
+                if !class.alphabetic {
+                    continue;
+                }
+                match class.script {
+                    Script::Common | Script::Inherited | Script::Unknown => {}
+                    s => *counts.entry(s).or_default() += 1,
+                }
             }
         }
-    }
+    });
     counts
         .into_iter()
         .max_by_key(|&(s, n)| (n, s as u16))
         .map(|(s, _)| s)
+}
+
+/// What the judges ask of a character: the standard library's
+/// `is_alphabetic` and `is_alphanumeric`, and unicode-script's script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Class {
+    alphabetic: bool,
+    alphanumeric: bool,
+    script: Script,
+}
+
+impl Class {
+    fn of(ch: char) -> Class {
+        Class {
+            alphabetic: ch.is_alphabetic(),
+            alphanumeric: ch.is_alphanumeric(),
+            script: ch.script(),
+        }
+    }
+}
+
+/// Entries of the per-thread memory of characters' classes.
+const CLASS_SLOTS: usize = 1024;
+
+thread_local! {
+    /// Each non-ASCII character's class, in the slot of its low bits: a
+    /// text repeats a few hundred letters, and each lookup of its own
+    /// searches three tables. (`u32::MAX` is no character: an empty slot.)
+    static CLASSES: [std::cell::Cell<(u32, Class)>; CLASS_SLOTS] = const {
+        [const {
+            std::cell::Cell::new((
+                u32::MAX,
+                Class {
+                    alphabetic: false,
+                    alphanumeric: false,
+                    script: Script::Unknown,
+                },
+            ))
+        }; CLASS_SLOTS]
+    };
+}
+
+/// Characters' classes ([`Class::of`]), remembered.
+struct Classifier<'a>(&'a [std::cell::Cell<(u32, Class)>; CLASS_SLOTS]);
+
+impl Classifier<'_> {
+    #[inline]
+    fn class(&self, ch: char) -> Class {
+        if ch.is_ascii() {
+            let alphabetic = ch.is_ascii_alphabetic();
+            return Class {
+                alphabetic,
+                alphanumeric: ch.is_ascii_alphanumeric(),
+                script: if alphabetic {
+                    Script::Latin
+                } else {
+                    Script::Common
+                },
+            };
+        }
+        let slot = &self.0[ch as usize % CLASS_SLOTS];
+        let (seen, class) = slot.get();
+        if seen == ch as u32 {
+            return class;
+        }
+        let class = Class::of(ch);
+        slot.set((ch as u32, class));
+        class
+    }
+}
+
+/// Runs `f` with this thread's [`Classifier`].
+fn classified<R>(f: impl FnOnce(&Classifier<'_>) -> R) -> R {
+    CLASSES.with(|slots| f(&Classifier(slots)))
 }
 
 /// Decides whether prose is in the source language or the target language.
@@ -315,25 +414,57 @@ impl LanguageJudge {
 
 /// Collapses whitespace, for comparing blocks across editions.
 fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
+/// The set of lowercased words of a text (its runs of alphanumeric characters).
 fn words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(crate::parse::case::to_lowercase)
-        .collect()
+    classified(|k| {
+        let mut out = HashSet::default();
+        let mut start = None;
+        for (i, ch) in text.char_indices() {
+            match (k.class(ch).alphanumeric, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.insert(crate::parse::case::to_lowercase(&text[s..i]));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.insert(crate::parse::case::to_lowercase(&text[s..]));
+        }
+        out
+    })
 }
 
 /// Whether a translated block is (nearly) a copy of one of the source blocks.
 fn copied(block: &str, source_blocks: &[SourceBlock]) -> bool {
     let norm = normalise(block);
-    // A copied label or term ("Asynchronous Logging") is not untranslated prose.
-    let words_of_two = norm
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 2)
-        .count();
-    if norm.chars().filter(|c| c.is_alphabetic()).count() < 20 || words_of_two < 4 {
+    // A copied label or term ("Asynchronous Logging") is not untranslated
+    // prose: at least 20 letters and 4 words of two letters or more.
+    let (letters, words_of_two) = classified(|k| {
+        let (mut letters, mut words, mut run) = (0, 0, 0);
+        for ch in norm.chars() {
+            if k.class(ch).alphabetic {
+                letters += 1;
+                run += 1;
+            } else {
+                words += usize::from(run >= 2);
+                run = 0;
+            }
+        }
+        (letters, words + usize::from(run >= 2))
+    });
+    if letters < 20 || words_of_two < 4 {
         return false;
     }
     if source_blocks.iter().any(|(s, _)| *s == norm) {
@@ -346,7 +477,10 @@ fn copied(block: &str, source_blocks: &[SourceBlock]) -> bool {
     }
     let w = words(&norm);
     source_blocks.iter().any(|(s, sw)| {
-        similar_length(s) && {
+        // Shared words over all words is at most the smaller set's size
+        // over the larger's: sets whose sizes differ by more are not compared.
+        let (small, large) = (w.len().min(sw.len()), w.len().max(sw.len()));
+        similar_length(s) && 5 * small >= 4 * large && {
             let inter = w.intersection(sw).count();
             let union = w.len() + sw.len() - inter;
             union > 0 && inter as f64 / union as f64 >= 0.8
@@ -406,6 +540,11 @@ pub fn judge_section(
     let (mut untranslated, mut translated) = (0, 0);
     let mut first = None;
     for p in blocks(tr, tr_text, t) {
+        if untranslated > 0 && translated > 0 {
+            // Partly translated, and the first untranslated block found:
+            // the blocks after it change neither.
+            break;
+        }
         let verdict = if copied(p.text, source_blocks) {
             Verdict::Source
         } else {
@@ -860,6 +999,127 @@ mod tests {
             es.verdict("A cache keeps frequently read data in memory to serve it faster."),
             Verdict::Source
         );
+    }
+
+    #[test]
+    fn classes_are_the_standard_librarys_and_unicode_scripts() {
+        // Twice: the first time fills the slots, the second reads them
+        // (and every character evicts others that share its slot).
+        for _ in 0..2 {
+            classified(|k| {
+                for ch in (0..=0x10ffff).filter_map(char::from_u32) {
+                    assert_eq!(k.class(ch), Class::of(ch), "{:?}", ch);
+                }
+            });
+        }
+        // Characters sharing a slot, alternately.
+        let (a, b) = ('\u{0915}', char::from_u32(0x0915 + CLASS_SLOTS as u32).unwrap());
+        classified(|k| {
+            for _ in 0..3 {
+                assert_eq!(k.class(a), Class::of(a));
+                assert_eq!(k.class(b), Class::of(b));
+            }
+        });
+    }
+
+    /// The first implementation of [`copied`], before the class memory, the
+    /// one-pass counts and the set-size bound.
+    fn copied_as_first_written(block: &str, source_blocks: &[SourceBlock]) -> bool {
+        let norm = block.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words_of_two = norm
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 2)
+            .count();
+        if norm.chars().filter(|c| c.is_alphabetic()).count() < 20 || words_of_two < 4 {
+            return false;
+        }
+        if source_blocks.iter().any(|(s, _)| *s == norm) {
+            return true;
+        }
+        let similar_length =
+            |s: &str| norm.len().min(s.len()) as f64 / norm.len().max(s.len()) as f64 > 0.7;
+        if !source_blocks.iter().any(|(s, _)| similar_length(s)) {
+            return false;
+        }
+        let w: std::collections::HashSet<String> = norm
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(crate::parse::case::to_lowercase)
+            .collect();
+        source_blocks.iter().any(|(s, sw)| {
+            similar_length(s) && {
+                let inter = w.iter().filter(|x| sw.contains(*x)).count();
+                let union = w.len() + sw.len() - inter;
+                union > 0 && inter as f64 / union as f64 >= 0.8
+            }
+        })
+    }
+
+    proptest::proptest! {
+        /// Blocks drawn from a few words, so that copies, near copies and
+        /// sets of every size ratio around the bound all occur.
+        #[test]
+        fn copied_is_as_first_written(
+            block in proptest::collection::vec("(data|Data|cache|kept|in|memory|à|데이터|x2|ÉTÉ|\\u{3000}|\\u{a0}|,|  |\\t)", 0..30),
+            sources in proptest::collection::vec(
+                proptest::collection::vec("(data|cache|kept|in|memory|à|데이터|x2|été|, | )", 0..30),
+                0..4,
+            ),
+        ) {
+            let block = block.join(" ");
+            let sources: Vec<SourceBlock> = sources
+                .iter()
+                .map(|s| {
+                    let n = normalise(&s.join(" "));
+                    let w = words(&n);
+                    (n, w)
+                })
+                .collect();
+            proptest::prop_assert_eq!(copied(&block, &sources), copied_as_first_written(&block, &sources));
+        }
+
+        #[test]
+        fn words_and_script_counts_are_as_first_written(text in "(\\PC|[ \u{3000}\u{a0}.,]){0,80}") {
+            let first_words: std::collections::HashSet<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(crate::parse::case::to_lowercase)
+                .collect();
+            proptest::prop_assert_eq!(words(&text).into_iter().collect::<std::collections::HashSet<_>>(), first_words);
+            proptest::prop_assert_eq!(normalise(&text), text.split_whitespace().collect::<Vec<_>>().join(" "));
+            for script in [Script::Latin, Script::Hangul, Script::Cyrillic] {
+                let first = text
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| c.script() == script))
+                    .count();
+                proptest::prop_assert_eq!(source_words(&text, script), first);
+            }
+        }
+    }
+
+    /// The blocks after the first untranslated one, in a section with a
+    /// translated one before it, are not judged: they would change nothing.
+    #[test]
+    fn a_partly_translated_section_is_judged_to_its_first_untranslated_block() {
+        let src_text = "# Caching\n\nA cache keeps data in memory.\n";
+        let tr_text = "# 캐싱\n\n캐시는 데이터를 메모리에 보관하여 빠르게 읽을 수 있게 합니다.\n\n\
+                       The cache is invalidated when the source data changes.\n\n\
+                       캐시는 원본 데이터가 바뀌면 무효화됩니다.\n\n\
+                       Writes go to the database first and then to the cache.\n";
+        let (src, tr) = (crate::parse::parse(src_text), crate::parse::parse(tr_text));
+        let ko = judge("ko", "캐시는 데이터를 빠르게 읽기 위한 저장소입니다.");
+        let blocks = source_blocks(&src, src_text);
+        let j = judge_section(&src, 1, &blocks[1], &tr, tr_text, 1, &ko);
+        assert_eq!(j.state, State::Partial);
+        let first = j.first_untranslated.expect("an untranslated block");
+        assert!(tr_text[first.start..].starts_with("The cache is invalidated"));
+        // Untranslated throughout: every block is looked at, the first reported.
+        let tr_text = "# 캐싱\n\nThe cache is invalidated when the source data changes.\n\n\
+                       Writes go to the database first and then to the cache.\n";
+        let tr = crate::parse::parse(tr_text);
+        let j = judge_section(&src, 1, &blocks[1], &tr, tr_text, 1, &ko);
+        assert_eq!(j.state, State::Untranslated);
+        assert!(tr_text[j.first_untranslated.unwrap().start..].starts_with("The cache is"));
     }
 
     #[test]
