@@ -150,6 +150,13 @@ pub trait Texts {
     fn text(&self, key: Self::Key) -> &str;
     /// Replaces a text (and whatever is derived from it: re-parse it).
     fn set_text(&mut self, key: Self::Key, text: String);
+    /// Replaces several texts, each key at most once (a workspace re-parses
+    /// them in parallel).
+    fn set_texts(&mut self, texts: Vec<(Self::Key, String)>) {
+        for (key, text) in texts {
+            self.set_text(key, text);
+        }
+    }
 }
 
 /// One text on its own (a rule's example).
@@ -211,6 +218,8 @@ pub fn converge<T: Texts>(
             }
         }
         let mut changed = false;
+        // The pass's new texts, set together once every text's fixes are applied.
+        let mut updates: Vec<(T::Key, String)> = Vec::new();
         for (key, os) in by_key {
             let fixes: Vec<&Fix> = os.iter().map(|o| o.fix.as_ref()).collect();
             let old = texts.text(key);
@@ -225,7 +234,7 @@ pub fn converge<T: Texts>(
             // changing on the last pass: give this text up.
             if !seen.insert((key, hash(&new))) || pass == MAX_PASSES {
                 if let Some(original) = originals.remove(&key) {
-                    texts.set_text(key, original);
+                    updates.push((key, original));
                 }
                 applied.remove(&key);
                 unsettled.insert(key, rules);
@@ -238,8 +247,9 @@ pub fn converge<T: Texts>(
             }
             let old = old.to_string();
             originals.entry(key).or_insert(old);
-            texts.set_text(key, new);
+            updates.push((key, new));
         }
+        texts.set_texts(updates);
         if !changed {
             break;
         }

@@ -1013,7 +1013,10 @@ mod tests {
             });
         }
         // Characters sharing a slot, alternately.
-        let (a, b) = ('\u{0915}', char::from_u32(0x0915 + CLASS_SLOTS as u32).unwrap());
+        let (a, b) = (
+            '\u{0915}',
+            char::from_u32(0x0915 + CLASS_SLOTS as u32).unwrap(),
+        );
         classified(|k| {
             for _ in 0..3 {
                 assert_eq!(k.class(a), Class::of(a));

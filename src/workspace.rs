@@ -59,6 +59,29 @@ impl Workspace {
         self.replace(id, file, doc);
     }
 
+    /// [`Self::update_file`] for several files (each at most once), parsed
+    /// in parallel.
+    pub fn update_files(&mut self, texts: Vec<(FileId, String)>) {
+        use rayon::prelude::*;
+        let files: Vec<(FileId, SourceFile, ParseOptions)> = texts
+            .into_iter()
+            .map(|(id, text)| {
+                let (file, opts) = self.replacing(id, text);
+                (id, file, opts)
+            })
+            .collect();
+        let parsed: Vec<(FileId, SourceFile, Document)> = files
+            .into_par_iter()
+            .map(|(id, file, opts)| {
+                let doc = parse::parse_with(&file.text, &file.lines, &opts);
+                (id, file, doc)
+            })
+            .collect();
+        for (id, file, doc) in parsed {
+            self.replace(id, file, doc);
+        }
+    }
+
     /// The new file of `id` (a read problem of the old one taken back) and
     /// the options to parse it with.
     fn replacing(&mut self, id: FileId, text: String) -> (SourceFile, ParseOptions) {

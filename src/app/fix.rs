@@ -35,6 +35,10 @@ impl Texts for Workspace {
     fn set_text(&mut self, key: FileId, text: String) {
         self.update_file(key, text);
     }
+
+    fn set_texts(&mut self, texts: Vec<(FileId, String)>) {
+        self.update_files(texts);
+    }
 }
 
 /// Runs the fix loop on one workspace: the rules that can fix, on the

@@ -15,11 +15,21 @@ use super::{plural, safe};
 /// name with such characters is quoted in the header as git quotes it
 /// (`"a/x\nb"`).
 pub fn diff(report: &FixReport, mask: bool, out: &mut dyn Write) -> io::Result<()> {
-    for c in &report.changes {
-        let diff = unified_diff_quoting(&c.path, &c.before, &c.after, safe::is_unsafe);
-        if mask {
-            write!(out, "{}", safe::mask(&diff))?;
-        } else {
+    use rayon::prelude::*;
+    // Diffed in parallel, a batch at a time, and written in order.
+    for batch in report.changes.chunks(64) {
+        let diffs: Vec<String> = batch
+            .par_iter()
+            .map(|c| {
+                let diff = unified_diff_quoting(&c.path, &c.before, &c.after, safe::is_unsafe);
+                let masked = match mask.then(|| safe::mask(&diff)) {
+                    Some(std::borrow::Cow::Owned(masked)) => Some(masked),
+                    _ => None,
+                };
+                masked.unwrap_or(diff)
+            })
+            .collect();
+        for diff in diffs {
             write!(out, "{diff}")?;
         }
     }

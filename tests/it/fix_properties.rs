@@ -268,3 +268,62 @@ proptest! {
         }
     }
 }
+
+/// The fix loop sets a pass's new texts together, parsed in parallel: the
+/// workspace is then what setting them one at a time makes (documents,
+/// anchors and read problems).
+#[test]
+fn files_updated_together_are_those_updated_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("README.md", "# A\n\n## One\n\n[x](b.md#two)\n"),
+        ("b.md", "# B\n\n## Two\n\n<a id=\"here\"></a>\n"),
+        ("c.md", "# C\n\n[y](README.md#one)\n"),
+        ("d.md", "x\u{0}"),
+    ];
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    std::fs::write(dir.path().join("bad.md"), [0xff, 0xfe]).unwrap();
+    let mut together = load::load(dir.path(), Settings::default());
+    let mut apart = load::load(dir.path(), Settings::default());
+    assert_eq!(together.read_problems.len(), 1, "bad.md is not UTF-8");
+    let id = |ws: &lockstep::workspace::Workspace, path: &str| {
+        lockstep::source::FileId(ws.files.iter().position(|f| f.path == path).unwrap() as u32)
+    };
+    let updates = [
+        ("README.md", "# A\n\n## Uno\n\n[x](b.md#dos)\n"),
+        ("b.md", "# B\n\n## Dos\n"),
+        ("bad.md", "# Now readable\n"),
+    ];
+    let batch = updates
+        .iter()
+        .map(|(p, t)| (id(&together, p), t.to_string()))
+        .collect();
+    together.update_files(batch);
+    for (p, t) in updates {
+        let i = id(&apart, p);
+        apart.update_file(i, t.to_string());
+    }
+    let texts = |ws: &lockstep::workspace::Workspace| {
+        ws.files
+            .iter()
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&together), texts(&apart));
+    assert_eq!(together.docs, apart.docs);
+    assert!(together.read_problems.is_empty());
+    assert!(apart.read_problems.is_empty());
+    for (i, _) in together.files.iter().enumerate() {
+        let f = lockstep::source::FileId(i as u32);
+        let (a, b) = (together.index.anchors(f), apart.index.anchors(f));
+        assert_eq!(a.map(|a| a.len()), b.map(|b| b.len()));
+        assert!(a.zip(b).is_none_or(|(a, b)| a.same(b)));
+    }
+    // The new headings' ids are there.
+    let readme = together.docs[id(&together, "README.md").index()]
+        .as_ref()
+        .unwrap();
+    assert!(readme.headings.iter().any(|h| h.id == "uno"));
+}
