@@ -304,7 +304,9 @@ impl OldSource {
 }
 
 /// Why candidate `cand` is stale — `None` when its source section did not
-/// change beyond whitespace since the sync point.
+/// change beyond whitespace since the sync point. `now_substance`: the
+/// substance of the source section now, made by the first candidate of any
+/// translation that needs it (see [`crate::history::Editions::substance`]).
 pub fn info(
     ws: &Workspace,
     history: &History,
@@ -312,6 +314,7 @@ pub fn info(
     cand: &Candidate,
     then: &OldSource,
     range: Option<u32>,
+    now_substance: &std::sync::OnceLock<Option<String>>,
 ) -> Option<StaleInfo> {
     let src_file = &ws.files[c.source.index()];
     let src_doc = ws.docs[c.source.index()].as_ref()?;
@@ -323,9 +326,11 @@ pub fn info(
     // Only a change of substance makes a section stale (whitespace,
     // emphasis markers, table padding, comments and language-switcher
     // links are not).
-    if history
-        .editions()
-        .cosmetic(&src_file.path, old_text, now_text)
+    let editions = history.editions();
+    let now = now_substance.get_or_init(|| editions.substance(&src_file.path, now_text));
+    if now
+        .as_ref()
+        .is_some_and(|now| editions.substance(&src_file.path, old_text).as_ref() == Some(now))
     {
         return None;
     }

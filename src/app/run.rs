@@ -557,12 +557,19 @@ pub fn staleness(
             vec![None; n]
         })
         .collect();
+    // A source section's substance now, made once for all the translations
+    // whose counterpart of it is a candidate.
+    let now_substance: HashMap<(FileId, usize), std::sync::OnceLock<Option<String>>> = candidates
+        .iter()
+        .map(|cand| ((refs[cand.k].source, cand.s), std::sync::OnceLock::new()))
+        .collect();
     let infos: Vec<(usize, usize, Arc<crate::diagnostic::StaleInfo>)> = candidates
         .par_iter()
         .filter_map(|cand| {
             let c = refs[cand.k];
             let then = old.get(&(cand.sync, c.source))?;
-            let info = stale::info(ws, history, c, cand, then, range)?;
+            let now = &now_substance[&(c.source, cand.s)];
+            let info = stale::info(ws, history, c, cand, then, range, now)?;
             Some((cand.k, cand.s, Arc::new(info)))
         })
         .collect();

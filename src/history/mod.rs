@@ -147,6 +147,16 @@ impl Editions {
             .is_some_and(|&(_, g)| g == group)
     }
 
+    /// What of `text`, in the file at `path`, is of substance (see
+    /// [`substance::substance`]): `None` for a file that is no edition.
+    /// Two texts whose substances are equal differ only cosmetically.
+    pub fn substance(&self, path: &str, text: &str) -> Option<String> {
+        let side = self.side(path)?;
+        Some(substance::substance(text, side, &|d| {
+            self.is_navigation(path, d)
+        }))
+    }
+
     /// Whether `old` → `new` in the file at `path` changes nothing of substance.
     pub fn cosmetic(&self, path: &str, old: &str, new: &str) -> bool {
         match self.side(path) {
@@ -2078,6 +2088,39 @@ fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two texts are cosmetically different exactly when their substances
+    /// are equal; a file that is no edition has none.
+    #[test]
+    fn substances_are_equal_exactly_for_cosmetic_edits() {
+        use crate::parse::substance::Side;
+        let editions = Editions::new([
+            ("README.md".to_string(), Side::Source, 0),
+            ("README-ko.md".to_string(), Side::Translation, 0),
+        ]);
+        let texts = [
+            "## Caching\n\n* Keep data in memory.\n",
+            "## Caching\n\n- Keep  data in memory.\n",
+            "## Caching\n\n- Keep data in __memory__.\n",
+            "## Caching\n\n- Keep data in memory. [한국어](README-ko.md)\n",
+            "## Caching\n\n- Keep data on disk.\n",
+            "## Caching\n\n- Keep data in [memory](https://example.com/a).\n",
+            "## Caching\n\n- Keep data in [memory](https://example.com/b).\n",
+        ];
+        let mut cosmetic_pairs = 0;
+        for path in ["README.md", "README-ko.md"] {
+            for a in texts {
+                for b in texts {
+                    let same = editions.substance(path, a) == editions.substance(path, b);
+                    assert_eq!(same, editions.cosmetic(path, a, b), "{path}: {a:?} {b:?}");
+                    cosmetic_pairs += usize::from(same && a != b);
+                }
+            }
+        }
+        assert!(cosmetic_pairs > 0 && cosmetic_pairs < 2 * 7 * 6);
+        assert_eq!(editions.substance("other.md", texts[0]), None);
+        assert!(!editions.cosmetic("other.md", texts[0], texts[0]));
+    }
 
     /// A history whose HEAD holds `head` as `a.md`, each line from its own
     /// commit.
