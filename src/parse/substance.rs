@@ -36,8 +36,6 @@ static COMMENT: LazyLock<Regex> =
 static SEPARATOR_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$").expect("static regex")
 });
-static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\s*)[*+-](\s+)").expect("static regex"));
 /// An inline link or image: `[text](dest "title")`, one level of nested
 /// parentheses in the destination.
 static INLINE_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -101,7 +99,7 @@ pub fn substance(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
             push_words(&mut out, "|-|");
             continue;
         }
-        let line = BULLET.replace(line, "$1-$2");
+        let line = bullet(line);
         let line = if line.starts_with('|') || line.ends_with('|') {
             table_row(&line)
         } else {
@@ -136,17 +134,17 @@ fn links(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
             .to_string()
     };
     let mut removed = false;
-    let text = INLINE_LINK.replace_all(text, |c: &regex::Captures<'_>| {
-        let dest = dest_of(c, 3);
-        match side {
-            Side::Translation => format!("{}[{}]()", &c[1], &c[2]),
-            Side::Source if c[1].is_empty() && nav(&dest) => {
+    let text = match side {
+        Side::Translation => without_destinations(text),
+        Side::Source => INLINE_LINK.replace_all(text, |c: &regex::Captures<'_>| {
+            if c[1].is_empty() && nav(&dest_of(c, 3)) {
                 removed = true;
                 NAV.to_string()
+            } else {
+                c[0].to_string()
             }
-            Side::Source => c[0].to_string(),
-        }
-    });
+        }),
+    };
     let text = if text.contains("<a") || text.contains("<A") {
         HTML_LINK
             .replace_all(&text, |c: &regex::Captures<'_>| {
@@ -171,6 +169,58 @@ fn links(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
         NAV_RESIDUE.replace_all(&text, " ").into_owned()
     } else {
         text
+    }
+}
+
+/// Every inline link and image of `text` as `[text]()` (`![text]()`): what
+/// `INLINE_LINK.replace_all` with `"$1[$2]()"` makes. Only the matches are
+/// searched for, not their groups (the slow part of a regex search): the
+/// text group is the one `]` at bracket depth 0 ends, since the pattern
+/// lets a link text hold only bracket pairs without brackets inside.
+fn without_destinations(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let mut last = 0;
+    for m in INLINE_LINK.find_iter(text) {
+        let link = m.as_str();
+        let open = if link.starts_with('!') { 2 } else { 1 };
+        let mut inner = false;
+        let close = open
+            + link.as_bytes()[open..]
+                .iter()
+                .position(|&b| match b {
+                    b'[' => {
+                        inner = true;
+                        false
+                    }
+                    b']' if inner => {
+                        inner = false;
+                        false
+                    }
+                    b']' => true,
+                    _ => false,
+                })
+                .expect("a link's text ends at a bracket");
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&link[..close]);
+        out.push_str("]()");
+        last = m.end();
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A list item's `*` or `+` bullet as `-` (`^(\s*)[*+-](\s+)` replaced
+/// with `$1-$2`, on a trimmed line).
+fn bullet(line: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some('*' | '+'), Some(c)) if c.is_whitespace() => {
+            std::borrow::Cow::Owned(format!("-{}", &line[1..]))
+        }
+        _ => std::borrow::Cow::Borrowed(line),
     }
 }
 
@@ -275,6 +325,40 @@ mod tests {
             Side::Source,
             &nav
         ));
+    }
+
+    proptest::proptest! {
+        /// The links found without their groups are those the regex's
+        /// groups give, in texts dense with link syntax.
+        #[test]
+        fn links_without_destinations_are_the_regex_replacement(
+            text in r#"(\[|\]|\(|\)|!|<|>|"|'| |\t|\n|\u{a0}|a|é|캐|#|\]\(|!\[|\[a\]|\(x\)){0,40}"#
+        ) {
+            let expected = INLINE_LINK.replace_all(&text, "$1[$2]()");
+            proptest::prop_assert_eq!(without_destinations(&text), expected);
+        }
+
+        #[test]
+        fn bullets_are_the_regex_replacement(line in "[*+\\- \t\u{a0}\u{3000}ab]{0,6}") {
+            let line = line.trim();
+            let bullet_re = Regex::new(r"^(\s*)[*+-](\s+)").unwrap();
+            proptest::prop_assert_eq!(bullet(line), bullet_re.replace(line, "$1-$2"));
+        }
+    }
+
+    /// Links, images, nested brackets and parentheses, titles and angle
+    /// brackets: each keeps its text and loses its destination.
+    #[test]
+    fn links_lose_their_destinations_and_keep_their_texts() {
+        let cases = [
+            ("[a](b.md) and ![c](d.png \"t\")", "[a]() and ![c]()"),
+            ("[a [b] c](<x y>) [d](e(f)g)", "[a [b] c]() [d]()"),
+            ("[a]( \"title\") [b] (c) [[d]](e)", "[a]() [b] (c) [[d]]()"),
+            ("no links [here]", "no links [here]"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(without_destinations(text), expected, "{text}");
+        }
     }
 
     #[test]
