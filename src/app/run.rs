@@ -281,19 +281,19 @@ fn old_versions(
     ) else {
         return found;
     };
-    let read: Vec<((u32, FileId), Arc<Then>)> = missing
-        .par_iter()
-        .zip(texts.into_par_iter())
-        .filter_map(|(&(commit, id), text)| {
-            let version = stale::Version::parse(ws, id, text?);
-            let words = crate::align::features_with_words(&version.doc, &version.file, &ws.index);
-            let then = Then {
-                version: Arc::new(version),
-                words,
-                plain: std::sync::OnceLock::new(),
-            };
-            Some(((commit, id), Arc::new(then)))
-        })
+    // A file that did not change between two sync points has the same text
+    // at both: it is parsed once.
+    let thens = parsed_once(&missing, texts, |id, text| {
+        let version = stale::Version::parse(ws, id, text);
+        let words = crate::align::features_with_words(&version.doc, &version.file, &ws.index);
+        Then {
+            version: Arc::new(version),
+            words,
+            plain: std::sync::OnceLock::new(),
+        }
+    });
+    let read: Vec<((u32, FileId), Arc<Then>)> = (missing.iter().zip(thens))
+        .filter_map(|(key, then)| Some((*key, then?)))
         .collect();
     keep(
         cache.map(|c| &c.versions),
@@ -301,6 +301,38 @@ fn old_versions(
     );
     found.extend(read);
     found
+}
+
+/// `parse` of each key's text (`None`: not read), in parallel, once per
+/// file and text: keys whose file has the same text share one result.
+fn parsed_once<K: Sync, T: Send + Sync>(
+    keys: &[(K, FileId)],
+    texts: Vec<Option<String>>,
+    parse: impl Fn(FileId, String) -> T + Sync,
+) -> Vec<Option<Arc<T>>> {
+    let same_as: Vec<Option<usize>> = {
+        let mut first: HashMap<(FileId, &str), usize> = HashMap::new();
+        (texts.iter().enumerate())
+            .map(
+                |(i, text)| match first.entry((keys[i].1, text.as_deref()?)) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                        None
+                    }
+                },
+            )
+            .collect()
+    };
+    let parsed: Vec<Option<Arc<T>>> = (keys.par_iter().zip(texts).zip(&same_as))
+        .map(|((key, text), same)| match same {
+            Some(_) => None,
+            None => Some(Arc::new(parse(key.1, text?))),
+        })
+        .collect();
+    (0..keys.len())
+        .map(|i| parsed[same_as[i].unwrap_or(i)].clone())
+        .collect()
 }
 
 /// The (source, translation) pairs [`compare_group`] compares.
@@ -948,4 +980,34 @@ pub fn merge_into(
             }
             d
         }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys whose file has the same text share one parse; other files with
+    /// that text, other texts and texts not read do not.
+    #[test]
+    fn each_text_of_a_file_is_parsed_once() {
+        let (a, b) = (FileId(0), FileId(1));
+        let keys = [(1, a), (2, a), (3, b), (4, a), (5, a), (6, a)];
+        let text = |t: &str| Some(t.to_string());
+        let texts = vec![text("x"), text("x"), text("x"), text("y"), None, text("x")];
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let got = parsed_once(&keys, texts, |id, t| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (id, t)
+        });
+        assert_eq!(calls.into_inner(), 3, "x in a, x in b, y in a");
+        let value = |i: usize| got[i].as_deref().cloned();
+        assert_eq!(value(0), Some((a, "x".to_string())));
+        assert_eq!(value(2), Some((b, "x".to_string())));
+        assert_eq!(value(3), Some((a, "y".to_string())));
+        assert_eq!(value(4), None);
+        let shared =
+            |i: usize, j: usize| Arc::ptr_eq(got[i].as_ref().unwrap(), got[j].as_ref().unwrap());
+        assert!(shared(0, 1) && shared(0, 5));
+        assert!(!shared(0, 2) && !shared(0, 3));
+    }
 }

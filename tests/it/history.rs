@@ -635,3 +635,47 @@ fn git_runs_only_when_the_history_is_needed() {
     assert_eq!(calls(&["check", "docs", "--select", "broken-link"]), 0);
     assert!(calls(&["check", "docs"]) > 0);
 }
+
+/// Two translations synced at two commits between which the source did
+/// not change: the source's text then is the same, read twice and parsed
+/// once (shared), and each translation's section goes stale with that text
+/// as the old one.
+#[test]
+fn translations_synced_at_the_same_source_text_share_it() {
+    const JA_EDITED: &str = "# 가이드\n\n## 설치\n\n설치 프로그램을 내려받은 뒤 실행하세요.\n\n## 사용법\n\n저장소의 루트에서 도구를 실행하세요.\n";
+    let case = case(
+        &[
+            (
+                "01-translate",
+                &[
+                    ("docs/en/guide.md".to_string(), SOURCE),
+                    ("docs/ko/guide.md".to_string(), TRANSLATION),
+                    ("docs/ja/guide.md".to_string(), TRANSLATION),
+                ],
+            ),
+            ("02-edit-ja", &[("docs/ja/guide.md".to_string(), JA_EDITED)]),
+            (
+                "03-source",
+                &[("docs/en/guide.md".to_string(), SOURCE_CHANGED)],
+            ),
+        ],
+        "",
+    );
+    let repo = common::history_fixture(case.path());
+    let (compact, human) = stale(&repo.path().join("repo"));
+    let lines: Vec<&str> = compact.lines().collect();
+    assert_eq!(lines.len(), 2, "{compact}");
+    for (line, path) in lines.iter().zip(["docs/ja/guide.md", "docs/ko/guide.md"]) {
+        assert!(
+            line.starts_with(&format!(
+                "{path}:3:1: warning[stale-section] section `설치` is stale"
+            )),
+            "{compact}"
+        );
+    }
+    assert_eq!(
+        human.matches("-Download the installer and run it.").count(),
+        2,
+        "{human}"
+    );
+}
