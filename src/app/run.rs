@@ -411,6 +411,7 @@ fn priors(
     let versions = old_versions(ws, history, &wanted, cache);
     // Today's features of each source, once.
     let mut needed: Vec<FileId> = wanted.iter().map(|w| w.1).collect();
+    needed.sort_unstable();
     needed.dedup();
     let now_words = features_now(ws, &needed);
     let mut read: Vec<Read> = wanted
