@@ -196,6 +196,10 @@ pub struct History {
     /// — with the replayed commit it is equivalent to: the newest at or
     /// before it (`None` before the first). A sync marker may name one.
     others: std::sync::OnceLock<Vec<(String, Option<u32>)>>,
+    /// Every commit id, replayed or not, sorted, for finding one by a prefix:
+    /// position `k` is `commits[k]` below `commits.len()`, else
+    /// `others[k - commits.len()]` (made when a marker is first resolved).
+    by_id: std::sync::OnceLock<Vec<u32>>,
     /// Per source file (by its path now): the hunks of the commits that
     /// changed it, for counting the commits that changed a section.
     log: HashMap<String, HunkLog>,
@@ -999,6 +1003,7 @@ impl History {
             renames: Vec::new(),
             modified: HashMap::new(),
             others: std::sync::OnceLock::new(),
+            by_id: std::sync::OnceLock::new(),
             log: HashMap::new(),
             lengths: HashMap::new(),
             editions: Editions::default(),
@@ -1609,20 +1614,32 @@ impl History {
         if id.len() < 7 {
             return None;
         }
-        let replayed = self
-            .commits
+        let others = self.others();
+        let n = self.commits.len();
+        let id_at = |k: u32| -> &str {
+            match self.commits.get(k as usize) {
+                Some(c) => &c.id,
+                None => &others[k as usize - n].0,
+            }
+        };
+        let by_id = self.by_id.get_or_init(|| {
+            let mut all: Vec<u32> = (0..(n + others.len()) as u32).collect();
+            all.sort_unstable_by(|&a, &b| id_at(a).cmp(id_at(b)));
+            all
+        });
+        // The ids with the prefix are together, from the first not below it.
+        let from = by_id.partition_point(|&k| id_at(k) < id.as_str());
+        let mut found = by_id[from..]
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.id.starts_with(&id))
-            .map(|(k, _)| Some(k as u32));
-        let others = self
-            .others()
-            .iter()
-            .filter(|(c, _)| c.starts_with(&id))
-            .map(|(_, k)| *k);
-        let mut found = replayed.chain(others);
-        let first = found.next()?;
-        found.next().is_none().then_some(first).flatten()
+            .take_while(|&&k| id_at(k).starts_with(&id));
+        let first = *found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        match self.commits.get(first as usize) {
+            Some(_) => Some(first),
+            None => others[first as usize - n].1,
+        }
     }
 
     /// Per line of `text` (the current text of the file at `path`, relative
@@ -2088,6 +2105,84 @@ fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A commit is found by a prefix of 7 or more characters when exactly
+    /// one id, replayed or not, has it: as the first implementation, which
+    /// compared every id, found it.
+    #[test]
+    fn markers_resolve_to_the_one_commit_with_the_prefix() {
+        let mut h = History::empty(PathBuf::from("."), String::new(), None);
+        let id =
+            |head: &str, fill: char| format!("{head}{}", fill.to_string().repeat(40 - head.len()));
+        h.commits = ["aaaaaaa", "aaaaaab2", "bbbbbbb3", "0123456"]
+            .iter()
+            .map(|head| Revision {
+                id: id(head, '1'),
+                time: 0,
+            })
+            .collect();
+        let others = vec![
+            (id("aaaaaac", '4'), Some(1)),
+            (id("ccccccc", '5'), None),
+            (id("aaaaaab9", '9'), Some(0)),
+            (id("ffffffe", '0'), Some(3)),
+        ];
+        h.others.set(others.clone()).unwrap();
+        let first_implementation = |id: &str| -> Option<u32> {
+            let id = id.trim().to_ascii_lowercase();
+            if id.len() < 7 {
+                return None;
+            }
+            let replayed = (h.commits.iter().enumerate())
+                .filter(|(_, c)| c.id.starts_with(&id))
+                .map(|(k, _)| Some(k as u32));
+            let rest = others
+                .iter()
+                .filter(|(c, _)| c.starts_with(&id))
+                .map(|(_, k)| *k);
+            let mut found = replayed.chain(rest);
+            let first = found.next()?;
+            found.next().is_none().then_some(first).flatten()
+        };
+        let expected = [
+            ("bbbbbbb", Some(2)),
+            (" BBBBBBB3 ", Some(2)),
+            ("aaaaaab", None),
+            ("aaaaaab2", Some(1)),
+            ("aaaaaab9", Some(0)),
+            ("aaaaaac", Some(1)),
+            ("ccccccc", None),
+            ("ddddddd", None),
+            ("aaaaaa", None),
+            ("aaaaaaa", Some(0)),
+            ("0123456", Some(3)),
+            ("ffffffe", Some(3)),
+            ("fffffff", None),
+        ];
+        for (prefix, want) in expected {
+            assert_eq!(h.resolve(prefix), want, "{prefix:?}");
+            assert_eq!(
+                h.resolve(prefix),
+                first_implementation(prefix),
+                "{prefix:?}"
+            );
+        }
+        for c in h
+            .commits
+            .clone()
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(others.iter().map(|o| o.0.clone()))
+        {
+            for len in [7, 8, 12, 40] {
+                assert_eq!(
+                    h.resolve(&c[..len]),
+                    first_implementation(&c[..len]),
+                    "{c} {len}"
+                );
+            }
+        }
+    }
 
     /// Two texts are cosmetically different exactly when their substances
     /// are equal; a file that is no edition has none.
