@@ -991,6 +991,13 @@ fn parse_log(
     Ok(r.out)
 }
 
+/// `text.lines().count()`: its line breaks found with memchr, and a last
+/// line without one.
+fn line_count(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+        + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 impl History {
     /// A history of nothing yet, for the repository at `toplevel` (the
     /// documentation root at `prefix` in it).
@@ -1655,7 +1662,7 @@ impl History {
     /// is split and hashed line by line at every edit, and where lines
     /// repeat (blank lines) the diff may pair an unchanged line elsewhere.
     fn touches_diffing(&self, path: &str, text: &str, trim: bool) -> Touches {
-        let lines = text.lines().count().max(1);
+        let lines = line_count(text).max(1);
         let committed = self.committed.get(path);
         match (committed, self.modified.get(path)) {
             (None, _) => vec![WORKTREE; lines],
@@ -2105,6 +2112,13 @@ fn cat_file(dir: &Path, requests: &[(String, String)]) -> Result<Vec<Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn line_count_is_lines_count(text in "[a\r\n]{0,12}") {
+            proptest::prop_assert_eq!(line_count(&text), text.lines().count());
+        }
+    }
 
     /// A commit is found by a prefix of 7 or more characters when exactly
     /// one id, replayed or not, has it: as the first implementation, which
