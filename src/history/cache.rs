@@ -1,8 +1,10 @@
 //! The replay state, cached by commit, so that the next run reads only the
 //! commits that are new since.
 //!
-//! Kept in the repository's git directory (`.git/lockstep/history-v1.bin`:
-//! never committed, shared by worktrees, nothing to add to `.gitignore`).
+//! Kept in the repository's git directory (`.git/lockstep/history-v1.bin`
+//! for a documentation root at the top level, `history-v1-<hash of the
+//! root>.bin` for one below it: never committed, shared by worktrees,
+//! nothing to add to `.gitignore`).
 //! A small binary format, all integers little-endian: a magic line, the
 //! key (a hash of everything the replay depends on besides the commits:
 //! the documentation root, skipped revisions and subjects, the editions),
@@ -39,9 +41,21 @@ pub(super) struct State {
     pub excluded: Vec<(String, String)>,
 }
 
-/// The cache file of the repository whose git directory is `git_dir`.
-pub(super) fn path(git_dir: &Path) -> PathBuf {
-    git_dir.join("lockstep").join("history-v1.bin")
+/// The cache file of the documentation root at `prefix` (`""`: the
+/// repository's top level) of the repository whose git directory is
+/// `git_dir`: one file per root, so that roots checked in turn (a docs
+/// folder, then the whole repository; two documentation roots in one run)
+/// do not replace each other's state.
+pub(super) fn path(git_dir: &Path, prefix: &str) -> PathBuf {
+    let dir = git_dir.join("lockstep");
+    if prefix.is_empty() {
+        return dir.join("history-v1.bin");
+    }
+    // FNV-1a: a name that stays the same from one build to the next.
+    let hash = prefix.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    dir.join(format!("history-v1-{hash:016x}.bin"))
 }
 
 /// The key of a replay: everything it depends on besides the commits.
@@ -172,7 +186,11 @@ pub(super) fn write(path: &Path, key: u64, state: &State) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let tmp = dir.join(format!(".history-v1.{}.tmp", std::process::id()));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("history");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     if std::fs::write(&tmp, &w.0).is_ok() && std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

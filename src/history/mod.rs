@@ -1183,7 +1183,7 @@ impl History {
         head: &str,
     ) -> Result<Replayed, Unavailable> {
         let key = cache::key((&self.prefix, ignored, skip_subjects, self.editions.sorted()));
-        let cache_path = self.git_dir.as_deref().map(cache::path);
+        let cache_path = (self.git_dir.as_deref()).map(|d| cache::path(d, &self.prefix));
         let mut state = cache_path
             .as_deref()
             .and_then(|p| cache::read(p, key))

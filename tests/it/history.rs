@@ -679,3 +679,50 @@ fn translations_synced_at_the_same_source_text_share_it() {
         "{human}"
     );
 }
+
+/// Each documentation root of a repository keeps its own cached state:
+/// checking `docs/` and the whole repository in turn reads the history
+/// once for each, then never again (one shared file made each evict the
+/// other, so neither was ever served).
+#[test]
+fn roots_checked_in_turn_keep_their_own_cache() {
+    use lockstep::history::{CacheUse, History, HistoryOptions};
+    let repo = translated_then_changed("guide.md");
+    let root = repo.path().join("repo");
+    let load = |dir: &Path| History::load(dir, &HistoryOptions::default()).expect("history");
+    let docs = root.join("docs");
+    assert_eq!(load(&docs).cache, CacheUse::Miss);
+    assert_eq!(load(&root).cache, CacheUse::Miss);
+    assert_eq!(load(&docs).cache, CacheUse::Hit { read: 0 });
+    assert_eq!(load(&root).cache, CacheUse::Hit { read: 0 });
+    let files: Vec<String> = std::fs::read_dir(root.join(".git/lockstep"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().any(|f| f == "history-v1.bin"), "{files:?}");
+    // The command line, from either root, finds what a run without the
+    // cache finds.
+    for dir in [&docs, &root] {
+        let run = |no_cache: bool| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
+            cmd.args([
+                "check",
+                "--select",
+                "stale-section",
+                "--format",
+                "concise",
+                ".",
+            ])
+            .current_dir(dir);
+            if no_cache {
+                cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
+            }
+            String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+        };
+        let (cached, plain) = (run(false), run(true));
+        assert_eq!(cached.matches("is stale").count(), 1, "{cached}");
+        assert_eq!(cached, plain);
+        assert_eq!(run(false), plain);
+    }
+}
