@@ -252,10 +252,22 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    /// The top level keeps the first name; each root below it has its own,
+    /// the same from one run (and build) to the next.
+    #[test]
+    fn each_root_has_its_own_file() {
+        let git = Path::new("/r/.git");
+        assert_eq!(path(git, ""), git.join("lockstep/history-v1.bin"));
+        let (docs, site) = (path(git, "docs/"), path(git, "site/"));
+        assert_ne!(docs, site);
+        assert_eq!(docs, path(git, "docs/"));
+        assert_eq!(docs, git.join("lockstep/history-v1-4370f3ab7380e507.bin"));
+    }
+
     #[test]
     fn state_round_trips_and_bad_files_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let path = path(dir.path());
+        let path = path(dir.path(), "");
         let state = State {
             head: "abc".into(),
             commits: vec![Revision {
