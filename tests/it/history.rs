@@ -357,6 +357,27 @@ fn markers_may_name_commits_outside_the_documentation() {
     );
 }
 
+/// `check --select stale-section --format concise .` in `dir`, with the
+/// history cache or without it (`LOCKSTEP_NO_HISTORY_CACHE=1`).
+fn stale_concise(dir: &Path, cache: bool) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    cmd.args([
+        "check",
+        "--select",
+        "stale-section",
+        "--format",
+        "concise",
+        ".",
+    ])
+    .current_dir(dir)
+    .env_remove("NO_COLOR")
+    .env_remove("COLUMNS");
+    if !cache {
+        cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
+    }
+    String::from_utf8(cmd.output().expect("run lockstep").stdout).unwrap()
+}
+
 /// The replay state cached in `.git/lockstep/`: a second run reads no
 /// commit, a run after a new commit reads only that one, and every run
 /// finds exactly what a run without the cache finds.
@@ -366,36 +387,8 @@ fn the_history_cache_serves_only_what_is_new() {
     let repo = translated_then_changed("guide.md");
     let root = repo.path().join("repo");
     let load = || History::load(&root, &HistoryOptions::default()).expect("history");
-    let uncached = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
-            .args([
-                "check",
-                "--select",
-                "stale-section",
-                "--format",
-                "concise",
-                ".",
-            ])
-            .current_dir(&root)
-            .env("LOCKSTEP_NO_HISTORY_CACHE", "1")
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let cached = || {
-        let out = common::lockstep(
-            &[
-                "check",
-                "--select",
-                "stale-section",
-                "--format",
-                "concise",
-                ".",
-            ],
-            &root,
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let uncached = || stale_concise(&root, false);
+    let cached = || stale_concise(&root, true);
     // (The command line reads the history for its editions: another key.
     // The cache holds one key; each run here uses one of them throughout.)
     assert_eq!(load().cache, CacheUse::Miss);
@@ -704,25 +697,9 @@ fn roots_checked_in_turn_keep_their_own_cache() {
     // The command line, from either root, finds what a run without the
     // cache finds.
     for dir in [&docs, &root] {
-        let run = |no_cache: bool| {
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
-            cmd.args([
-                "check",
-                "--select",
-                "stale-section",
-                "--format",
-                "concise",
-                ".",
-            ])
-            .current_dir(dir);
-            if no_cache {
-                cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
-            }
-            String::from_utf8(cmd.output().unwrap().stdout).unwrap()
-        };
-        let (cached, plain) = (run(false), run(true));
+        let (cached, plain) = (stale_concise(dir, true), stale_concise(dir, false));
         assert_eq!(cached.matches("is stale").count(), 1, "{cached}");
         assert_eq!(cached, plain);
-        assert_eq!(run(false), plain);
+        assert_eq!(stale_concise(dir, true), plain);
     }
 }
