@@ -214,8 +214,16 @@ impl Diagnostic {
     }
 }
 
-/// FNV-1a, 64 bits, for [`Diagnostic::fingerprint_hash`].
+/// FNV-1a, 64 bits, for [`Diagnostic::fingerprint_hash`] (and [`fnv1a`]).
 struct Fnv(u64);
+
+/// FNV-1a (64 bits) of `bytes`: a hash that stays the same from one build
+/// to the next (a cache file's name).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    bytes.iter().for_each(|&b| h.byte(b));
+    h.0
+}
 
 impl Default for Fnv {
     fn default() -> Self {

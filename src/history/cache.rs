@@ -51,10 +51,7 @@ pub(super) fn path(git_dir: &Path, prefix: &str) -> PathBuf {
     if prefix.is_empty() {
         return dir.join("history-v1.bin");
     }
-    // FNV-1a: a name that stays the same from one build to the next.
-    let hash = prefix.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    });
+    let hash = crate::diagnostic::fnv1a(prefix.as_bytes());
     dir.join(format!("history-v1-{hash:016x}.bin"))
 }
 
