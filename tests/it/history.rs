@@ -631,10 +631,12 @@ fn git_runs_only_when_the_history_is_needed() {
 
 /// Two translations synced at two commits between which the source did
 /// not change: the source's text then is the same, read twice and parsed
-/// once (shared), and each translation's section goes stale with that text
-/// as the old one.
+/// once, and each translation's section goes stale with that text as the
+/// old one. (That it is parsed once is held by `app::run`'s unit test
+/// `each_text_of_a_file_is_parsed_once`: this one passes without the
+/// sharing too, since staleness reads again a version the prior lacks.)
 #[test]
-fn translations_synced_at_the_same_source_text_share_it() {
+fn translations_synced_at_the_same_source_text_go_stale_with_it() {
     const JA_EDITED: &str = "# 가이드\n\n## 설치\n\n설치 프로그램을 내려받은 뒤 실행하세요.\n\n## 사용법\n\n저장소의 루트에서 도구를 실행하세요.\n";
     let case = case(
         &[
