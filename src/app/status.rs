@@ -130,6 +130,7 @@ pub fn workspace_status(
     for (k, c) in comparisons.iter().enumerate() {
         by_group[c.group].push(k);
     }
+    let shared: Vec<Arc<str>> = languages.iter().map(|l| Arc::from(l.as_str())).collect();
     let per_group: Vec<Vec<(String, DocumentStatus, Vec<SectionRow>)>> = (0..ws.groups.len())
         .into_par_iter()
         .filter(|&g| in_scope(g))
@@ -138,9 +139,12 @@ pub fn workspace_status(
                 .iter()
                 .map(|&k| (&comparisons[k], staleness.get(k).map(Vec::as_slice)))
                 .collect();
-            group_status(ws, g, &languages, &mappings, &mine)
+            group_status(ws, g, &shared, &mappings, &mine)
         })
         .collect();
+    // Only the rows are kept: what they were made from goes now, so that
+    // rendering can take its memory.
+    drop((comparisons, staleness, read, by_group));
     let mut report = StatusReport {
         note,
         ..StatusReport::default()
@@ -160,18 +164,18 @@ pub fn workspace_status(
             .get_mut(&lang)
             .expect("known language")
             .push(doc);
-        report.sections.extend(rows);
+        report.sections.push_chunk(rows);
     }
     report
 }
 
-fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Option<String>) {
+fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Option<&str>) {
     let doc = ws.docs[id.index()].as_ref().expect("parsed");
     let file = &ws.files[id.index()];
     match doc.sections[section].heading() {
         Some(h) => (
             Some(file.line_col(doc.headings[h].span.start).line),
-            Some(doc.headings[h].text.trim().to_string()),
+            Some(doc.headings[h].text.trim()),
         ),
         None => (None, None),
     }
@@ -181,13 +185,19 @@ fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Opt
 type WithStaleness<'a> = (&'a Compared, Option<&'a [Option<Arc<StaleInfo>>]>);
 
 /// A translated section with no source section.
-fn extra_row(ws: &Workspace, lang: &str, file: FileId, path: &str, section: usize) -> SectionRow {
+fn extra_row(
+    ws: &Workspace,
+    lang: &Arc<str>,
+    file: FileId,
+    path: &Arc<str>,
+    section: usize,
+) -> SectionRow {
     let (line, heading) = heading_of(ws, file, section);
     SectionRow {
-        lang: lang.to_string(),
-        file: Some(path.to_string()),
+        lang: lang.clone(),
+        file: Some(path.clone()),
         line,
-        heading,
+        heading: heading.map(str::to_string),
         source_file: None,
         source_line: None,
         source_heading: None,
@@ -201,30 +211,42 @@ fn extra_row(ws: &Workspace, lang: &str, file: FileId, path: &str, section: usiz
 fn group_status(
     ws: &Workspace,
     g: usize,
-    languages: &[String],
+    languages: &[Arc<str>],
     mappings: &BTreeMap<String, BTreeSet<Mapping>>,
     compared: &[WithStaleness<'_>],
 ) -> Vec<(String, DocumentStatus, Vec<SectionRow>)> {
     let group = &ws.groups[g];
     let src = ws.source_file(group);
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
+    let source_path: Option<Arc<str>> = Some(Arc::from(group.source.as_str()));
+    // Each source section's line and heading, shared by its rows in every language.
+    let source_headings: Vec<(Option<usize>, Option<Arc<str>>)> = match (src, src_doc) {
+        (Some(src), Some(src_doc)) => (0..src_doc.sections.len())
+            .map(|s| {
+                let (line, heading) = heading_of(ws, src, s);
+                (line, heading.map(Arc::from))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut out = Vec::new();
     for lang in languages {
         let translation = group.translations.iter().find(|t| *t.lang == **lang);
         let mut counts = Counts::default();
         let mut rows = Vec::new();
-        let source_path = Some(group.source.clone());
         // The translation file the rows are about (`None`: it does not exist).
         let file = match (src, src_doc, translation) {
             // Translated (in part or whole): section by section.
-            (Some(src), Some(src_doc), Some(t)) => {
-                let Some(&(c, stale)) = compared.iter().find(|(c, _)| &c.lang == lang) else {
+            (Some(_), Some(_), Some(t)) => {
+                let Some(&(c, stale)) = compared.iter().find(|(c, _)| *c.lang == **lang) else {
                     continue; // the translation could not be read
                 };
                 counts.documents = 1;
                 let tr_doc = ws.docs[c.target.index()].as_ref().expect("compared");
-                for s in 1..src_doc.sections.len() {
-                    let (source_line, source_heading) = heading_of(ws, src, s);
+                let path: Arc<str> = Arc::from(t.path.as_str());
+                for (s, (source_line, source_heading)) in source_headings.iter().enumerate().skip(1)
+                {
+                    let (source_line, source_heading) = (*source_line, source_heading.clone());
                     let stale_info = stale.and_then(|st| st.get(s).cloned().flatten());
                     let alignment = &c.comparison.alignment;
                     let (state, target, first) =
@@ -249,9 +271,9 @@ fn group_status(
                         target.map_or((None, None), |t| heading_of(ws, c.target, t));
                     rows.push(SectionRow {
                         lang: lang.clone(),
-                        file: Some(t.path.clone()),
+                        file: Some(path.clone()),
                         line,
-                        heading,
+                        heading: heading.map(str::to_string),
                         source_file: source_path.clone(),
                         source_line,
                         source_heading,
@@ -260,7 +282,7 @@ fn group_status(
                         behind: stale_info
                             .as_deref()
                             .filter(|_| state == State::Stale)
-                            .map(crate::report::status::Behind::of),
+                            .map(|i| Box::new(crate::report::status::Behind::of(i))),
                         stale: if state == State::Stale {
                             stale_info
                         } else {
@@ -271,7 +293,7 @@ fn group_status(
                 for t_sec in 1..tr_doc.sections.len() {
                     let alignment = &c.comparison.alignment;
                     if alignment.source_of(t_sec).is_none() {
-                        let mut row = extra_row(ws, lang, c.target, &t.path, t_sec);
+                        let mut row = extra_row(ws, lang, c.target, &path, t_sec);
                         if alignment.target_certain(t_sec) {
                             counts.add(State::Extra);
                         } else {
@@ -286,14 +308,15 @@ fn group_status(
             }
             // No translation file: missing at document level, if the layout
             // says this document has editions in this language.
-            (Some(src), Some(src_doc), None) => {
+            (Some(_), Some(_), None) => {
                 let expected = mappings
-                    .get(lang)
+                    .get(&**lang)
                     .and_then(|ms| ms.iter().find_map(|m| m.apply(&group.source)));
                 let Some(expected) = expected else { continue };
+                let expected: Arc<str> = Arc::from(expected);
                 counts.documents = 1;
-                for s in 1..src_doc.sections.len() {
-                    let (source_line, source_heading) = heading_of(ws, src, s);
+                for (source_line, source_heading) in source_headings.iter().skip(1) {
+                    let (source_line, source_heading) = (*source_line, source_heading.clone());
                     counts.add(State::Missing);
                     rows.push(SectionRow {
                         lang: lang.clone(),
@@ -319,16 +342,17 @@ fn group_status(
                 let Some(tr_doc) = &ws.docs[tid.index()] else {
                     continue;
                 };
+                let path: Arc<str> = Arc::from(t.path.as_str());
                 for t_sec in 1..tr_doc.sections.len() {
                     counts.add(State::Extra);
-                    rows.push(extra_row(ws, lang, tid, &t.path, t_sec));
+                    rows.push(extra_row(ws, lang, tid, &path, t_sec));
                 }
                 Some(t.path.clone())
             }
             _ => continue,
         };
         out.push((
-            lang.clone(),
+            lang.to_string(),
             DocumentStatus {
                 source: group.source.clone(),
                 file,

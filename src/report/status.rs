@@ -64,15 +64,19 @@ impl Counts {
 
 /// One source section in one language (or one extra translated section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The strings rows repeat (the language, the files, a source heading in
+/// every language) are shared: a report of a large site holds tens of
+/// thousands of rows.
 pub struct SectionRow {
-    pub lang: String,
+    pub lang: Arc<str>,
     /// The translation file (for `missing`: the file that lacks it, when known).
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
     pub line: Option<usize>,
     pub heading: Option<String>,
-    pub source_file: Option<String>,
+    pub source_file: Option<Arc<str>>,
     pub source_line: Option<usize>,
-    pub source_heading: Option<String>,
+    pub source_heading: Option<Arc<str>>,
     pub state: State,
     /// For a partial or untranslated section: its first line still in the
     /// source language (not part of the JSON format).
@@ -84,7 +88,7 @@ pub struct SectionRow {
     pub stale: Option<Arc<StaleInfo>>,
     /// For a stale section: how far behind its source section it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub behind: Option<Behind>,
+    pub behind: Option<Box<Behind>>,
 }
 
 /// How far a stale section (or a document) is behind its source.
@@ -192,7 +196,59 @@ pub struct StatusReport {
     pub languages: BTreeMap<String, Counts>,
     /// Per language code: per document.
     pub documents: BTreeMap<String, Vec<DocumentStatus>>,
-    pub sections: Vec<SectionRow>,
+    pub sections: Rows,
+}
+
+/// The section rows of a report, in order: kept in the chunks they were
+/// made in (one per document and language), so that a large site's tens of
+/// thousands of rows are never copied into one vector, which held both
+/// copies at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows(Vec<Vec<SectionRow>>);
+
+impl Rows {
+    /// Appends a chunk of rows.
+    pub fn push_chunk(&mut self, rows: Vec<SectionRow>) {
+        if !rows.is_empty() {
+            self.0.push(rows);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SectionRow> {
+        self.0.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Vec<SectionRow>> for Rows {
+    fn from(rows: Vec<SectionRow>) -> Self {
+        let mut r = Rows::default();
+        r.push_chunk(rows);
+        r
+    }
+}
+
+impl IntoIterator for Rows {
+    type Item = SectionRow;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<SectionRow>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().flatten()
+    }
+}
+
+/// A JSON array of the rows, as one vector of them serialises.
+impl Serialize for Rows {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 impl StatusReport {
@@ -207,5 +263,63 @@ impl StatusReport {
         sources.sort_unstable();
         sources.dedup();
         sources
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(lang: &str, heading: &str, state: State) -> SectionRow {
+        let shared: Arc<str> = Arc::from("docs/a.md");
+        SectionRow {
+            lang: Arc::from(lang),
+            file: Some(shared.clone()),
+            line: Some(3),
+            heading: Some(heading.to_string()),
+            source_file: Some(shared),
+            source_line: None,
+            source_heading: Some(Arc::from("Install")),
+            state,
+            first_untranslated: None,
+            stale: None,
+            behind: None,
+        }
+    }
+
+    /// Rows in chunks are the rows of one vector: in order, in JSON (pretty
+    /// and compact, empty or not), and taken apart.
+    #[test]
+    fn rows_in_chunks_are_one_vector_of_them() {
+        let all = vec![
+            row("ko", "설치", State::Translated),
+            row("ko", "사용", State::Stale),
+            row("ja", "インストール", State::Missing),
+        ];
+        let mut rows = Rows::default();
+        rows.push_chunk(all[..2].to_vec());
+        rows.push_chunk(Vec::new());
+        rows.push_chunk(all[2..].to_vec());
+        assert_eq!(rows.len(), 3);
+        assert!(!rows.is_empty());
+        assert_eq!(rows.iter().cloned().collect::<Vec<_>>(), all);
+        for (a, b) in [
+            (
+                serde_json::to_string(&rows).unwrap(),
+                serde_json::to_string(&all).unwrap(),
+            ),
+            (
+                serde_json::to_string_pretty(&rows).unwrap(),
+                serde_json::to_string_pretty(&all).unwrap(),
+            ),
+            (
+                serde_json::to_string_pretty(&Rows::default()).unwrap(),
+                serde_json::to_string_pretty(&Vec::<SectionRow>::new()).unwrap(),
+            ),
+        ] {
+            assert_eq!(a, b);
+        }
+        assert!(Rows::default().is_empty());
+        assert_eq!(Rows::from(all.clone()).into_iter().collect::<Vec<_>>(), all);
     }
 }

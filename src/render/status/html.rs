@@ -325,7 +325,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             "</div>\n<table class=\"sections\" id=\"{}\">\n<tr><th>state</th><th>section</th><th>source section</th></tr>\n",
             esc(&table_id)
         );
-        for r in report.sections.iter().filter(|r| &r.lang == lang) {
+        for r in report.sections.iter().filter(|r| *r.lang == **lang) {
             let section = match (&r.file, &r.heading) {
                 (Some(f), Some(h)) => format!(
                     "<a href=\"{}\">{}</a><br><span class=\"path\">{}:{}</span>{}",

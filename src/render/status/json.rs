@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::report::status::{DocumentStatus, SectionRow, StatusReport};
+use crate::report::status::{DocumentStatus, Rows, StatusReport};
 
 #[derive(Serialize)]
 struct Language<'a> {
@@ -26,7 +26,7 @@ struct Report<'a> {
     since: Option<&'a str>,
     languages: Vec<Language<'a>>,
     documents: Vec<Document<'a>>,
-    sections: &'a [SectionRow],
+    sections: &'a Rows,
 }
 
 #[derive(Serialize)]

@@ -127,7 +127,7 @@ fn render_change(report: &StatusReport, since: &str) -> String {
             .collect();
         sources.sort_unstable();
         sources.dedup();
-        let mut langs: Vec<&str> = rows.iter().map(|r| r.lang.as_str()).collect();
+        let mut langs: Vec<&str> = rows.iter().map(|r| &*r.lang).collect();
         langs.dedup();
         let _ = writeln!(
             out,
@@ -265,7 +265,7 @@ pub(super) fn render(report: &StatusReport) -> String {
         let rows: Vec<_> = report
             .sections
             .iter()
-            .filter(|r| &r.lang == lang && r.state != State::Translated)
+            .filter(|r| *r.lang == **lang && r.state != State::Translated)
             .collect();
         let _ = writeln!(out, "\n### {}\n", code(lang, false));
         if rows.is_empty() {

@@ -82,7 +82,7 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
         let stale = report
             .sections
             .iter()
-            .filter(|r| &r.lang == lang)
+            .filter(|r| *r.lang == **lang)
             .filter_map(|r| r.stale.as_deref());
         if let Some(b) = Behind::of_document(stale) {
             let _ = writeln!(
