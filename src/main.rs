@@ -376,13 +376,27 @@ fn run_status(cli: &Cli, args: &StatusArgs) -> Result<Outcome, Failure> {
     let mut report = app::status::status(&opts)?;
     report.link_base = link_base;
     let color = args.output.is_none() && use_color(cli.color, io::stdout().is_terminal());
-    let text = render::status::render(&report, format, color).map_err(AppError::Usage)?;
-    match &args.output {
-        Some(path) => write_output(path, &text)?,
-        None => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
+    if format == StatusFormat::Json {
+        // Written as it is made: a large site's report is hundreds of megabytes.
+        let json = |out: &mut dyn Write| render::status::json::write(&report, out);
+        match &args.output {
+            Some(path) => {
+                lockstep::write::write_output_with(path, json).map_err(|e| AppError::Io {
+                    path: path.to_path_buf(),
+                    message: format!("cannot write it: {e}"),
+                })?
+            }
+            None => json(&mut io::stdout().lock())?,
+        }
+    } else {
+        let text = render::status::render(&report, format, color).map_err(AppError::Usage)?;
+        match &args.output {
+            Some(path) => write_output(path, &text)?,
+            None => {
+                let mut out = io::BufWriter::new(io::stdout().lock());
+                out.write_all(text.as_bytes())?;
+                out.flush()?;
+            }
         }
     }
     // After the table, as `check` ends with its summary.

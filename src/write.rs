@@ -107,12 +107,21 @@ pub fn replace(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), Writ
 /// Writes an output file the user asked for (`--output`, a baseline):
 /// atomically, creating it (with default permissions) if it does not exist.
 pub fn write_output(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_output_with(path, |w| w.write_all(contents))
+}
+
+/// [`write_output`] of what `fill` writes (as it writes it: the contents
+/// are never held whole).
+pub fn write_output_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let permissions = match fs::metadata(path) {
         Ok(m) => Some(m.permissions()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => default_permissions(),
         Err(e) => return Err(e),
     };
-    write_via_temp(path, contents, permissions, None).map_err(|e| match e {
+    write_via_temp_with(path, fill, permissions, None).map_err(|e| match e {
         WriteError::Io(e) => e,
         other => io::Error::other(other.to_string()),
     })
@@ -152,6 +161,16 @@ fn write_via_temp(
     permissions: Option<fs::Permissions>,
     seen: Option<&Seen>,
 ) -> Result<(), WriteError> {
+    write_via_temp_with(path, |w| w.write_all(contents), permissions, seen)
+}
+
+/// [`write_via_temp`] of what `fill` writes.
+fn write_via_temp_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    permissions: Option<fs::Permissions>,
+    seen: Option<&Seen>,
+) -> Result<(), WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -161,7 +180,7 @@ fn write_via_temp(
         .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
+    fill(&mut tmp)?;
     tmp.as_file().sync_all()?;
     if let Some(p) = permissions {
         fs::set_permissions(tmp.path(), p)?;

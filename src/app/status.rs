@@ -131,7 +131,7 @@ pub fn workspace_status(
         by_group[c.group].push(k);
     }
     let shared: Vec<Arc<str>> = languages.iter().map(|l| Arc::from(l.as_str())).collect();
-    let per_group: Vec<Vec<(String, DocumentStatus, Vec<SectionRow>)>> = (0..ws.groups.len())
+    let per_group: Vec<GroupStatus> = (0..ws.groups.len())
         .into_par_iter()
         .filter(|&g| in_scope(g))
         .map(|g| {
@@ -153,17 +153,19 @@ pub fn workspace_status(
         report.languages.insert(lang.clone(), Counts::default());
         report.documents.insert(lang.clone(), Vec::new());
     }
-    for (lang, doc, rows) in per_group.into_iter().flatten() {
-        report
-            .languages
-            .get_mut(&lang)
-            .expect("known language")
-            .merge(&doc.counts);
-        report
-            .documents
-            .get_mut(&lang)
-            .expect("known language")
-            .push(doc);
+    for (docs, rows) in per_group {
+        for (lang, doc) in docs {
+            report
+                .languages
+                .get_mut(&*lang)
+                .expect("known language")
+                .merge(&doc.counts);
+            report
+                .documents
+                .get_mut(&*lang)
+                .expect("known language")
+                .push(doc);
+        }
         report.sections.push_chunk(rows);
     }
     report
@@ -183,6 +185,11 @@ fn heading_of(ws: &Workspace, id: FileId, section: usize) -> (Option<usize>, Opt
 
 /// A comparison with the staleness of its source sections.
 type WithStaleness<'a> = (&'a Compared, Option<&'a [Option<Arc<StaleInfo>>]>);
+
+/// A document's status in each language, and its section rows in all of
+/// them (one vector per document: tldr-pages has 280,000 documents in one
+/// language or another, most with one row).
+type GroupStatus = (Vec<(Arc<str>, DocumentStatus)>, Vec<SectionRow>);
 
 /// A translated section with no source section.
 fn extra_row(
@@ -214,11 +221,12 @@ fn group_status(
     languages: &[Arc<str>],
     mappings: &BTreeMap<String, BTreeSet<Mapping>>,
     compared: &[WithStaleness<'_>],
-) -> Vec<(String, DocumentStatus, Vec<SectionRow>)> {
+) -> GroupStatus {
     let group = &ws.groups[g];
     let src = ws.source_file(group);
     let src_doc = src.and_then(|id| ws.docs[id.index()].as_ref());
-    let source_path: Option<Arc<str>> = Some(Arc::from(group.source.as_str()));
+    let source: Arc<str> = Arc::from(group.source.as_str());
+    let source_path = Some(source.clone());
     // Each source section's line and heading, shared by its rows in every language.
     let source_headings: Vec<(Option<usize>, Option<Arc<str>>)> = match (src, src_doc) {
         (Some(src), Some(src_doc)) => (0..src_doc.sections.len())
@@ -229,11 +237,12 @@ fn group_status(
             .collect(),
         _ => Vec::new(),
     };
-    let mut out = Vec::new();
+    let (mut docs, mut rows) = (Vec::new(), Vec::new());
     for lang in languages {
         let translation = group.translations.iter().find(|t| *t.lang == **lang);
         let mut counts = Counts::default();
-        let mut rows = Vec::new();
+        // This document's rows in this language start here.
+        let first_row = rows.len();
         // The translation file the rows are about (`None`: it does not exist).
         let file = match (src, src_doc, translation) {
             // Translated (in part or whole): section by section.
@@ -304,7 +313,7 @@ fn group_status(
                         rows.push(row);
                     }
                 }
-                Some(t.path.clone())
+                Some(path)
             }
             // No translation file: missing at document level, if the layout
             // says this document has editions in this language.
@@ -347,24 +356,24 @@ fn group_status(
                     counts.add(State::Extra);
                     rows.push(extra_row(ws, lang, tid, &path, t_sec));
                 }
-                Some(t.path.clone())
+                Some(path)
             }
             _ => continue,
         };
-        out.push((
-            lang.to_string(),
+        let behind = crate::report::status::Behind::of_document(
+            rows[first_row..].iter().filter_map(|r| r.stale.as_deref()),
+        );
+        docs.push((
+            lang.clone(),
             DocumentStatus {
-                source: group.source.clone(),
+                source: source.clone(),
                 file,
                 counts,
-                behind: crate::report::status::Behind::of_document(
-                    rows.iter().filter_map(|r| r.stale.as_deref()),
-                ),
+                behind: behind.map(Box::new),
             },
-            rows,
         ));
     }
-    out
+    (docs, rows)
 }
 
 /// `lockstep status` for one documentation root.

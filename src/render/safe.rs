@@ -169,6 +169,67 @@ pub fn guard_json(json: Vec<u8>) -> Vec<u8> {
     out
 }
 
+/// A writer that does to what goes through it what [`guard_json`] does to
+/// a whole document: every `[` written right after `##` is written
+/// `\u005b`, wherever the pieces written split the text.
+pub struct GuardJson<W: std::io::Write> {
+    inner: W,
+    /// How many `#` the bytes written so far end with (at most 2).
+    hashes: u8,
+}
+
+impl<W: std::io::Write> GuardJson<W> {
+    pub fn new(inner: W) -> Self {
+        GuardJson { inner, hashes: 0 }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for GuardJson<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let mut start = 0;
+        for at in memchr::memchr_iter(b'[', buf) {
+            // The two bytes before this `[`, from this piece or the last ones.
+            let before = match at {
+                0 => self.hashes >= 2,
+                1 => buf[0] == b'#' && self.hashes >= 1,
+                _ => buf[at - 2] == b'#' && buf[at - 1] == b'#',
+            };
+            if before {
+                self.inner.write_all(&buf[start..at])?;
+                self.inner.write_all(b"\\u005b")?;
+                start = at + 1;
+                self.hashes = 0;
+            }
+        }
+        self.inner.write_all(&buf[start..])?;
+        // What the output now ends with (`\u005b` ends with no `#`).
+        let tail = buf[start..]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'#')
+            .count();
+        self.hashes = if tail == buf.len() - start {
+            (usize::from(self.hashes) + tail).min(2) as u8
+        } else {
+            tail.min(2) as u8
+        };
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +334,27 @@ mod tests {
         assert_eq!(guard("a::b\n c"), "a::b\n c");
         assert!(matches!(guard("plain\n text"), Cow::Borrowed(_)));
         assert_eq!(guard("a ##[x]"), "a ##\\u{5b}x]");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Written in pieces, split anywhere, the guarded JSON is the
+        /// whole text guarded at once.
+        #[test]
+        fn guarding_pieces_is_guarding_the_whole(
+            text in "[#\\[a]{0,40}",
+            cuts in proptest::collection::vec(0usize..41, 0..6),
+        ) {
+            let bytes = text.as_bytes();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.push(0);
+            cuts.push(bytes.len());
+            cuts.sort_unstable();
+            let mut w = GuardJson::new(Vec::new());
+            for pair in cuts.windows(2) {
+                std::io::Write::write_all(&mut w, &bytes[pair[0]..pair[1]]).unwrap();
+            }
+            proptest::prop_assert_eq!(w.into_inner(), guard_json(bytes.to_vec()));
+        }
     }
 }

@@ -174,13 +174,14 @@ impl Behind {
 /// One source document in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentStatus {
-    pub source: String,
+    /// (Shared with the document's rows, as `file` is.)
+    pub source: Arc<str>,
     /// The translation file, if it exists.
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
     pub counts: Counts,
     /// When sections are stale: how far behind the source the document is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub behind: Option<Behind>,
+    pub behind: Option<Box<Behind>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -252,13 +253,25 @@ impl Serialize for Rows {
 }
 
 impl StatusReport {
+    /// Each document's status by language and source (the first, were there
+    /// two), for looking documents up by the thousand.
+    pub fn documents_by_source(&self) -> std::collections::HashMap<(&str, &str), &DocumentStatus> {
+        let mut by = std::collections::HashMap::new();
+        for (lang, docs) in &self.documents {
+            for d in docs {
+                by.entry((lang.as_str(), &*d.source)).or_insert(d);
+            }
+        }
+        by
+    }
+
     /// Every source document of the report, sorted.
     pub fn sources(&self) -> Vec<&str> {
         let mut sources: Vec<&str> = self
             .documents
             .values()
             .flatten()
-            .map(|d| d.source.as_str())
+            .map(|d| &*d.source)
             .collect();
         sources.sort_unstable();
         sources.dedup();

@@ -104,6 +104,40 @@ fn html_is_self_contained() {
     );
 }
 
+/// The JSON report is written as it is made, to standard output or (through
+/// a temporary file) to `--output`: both are the report `render` makes.
+#[test]
+fn cli_json_is_written_as_rendered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("status.json");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .args(args)
+            .current_dir(pages())
+            .output()
+            .unwrap()
+    };
+    let expected = render(&report(&pages(), &[]), StatusFormat::Json, false).unwrap();
+    let o = run(&["status", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), expected);
+    let o = run(&[
+        "status",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
 #[test]
 fn cli_formats_output_and_badge_rules() {
     let tmp = tempfile::tempdir().unwrap();

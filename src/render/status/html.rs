@@ -233,8 +233,9 @@ pub(super) fn render(report: &StatusReport) -> String {
     // Document × language overview: the longer list runs down the page.
     let sources = report.sources();
     let langs: Vec<&String> = report.languages.keys().collect();
+    let documents = report.documents_by_source();
     let cell = |source: &str, lang: &str| -> String {
-        match report.documents[lang].iter().find(|d| d.source == source) {
+        match documents.get(&(lang, source)) {
             Some(d) if d.counts.documents == 0 => format!(
                 "<td class=\"note\">no source · {} extra</td>",
                 d.counts.extra

@@ -1,5 +1,7 @@
 //! `lockstep status --format json`, version 1.
 
+use std::io::Write as _;
+
 use serde::Serialize;
 
 use crate::report::status::{DocumentStatus, Rows, StatusReport};
@@ -37,6 +39,15 @@ struct Document<'a> {
 }
 
 pub(super) fn render(report: &StatusReport) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the report as JSON to `out` as it is serialised, never holding
+/// the text (on tldr-pages, 166 MB), with no `##[` for a CI log to take as
+/// a workflow command (the same JSON value).
+pub fn write(report: &StatusReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let languages = report
         .languages
         .iter()
@@ -53,20 +64,25 @@ pub(super) fn render(report: &StatusReport) -> String {
             extra: c.extra,
         })
         .collect();
-    let json = serde_json::to_vec_pretty(&Report {
-        version: 1,
-        since: report.since.as_deref(),
-        languages,
-        documents: report
-            .documents
-            .iter()
-            .flat_map(|(lang, docs)| docs.iter().map(move |status| Document { lang, status }))
-            .collect(),
-        sections: &report.sections,
-    })
-    .expect("status serialises");
-    // No `##[` for a CI log to take as a workflow command (same JSON value).
-    let mut s = String::from_utf8(crate::render::safe::guard_json(json)).expect("JSON is UTF-8");
-    s.push('\n');
-    s
+    // Guarded a buffer at a time, not serde's every piece.
+    let mut guarded =
+        std::io::BufWriter::with_capacity(1 << 16, crate::render::safe::GuardJson::new(out));
+    serde_json::to_writer_pretty(
+        &mut guarded,
+        &Report {
+            version: 1,
+            since: report.since.as_deref(),
+            languages,
+            documents: report
+                .documents
+                .iter()
+                .flat_map(|(lang, docs)| docs.iter().map(move |status| Document { lang, status }))
+                .collect(),
+            sections: &report.sections,
+        },
+    )
+    // (an I/O error, such as a closed pipe, keeps its kind)
+    .map_err(std::io::Error::from)?;
+    guarded.write_all(b"\n")?;
+    guarded.flush()
 }

@@ -239,10 +239,11 @@ pub(super) fn render(report: &StatusReport) -> String {
             out.push_str("---:|");
         }
         out.push('\n');
+        let documents = report.documents_by_source();
         for source in sources.iter().take(MAX_DOCUMENTS) {
             let _ = write!(out, "| {} |", code(source, true));
             for lang in report.languages.keys() {
-                match report.documents[lang].iter().find(|d| d.source == *source) {
+                match documents.get(&(lang.as_str(), *source)) {
                     Some(d) if d.file.is_none() => out.push_str(" missing |"),
                     Some(d) if d.counts.documents == 0 => out.push_str(" no source |"),
                     Some(d) => {

@@ -1,7 +1,7 @@
 //! `lockstep status` output: one file per format.
 
 mod html;
-mod json;
+pub mod json;
 mod markdown;
 mod svg;
 mod table;
