@@ -226,6 +226,16 @@ impl Rows {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The rows of each language, in order, in one pass (not one pass per
+    /// language: tldr-pages has 51 languages and 280,000 rows).
+    pub fn by_lang(&self) -> BTreeMap<&str, Vec<&SectionRow>> {
+        let mut by: BTreeMap<&str, Vec<&SectionRow>> = BTreeMap::new();
+        for r in self.iter() {
+            by.entry(&*r.lang).or_default().push(r);
+        }
+        by
+    }
 }
 
 impl From<Vec<SectionRow>> for Rows {
@@ -308,12 +318,13 @@ mod tests {
             row("ko", "설치", State::Translated),
             row("ko", "사용", State::Stale),
             row("ja", "インストール", State::Missing),
+            row("ko", "끝", State::Partial),
         ];
         let mut rows = Rows::default();
         rows.push_chunk(all[..2].to_vec());
         rows.push_chunk(Vec::new());
         rows.push_chunk(all[2..].to_vec());
-        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.len(), 4);
         assert!(!rows.is_empty());
         assert_eq!(rows.iter().cloned().collect::<Vec<_>>(), all);
         for (a, b) in [
@@ -331,6 +342,13 @@ mod tests {
             ),
         ] {
             assert_eq!(a, b);
+        }
+        // Each language's rows, in order, as filtering by language gives them.
+        let by_lang = rows.by_lang();
+        assert_eq!(by_lang.keys().copied().collect::<Vec<_>>(), ["ja", "ko"]);
+        for (lang, mine) in &by_lang {
+            let filtered: Vec<&SectionRow> = rows.iter().filter(|r| &*r.lang == *lang).collect();
+            assert_eq!(mine, &filtered);
         }
         assert!(Rows::default().is_empty());
         assert_eq!(Rows::from(all.clone()).into_iter().collect::<Vec<_>>(), all);

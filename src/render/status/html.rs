@@ -293,6 +293,7 @@ pub(super) fn render(report: &StatusReport) -> String {
     }
 
     // Sections per language.
+    let by_lang = report.sections.by_lang();
     out.push_str("<h2>Sections</h2>\n");
     for (lang, c) in &report.languages {
         let id = format!("lang-{}", lang);
@@ -326,7 +327,7 @@ pub(super) fn render(report: &StatusReport) -> String {
             "</div>\n<table class=\"sections\" id=\"{}\">\n<tr><th>state</th><th>section</th><th>source section</th></tr>\n",
             esc(&table_id)
         );
-        for r in report.sections.iter().filter(|r| *r.lang == **lang) {
+        for &r in by_lang.get(lang.as_str()).map_or(&[][..], Vec::as_slice) {
             let section = match (&r.file, &r.heading) {
                 (Some(f), Some(h)) => format!(
                     "<a href=\"{}\">{}</a><br><span class=\"path\">{}:{}</span>{}",

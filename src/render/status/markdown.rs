@@ -262,12 +262,14 @@ pub(super) fn render(report: &StatusReport) -> String {
             );
         }
     }
+    let by_lang = report.sections.by_lang();
     for lang in report.languages.keys() {
-        let rows: Vec<_> = report
-            .sections
-            .iter()
-            .filter(|r| *r.lang == **lang && r.state != State::Translated)
-            .collect();
+        let rows: Vec<_> = (by_lang
+            .get(lang.as_str())
+            .map_or(&[][..], Vec::as_slice)
+            .iter())
+        .filter(|r| r.state != State::Translated)
+        .collect();
         let _ = writeln!(out, "\n### {}\n", code(lang, false));
         if rows.is_empty() {
             out.push_str("Every section is translated.\n");

@@ -78,12 +78,10 @@ pub(super) fn render(report: &StatusReport, color: bool) -> String {
         }
     }
     // How far behind, per language with stale sections.
+    let by_lang = report.sections.by_lang();
     for lang in report.languages.keys() {
-        let stale = report
-            .sections
-            .iter()
-            .filter(|r| *r.lang == **lang)
-            .filter_map(|r| r.stale.as_deref());
+        let rows = by_lang.get(lang.as_str()).map_or(&[][..], Vec::as_slice);
+        let stale = rows.iter().filter_map(|r| r.stale.as_deref());
         if let Some(b) = Behind::of_document(stale) {
             let _ = writeln!(
                 out,
