@@ -71,7 +71,7 @@ pub fn scan(html: &str) -> Scan {
         let m = whole.as_str();
         // `<!--(.*?)-->`: the only alternative that can start `<!`.
         if let Some(inner) = m.strip_prefix("<!--") {
-            let inner = &inner[..inner.len() - 3];
+            let inner = inner.strip_suffix("-->").unwrap_or(inner);
             out.comments.push(Comment {
                 text: inner.trim().to_string(),
                 start: whole.start(),
@@ -109,9 +109,11 @@ pub fn scan(html: &str) -> Scan {
                 .unwrap_or(after_name)
                 .trim_start();
             let value_at = am.len() - after_eq.len();
-            let (v_start, v_end) = match am.as_bytes()[value_at] {
-                b'"' | b'\'' => (value_at + 1, am.len() - 1),
-                _ => (value_at, am.len()),
+            let (v_start, v_end) = match am.as_bytes().get(value_at) {
+                Some(b'"' | b'\'') => (value_at + 1, am.len() - 1),
+                Some(_) => (value_at, am.len()),
+                // (never: the pattern ends with a value)
+                None => continue,
             };
             let raw = &am[v_start..v_end];
             let value_start = a.start() + v_start;
