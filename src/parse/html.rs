@@ -115,33 +115,37 @@ pub fn scan(html: &str) -> Scan {
                 // (never: the pattern ends with a value)
                 None => continue,
             };
-            let raw = &am[v_start..v_end];
-            let value_start = a.start() + v_start;
-            let raw_end = rest_start + a.start() + v_end;
-            let (value, start) = if name == "srcset" {
-                // The first candidate only: `a.png 1x, b.png 2x`.
-                let first = raw.split(',').next().unwrap_or("").trim_start();
-                let lead = raw.len() - raw.trim_start().len();
-                let url = first.split_whitespace().next().unwrap_or("");
-                (url.to_string(), rest_start + value_start + lead)
-            } else {
-                (decode_entities(raw), rest_start + value_start)
-            };
-            let end = if name == "srcset" {
-                start + value.len()
-            } else {
-                raw_end
-            };
-            out.attrs.push(Attr {
-                tag: tag.clone(),
-                name: if name == "srcset" { "src".into() } else { name },
-                value,
-                start,
-                end,
-            });
+            let at = rest_start + a.start() + v_start;
+            out.attrs.push(attr(&tag, name, &am[v_start..v_end], at));
         }
     }
     out
+}
+
+/// The attribute `name` (lowercased, wanted) of `tag` whose value, as
+/// written, is `raw`, at offset `at` of the scanned text: entities decoded,
+/// and of a `srcset` the first candidate, as `src`.
+fn attr(tag: &str, name: String, raw: &str, at: usize) -> Attr {
+    if name == "srcset" {
+        // The first candidate only: `a.png 1x, b.png 2x`.
+        let first = raw.split(',').next().unwrap_or("").trim_start();
+        let lead = raw.len() - raw.trim_start().len();
+        let url = first.split_whitespace().next().unwrap_or("");
+        return Attr {
+            tag: tag.to_string(),
+            name: "src".into(),
+            value: url.to_string(),
+            start: at + lead,
+            end: at + lead + url.len(),
+        };
+    }
+    Attr {
+        tag: tag.to_string(),
+        name,
+        value: decode_entities(raw),
+        start: at,
+        end: at + raw.len(),
+    }
 }
 
 /// Decodes the character references that occur in real attribute values.
@@ -222,29 +226,8 @@ mod tests {
                 let Some(value) = a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)) else {
                     continue;
                 };
-                let raw = value.as_str();
-                let raw_end = rest.start() + value.end();
-                let (value, start) = if name == "srcset" {
-                    // The first candidate only: `a.png 1x, b.png 2x`.
-                    let first = raw.split(',').next().unwrap_or("").trim_start();
-                    let lead = raw.len() - raw.trim_start().len();
-                    let url = first.split_whitespace().next().unwrap_or("");
-                    (url.to_string(), rest.start() + value.start() + lead)
-                } else {
-                    (decode_entities(raw), rest.start() + value.start())
-                };
-                let end = if name == "srcset" {
-                    start + value.len()
-                } else {
-                    raw_end
-                };
-                out.attrs.push(Attr {
-                    tag: tag.clone(),
-                    name: if name == "srcset" { "src".into() } else { name },
-                    value,
-                    start,
-                    end,
-                });
+                let at = rest.start() + value.start();
+                out.attrs.push(attr(&tag, name, value.as_str(), at));
             }
         }
         out

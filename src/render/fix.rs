@@ -15,25 +15,25 @@ use super::{plural, safe};
 /// name with such characters is quoted in the header as git quotes it
 /// (`"a/x\nb"`).
 pub fn diff(report: &FixReport, mask: bool, out: &mut dyn Write) -> io::Result<()> {
-    use rayon::prelude::*;
     // Diffed in parallel, a batch at a time, and written in order.
-    for batch in report.changes.chunks(64) {
-        let diffs: Vec<String> = batch
-            .par_iter()
-            .map(|c| {
+    super::in_batches(
+        &report.changes,
+        64,
+        1,
+        |changes, _| {
+            let mut out = String::new();
+            for c in changes {
                 let diff = unified_diff_quoting(&c.path, &c.before, &c.after, safe::is_unsafe);
-                let masked = match mask.then(|| safe::mask(&diff)) {
-                    Some(std::borrow::Cow::Owned(masked)) => Some(masked),
-                    _ => None,
-                };
-                masked.unwrap_or(diff)
-            })
-            .collect();
-        for diff in diffs {
-            write!(out, "{diff}")?;
-        }
-    }
-    Ok(())
+                out.push_str(&if mask {
+                    safe::mask(&diff)
+                } else {
+                    std::borrow::Cow::Borrowed(diff.as_str())
+                });
+            }
+            Ok(out.into_bytes())
+        },
+        |diff| out.write_all(&diff),
+    )
 }
 
 /// "Fixed 3 problems (toc-drift: 3) in 1 file." and what remains.

@@ -89,12 +89,24 @@ pub fn renderer(format: Format, opts: RenderOptions) -> Box<dyn Renderer> {
 pub(crate) fn in_parallel_in_order<'a, T: Sync>(
     items: &'a [T],
     render: impl Fn(&'a [T], &mut columns::Columns) -> io::Result<Vec<u8>> + Sync,
+    write: impl FnMut(Vec<u8>) -> io::Result<()>,
+) -> io::Result<()> {
+    in_batches(items, 4096, 128, render, write)
+}
+
+/// [`in_parallel_in_order`] with `batch` items held at a time, rendered
+/// `chunk` to a task (1 for items as heavy as a file's diff).
+pub(crate) fn in_batches<'a, T: Sync>(
+    items: &'a [T],
+    batch: usize,
+    chunk: usize,
+    render: impl Fn(&'a [T], &mut columns::Columns) -> io::Result<Vec<u8>> + Sync,
     mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
 ) -> io::Result<()> {
     use rayon::prelude::*;
-    for batch in items.chunks(4096) {
+    for batch in items.chunks(batch) {
         let rendered: Vec<io::Result<Vec<u8>>> = batch
-            .par_chunks(128)
+            .par_chunks(chunk)
             .map(|chunk| render(chunk, &mut columns::Columns::default()))
             .collect();
         for r in rendered {

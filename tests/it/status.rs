@@ -2,8 +2,6 @@
 //! (a translated page, a partly untranslated one, pages missing in a
 //! language, an orphan translation), and on the real corpora.
 
-use std::process::Command;
-
 use lockstep::app::CheckOptions;
 use lockstep::app::status::{StatusOptions, status};
 use lockstep::render::status::{StatusFormat, render};
@@ -110,13 +108,7 @@ fn html_is_self_contained() {
 fn cli_json_is_written_as_rendered() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("status.json");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_lockstep"))
-            .args(args)
-            .current_dir(pages())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::common::lockstep(args, &pages());
     let expected = render(&report(&pages(), &[]), StatusFormat::Json, false).unwrap();
     let o = run(&["status", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
@@ -142,13 +134,7 @@ fn cli_json_is_written_as_rendered() {
 fn cli_formats_output_and_badge_rules() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("badge.svg");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_lockstep"))
-            .args(args)
-            .current_dir(pages())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::common::lockstep(args, &pages());
     let o = run(&["status", "--format", "svg"]);
     assert_eq!(o.status.code(), Some(2), "a badge needs one --lang");
     let o = run(&[
