@@ -787,7 +787,9 @@ impl<'a> SourceSide<'a> {
 /// was when the translation was synced, and how that version's sections
 /// became today's.
 pub struct Prior {
-    /// Features of the source then (as [`align::features`] makes them).
+    /// Features of the source then (as [`align::features`] makes them, or
+    /// [`align::features_with_words`]: the alignment with a translation
+    /// does not read the words).
     pub then: Arc<Vec<Features>>,
     /// From the source then (source) to the source now (target).
     pub then_now: Alignment,
@@ -795,7 +797,8 @@ pub struct Prior {
 
 impl Prior {
     /// `then`: the source edition at the sync point, as [`align::features`]
-    /// makes its features; `then_words` and `now_words`: that version's and
+    /// (or [`align::features_with_words`]) makes its features; `then_words`
+    /// and `now_words`: that version's and
     /// today's, as [`align::features_with_words`] makes them.
     pub fn new(then: Arc<Vec<Features>>, then_words: &[Features], now_words: &[Features]) -> Self {
         Self {

@@ -10,7 +10,7 @@ use crate::parse::{Document, Shape};
 use crate::source::SourceFile;
 
 /// What one section offers for comparison. Sets are sorted hashes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Features {
     pub level: u8,
     /// The enclosing section.
@@ -930,6 +930,29 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `features` is `features_with_words` without the words (an old
+    /// version's features with words serve as its plain ones).
+    #[test]
+    fn features_are_those_with_words_without_the_words() {
+        let texts = [
+            "# Guide\n\nIntro with 2 numbers 1998 and `code`.\n\n## Install\n\nRun [it](b.md#x) and \
+             see ![d](img/d.png).\n\n```sh\nmake\n```\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "# 指南\n\n安装 HTTP/2 服务器，参见 [文档](https://example.com/docs#a)。\n\n## 安装 {#install}\n\n<a id=\"x\"></a>\n\n运行 `make` 和 gRPC。\n",
+            "Preamble only, no heading: Words Words words.\n",
+        ];
+        let index = crate::index::Index::default();
+        for text in texts {
+            let doc = crate::parse::parse(text);
+            let file = SourceFile::new("docs/README.md".into(), text.into());
+            let mut with_words = features_with_words(&doc, &file, &index);
+            assert!(with_words.iter().any(|f| !f.words.is_empty()), "{text}");
+            for f in &mut with_words {
+                f.words.clear();
+            }
+            assert_eq!(with_words, features(&doc, &file, &index), "{text}");
+        }
+    }
 
     #[test]
     fn fold_latin_is_its_slow_form_for_every_character() {

@@ -759,5 +759,34 @@ mod tests {
                 }
             }
         }
+
+        /// Every word of a section (what `features_with_words` adds) is read
+        /// only by the alignment of two versions of one edition: a source
+        /// version aligned with a translation aligns the same with them or
+        /// without them (so an old version's features with words serve as
+        /// its plain ones).
+        #[test]
+        fn words_do_not_change_an_alignment_with_a_translation(
+            source in sections(),
+            target in sections(),
+            words in proptest::collection::vec(proptest::collection::vec(0u64..12, 0..6), 10),
+        ) {
+            let mut with_words = source.clone();
+            for (f, w) in with_words.iter_mut().zip(&words) {
+                let mut w = w.clone();
+                w.sort_unstable();
+                w.dedup();
+                f.words = w;
+            }
+            let dbg = |a: &super::super::Alignment| format!("{a:?}");
+            prop_assert_eq!(
+                dbg(&super::super::align_at_sync(&with_words, &target)),
+                dbg(&super::super::align_at_sync(&source, &target))
+            );
+            prop_assert_eq!(
+                dbg(&super::super::align(&with_words, &target)),
+                dbg(&super::super::align(&source, &target))
+            );
+        }
     }
 }

@@ -63,21 +63,11 @@ type PriorAndSource = (Arc<Prior>, Arc<OldSource>);
 /// An old version of a source file, parsed, and its features.
 pub struct Then {
     version: Arc<stale::Version>,
-    /// As [`crate::align::features_with_words`] makes them.
-    words: Vec<crate::align::Features>,
-    /// As [`crate::align::features`] makes them (made when first asked).
-    plain: std::sync::OnceLock<Arc<Vec<crate::align::Features>>>,
-}
-
-impl Then {
-    /// `None` when interrupted (see `align::interrupt`).
-    fn plain(&self, ws: &Workspace) -> Option<Arc<Vec<crate::align::Features>>> {
-        let v = &self.version;
-        crate::align::interrupt::made_once(&self.plain, || {
-            Arc::new(crate::align::features(&v.doc, &v.file, &ws.index))
-        })
-        .cloned()
-    }
+    /// As [`crate::align::features_with_words`] makes them. They serve as
+    /// [`crate::align::features`] too (the source then, aligned with a
+    /// translation): those are the same but for `words`, which only the
+    /// alignment of two versions of one edition reads.
+    words: Arc<Vec<crate::align::Features>>,
 }
 
 /// Keeps `entries` in `map` (a cache's), unless the run was interrupted:
@@ -288,8 +278,7 @@ fn old_versions(
         let words = crate::align::features_with_words(&version.doc, &version.file, &ws.index);
         Then {
             version: Arc::new(version),
-            words,
-            plain: std::sync::OnceLock::new(),
+            words: Arc::new(words),
         }
     });
     let read: Vec<((u32, FileId), Arc<Then>)> = (missing.iter().zip(thens))
@@ -422,7 +411,7 @@ fn priors(
             }
             let now_words = now_words.get(&key.1)?;
             let then = versions.get(key)?;
-            let prior = Prior::new(then.plain(ws)?, &then.words, now_words);
+            let prior = Prior::new(then.words.clone(), &then.words, now_words);
             let old = OldSource::new(then.version.clone(), prior.then_now.inverted());
             Some((*key, Arc::new(prior), Arc::new(old)))
         })
