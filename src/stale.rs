@@ -270,20 +270,32 @@ pub fn requests(candidates: &[Candidate], comparisons: &[&Compared]) -> Vec<(u32
     wanted
 }
 
-/// A source file's text at some commit, parsed.
+/// A source file's text at some commit, and where its sections are (what
+/// staleness reads of it; its features are made from the parse).
 pub struct Version {
     pub file: SourceFile,
-    pub doc: Document,
+    pub sections: Box<[Span]>,
 }
 
 impl Version {
-    /// Parses `text`, the content of source file `id` at some commit.
-    pub fn parse(ws: &Workspace, id: FileId, text: String) -> Self {
+    /// How source file `id` is parsed.
+    pub fn options(ws: &Workspace, id: FileId) -> parse::ParseOptions {
+        parse::ParseOptions::new(&ws.settings.toc_titles)
+            .with_anchor_style(ws.settings.anchor_style_for(&ws.files[id.index()].path))
+    }
+
+    /// Parses `text`, the content of source file `id` at some commit, with
+    /// `opts` (see [`Version::options`]).
+    pub fn parse(
+        ws: &Workspace,
+        id: FileId,
+        text: String,
+        opts: &parse::ParseOptions,
+    ) -> (Self, Document) {
         let file = SourceFile::new(ws.files[id.index()].path.clone(), text);
-        let opts = parse::ParseOptions::new(&ws.settings.toc_titles)
-            .with_anchor_style(ws.settings.anchor_style_for(&file.path));
-        let doc = parse::parse_with(&file.text, &file.lines, &opts);
-        Self { file, doc }
+        let doc = parse::parse_with(&file.text, &file.lines, opts);
+        let sections = doc.sections.iter().map(|s| s.span).collect();
+        (Self { file, sections }, doc)
     }
 }
 
@@ -320,7 +332,7 @@ pub fn info(
     let src_doc = ws.docs[c.source.index()].as_ref()?;
     let now_text = src_file.slice(src_doc.sections[cand.s].span);
     let old_text = match then.alignment.target_of(cand.s) {
-        Some(o) => then.version.file.slice(then.version.doc.sections[o].span),
+        Some(o) => then.version.file.slice(then.version.sections[o]),
         None => "",
     };
     // Only a change of substance makes a section stale (whitespace,

@@ -790,6 +790,66 @@ pub fn features_with_words(doc: &Document, file: &SourceFile, index: &Index) -> 
     extract(doc, file, index, true)
 }
 
+/// A link's key: the file it resolves to (missing or not) or the external
+/// URL, without the fragment; `None` for a link to the same page.
+fn link_hash(index: &Index, path: &str, dest: &str) -> Option<u64> {
+    // (hashed as the `str` it is: a `String` hashes as its `str` does)
+    let resolved: String;
+    let key = match index.resolve(path, dest) {
+        Target::External if !dest.is_empty() => dest.split('#').next(),
+        Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
+            resolved = path;
+            Some(resolved.as_str())
+        }
+        _ => None,
+    };
+    key.filter(|k| !k.is_empty()).map(hash)
+}
+
+/// A local image's key: its file name (a broken path still names the same
+/// diagram).
+fn image_hash(index: &Index, path: &str, dest: &str) -> Option<u64> {
+    image_key(index, path, dest).map(|key| hash(&key.name))
+}
+
+/// What a document's features took from the rest of the tree: each link's
+/// and image's key, which rests on the files there are (and the sites'
+/// rules). Features kept from an earlier run hold while these do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resolutions {
+    pub links: Vec<(Box<str>, Option<u64>)>,
+    pub images: Vec<(Box<str>, Option<u64>)>,
+}
+
+impl Resolutions {
+    /// The resolutions `features` of `doc` made (`file` at its path).
+    pub fn of(doc: &Document, file: &SourceFile, index: &Index) -> Self {
+        let (path, text) = (file.path.as_str(), file.text.as_str());
+        let mut seen = crate::source::HashSet::default();
+        let mut r = Resolutions::default();
+        for l in &doc.links {
+            let dest = l.dest(text);
+            if seen.insert((0u8, dest)) {
+                r.links.push((dest.into(), link_hash(index, path, dest)));
+            }
+        }
+        for img in &doc.images {
+            let dest = img.dest(text);
+            if seen.insert((1u8, dest)) {
+                r.images.push((dest.into(), image_hash(index, path, dest)));
+            }
+        }
+        r
+    }
+
+    /// Whether every link and image resolves as it did, from `path` in
+    /// `index`.
+    pub fn hold(&self, index: &Index, path: &str) -> bool {
+        (self.links.iter()).all(|(dest, key)| link_hash(index, path, dest) == *key)
+            && (self.images.iter()).all(|(dest, key)| image_hash(index, path, dest) == *key)
+    }
+}
+
 fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -> Vec<Features> {
     let (path, text) = (file.path.as_str(), file.text.as_str());
     if super::interrupt::fired() {
@@ -862,9 +922,8 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         out[s].ids.push(hash(a.id.as_str()));
     }
     for img in &doc.images {
-        // Compared by file name: a broken path still names the same diagram.
-        if let Some(key) = image_key(index, path, img.dest(text)) {
-            out[at(img.span.start)].images.push(hash(&key.name));
+        if let Some(key) = image_hash(index, path, img.dest(text)) {
+            out[at(img.span.start)].images.push(key);
         }
     }
     for c in &doc.code_blocks {
@@ -877,19 +936,8 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         if super::interrupt::fired() {
             break;
         }
-        // (hashed as the `str` it is: a `String` hashes as its `str` does)
-        let resolved: String;
-        let dest = l.dest(text);
-        let key = match index.resolve(path, dest) {
-            Target::External if !dest.is_empty() => dest.split('#').next(),
-            Target::File { path, .. } | Target::Dir { path } | Target::Missing { path } => {
-                resolved = path;
-                Some(resolved.as_str())
-            }
-            _ => None,
-        };
-        if let Some(key) = key.filter(|k| !k.is_empty()) {
-            out[at(l.span.start)].links.push(hash(key));
+        if let Some(key) = link_hash(index, path, l.dest(text)) {
+            out[at(l.span.start)].links.push(key);
         }
     }
     for p in doc.prose.iter(text) {

@@ -27,7 +27,9 @@ mod score;
 
 use crate::source::HashSet;
 
-pub use self::features::{Features, ImageKey, features, features_with_words, image_key};
+pub use self::features::{
+    Features, ImageKey, Resolutions, features, features_with_words, image_key,
+};
 
 use self::score::Scorer;
 

@@ -19,6 +19,7 @@ pub mod run;
 pub mod scope;
 pub mod status;
 pub mod sync;
+pub mod versions;
 
 use std::path::PathBuf;
 

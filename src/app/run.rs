@@ -271,16 +271,54 @@ fn old_versions(
     ) else {
         return found;
     };
+    // What earlier runs made of these versions (see `versions`).
+    let store = history
+        .cache_file("versions-v1")
+        .and_then(super::versions::Store::open);
     // A file that did not change between two sync points has the same text
     // at both: it is parsed once.
     let thens = parsed_once(&missing, texts, |id, text| {
-        let version = stale::Version::parse(ws, id, text);
-        let words = crate::align::features_with_words(&version.doc, &version.file, &ws.index);
+        let path = &ws.files[id.index()].path;
+        let opts = stale::Version::options(ws, id);
+        let key = super::versions::key(path, &text, &opts);
+        let kept = store
+            .as_ref()
+            .and_then(|s| s.get(key, text.len(), &ws.index, path));
+        if let Some(kept) = kept {
+            return Then {
+                version: Arc::new(stale::Version {
+                    file: crate::source::SourceFile::new(path.clone(), text),
+                    sections: kept.sections,
+                }),
+                words: Arc::new(kept.words),
+            };
+        }
+        let (version, doc) = stale::Version::parse(ws, id, text, &opts);
+        let words = crate::align::features_with_words(&doc, &version.file, &ws.index);
+        if let Some(store) = &store {
+            let resolutions = crate::align::Resolutions::of(&doc, &version.file, &ws.index);
+            let kept = super::versions::Kept {
+                sections: version.sections.clone(),
+                words,
+            };
+            store.add(key, version.file.text.len(), &kept, &resolutions);
+            return Then {
+                version: Arc::new(version),
+                words: Arc::new(kept.words),
+            };
+        }
         Then {
             version: Arc::new(version),
             words: Arc::new(words),
         }
     });
+    // What this run made is kept for the next (not when it was interrupted:
+    // features it gave up reading would be incomplete).
+    if let Some(store) = store
+        && !crate::align::interrupt::fired()
+    {
+        store.save();
+    }
     let read: Vec<((u32, FileId), Arc<Then>)> = (missing.iter().zip(thens))
         .filter_map(|(key, then)| Some((*key, then?)))
         .collect();

@@ -47,12 +47,18 @@ pub(super) struct State {
 /// folder, then the whole repository; two documentation roots in one run)
 /// do not replace each other's state.
 pub(super) fn path(git_dir: &Path, prefix: &str) -> PathBuf {
+    file(git_dir, "history-v1", prefix)
+}
+
+/// The file named `stem` of the documentation root at `prefix` (as
+/// [`path`] names the history's).
+pub(super) fn file(git_dir: &Path, stem: &str, prefix: &str) -> PathBuf {
     let dir = git_dir.join("lockstep");
     if prefix.is_empty() {
-        return dir.join("history-v1.bin");
+        return dir.join(format!("{stem}.bin"));
     }
     let hash = crate::diagnostic::fnv1a(prefix.as_bytes());
-    dir.join(format!("history-v1-{hash:016x}.bin"))
+    dir.join(format!("{stem}-{hash:016x}.bin"))
 }
 
 /// The key of a replay: everything it depends on besides the commits.
@@ -179,6 +185,17 @@ pub(super) fn write(path: &Path, key: u64, state: &State) {
         w.string(p);
         w.string(object);
     }
+    write_atomically(path, |out| std::io::Write::write_all(out, &w.0));
+}
+
+/// Writes a cache file as `write` makes it: into a temporary file beside
+/// it, renamed over it when complete (a reader never sees half of one);
+/// failures are ignored (a cache is an optimisation).
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) {
+    use std::io::Write;
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
@@ -188,31 +205,42 @@ pub(super) fn write(path: &Path, key: u64, state: &State) {
         .and_then(|n| n.to_str())
         .unwrap_or("history");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, &w.0).is_ok() && std::fs::rename(&tmp, path).is_err() {
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        write(&mut out)?;
+        out.flush()
+    });
+    if written.is_err() || std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
 
-struct Writer(Vec<u8>);
+/// Little-endian integers and length-prefixed strings, into a buffer.
+pub(crate) struct Writer(pub Vec<u8>);
 
 impl Writer {
-    fn u32(&mut self, v: u32) {
+    pub fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    pub fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn len(&mut self, n: usize) {
+    pub fn len(&mut self, n: usize) {
         self.u64(n as u64);
     }
-    fn string(&mut self, s: &str) {
+    pub fn string(&mut self, s: &str) {
         self.len(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// What [`Writer`] wrote, read back: `None` at the first thing missing or
+/// malformed.
+pub(crate) struct Reader<'a> {
+    pub bytes: &'a [u8],
 }
 
 impl Reader<'_> {
@@ -224,22 +252,22 @@ impl Reader<'_> {
         self.bytes = b;
         Some(a)
     }
-    fn u8(&mut self) -> Option<u8> {
+    pub fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     /// A count, never more than the bytes left could hold (a corrupt file
     /// cannot make us allocate much).
-    fn len(&mut self) -> Option<usize> {
+    pub fn len(&mut self) -> Option<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
         (n <= self.bytes.len()).then_some(n)
     }
-    fn string(&mut self) -> Option<String> {
+    pub fn string(&mut self) -> Option<String> {
         let n = self.len()?;
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }

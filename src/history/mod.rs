@@ -28,6 +28,8 @@ use crate::parse::substance::{self, Side};
 
 mod cache;
 
+pub(crate) use self::cache::{Reader, Writer, write_atomically};
+
 /// Stands for "changed in the working tree, not committed".
 pub const WORKTREE: u32 = u32::MAX;
 
@@ -1550,6 +1552,13 @@ impl History {
     /// as in a partial clone), and the objects: their staleness is unknown.
     pub fn unreadable(&self) -> (&[String], &[String]) {
         (&self.unreadable, &self.missing_objects)
+    }
+
+    /// A cache file named `stem` for this documentation root, beside the
+    /// history's own (in the git directory; `None` with
+    /// `LOCKSTEP_NO_HISTORY_CACHE`, which turns every cache off).
+    pub fn cache_file(&self, stem: &str) -> Option<PathBuf> {
+        (self.git_dir.as_deref()).map(|d| cache::file(d, stem, &self.prefix))
     }
 
     /// The editions this history was read for.

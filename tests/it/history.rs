@@ -423,6 +423,49 @@ fn the_history_cache_serves_only_what_is_new() {
     assert_eq!(warm, plain);
 }
 
+/// `check --format json .` in `dir` (every default rule), with the caches
+/// in `.git/lockstep/` or without them.
+fn json_check(dir: &Path, cache: bool) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    cmd.args(["check", "--format", "json", "."])
+        .current_dir(dir);
+    if !cache {
+        cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
+    }
+    String::from_utf8(cmd.output().expect("run lockstep").stdout).unwrap()
+}
+
+/// Old source versions (where their sections are, their features) are kept
+/// in `.git/lockstep/versions-v1.bin` for the next run, which finds what a
+/// run without any cache finds; a damaged file is ignored and rewritten.
+#[test]
+fn old_versions_are_kept_for_the_next_run() {
+    let repo = translated_then_changed("guide.md");
+    let root = repo.path().join("repo");
+    let file = root.join(".git/lockstep/versions-v1.bin");
+    let plain = json_check(&root, false);
+    assert!(plain.contains("is stale"), "{plain}");
+    assert!(!file.exists(), "LOCKSTEP_NO_HISTORY_CACHE writes no cache");
+    assert_eq!(json_check(&root, true), plain);
+    let written = std::fs::read(&file).expect("the versions file");
+    assert!(written.starts_with(b"lockstep versions cache v1\n"));
+    // The next run reads it, and writes nothing new.
+    assert_eq!(json_check(&root, true), plain);
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    // Damaged, it is read as none and written again.
+    std::fs::write(&file, &written[..written.len() - 3]).unwrap();
+    assert_eq!(json_check(&root, true), plain);
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    // A new source commit: the same findings as without the cache.
+    write(
+        &root,
+        "docs/en/guide.md",
+        &SOURCE_CHANGED.replace("Run the tool", "Start the tool"),
+    );
+    common::git_now(&root, &["commit", "-qam", "usage"]);
+    assert_eq!(json_check(&root, true), json_check(&root, false));
+}
+
 /// A partial clone lacks some objects: the files whose history needs them
 /// are left out (their staleness unchecked, said once), every other file is
 /// checked as before.
