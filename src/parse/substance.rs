@@ -127,23 +127,10 @@ fn push_words(out: &mut String, line: &str) {
 /// Links: navigation links (source side) are removed with the separators
 /// around them; on the translation side every destination is dropped.
 fn links(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
-    let dest_of = |c: &regex::Captures<'_>, i: usize| -> String {
-        c.get(i)
-            .map(|m| m.as_str().trim_start_matches('<').trim_end_matches('>'))
-            .unwrap_or("")
-            .to_string()
-    };
     let mut removed = false;
     let text = match side {
         Side::Translation => without_destinations(text),
-        Side::Source => INLINE_LINK.replace_all(text, |c: &regex::Captures<'_>| {
-            if c[1].is_empty() && nav(&dest_of(c, 3)) {
-                removed = true;
-                NAV.to_string()
-            } else {
-                c[0].to_string()
-            }
-        }),
+        Side::Source => without_navigation(text, nav, &mut removed),
     };
     let text = if text.contains("<a") || text.contains("<A") {
         HTML_LINK
@@ -172,34 +159,106 @@ fn links(text: &str, side: Side, nav: &dyn Fn(&str) -> bool) -> String {
     }
 }
 
+/// Where the text of `link`, a match of `INLINE_LINK`, ends (its `]`):
+/// the `]` at bracket depth 0, since the pattern lets a link text hold only
+/// bracket pairs without brackets inside.
+fn text_end(link: &str) -> usize {
+    let open = if link.starts_with('!') { 2 } else { 1 };
+    let mut inner = false;
+    open + link.as_bytes()[open..]
+        .iter()
+        .position(|&b| match b {
+            b'[' => {
+                inner = true;
+                false
+            }
+            b']' if inner => {
+                inner = false;
+                false
+            }
+            b']' => true,
+            _ => false,
+        })
+        .expect("a link's text ends at a bracket")
+}
+
+/// What may follow an angle-bracketed destination to the end of a link.
+static AFTER_ANGLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)$"#).expect("static regex")
+});
+
+/// The destination of `link`, a match of `INLINE_LINK` (its third group),
+/// read from the match: after `](` and any whitespace, `<…>` when the rest
+/// of the link can follow it (the pattern's first choice), else the run of
+/// characters and parenthesised groups without whitespace — the longest,
+/// the only one the rest of the link can follow.
+fn destination(link: &str) -> &str {
+    let rest = link[text_end(link) + 2..].trim_start();
+    if rest.starts_with('<')
+        && let Some(close) = rest.find('>')
+        && AFTER_ANGLE.is_match(&rest[close + 1..])
+    {
+        return &rest[..=close];
+    }
+    let mut end = 0;
+    while let Some(c) = rest[end..].chars().next() {
+        if c == '(' {
+            let inner = &rest[end + 1..];
+            match inner.find(|c: char| c == '(' || c == ')' || c.is_whitespace()) {
+                Some(j) if inner[j..].starts_with(')') => end += j + 2,
+                _ => break,
+            }
+        } else if c == ')' || c.is_whitespace() {
+            break;
+        } else {
+            end += c.len_utf8();
+        }
+    }
+    &rest[..end]
+}
+
+/// `text` with its navigation links (inline links, not images, whose
+/// destination `nav` says is navigation) replaced by [`NAV`]; `removed`
+/// says whether any was. Only the matches of `INLINE_LINK` are searched
+/// for, not their groups (the slow part of a regex search).
+fn without_navigation<'a>(
+    text: &'a str,
+    nav: &dyn Fn(&str) -> bool,
+    removed: &mut bool,
+) -> std::borrow::Cow<'a, str> {
+    let mut out = String::new();
+    let mut last = 0;
+    for m in INLINE_LINK.find_iter(text) {
+        let link = m.as_str();
+        if link.starts_with('!') {
+            continue;
+        }
+        let dest = destination(link)
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        if nav(dest) {
+            out.push_str(&text[last..m.start()]);
+            out.push_str(NAV);
+            last = m.end();
+            *removed = true;
+        }
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Every inline link and image of `text` as `[text]()` (`![text]()`): what
 /// `INLINE_LINK.replace_all` with `"$1[$2]()"` makes. Only the matches are
-/// searched for, not their groups (the slow part of a regex search): the
-/// text group is the one `]` at bracket depth 0 ends, since the pattern
-/// lets a link text hold only bracket pairs without brackets inside.
+/// searched for, not their groups (the slow part of a regex search).
 fn without_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut last = 0;
     for m in INLINE_LINK.find_iter(text) {
         let link = m.as_str();
-        let open = if link.starts_with('!') { 2 } else { 1 };
-        let mut inner = false;
-        let close = open
-            + link.as_bytes()[open..]
-                .iter()
-                .position(|&b| match b {
-                    b'[' => {
-                        inner = true;
-                        false
-                    }
-                    b']' if inner => {
-                        inner = false;
-                        false
-                    }
-                    b']' => true,
-                    _ => false,
-                })
-                .expect("a link's text ends at a bracket");
+        let close = text_end(link);
         out.push_str(&text[last..m.start()]);
         out.push_str(&link[..close]);
         out.push_str("]()");
@@ -336,6 +395,34 @@ mod tests {
         ) {
             let expected = INLINE_LINK.replace_all(&text, "$1[$2]()");
             proptest::prop_assert_eq!(without_destinations(&text), expected);
+        }
+
+        /// Each link's destination read from its match is the regex's
+        /// third group, and the navigation links removed without the
+        /// groups are those the groups give.
+        #[test]
+        fn destinations_are_the_regex_groups(
+            text in r#"(\[|\]|\(|\)|!|<|>|"|'| |\t|\n|\u{a0}|a|x|é|캐|#|\]\(|!\[|\[a\]|\(x\)|\]\(<|> "t"\)|\(a\)){0,40}"#
+        ) {
+            for c in INLINE_LINK.captures_iter(&text) {
+                proptest::prop_assert_eq!(destination(&c[0]), c.get(3).map_or("", |m| m.as_str()));
+            }
+            // Navigation by the destination's length and letters, so that a
+            // destination read one character too long or short is caught.
+            let nav = |d: &str| d.len() % 3 == 1 || d.contains('x');
+            let mut by_groups = false;
+            let expected = INLINE_LINK.replace_all(&text, |c: &regex::Captures<'_>| {
+                let dest = c.get(3).map_or("", |m| m.as_str());
+                if c[1].is_empty() && nav(dest.trim_start_matches('<').trim_end_matches('>')) {
+                    by_groups = true;
+                    NAV.to_string()
+                } else {
+                    c[0].to_string()
+                }
+            });
+            let mut removed = false;
+            proptest::prop_assert_eq!(without_navigation(&text, &nav, &mut removed), expected);
+            proptest::prop_assert_eq!(removed, by_groups);
         }
 
         #[test]
