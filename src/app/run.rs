@@ -274,7 +274,7 @@ fn old_versions(
     // What earlier runs made of these versions (see `versions`).
     let store = history
         .cache_file("versions-v1")
-        .and_then(super::versions::Store::open);
+        .map(super::versions::Store::open);
     // A file that did not change between two sync points has the same text
     // at both: it is parsed once.
     let thens = parsed_once(&missing, texts, |id, text| {

@@ -3,7 +3,7 @@
 //! features (with every word), so that a later run does not parse and
 //! extract them again. What a file held at a commit never changes; what is
 //! made of it depends only on the text, the file's path, the parse options,
-//! this build of lockstep — and the rest of the tree, through the files its
+//! lockstep's sources — and the rest of the tree, through the files its
 //! links and images resolve to, which are kept with it and checked again.
 //!
 //! Kept in the git directory beside the history's cache
@@ -57,26 +57,19 @@ pub struct Store {
     made: Mutex<Vec<(u64, Vec<u8>)>>,
 }
 
-/// This build: its version and the executable's size and time (a rebuilt
-/// lockstep, whose parse or features may differ, does not read what an
-/// earlier build made). `None` when the executable cannot be found.
-fn stamp() -> Option<u64> {
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(exe).ok()?;
-    let time = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+/// This build: its version and its sources (`LOCKSTEP_SOURCE_HASH`, made
+/// by `build.rs` from `src/` and `Cargo.lock`): a lockstep built from other
+/// sources, whose parse or features may differ, does not read what this
+/// one made; copies of one build share their files.
+fn stamp() -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
         MAGIC,
         env!("CARGO_PKG_VERSION"),
-        meta.len(),
-        time.as_nanos(),
+        env!("LOCKSTEP_SOURCE_HASH"),
     )
         .hash(&mut h);
-    Some(h.finish())
+    h.finish()
 }
 
 /// The key of the version of the file at `path` whose text is `text`,
@@ -88,13 +81,12 @@ pub fn key(path: &str, text: &str, opts: &ParseOptions) -> u64 {
 }
 
 impl Store {
-    /// The store at `path` (the file need not exist); `None` when this
-    /// build cannot be told from another.
-    pub fn open(path: PathBuf) -> Option<Self> {
-        Self::open_as(path, stamp()?)
+    /// The store at `path` (the file need not exist).
+    pub fn open(path: PathBuf) -> Self {
+        Self::open_as(path, stamp())
     }
 
-    fn open_as(path: PathBuf, stamp: u64) -> Option<Self> {
+    fn open_as(path: PathBuf, stamp: u64) -> Self {
         let mut store = Store {
             path,
             stamp,
@@ -109,7 +101,7 @@ impl Store {
             store.at = at;
             store.order = order;
         }
-        Some(store)
+        store
     }
 
     /// The version with `key`, when the file has it for a text of `len`
@@ -389,28 +381,28 @@ mod tests {
         let path = dir.path().join("lockstep/versions-v1.bin");
         let (kept, res) = kept();
         let index = Index::default();
-        let store = Store::open_as(path.clone(), 1).unwrap();
+        let store = Store::open_as(path.clone(), 1);
         assert_eq!(store.get(7, 10, &index, "README.md"), None);
         store.add(7, 10, &kept, &res);
         store.save();
         // The next run finds it, for the same text length only.
-        let store = Store::open_as(path.clone(), 1).unwrap();
+        let store = Store::open_as(path.clone(), 1);
         assert_eq!(store.get(7, 10, &index, "README.md"), Some(kept.clone()));
         assert_eq!(store.get(7, 11, &index, "README.md"), None);
         assert_eq!(store.get(8, 10, &index, "README.md"), None);
         // It adds another; both are kept.
         store.add(8, 12, &kept, &res);
         store.save();
-        let store = Store::open_as(path.clone(), 1).unwrap();
+        let store = Store::open_as(path.clone(), 1);
         assert!(store.get(7, 10, &index, "README.md").is_some());
         assert!(store.get(8, 12, &index, "README.md").is_some());
         // Another build reads nothing.
-        let other = Store::open_as(path.clone(), 2).unwrap();
+        let other = Store::open_as(path.clone(), 2);
         assert_eq!(other.get(7, 10, &index, "README.md"), None);
         // A damaged file is ignored.
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
-        let store = Store::open_as(path.clone(), 1).unwrap();
+        let store = Store::open_as(path.clone(), 1);
         assert_eq!(store.get(7, 10, &index, "README.md"), None);
         assert!(crate::write::temp_files(path.parent().unwrap()).is_empty());
     }
