@@ -280,10 +280,11 @@ fn old_versions(
     let thens = parsed_once(&missing, texts, |id, text| {
         let path = &ws.files[id.index()].path;
         let opts = stale::Version::options(ws, id);
-        let key = super::versions::key(path, &text, &opts);
-        let kept = store
+        let key = store
             .as_ref()
-            .and_then(|s| s.get(key, text.len(), &ws.index, path));
+            .map(|_| super::versions::key(path, &text, &opts));
+        let kept =
+            (store.as_ref().zip(key)).and_then(|(s, key)| s.get(key, text.len(), &ws.index, path));
         if let Some(kept) = kept {
             return Then {
                 version: Arc::new(stale::Version {
@@ -295,17 +296,10 @@ fn old_versions(
         }
         let (version, doc) = stale::Version::parse(ws, id, text, &opts);
         let words = crate::align::features_with_words(&doc, &version.file, &ws.index);
-        if let Some(store) = &store {
+        if let (Some(store), Some(key)) = (&store, key) {
             let resolutions = crate::align::Resolutions::of(&doc, &version.file, &ws.index);
-            let kept = super::versions::Kept {
-                sections: version.sections.clone(),
-                words,
-            };
-            store.add(key, version.file.text.len(), &kept, &resolutions);
-            return Then {
-                version: Arc::new(version),
-                words: Arc::new(kept.words),
-            };
+            let len = version.file.text.len();
+            store.add(key, len, &version.sections, &words, &resolutions);
         }
         Then {
             version: Arc::new(version),

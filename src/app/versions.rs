@@ -73,11 +73,15 @@ fn stamp() -> u64 {
 }
 
 /// The key of the version of the file at `path` whose text is `text`,
-/// parsed with `opts`.
+/// parsed with `opts` (foldhash with a fixed seed: the same from one run
+/// to the next of one build, which the stamp pins).
 pub fn key(path: &str, text: &str, opts: &ParseOptions) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (path, text, format!("{opts:?}")).hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x7665_7273_696f_6e73).hash_one((
+        path,
+        text,
+        format!("{opts:?}"),
+    ))
 }
 
 impl Store {
@@ -124,10 +128,18 @@ impl Store {
         Some(kept)
     }
 
-    /// Keeps a version this run made.
-    pub fn add(&self, key: u64, len: usize, kept: &Kept, resolutions: &Resolutions) {
+    /// Keeps a version this run made: its text's length, its sections'
+    /// spans, its features with words and what they resolved.
+    pub fn add(
+        &self,
+        key: u64,
+        len: usize,
+        sections: &[Span],
+        words: &[Features],
+        resolutions: &Resolutions,
+    ) {
         if let Ok(mut made) = self.made.lock() {
-            made.push((key, encode(len, kept, resolutions)));
+            made.push((key, encode(len, sections, words, resolutions)));
         }
     }
 
@@ -242,16 +254,16 @@ fn keys_of(f: &Features) -> [&Vec<u64>; KEYS] {
     ]
 }
 
-fn encode(len: usize, kept: &Kept, resolutions: &Resolutions) -> Vec<u8> {
+fn encode(len: usize, sections: &[Span], words: &[Features], resolutions: &Resolutions) -> Vec<u8> {
     let mut w = Writer(Vec::new());
     w.len(len);
-    w.len(kept.sections.len());
-    for s in &kept.sections {
+    w.len(sections.len());
+    for s in sections {
         w.len(s.start);
         w.len(s.end);
     }
-    w.len(kept.words.len());
-    for f in &kept.words {
+    w.len(words.len());
+    for f in words {
         w.u8(f.level);
         w.u64(f.parent.map_or(u64::MAX, |p| p as u64));
         w.u8(u8::from(f.slug.is_some()));
@@ -367,7 +379,7 @@ mod tests {
     fn an_entry_reads_back_as_written() {
         let (kept, res) = kept();
         assert!(!res.links.is_empty() && !res.images.is_empty());
-        let bytes = encode(77, &kept, &res);
+        let bytes = encode(77, &kept.sections, &kept.words, &res);
         assert_eq!(decode(&bytes), Some((77, kept, res)));
         // Cut anywhere, or with a byte more, it is refused.
         for cut in 0..bytes.len() {
@@ -386,7 +398,7 @@ mod tests {
         let index = Index::default();
         let store = Store::open_as(path.clone(), 1);
         assert_eq!(store.get(7, 10, &index, "README.md"), None);
-        store.add(7, 10, &kept, &res);
+        store.add(7, 10, &kept.sections, &kept.words, &res);
         store.save();
         // The next run finds it, for the same text length only.
         let store = Store::open_as(path.clone(), 1);
@@ -394,14 +406,14 @@ mod tests {
         assert_eq!(store.get(7, 11, &index, "README.md"), None);
         assert_eq!(store.get(8, 10, &index, "README.md"), None);
         // It adds another; both are kept.
-        store.add(8, 12, &kept, &res);
+        store.add(8, 12, &kept.sections, &kept.words, &res);
         store.save();
         let store = Store::open_as(path.clone(), 1);
         assert!(store.get(7, 10, &index, "README.md").is_some());
         assert!(store.get(8, 12, &index, "README.md").is_some());
         // A run that uses neither but makes another keeps them too.
         let store = Store::open_as(path.clone(), 1);
-        store.add(9, 13, &kept, &res);
+        store.add(9, 13, &kept.sections, &kept.words, &res);
         store.save();
         let store = Store::open_as(path.clone(), 1);
         for (key, len) in [(7, 10), (8, 12), (9, 13)] {
