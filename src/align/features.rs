@@ -48,6 +48,38 @@ pub struct Features {
     pub words: Vec<u64>,
 }
 
+impl Features {
+    /// Every set of keys, in one order (the same in every call).
+    pub fn key_sets(&self) -> [&Vec<u64>; 9] {
+        [
+            &self.ids,
+            &self.images,
+            &self.code,
+            &self.inline,
+            &self.links,
+            &self.numbers,
+            &self.tokens,
+            &self.latin,
+            &self.words,
+        ]
+    }
+
+    /// [`Features::key_sets`], to change.
+    pub fn key_sets_mut(&mut self) -> [&mut Vec<u64>; 9] {
+        [
+            &mut self.ids,
+            &mut self.images,
+            &mut self.code,
+            &mut self.inline,
+            &mut self.links,
+            &mut self.numbers,
+            &mut self.tokens,
+            &mut self.latin,
+            &mut self.words,
+        ]
+    }
+}
+
 /// A feature's key: foldhash with a fixed seed (the keys are compared
 /// within one run only; SipHash cost a tenth of the alignment).
 pub(crate) fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
@@ -959,16 +991,9 @@ fn extract(doc: &Document, file: &SourceFile, index: &Index, with_words: bool) -
         }
     }
     for f in &mut out {
-        for set in [
-            &mut f.ids,
-            &mut f.images,
-            &mut f.code,
-            &mut f.inline,
-            &mut f.links,
-            &mut f.numbers,
-            &mut f.latin,
-            &mut f.words,
-        ] {
+        // (the heading's tokens are sorted already: sorting them again
+        // leaves them as they are)
+        for set in f.key_sets_mut() {
             *set = sorted(std::mem::take(set));
         }
     }

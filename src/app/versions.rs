@@ -246,14 +246,6 @@ fn read_index(path: &std::path::Path, stamp: u64) -> Option<Table> {
     (offset == meta.len()).then_some((file, at, order))
 }
 
-const KEYS: usize = 9;
-
-fn keys_of(f: &Features) -> [&Vec<u64>; KEYS] {
-    [
-        &f.ids, &f.images, &f.code, &f.inline, &f.links, &f.numbers, &f.tokens, &f.latin, &f.words,
-    ]
-}
-
 fn encode(len: usize, sections: &[Span], words: &[Features], resolutions: &Resolutions) -> Vec<u8> {
     let mut w = Writer(Vec::new());
     w.len(len);
@@ -272,7 +264,7 @@ fn encode(len: usize, sections: &[Span], words: &[Features], resolutions: &Resol
         w.u32(f.list_items);
         w.u32(f.table_rows);
         w.u64(f.length.to_bits());
-        for set in keys_of(f) {
+        for set in f.key_sets() {
             w.len(set.len());
             for &k in set {
                 w.u64(k);
@@ -320,17 +312,7 @@ fn decode(bytes: &[u8]) -> Option<(usize, Kept, Resolutions)> {
             length: f64::from_bits(r.u64()?),
             ..Features::default()
         };
-        for set in [
-            &mut f.ids,
-            &mut f.images,
-            &mut f.code,
-            &mut f.inline,
-            &mut f.links,
-            &mut f.numbers,
-            &mut f.tokens,
-            &mut f.latin,
-            &mut f.words,
-        ] {
+        for set in f.key_sets_mut() {
             let n = r.len()?;
             set.reserve(n);
             for _ in 0..n {

@@ -357,25 +357,26 @@ fn markers_may_name_commits_outside_the_documentation() {
     );
 }
 
-/// `check --select stale-section --format concise .` in `dir`, with the
-/// history cache or without it (`LOCKSTEP_NO_HISTORY_CACHE=1`).
-fn stale_concise(dir: &Path, cache: bool) -> String {
+/// `lockstep ARGS .` in `dir`, with the caches in `.git/lockstep/` or
+/// without them (`LOCKSTEP_NO_HISTORY_CACHE=1`): its standard output.
+fn run_in(dir: &Path, args: &[&str], cache: bool) -> String {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
-    cmd.args([
-        "check",
-        "--select",
-        "stale-section",
-        "--format",
-        "concise",
-        ".",
-    ])
-    .current_dir(dir)
-    .env_remove("NO_COLOR")
-    .env_remove("COLUMNS");
+    cmd.args(args)
+        .arg(".")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     if !cache {
         cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
     }
     String::from_utf8(cmd.output().expect("run lockstep").stdout).unwrap()
+}
+
+/// `check --select stale-section --format concise .` in `dir`, with the
+/// history cache or without it.
+fn stale_concise(dir: &Path, cache: bool) -> String {
+    let args = ["check", "--select", "stale-section", "--format", "concise"];
+    run_in(dir, &args, cache)
 }
 
 /// The replay state cached in `.git/lockstep/`: a second run reads no
@@ -426,13 +427,7 @@ fn the_history_cache_serves_only_what_is_new() {
 /// `check --format json .` in `dir` (every default rule), with the caches
 /// in `.git/lockstep/` or without them.
 fn json_check(dir: &Path, cache: bool) -> String {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"));
-    cmd.args(["check", "--format", "json", "."])
-        .current_dir(dir);
-    if !cache {
-        cmd.env("LOCKSTEP_NO_HISTORY_CACHE", "1");
-    }
-    String::from_utf8(cmd.output().expect("run lockstep").stdout).unwrap()
+    run_in(dir, &["check", "--format", "json"], cache)
 }
 
 /// Old source versions (where their sections are, their features) are kept
@@ -449,8 +444,12 @@ fn old_versions_are_kept_for_the_next_run() {
     assert_eq!(json_check(&root, true), plain);
     let written = std::fs::read(&file).expect("the versions file");
     assert!(written.starts_with(b"lockstep versions cache v1\n"));
-    // The next run reads it, and writes nothing new.
+    // The next run reads it, and writes nothing new: the file is not
+    // even written again (a run that found nothing in it would).
+    let modified = || std::fs::metadata(&file).unwrap().modified().unwrap();
+    let before = modified();
     assert_eq!(json_check(&root, true), plain);
+    assert_eq!(modified(), before);
     assert_eq!(std::fs::read(&file).unwrap(), written);
     // Damaged, it is read as none and written again.
     std::fs::write(&file, &written[..written.len() - 3]).unwrap();
